@@ -1,0 +1,99 @@
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// Opens WebSocket connections to one server: TCP connect, HTTP/1.1 upgrade, then the caller's handlers.
+///
+/// The connector adds nothing per message: after the upgrade the pipeline holds NIO's frame
+/// encoder and decoder, its protocol error handler, and whatever `configure` installs.
+public struct WebSocketConnector: Sendable {
+    public let host: String
+    public let port: Int
+    /// How long the TCP connect and the upgrade together may take.
+    public var timeout: TimeAmount
+    /// The largest frame accepted from the server.
+    public var maxFrameSize: Int
+
+    public init(host: String, port: Int, timeout: TimeAmount = .seconds(10), maxFrameSize: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// The Pusher WebSocket path of an app key, e.g. `/app/key?protocol=7&client=chorus&version=1.0`.
+    public static func pusherPath(key: String, protocolVersion: Int = 7) -> String {
+        "/app/\(key)?protocol=\(protocolVersion)&client=chorus&version=1.0"
+    }
+
+    /// Connects and upgrades `path`; `configure` installs the handlers that read and write
+    /// `WebSocketFrame`s, and the returned channel is ready once it has.
+    ///
+    /// Fails with ``WebSocketConnectError`` when the upgrade is refused or does not finish in time,
+    /// and with NIO's connect error when nothing listens.
+    public func connect(
+        path: String,
+        on group: any EventLoopGroup,
+        configure: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+    ) -> EventLoopFuture<any Channel> {
+        let loop = group.next()
+        let upgraded = loop.makePromise(of: (any Channel).self)
+        let host = self.host
+        let port = self.port
+        let maxFrameSize = self.maxFrameSize
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: maxFrameSize) { channel, _ in
+                    channel.pipeline.removeHandler(name: WebSocketUpgradeRequester.name)
+                        .flatMap { configure(channel) }
+                        .map { upgraded.succeed(channel) }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let requester = WebSocketUpgradeRequester(host: host, port: port, path: path, upgraded: upgraded)
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes,
+                        withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
+                    )
+                    try channel.pipeline.syncOperations.addHandler(requester, name: WebSocketUpgradeRequester.name)
+                }
+            }
+        let deadline = loop.scheduleTask(in: timeout) {
+            upgraded.fail(WebSocketConnectError.timedOut)
+        }
+        bootstrap.connect(host: host, port: port).whenComplete { result in
+            switch result {
+            case .failure(let error):
+                upgraded.fail(error)
+            case .success(let channel):
+                upgraded.futureResult.whenFailure { _ in channel.close(promise: nil) }
+            }
+        }
+        upgraded.futureResult.whenComplete { _ in deadline.cancel() }
+        return upgraded.futureResult
+    }
+}
+
+/// Why a WebSocket connection could not be set up.
+public enum WebSocketConnectError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The server answered the upgrade request with this HTTP status instead of 101.
+    case upgradeRefused(status: Int)
+    /// The server answered 101 with a wrong `Sec-WebSocket-Accept`, or the HTTP exchange was malformed.
+    case invalidUpgradeResponse
+    /// The server closed the connection before answering.
+    case closedBeforeUpgrade
+    /// Connect and upgrade took longer than the connector's timeout.
+    case timedOut
+
+    public var description: String {
+        switch self {
+        case .upgradeRefused(let status): "WebSocket upgrade refused with HTTP status \(status)"
+        case .invalidUpgradeResponse: "Invalid WebSocket upgrade response"
+        case .closedBeforeUpgrade: "Connection closed before the WebSocket upgrade completed"
+        case .timedOut: "WebSocket connect timed out"
+        }
+    }
+}

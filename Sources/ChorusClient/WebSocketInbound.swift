@@ -1,0 +1,11 @@
+/// What a ``WebSocketSession`` receives from the server, in order.
+public enum WebSocketInbound: Sendable, Hashable {
+    /// A complete text message (continuation frames joined).
+    case text(String)
+    /// A complete binary message.
+    case binary([UInt8])
+    /// The server's close frame: its status code (if any) and reason.
+    case close(code: UInt16?, reason: String)
+    /// The TCP connection ended (after a close frame, or without one).
+    case disconnected
+}
