@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "chorus",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chorus", targets: ["chorus"]),
         .library(name: "ChorusProtocol", targets: ["ChorusProtocol"]),

@@ -1,0 +1,234 @@
+public import NIOCore
+
+/// The subscribers of the connections owned by one event loop, and the fan-out to them.
+///
+/// A shard is confined to its event loop: every method must be called there, so nothing in it is
+/// locked. Broadcasting a frame appends it once to the shard's ``FrameRing`` and queues its sequence
+/// number for each subscriber of the channel in flat arrays — no allocation and no retain per
+/// subscriber. ``flush()`` then writes each touched connection's queued frames and flushes it once,
+/// so the frames of one batch bound for one connection leave in one gathering write.
+public final class BroadcastShard {
+    public let limits: OutboundLimits
+var ring: FrameRing
+var pending: PendingFrames
+var sinks: [(any FrameSink)?] = []
+var isDirty: [Bool] = []
+var dirtySlots: [UInt32] = []
+var mustClose: [Bool] = []
+var slotsToClose: [UInt32] = []
+var slotsWithPending = 0
+var channels: [ChannelKey: SubscriberList] = [:]
+    private var subscriptions: [Set<ChannelKey>] = []
+    private var freeSlots: [UInt32] = []
+    public private(set) var statistics = ShardStatistics()
+
+    public init(limits: OutboundLimits = OutboundLimits()) {
+        self.limits = limits
+        self.ring = FrameRing(capacity: limits.ringFrames, byteBudget: limits.ringBytes)
+        self.pending = PendingFrames(perSlot: limits.framesPerConnection)
+    }
+
+    // MARK: Connections and subscriptions
+
+    /// Gives `sink` a slot; the slot is reused after ``unregister(_:)``.
+    public func register(_ sink: any FrameSink) -> UInt32 {
+        let slot: UInt32
+        if let reused = freeSlots.popLast() {
+            slot = reused
+        } else {
+            slot = UInt32(sinks.count)
+            sinks.append(nil)
+            isDirty.append(false)
+            mustClose.append(false)
+            subscriptions.append([])
+            pending.grow(toSlots: sinks.count)
+            dirtySlots.reserveCapacity(sinks.count)
+            slotsToClose.reserveCapacity(sinks.count)
+        }
+        sinks[Int(slot)] = sink
+        mustClose[Int(slot)] = false
+        statistics.connections += 1
+        return slot
+    }
+
+    /// Removes the connection in `slot` from every channel and frees the slot.
+    public func unregister(_ slot: UInt32) {
+        let index = Int(slot)
+        guard sinks[index] != nil else { return }
+        for key in subscriptions[index] { removeSubscriber(slot, from: key) }
+        subscriptions[index] = []
+        sinks[index] = nil
+        if pending.count(index) > 0 { slotsWithPending -= 1 }
+        pending.clear(slot: index)
+        freeSlots.append(slot)
+        statistics.connections -= 1
+    }
+
+    /// Subscribes `slot` to `key`; returns `false` if it already was.
+    @discardableResult
+    public func subscribe(_ slot: UInt32, to key: ChannelKey) -> Bool {
+        guard subscriptions[Int(slot)].insert(key).inserted else { return false }
+        let list: SubscriberList
+        if let existing = channels[key] {
+            list = existing
+        } else {
+            list = SubscriberList()
+            channels[key] = list
+        }
+        list.insert(slot)
+        statistics.subscriptions += 1
+        return true
+    }
+
+    /// Unsubscribes `slot` from `key`; returns `false` if it was not subscribed.
+    @discardableResult
+    public func unsubscribe(_ slot: UInt32, from key: ChannelKey) -> Bool {
+        guard subscriptions[Int(slot)].remove(key) != nil else { return false }
+        removeSubscriber(slot, from: key)
+        return true
+    }
+
+    /// Whether `slot` is subscribed to `key`.
+    public func isSubscribed(_ slot: UInt32, to key: ChannelKey) -> Bool {
+        subscriptions[Int(slot)].contains(key)
+    }
+
+    /// The channels `slot` is subscribed to.
+    public func channels(of slot: UInt32) -> Set<ChannelKey> {
+        subscriptions[Int(slot)]
+    }
+
+    /// The number of this shard's connections subscribed to `key`.
+    public func subscriberCount(_ key: ChannelKey) -> Int {
+        channels[key]?.count ?? 0
+    }
+
+    private func removeSubscriber(_ slot: UInt32, from key: ChannelKey) {
+        guard let list = channels[key] else { return }
+        list.remove(slot)
+        if list.isEmpty { channels[key] = nil }
+        statistics.subscriptions -= 1
+    }
+
+    // MARK: Fan-out
+
+    /// Queues `frame` for every subscriber of `key` but `excluded`; returns how many got it.
+    ///
+    /// Nothing is written until ``flush()``.
+    @discardableResult
+    public func enqueue(_ frame: ByteBuffer, to key: ChannelKey, excluding excluded: UInt32? = nil) -> Int {
+        guard let list = channels[key] else { return 0 }
+        let sequence = ring.append(frame)
+        let skipped = excluded ?? UInt32.max
+        var queued = 0
+        list.slots.withUnsafeBufferPointer { slots in
+            for slot in slots where slot != skipped {
+                queue(sequence, for: slot)
+                queued &+= 1
+            }
+        }
+        statistics.framesQueued &+= queued
+        return queued
+    }
+
+    /// Queues `frame` for the one connection in `slot` (server-to-user messages, replies that must
+    /// stay in order with broadcasts).
+    public func enqueue(_ frame: ByteBuffer, toSlot slot: UInt32) {
+        guard sinks[Int(slot)] != nil else { return }
+        queue(ring.append(frame), for: slot)
+        statistics.framesQueued &+= 1
+    }
+
+    func queue(_ sequence: UInt64, for slot: UInt32) {
+        let index = Int(slot)
+        if pending.isFull(index) {
+            switch limits.policy {
+            case .dropOldest:
+                pending.removeFirst(slot: index)
+                statistics.droppedFrames &+= 1
+            case .close:
+                markForClosing(slot)
+                return
+            }
+        }
+        if pending.count(index) == 0 { slotsWithPending &+= 1 }
+        pending.push(sequence, slot: index)
+        if !isDirty[index] {
+            isDirty[index] = true
+            dirtySlots.append(slot)
+        }
+    }
+
+    func markForClosing(_ slot: UInt32) {
+        guard !mustClose[Int(slot)] else { return }
+        mustClose[Int(slot)] = true
+        slotsToClose.append(slot)
+    }
+
+    /// Writes every queued frame of every writable connection touched since the last flush, one
+    /// flush per connection, and applies the slow-consumer policy to those that fell behind.
+    public func flush() {
+        for slot in dirtySlots {
+            isDirty[Int(slot)] = false
+            drain(slot)
+        }
+        dirtySlots.removeAll(keepingCapacity: true)
+        for slot in slotsToClose {
+            let index = Int(slot)
+            guard mustClose[index], let sink = sinks[index] else { continue }
+            if pending.count(index) > 0 { slotsWithPending -= 1 }
+            pending.clear(slot: index)
+            statistics.slowConsumersClosed += 1
+            sink.close(code: .slowConsumer)
+        }
+        slotsToClose.removeAll(keepingCapacity: true)
+        if slotsWithPending == 0 { ring.release(before: ring.nextSequence) }
+    }
+
+    /// Writes what `slot` has queued once its connection is writable again.
+    public func resume(_ slot: UInt32) {
+        drain(slot)
+        if slotsWithPending == 0 { ring.release(before: ring.nextSequence) }
+    }
+
+    private func drain(_ slot: UInt32) {
+        let index = Int(slot)
+        guard let sink = sinks[index], !mustClose[index], pending.count(index) > 0 else { return }
+        var wrote = false
+        while pending.count(index) > 0, sink.isWritable {
+            let sequence = pending.first(index)
+            pending.removeFirst(slot: index)
+            if let frame = ring.frame(sequence) {
+                sink.write(frame)
+                wrote = true
+            } else if limits.policy == .close {
+                markForClosing(slot)
+                break
+            } else {
+                statistics.droppedFrames &+= 1
+            }
+        }
+        if pending.count(index) == 0 { slotsWithPending -= 1 }
+        if wrote {
+            statistics.framesWritten &+= 1
+            sink.flush()
+        }
+    }
+}
+
+@available(*, unavailable)
+extension BroadcastShard: Sendable {}
+
+/// Counters of one shard, read on its event loop.
+public struct ShardStatistics: Sendable, Hashable {
+    public var connections = 0
+    public var subscriptions = 0
+    /// Frame deliveries queued (one per subscriber per frame).
+    public var framesQueued = 0
+    /// Connection flushes that wrote at least one frame.
+    public var framesWritten = 0
+    /// Frames a slow subscriber lost under ``SlowConsumerPolicy/dropOldest``.
+    public var droppedFrames = 0
+    /// Connections closed with 4100 under ``SlowConsumerPolicy/close``.
+    public var slowConsumersClosed = 0
+}

@@ -1,0 +1,96 @@
+public import NIOCore
+
+/// One event ready to fan out: its channel, its frame (encoded once) and the connection that must
+/// not receive it (the publisher's own `socket_id`, or the sender of a client event).
+public struct OutboundEvent: Sendable {
+    public var key: ChannelKey
+    public var frame: ByteBuffer
+    public var excluding: SubscriberAddress?
+
+    public init(key: ChannelKey, frame: ByteBuffer, excluding: SubscriberAddress? = nil) {
+        self.key = key
+        self.frame = frame
+        self.excluding = excluding
+    }
+}
+
+/// The broadcast engine across event loops: one ``BroadcastShard`` per loop.
+///
+/// A publish hands the same frames once to each loop — never once per subscriber — and each loop
+/// fans them out to its own connections, so different loops write in parallel. Events handed over
+/// together are queued in order and flushed together: a batch reaches each connection in one write.
+public final class Broadcaster: Sendable {
+    /// A shard and the loop it is confined to.
+    public struct Shard: Sendable {
+        public let eventLoop: any EventLoop
+        let bound: NIOLoopBound<BroadcastShard>
+
+        /// The shard itself; call only on ``eventLoop``.
+        public var value: BroadcastShard { bound.value }
+    }
+
+    public let shards: [Shard]
+
+    /// Creates one shard on each of `eventLoops`; must be called where each shard can be created
+    /// (it is created on its own loop).
+    public init(eventLoops: [any EventLoop], limits: OutboundLimits = OutboundLimits()) async throws {
+        var shards: [Shard] = []
+        for loop in eventLoops {
+            let bound = try await loop.submit { NIOLoopBound(BroadcastShard(limits: limits), eventLoop: loop) }.get()
+            shards.append(Shard(eventLoop: loop, bound: bound))
+        }
+        self.shards = shards
+    }
+
+    /// The index of the shard confined to `eventLoop`.
+    public func shardIndex(for eventLoop: any EventLoop) -> Int? {
+        shards.firstIndex { $0.eventLoop === eventLoop }
+    }
+
+    /// Queues `events` in order on every shard and flushes each shard once.
+    public func publish(_ events: [OutboundEvent]) {
+        guard !events.isEmpty else { return }
+        for (index, shard) in shards.enumerated() {
+            if shard.eventLoop.inEventLoop {
+                Self.deliver(events, on: shard.value, shardIndex: index)
+            } else {
+                shard.eventLoop.execute {
+                    Self.deliver(events, on: shard.value, shardIndex: index)
+                }
+            }
+        }
+    }
+
+    private static func deliver(_ events: [OutboundEvent], on shard: BroadcastShard, shardIndex: Int) {
+        for event in events {
+            let excluded = event.excluding.flatMap { $0.shard == shardIndex ? $0.slot : nil }
+            shard.enqueue(event.frame, to: event.key, excluding: excluded)
+        }
+        shard.flush()
+    }
+
+    /// Runs `body` with the shard of `address` on its loop.
+    public func onShard(_ index: Int, _ body: @escaping @Sendable (BroadcastShard) -> Void) {
+        let shard = shards[index]
+        if shard.eventLoop.inEventLoop {
+            body(shard.value)
+        } else {
+            shard.eventLoop.execute { body(shard.value) }
+        }
+    }
+
+    /// Counters summed over every shard.
+    public func statistics() async throws -> ShardStatistics {
+        var total = ShardStatistics()
+        for shard in shards {
+            let stats = try await shard.eventLoop.submit { shard.value.statistics }.get()
+            total.connections += stats.connections
+            total.subscriptions += stats.subscriptions
+            total.framesQueued += stats.framesQueued
+            total.framesWritten += stats.framesWritten
+            total.droppedFrames += stats.droppedFrames
+            total.slowConsumersClosed += stats.slowConsumersClosed
+        }
+        return total
+    }
+}

@@ -1,0 +1,167 @@
+public import ChorusProtocol
+public import NIOCore
+import Synchronization
+
+/// What every shard shares about channels: subscription counts, presence rosters and cached
+/// events, per app. Touched on subscribe, unsubscribe and cache-channel publishes — never once per
+/// subscriber — so one lock serves all event loops.
+public final class ChannelDirectory: Sendable {
+    private let channels = Mutex<[ChannelKey: ChannelState]>([:])
+
+    public init() {}
+
+    /// The outcome of one connection subscribing.
+    public enum JoinOutcome: Sendable {
+        case joined(Join)
+        /// The presence channel already has the app's maximum number of members.
+        case memberLimitReached
+    }
+
+    /// What one connection's subscription changed.
+    public struct Join: Sendable {
+        /// The channel had no subscriber before (a `channel_occupied` moment).
+        public var isFirstSubscriber: Bool
+        /// The presence user had no other connection on the channel (announce `member_added`).
+        public var memberAdded: Bool
+        /// The presence roster including the new member; empty for other channels.
+        public var roster: [PresenceMember]
+        /// The last event of a cache channel, if one is held and fresh.
+        public var cached: CachedEvent?
+        /// Subscriptions after this one.
+        public var subscriptionCount: Int
+    }
+
+    /// What one connection's unsubscription changed.
+    public struct Leave: Sendable {
+        /// The channel has no subscriber left (a `channel_vacated` moment).
+        public var isLastSubscriber: Bool
+        /// The presence user has no connection left on the channel (announce `member_removed`).
+        public var memberRemoved: Bool
+        /// Subscriptions after this one.
+        public var subscriptionCount: Int
+    }
+
+    /// Records a subscription; `member` is the presence member for presence channels.
+    public func subscribe(
+        _ key: ChannelKey,
+        member: PresenceMember?,
+        maxMembers: Int,
+        now: NIODeadline = .now()
+    ) -> JoinOutcome {
+        channels.withLock { channels in
+            var state = channels[key] ?? ChannelState()
+            var memberAdded = false
+            if let member {
+                var roster = state.roster ?? PresenceRoster()
+                if !roster.contains(member.userID), roster.count >= maxMembers { return .memberLimitReached }
+                memberAdded = roster.join(member)
+                state.roster = roster
+            }
+            state.subscriptionCount += 1
+            if let cached = state.cached, cached.expires <= now { state.cached = nil }
+            channels[key] = state
+            return .joined(
+                Join(
+                    isFirstSubscriber: state.subscriptionCount == 1,
+                    memberAdded: memberAdded,
+                    roster: member == nil ? [] : state.roster?.members ?? [],
+                    cached: state.cached,
+                    subscriptionCount: state.subscriptionCount
+                )
+            )
+        }
+    }
+
+    /// Records an unsubscription (or a disconnection) of one connection.
+    public func unsubscribe(_ key: ChannelKey, userID: String?) -> Leave {
+        channels.withLock { channels in
+            guard var state = channels[key], state.subscriptionCount > 0 else {
+                return Leave(isLastSubscriber: false, memberRemoved: false, subscriptionCount: 0)
+            }
+            state.subscriptionCount -= 1
+            var memberRemoved = false
+            if let userID, var roster = state.roster {
+                memberRemoved = roster.leave(userID)
+                state.roster = roster.count == 0 ? nil : roster
+            }
+            channels[key] = state.isEmpty ? nil : state
+            return Leave(
+                isLastSubscriber: state.subscriptionCount == 0,
+                memberRemoved: memberRemoved,
+                subscriptionCount: state.subscriptionCount
+            )
+        }
+    }
+
+    /// Keeps `event` as the last event of a cache channel until `ttl` has passed.
+    public func cache(_ event: CachedEvent, for key: ChannelKey) {
+        channels.withLock { channels in
+            var state = channels[key] ?? ChannelState()
+            state.cached = event
+            channels[key] = state
+        }
+    }
+
+    /// The state of one channel now.
+    public func snapshot(_ key: ChannelKey, now: NIODeadline = .now()) -> ChannelSnapshot {
+        channels.withLock { channels in
+            ChannelSnapshot(state: channels[key] ?? ChannelState(), now: now)
+        }
+    }
+
+    /// Occupied channels of `appID` whose names start with `prefix`, sorted by name.
+    public func occupiedChannels(appID: String, prefix: String = "") -> [(name: String, snapshot: ChannelSnapshot)] {
+        let now = NIODeadline.now()
+        return channels.withLock { channels in
+            channels.compactMap { key, state in
+                guard key.appID == appID, state.subscriptionCount > 0, key.channel.hasPrefix(prefix) else { return nil }
+                return (key.channel, ChannelSnapshot(state: state, now: now))
+            }
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// The members of a presence channel, in join order.
+    public func members(_ key: ChannelKey) -> [PresenceMember] {
+        channels.withLock { $0[key]?.roster?.members ?? [] }
+    }
+}
+
+/// The last event of a cache channel, kept for subscribers that arrive later.
+public struct CachedEvent: Sendable {
+    /// The complete WebSocket frame, replayed as it was broadcast.
+    public var frame: ByteBuffer
+    public var event: String
+    public var data: String
+    public var expires: NIODeadline
+
+    public init(frame: ByteBuffer, event: String, data: String, expires: NIODeadline) {
+        self.frame = frame
+        self.event = event
+        self.data = data
+        self.expires = expires
+    }
+}
+
+/// A channel's state as the HTTP API reports it.
+public struct ChannelSnapshot: Sendable {
+    public var subscriptionCount: Int
+    /// Distinct presence users; `nil` for other channels.
+    public var userCount: Int?
+    public var cached: CachedEvent?
+
+    public var isOccupied: Bool { subscriptionCount > 0 }
+
+    init(state: ChannelState, now: NIODeadline) {
+        self.subscriptionCount = state.subscriptionCount
+        self.userCount = state.roster?.count
+        self.cached = state.cached.flatMap { $0.expires > now ? $0 : nil }
+    }
+}
+
+struct ChannelState: Sendable {
+    var subscriptionCount = 0
+    var roster: PresenceRoster?
+    var cached: CachedEvent?
+
+    var isEmpty: Bool { subscriptionCount == 0 && roster == nil && cached == nil }
+}

@@ -1,0 +1,59 @@
+public import NIOCore
+
+/// Encodes complete server→client WebSocket frames (RFC 6455, unmasked) into one buffer each,
+/// so a broadcast frame is built once and the same bytes are written to every subscriber.
+public enum WebSocketFrameWriter {
+    /// Opcodes the server sends.
+    public enum Opcode: UInt8, Sendable {
+        case text = 0x1
+        case close = 0x8
+        case ping = 0x9
+        case pong = 0xA
+    }
+
+    /// The header length for a payload of `length` bytes.
+    @inlinable
+    public static func headerLength(payloadLength length: Int) -> Int {
+        length < 126 ? 2 : (length <= Int(UInt16.max) ? 4 : 10)
+    }
+
+    /// A complete final frame holding `payload`.
+    @inlinable
+    public static func frame(
+        _ opcode: Opcode,
+        payload: some Collection<UInt8>,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) -> ByteBuffer {
+        let length = payload.count
+        var buffer = allocator.buffer(capacity: headerLength(payloadLength: length) + length)
+        writeHeader(opcode, payloadLength: length, into: &buffer)
+        buffer.writeBytes(payload)
+        return buffer
+    }
+
+    /// A text frame holding the serialised Pusher message.
+    public static func textFrame(_ text: String, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        frame(.text, payload: text.utf8, allocator: allocator)
+    }
+
+    /// A close frame with a status code and an optional reason (truncated to fit 125 bytes).
+    public static func closeFrame(code: UInt16, reason: String = "") -> ByteBuffer {
+        var payload: [UInt8] = [UInt8(code >> 8), UInt8(code & 0xFF)]
+        payload.append(contentsOf: reason.utf8.prefix(123))
+        return frame(.close, payload: payload)
+    }
+
+    @inlinable
+    static func writeHeader(_ opcode: Opcode, payloadLength length: Int, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(0x80 | opcode.rawValue)
+        if length < 126 {
+            buffer.writeInteger(UInt8(length))
+        } else if length <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(length))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(length))
+        }
+    }
+}
