@@ -1,0 +1,84 @@
+import Foundation
+
+/// An SVG line chart of a run's latency percentile curve: x is the percentile on a
+/// "nines" scale (0, 90, 99, 99.9, …), y the latency in milliseconds.
+public struct LatencyPlot: Sendable {
+    public var title: String
+    public var curve: [LatencySummary.Point]
+
+    private let width = 640.0
+    private let height = 360.0
+    private let margin = (left: 64.0, right: 20.0, top: 36.0, bottom: 48.0)
+    /// The x axis ends at 99.999 % (five nines).
+    private let maximumNines = 5.0
+
+    public init(title: String, curve: [LatencySummary.Point]) {
+        self.title = title
+        self.curve = curve
+    }
+
+    /// The chart as a standalone SVG document.
+    public var svg: String {
+        let plotWidth = width - margin.left - margin.right
+        let plotHeight = height - margin.top - margin.bottom
+        let top = max(niceCeiling(curve.map(\.milliseconds).max() ?? 1), 0.001)
+        func x(_ percentile: Double) -> Double { margin.left + nines(percentile) / maximumNines * plotWidth }
+        func y(_ ms: Double) -> Double { margin.top + plotHeight * (1 - min(ms, top) / top) }
+
+        var out = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+            font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="14">\(escaped(title))</text>
+
+            """
+        for step in 0...4 {
+            let value = top * Double(step) / 4
+            let lineY = y(value)
+            out += line(margin.left, lineY, width - margin.right, lineY, color: "#ddd")
+            out += text(margin.left - 6, lineY + 4, Figure.text(value), anchor: "end")
+        }
+        for (index, label) in ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%"].enumerated() {
+            let lineX = margin.left + Double(index) / maximumNines * plotWidth
+            out += line(lineX, margin.top, lineX, height - margin.bottom, color: "#ddd")
+            out += text(lineX, height - margin.bottom + 16, label, anchor: "middle")
+        }
+        out += text(margin.left + plotWidth / 2, height - 8, "percentile", anchor: "middle")
+        out += "<text x=\"14\" y=\"\(Int(margin.top + plotHeight / 2))\" text-anchor=\"middle\" "
+        out += "transform=\"rotate(-90 14 \(Int(margin.top + plotHeight / 2)))\">latency (ms)</text>\n"
+        let points = curve.map { "\(rounded(x($0.percentile))),\(rounded(y($0.milliseconds)))" }
+        out += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
+        out += "</svg>\n"
+        return out
+    }
+
+    /// How many nines a percentile has: 90 → 1, 99 → 2; capped at ``maximumNines``.
+    private func nines(_ percentile: Double) -> Double {
+        let remaining = max(100 - percentile, 0)
+        guard remaining > 0 else { return maximumNines }
+        return min(max(-log10(remaining / 100), 0), maximumNines)
+    }
+
+    private func niceCeiling(_ value: Double) -> Double {
+        guard value > 0 else { return 1 }
+        let magnitude = pow(10, (log10(value)).rounded(.down))
+        for factor in [1.0, 2, 2.5, 5, 10] where factor * magnitude >= value {
+            return factor * magnitude
+        }
+        return 10 * magnitude
+    }
+
+    private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, color: String) -> String {
+        "<line x1=\"\(rounded(x1))\" y1=\"\(rounded(y1))\" x2=\"\(rounded(x2))\" y2=\"\(rounded(y2))\" stroke=\"\(color)\"/>\n"
+    }
+
+    private func text(_ x: Double, _ y: Double, _ content: String, anchor: String) -> String {
+        "<text x=\"\(rounded(x))\" y=\"\(rounded(y))\" text-anchor=\"\(anchor)\">\(escaped(content))</text>\n"
+    }
+
+    private func rounded(_ value: Double) -> String { String((value * 10).rounded() / 10) }
+
+    private func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+    }
+}

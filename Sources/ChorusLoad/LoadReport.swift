@@ -1,0 +1,195 @@
+/// Everything one run measured, written as `results/<scenario>/<stamp>.json` and read back as a
+/// baseline.
+public struct LoadReport: Sendable, Hashable, Codable {
+    /// The target server.
+    public struct Target: Sendable, Hashable, Codable {
+        public var host: String
+        public var port: Int
+        public var appID: String
+
+        public init(host: String, port: Int, appID: String) {
+            self.host = host
+            self.port = port
+            self.appID = appID
+        }
+
+        enum CodingKeys: String, CodingKey { case host, port, appID = "app_id" }
+    }
+
+    /// The scenario's shape, copied so a result file stands alone.
+    public struct Setup: Sendable, Hashable, Codable {
+        public var subscribers: Int
+        public var channels: Int
+        public var channelKind: String
+        public var events: Int
+        public var warmup: Int
+        public var batchSize: Int
+        public var rate: Double
+        public var publishers: Int
+        public var payloadBytes: Int
+        public var source: String
+        public var expectLoss: Bool
+
+        public init(subscribers: Int, channels: Int, channelKind: String, events: Int, warmup: Int, batchSize: Int, rate: Double, publishers: Int, payloadBytes: Int, source: String, expectLoss: Bool) {
+            self.subscribers = subscribers
+            self.channels = channels
+            self.channelKind = channelKind
+            self.events = events
+            self.warmup = warmup
+            self.batchSize = batchSize
+            self.rate = rate
+            self.publishers = publishers
+            self.payloadBytes = payloadBytes
+            self.source = source
+            self.expectLoss = expectLoss
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case subscribers, channels, events, warmup, rate, publishers, source
+            case channelKind = "channel_kind", batchSize = "batch_size", payloadBytes = "payload_bytes"
+            case expectLoss = "expect_loss"
+        }
+    }
+
+    public struct Connections: Sendable, Hashable, Codable {
+        public var opened: Int
+        public var failed: Int
+        /// Wall time to open and subscribe every connection.
+        public var seconds: Double
+        /// Per-connection connect + upgrade + subscribe time.
+        public var handshakeP50Milliseconds: Double
+        public var handshakeP99Milliseconds: Double
+
+        public init(opened: Int, failed: Int, seconds: Double, handshakeP50Milliseconds: Double, handshakeP99Milliseconds: Double) {
+            self.opened = opened
+            self.failed = failed
+            self.seconds = seconds
+            self.handshakeP50Milliseconds = handshakeP50Milliseconds
+            self.handshakeP99Milliseconds = handshakeP99Milliseconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case opened, failed, seconds
+            case handshakeP50Milliseconds = "handshake_p50_ms", handshakeP99Milliseconds = "handshake_p99_ms"
+        }
+    }
+
+    public struct Publishing: Sendable, Hashable, Codable {
+        public var events: Int
+        public var requests: Int
+        public var errors: Int
+        public var seconds: Double
+        public var eventsPerSecond: Double
+        public var requestP50Milliseconds: Double
+        public var requestP99Milliseconds: Double
+
+        public init(events: Int, requests: Int, errors: Int, seconds: Double, eventsPerSecond: Double, requestP50Milliseconds: Double, requestP99Milliseconds: Double) {
+            self.events = events
+            self.requests = requests
+            self.errors = errors
+            self.seconds = seconds
+            self.eventsPerSecond = eventsPerSecond
+            self.requestP50Milliseconds = requestP50Milliseconds
+            self.requestP99Milliseconds = requestP99Milliseconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case events, requests, errors, seconds
+            case eventsPerSecond = "events_per_second"
+            case requestP50Milliseconds = "request_p50_ms", requestP99Milliseconds = "request_p99_ms"
+        }
+    }
+
+    public struct Deliveries: Sendable, Hashable, Codable {
+        /// Deliveries owed over the whole run (warm-up included): events × subscribers of their channel.
+        public var expected: Int64
+        public var received: Int64
+        public var unique: Int64
+        public var lost: Int64
+        public var duplicates: Int64
+        public var outOfOrder: Int64
+        /// Measured-phase deliveries divided by the time from first publish to last delivery.
+        public var perSecond: Double
+        public var seconds: Double
+        public var presenceEvents: Int64
+
+        public init(expected: Int64, received: Int64, unique: Int64, lost: Int64, duplicates: Int64, outOfOrder: Int64, perSecond: Double, seconds: Double, presenceEvents: Int64) {
+            self.expected = expected
+            self.received = received
+            self.unique = unique
+            self.lost = lost
+            self.duplicates = duplicates
+            self.outOfOrder = outOfOrder
+            self.perSecond = perSecond
+            self.seconds = seconds
+            self.presenceEvents = presenceEvents
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case expected, received, unique, lost, duplicates, seconds
+            case outOfOrder = "out_of_order", perSecond = "per_second", presenceEvents = "presence_events"
+        }
+    }
+
+    public struct Errors: Sendable, Hashable, Codable {
+        public var connect: Int
+        public var publish: Int
+        public var protocolErrors: Int64
+        public var unexpectedCloses: Int64
+        /// The first few error messages, for the summary.
+        public var samples: [String]
+
+        public init(connect: Int, publish: Int, protocolErrors: Int64, unexpectedCloses: Int64, samples: [String]) {
+            self.connect = connect
+            self.publish = publish
+            self.protocolErrors = protocolErrors
+            self.unexpectedCloses = unexpectedCloses
+            self.samples = samples
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case connect, publish, samples
+            case protocolErrors = "protocol", unexpectedCloses = "unexpected_closes"
+        }
+    }
+
+    public var scenario: String
+    public var stamp: String
+    public var target: Target
+    public var setup: Setup
+    public var connections: Connections
+    public var publishing: Publishing
+    public var deliveries: Deliveries
+    public var latency: LatencySummary
+    public var errors: Errors
+    public var generator: ProcessUsage?
+    public var server: ProcessUsage?
+    /// Why the run failed; empty when it passed.
+    public var failures: [String]
+
+    public init(
+        scenario: String, stamp: String, target: Target, setup: Setup, connections: Connections,
+        publishing: Publishing, deliveries: Deliveries, latency: LatencySummary, errors: Errors,
+        generator: ProcessUsage?, server: ProcessUsage?, failures: [String]
+    ) {
+        self.scenario = scenario
+        self.stamp = stamp
+        self.target = target
+        self.setup = setup
+        self.connections = connections
+        self.publishing = publishing
+        self.deliveries = deliveries
+        self.latency = latency
+        self.errors = errors
+        self.generator = generator
+        self.server = server
+        self.failures = failures
+    }
+
+    public var passed: Bool { failures.isEmpty }
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, failures
+        case publishing = "publish", latency = "latency_ms"
+    }
+}

@@ -1,0 +1,62 @@
+/// The human-readable summary of a run, written beside its JSON as `<stamp>.md`.
+public struct MarkdownSummary: Sendable {
+    public var report: LoadReport
+    /// The plot's file name, linked from the summary.
+    public var plotFile: String?
+
+    public init(report: LoadReport, plotFile: String? = nil) {
+        self.report = report
+        self.plotFile = plotFile
+    }
+
+    public var text: String {
+        let r = report
+        let f = Figure.text as (Double) -> String
+        var lines = [
+            "# \(r.scenario) — \(r.stamp)",
+            "",
+            "**\(r.passed ? "PASSED" : "FAILED")** against \(r.target.host):\(r.target.port) (app \(r.target.appID)).",
+            "",
+            "Setup: \(r.setup.subscribers) \(r.setup.channelKind) subscribers on \(r.setup.channels) channel(s), "
+                + "\(r.setup.events) events (+\(r.setup.warmup) warm-up) via \(r.setup.source), "
+                + "batch \(r.setup.batchSize), rate \(r.setup.rate == 0 ? "as fast as accepted" : "\(f(r.setup.rate))/s"), "
+                + "\(r.setup.payloadBytes) B payload.",
+            "",
+            "| latency (ms) | p50 | p90 | p99 | p99.9 | max | mean |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| delivery | \(f(r.latency.p50)) | \(f(r.latency.p90)) | \(f(r.latency.p99)) | \(f(r.latency.p999)) "
+                + "| \(f(r.latency.max)) | \(f(r.latency.mean)) |",
+            "",
+            "| figure | value |",
+            "| --- | --- |",
+            "| deliveries/s | \(f(r.deliveries.perSecond)) |",
+            "| deliveries expected / unique | \(r.deliveries.expected) / \(r.deliveries.unique) |",
+            "| lost / duplicated / out of order | \(r.deliveries.lost) / \(r.deliveries.duplicates) / \(r.deliveries.outOfOrder) |",
+            "| events published (measured) | \(r.publishing.events) in \(f(r.publishing.seconds)) s "
+                + "(\(f(r.publishing.eventsPerSecond))/s, \(r.publishing.requests) requests) |",
+            "| publish request p50 / p99 (ms) | \(f(r.publishing.requestP50Milliseconds)) / \(f(r.publishing.requestP99Milliseconds)) |",
+            "| connections opened / failed | \(r.connections.opened) / \(r.connections.failed) in \(f(r.connections.seconds)) s |",
+            "| handshake p50 / p99 (ms) | \(f(r.connections.handshakeP50Milliseconds)) / \(f(r.connections.handshakeP99Milliseconds)) |",
+            "| errors: connect / publish / protocol / closes | \(r.errors.connect) / \(r.errors.publish) / "
+                + "\(r.errors.protocolErrors) / \(r.errors.unexpectedCloses) |",
+        ]
+        if r.deliveries.presenceEvents > 0 {
+            lines.append("| presence member events seen | \(r.deliveries.presenceEvents) |")
+        }
+        for (label, usage) in [("generator", r.generator), ("server", r.server)] {
+            guard let usage else { continue }
+            lines.append("| \(label) CPU / RSS (peak) | \(f(usage.cpuPercent)) % of a core / "
+                + "\(f(usage.rssMiB)) MiB (\(f(usage.peakRSSMiB)) MiB) |")
+        }
+        if !r.failures.isEmpty {
+            lines += ["", "Failures:"] + r.failures.map { "- \($0)" }
+        }
+        if !r.errors.samples.isEmpty {
+            lines += ["", "Error samples:"] + r.errors.samples.map { "- `\($0)`" }
+        }
+        if let plotFile {
+            lines += ["", "![latency percentiles](\(plotFile))"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,89 @@
+import Yams
+
+/// Typed, once-only access to the fields of one YAML mapping, remembering which were read so the
+/// rest can be reported as unknown.
+struct ScenarioFields {
+    private var values: [String: Node]
+    private var read: Set<String> = []
+    private let path: String
+    private let source: String
+
+    init(_ mapping: Node.Mapping, path: String, source: String) throws(ScenarioError) {
+        self.path = path
+        self.source = source
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else {
+                throw ScenarioError(source: source, field: path.isEmpty ? nil : path, reason: "has a non-text key")
+            }
+            values[name] = value
+        }
+        self.values = values
+    }
+
+    func error(_ name: String, _ reason: String) -> ScenarioError {
+        ScenarioError(source: source, field: qualified(name), reason: reason)
+    }
+
+    private func qualified(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    private mutating func scalar(_ name: String) throws(ScenarioError) -> Node.Scalar? {
+        read.insert(name)
+        guard let node = values[name] else { return nil }
+        guard let scalar = node.scalar else { throw error(name, "must be a single value") }
+        return node.null == nil ? scalar : nil
+    }
+
+    mutating func string(_ name: String) throws(ScenarioError) -> String? {
+        try scalar(name)?.string
+    }
+
+    mutating func requiredString(_ name: String) throws(ScenarioError) -> String {
+        guard let value = try string(name) else { throw error(name, "is required") }
+        return value
+    }
+
+    mutating func int(_ name: String) throws(ScenarioError) -> Int? {
+        guard let scalar = try scalar(name) else { return nil }
+        guard let value = Int.construct(from: scalar) else {
+            throw error(name, "must be an integer, got '\(scalar.string)'")
+        }
+        return value
+    }
+
+    mutating func requiredInt(_ name: String) throws(ScenarioError) -> Int {
+        guard let value = try int(name) else { throw error(name, "is required") }
+        return value
+    }
+
+    mutating func double(_ name: String) throws(ScenarioError) -> Double? {
+        guard let scalar = try scalar(name) else { return nil }
+        guard let value = Double.construct(from: scalar) else {
+            throw error(name, "must be a number, got '\(scalar.string)'")
+        }
+        return value
+    }
+
+    mutating func bool(_ name: String) throws(ScenarioError) -> Bool? {
+        guard let scalar = try scalar(name) else { return nil }
+        guard let value = Bool.construct(from: scalar) else {
+            throw error(name, "must be true or false, got '\(scalar.string)'")
+        }
+        return value
+    }
+
+    /// The nested mapping `name`, `nil` when absent.
+    mutating func section(_ name: String) throws(ScenarioError) -> ScenarioFields? {
+        read.insert(name)
+        guard let node = values[name], node.null == nil else { return nil }
+        guard let mapping = node.mapping else { throw error(name, "must be a mapping of fields") }
+        return try ScenarioFields(mapping, path: qualified(name), source: source)
+    }
+
+    /// Throws for the first (alphabetically) field that was never read.
+    func rejectUnknown() throws(ScenarioError) {
+        if let unknown = values.keys.filter({ !read.contains($0) }).sorted().first {
+            throw error(unknown, "is not a known field (see docs/load.md)")
+        }
+    }
+}

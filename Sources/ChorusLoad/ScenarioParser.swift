@@ -1,0 +1,84 @@
+import Foundation
+import Yams
+
+/// Reads a ``Scenario`` from YAML or JSON text (JSON is read as YAML, its superset).
+///
+/// Unknown fields are errors, so a misspelt field never silently falls back to its default.
+public struct ScenarioParser: Sendable {
+    /// Names the text in error messages, usually the file path.
+    public var source: String
+
+    public init(source: String) {
+        self.source = source
+    }
+
+    /// Reads and parses the scenario file at `path`.
+    public static func load(path: String) throws(ScenarioError) -> Scenario {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioError(source: path, field: nil, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        return try ScenarioParser(source: path).parse(text)
+    }
+
+    /// Parses and validates scenario text.
+    public func parse(_ text: String) throws(ScenarioError) -> Scenario {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ScenarioError(source: source, field: nil, reason: "is not valid YAML or JSON: \(error)")
+        }
+        guard let mapping = root?.mapping else {
+            throw ScenarioError(source: source, field: nil, reason: "must be a mapping of fields")
+        }
+        var fields = try ScenarioFields(mapping, path: "", source: source)
+        let scenario = try read(&fields)
+        try fields.rejectUnknown()
+        try ScenarioValidator(source: source).validate(scenario)
+        return scenario
+    }
+
+    private func read(_ fields: inout ScenarioFields) throws(ScenarioError) -> Scenario {
+        var churn: Scenario.PresenceChurn?
+        if var section = try fields.section("presence_churn") {
+            churn = Scenario.PresenceChurn(
+                connections: try section.int("connections") ?? 10,
+                intervalMilliseconds: try section.int("interval_ms") ?? 1_000
+            )
+            try section.rejectUnknown()
+        }
+        var clientEvents: Scenario.ClientEvents?
+        if var section = try fields.section("client_events") {
+            clientEvents = Scenario.ClientEvents(ratePerSender: try section.double("rate_per_sender") ?? 5)
+            try section.rejectUnknown()
+        }
+        let kindText = try fields.string("channel_kind") ?? Scenario.ChannelKind.public.rawValue
+        guard let kind = Scenario.ChannelKind(rawValue: kindText) else {
+            let allowed = Scenario.ChannelKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw fields.error("channel_kind", "must be one of \(allowed), got '\(kindText)'")
+        }
+        return Scenario(
+            name: try fields.requiredString("name"),
+            description: try fields.string("description"),
+            subscribers: try fields.requiredInt("subscribers"),
+            channels: try fields.int("channels") ?? 1,
+            channelKind: kind,
+            events: try fields.requiredInt("events"),
+            warmup: try fields.int("warmup") ?? 0,
+            batchSize: try fields.int("batch_size") ?? 1,
+            rate: try fields.double("rate") ?? 0,
+            publishers: try fields.int("publishers") ?? 1,
+            payloadBytes: try fields.int("payload_bytes") ?? 100,
+            eventName: try fields.string("event_name") ?? (clientEvents == nil ? "load" : "client-load"),
+            connectConcurrency: try fields.int("connect_concurrency") ?? 200,
+            connectTimeout: try fields.double("connect_timeout") ?? 60,
+            drainTimeout: try fields.double("drain_timeout") ?? 30,
+            expectLoss: try fields.bool("expect_loss") ?? false,
+            presenceChurn: churn,
+            clientEvents: clientEvents
+        )
+    }
+}

@@ -1,0 +1,86 @@
+import ChorusLoad
+import Testing
+
+@Suite struct ScenarioParserTests {
+    private let parser = ScenarioParser(source: "test.yaml")
+
+    @Test func readsYAMLWithDefaults() throws {
+        let scenario = try parser.parse(
+            """
+            name: fanout-10k
+            subscribers: 10000
+            events: 200
+            """
+        )
+        #expect(scenario.name == "fanout-10k")
+        #expect(scenario.subscribers == 10_000)
+        #expect(scenario.channels == 1)
+        #expect(scenario.channelKind == .public)
+        #expect(scenario.batchSize == 1)
+        #expect(scenario.rate == 0)
+        #expect(scenario.expectLoss == false)
+        #expect(scenario.channelName(0) == "load-fanout-10k-0")
+    }
+
+    @Test func readsJSONAndSections() throws {
+        let scenario = try parser.parse(
+            #"""
+            {"name": "churn", "subscribers": 400, "channels": 10, "channel_kind": "presence", "events": 50,
+             "presence_churn": {"connections": 20, "interval_ms": 250}, "expect_loss": true, "rate": 12.5}
+            """#
+        )
+        #expect(scenario.channelKind == .presence)
+        #expect(scenario.presenceChurn == Scenario.PresenceChurn(connections: 20, intervalMilliseconds: 250))
+        #expect(scenario.expectLoss)
+        #expect(scenario.rate == 12.5)
+        #expect(scenario.totalConnections == 420)
+        #expect(scenario.channelName(3) == "presence-load-churn-3")
+    }
+
+    @Test func clientEventsDefaultToAClientEventName() throws {
+        let scenario = try parser.parse(
+            "{name: c, subscribers: 20, channels: 5, channel_kind: private, events: 10, client_events: {rate_per_sender: 4}}"
+        )
+        #expect(scenario.eventName == "client-load")
+        #expect(scenario.clientEvents?.ratePerSender == 4)
+    }
+
+    @Test(arguments: [
+        ("subscribers: 10\nevents: 1", "name", "is required"),
+        ("name: x\nevents: 1", "subscribers", "is required"),
+        ("name: x\nsubscribers: ten\nevents: 1", "subscribers", "must be an integer, got 'ten'"),
+        ("name: x\nsubscribers: 10001\nevents: 1", "subscribers", "between 1 and 10000"),
+        ("name: x\nsubscribers: 10\nevents: 1\nsubscriber: 3", "subscriber", "not a known field"),
+        ("name: x\nsubscribers: 10\nevents: 1\nchannel_kind: secret", "channel_kind", "must be one of"),
+        ("name: x\nsubscribers: 10\nchannels: 11\nevents: 1", "channels", "between 1 and 10"),
+        ("name: x\nsubscribers: 10\nevents: 1\nexpect_loss: maybe", "expect_loss", "true or false"),
+        ("name: x\nsubscribers: 10\nevents: 1\npresence_churn: {connections: 2}", "presence_churn", "presence"),
+        ("name: x\nsubscribers: 10\nevents: 1\nchannel_kind: presence\npresence_churn: {conections: 2}",
+            "presence_churn.conections", "not a known field"),
+        ("name: x\nsubscribers: 500\nevents: 1\nchannel_kind: presence", "channels", "at most 100 members"),
+        ("name: x y\nsubscribers: 10\nevents: 1", "name", "letters, digits"),
+        ("name: x\nsubscribers: 10\nevents: 1\npayload_bytes: 10", "payload_bytes", "between 64"),
+        ("name: x\nsubscribers: 10\nchannels: 5\nchannel_kind: private\nevents: 1\nclient_events: {rate_per_sender: 20}",
+            "client_events.rate_per_sender", "at most 10"),
+    ])
+    func namesTheBadField(text: String, field: String, reason: String) {
+        #expect {
+            try parser.parse(text)
+        } throws: { error in
+            guard let error = error as? ScenarioError else { return false }
+            return error.field == field && error.reason.contains(reason)
+                && error.description.contains("field '\(field)'") && error.description.contains("test.yaml")
+        }
+    }
+
+    @Test func rejectsTextThatIsNotAMapping() {
+        #expect(throws: ScenarioError.self) { try parser.parse("- just\n- a list") }
+        #expect(throws: ScenarioError.self) { try parser.parse("name: [unclosed") }
+    }
+
+    @Test func spreadsSubscribersOverChannels() throws {
+        let scenario = try parser.parse("name: s\nsubscribers: 10\nchannels: 4\nevents: 1")
+        #expect((0..<4).map(scenario.subscriberCount(onChannel:)) == [3, 3, 2, 2])
+        #expect(scenario.channelIndex(ofSubscriber: 9) == 1)
+    }
+}
