@@ -1,0 +1,328 @@
+import ChorusClient
+import ChorusProtocol
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Runs one case's steps against a target, keeping its connections, HTTP clients and variables.
+final class CaseRun {
+    private let target: ConformanceTarget
+    private let group: any EventLoopGroup
+    private let caseDirectory: URL
+    private var substitution: Substitution
+    private var connections: [String: CaseConnection] = [:]
+    private var httpClients: [String: PusherHTTPClient] = [:]
+
+    init(target: ConformanceTarget, group: any EventLoopGroup, caseDirectory: URL, variables: [String: JSONValue]) {
+        self.target = target
+        self.group = group
+        self.caseDirectory = caseDirectory
+        self.substitution = Substitution(
+            variables: variables,
+            authenticator: ChannelAuthenticator(key: target.app.key, secret: target.app.secret)
+        )
+    }
+
+    /// Runs the steps in order; throws the first failure, prefixed with the step that failed.
+    func run(_ steps: [ConformanceStep]) async throws(StepFailure) {
+        for (index, step) in steps.enumerated() {
+            do {
+                try await perform(step)
+            } catch {
+                throw StepFailure("step \(index + 1) (\(step.label)): \(error.message)")
+            }
+        }
+    }
+
+    /// Closes every connection and HTTP client the case opened.
+    func finish() async {
+        for connection in connections.values { await connection.session.close(timeout: .milliseconds(500)) }
+        for client in httpClients.values { await client.shutdown() }
+        connections = [:]
+        httpClients = [:]
+    }
+
+    private func perform(_ step: ConformanceStep) async throws(StepFailure) {
+        switch step {
+        case .wsOpen(let open): try await wsOpen(open)
+        case .wsSend(let name, let frame, let repeatCount):
+            let connection = try connection(name)
+            let text = try frameText(frame)
+            for _ in 0..<(try count(repeatCount)) {
+                try await attempt("sending") { try await connection.session.send(text: text) }
+            }
+        case .wsSubscribe(let subscribe): try await wsSubscribe(subscribe)
+        case .wsExpect(let name, let pattern, let timeoutMS, let ignore):
+            try await expect(try connection(name), pattern: try substitution.apply(pattern), timeoutMS: timeoutMS, ignore: ignore)
+        case .wsExpectNone(let name, let pattern, let withinMS):
+            try await expectNone(try connection(name), pattern: try pattern.map { value throws(StepFailure) in try substitution.apply(value) }, withinMS: withinMS)
+        case .wsExpectClose(let name, let code, let timeoutMS):
+            try await expectClose(try connection(name), code: code, timeoutMS: timeoutMS)
+        case .wsClose(let name):
+            try await connection(name).session.close(timeout: .seconds(1))
+            connections[name] = nil
+        case .http(let http): try await self.http(http)
+        case .sleep(let ms): try? await Task.sleep(for: .milliseconds(ms))
+        case .verifyVectors(let file): try SignatureVectorCheck.verify(fileAt: caseDirectory.appendingPathComponent(file))
+        }
+    }
+
+    // MARK: WebSocket
+
+    private func wsOpen(_ open: ConformanceStep.WSOpen) async throws(StepFailure) {
+        guard let app = target.app(named: open.app) else { throw StepFailure("unknown app '\(open.app)'") }
+        let path = try open.path.map { path throws(StepFailure) in try substitution.applyText(path) }
+            ?? WebSocketConnector.pusherPath(key: app.key)
+        let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(5))
+        let session = try await attempt("opening WebSocket \(path)") {
+            try await WebSocketSession.open(connector: connector, path: path, on: group)
+        }
+        let connection = CaseConnection(session: session)
+        connections[open.connection] = connection
+        guard open.awaitEstablished else { return }
+        let established: JSONValue = [
+            "event": .string(PusherEventName.connectionEstablished),
+            "data": ["$json": ["socket_id": "$capture:socket_id", "activity_timeout": "$type:number"]],
+        ]
+        let captures = try await expect(connection, pattern: established, timeoutMS: 5000, ignore: [], keep: false)
+        guard let socketID = captures["socket_id"]?.stringValue else { throw StepFailure("socket_id is not a string") }
+        connection.socketID = socketID
+        substitution.variables["\(open.connection).socket_id"] = .string(socketID)
+    }
+
+    private func wsSubscribe(_ subscribe: ConformanceStep.WSSubscribe) async throws(StepFailure) {
+        let connection = try connection(subscribe.connection)
+        let channel = try substitution.applyText(subscribe.channel)
+        let channelData = try subscribe.channelData.map { value throws(StepFailure) in
+            let applied = try substitution.apply(value)
+            return applied.stringValue ?? applied.jsonText
+        }
+        var data: [String: JSONValue] = ["channel": .string(channel)]
+        if let channelData { data["channel_data"] = .string(channelData) }
+        if let auth = try auth(mode: subscribe.auth, connection: connection, channel: channel, channelData: channelData) {
+            data["auth"] = .string(auth)
+        }
+        let message = PusherMessage(event: PusherEventName.subscribe, data: .object(data))
+        try await attempt("sending") { try await connection.session.send(text: message.jsonText) }
+        guard subscribe.await else { return }
+        let succeeded: JSONValue = ["event": .string(PusherEventName.subscriptionSucceeded), "channel": .string(channel)]
+        try await expect(connection, pattern: succeeded, timeoutMS: 3000, ignore: [])
+    }
+
+    private func auth(mode: String, connection: CaseConnection, channel: String, channelData: String?) throws(StepFailure) -> String? {
+        guard mode != "none" else { return nil }
+        guard let socketID = connection.socketID else { throw StepFailure("the connection has no socket id to sign") }
+        let app = target.app
+        switch mode {
+        case "valid":
+            return ChannelAuthenticator(key: app.key, secret: app.secret)
+                .channelAuth(socketID: socketID, channel: channel, channelData: channelData)
+        case "bad_signature":
+            return ChannelAuthenticator(key: app.key, secret: app.secret + "-wrong")
+                .channelAuth(socketID: socketID, channel: channel, channelData: channelData)
+        case "wrong_key":
+            return ChannelAuthenticator(key: app.key + "-wrong", secret: app.secret)
+                .channelAuth(socketID: socketID, channel: channel, channelData: channelData)
+        case "other_socket":
+            return ChannelAuthenticator(key: app.key, secret: app.secret)
+                .channelAuth(socketID: "1234.5678", channel: channel, channelData: channelData)
+        default:
+            throw StepFailure("unknown auth mode '\(mode)'")
+        }
+    }
+
+    @discardableResult
+    private func expect(
+        _ connection: CaseConnection,
+        pattern: JSONValue,
+        timeoutMS: Int,
+        ignore: [String],
+        keep: Bool = true
+    ) async throws(StepFailure) -> [String: JSONValue] {
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMS)
+        while true {
+            let item = try await next(connection, until: deadline, expecting: pattern)
+            let message = try json(item, expecting: pattern)
+            if let event = message["event"]?.stringValue, ignore.contains(event) { continue }
+            switch JSONPattern(pattern).match(message) {
+            case .success(let captures):
+                if keep { substitution.variables.merge(captures) { _, new in new } }
+                return captures
+            case .failure(let mismatch):
+                throw StepFailure("\(mismatch) (message: \(message.jsonText))")
+            }
+        }
+    }
+
+    private func expectNone(_ connection: CaseConnection, pattern: JSONValue?, withinMS: Int) async throws(StepFailure) {
+        let deadline = ContinuousClock.now + .milliseconds(withinMS)
+        var unrelated: [WebSocketInbound] = []
+        defer { connection.putBack(unrelated) }
+        while ContinuousClock.now < deadline {
+            let item: WebSocketInbound
+            do {
+                item = try await connection.next(timeout: Self.timeAmount(until: deadline))
+            } catch {
+                return
+            }
+            guard case .text(let text) = item else {
+                unrelated.append(item)
+                if item == .disconnected { return }
+                continue
+            }
+            guard let pattern else { throw StepFailure("expected no message within \(withinMS) ms, got \(text)") }
+            if let message = try? JSONValue(parsing: text), case .success = JSONPattern(pattern).match(message) {
+                throw StepFailure("expected no message like \(pattern.jsonText) within \(withinMS) ms, got \(text)")
+            }
+            unrelated.append(item)
+        }
+    }
+
+    private func expectClose(_ connection: CaseConnection, code: Int?, timeoutMS: Int) async throws(StepFailure) {
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMS)
+        let expected = "a close frame" + (code.map { " with code \($0)" } ?? "")
+        let item = try await next(connection, until: deadline, expecting: .string(expected))
+        switch item {
+        case .close(let got, let reason):
+            if let code, Int(got ?? 0) != code {
+                throw StepFailure("expected close code \(code), got \(got.map(String.init) ?? "no code") (\(reason))")
+            }
+        case .text(let text): throw StepFailure("expected \(expected), got message \(text)")
+        case .binary: throw StepFailure("expected \(expected), got a binary frame")
+        case .disconnected: throw StepFailure("expected \(expected), got the connection dropped without one")
+        }
+    }
+
+    private func next(_ connection: CaseConnection, until deadline: ContinuousClock.Instant, expecting pattern: JSONValue) async throws(StepFailure) -> WebSocketInbound {
+        do {
+            return try await connection.next(timeout: Self.timeAmount(until: deadline))
+        } catch {
+            throw StepFailure("expected \(pattern.jsonText), got nothing in time")
+        }
+    }
+
+    private func json(_ item: WebSocketInbound, expecting pattern: JSONValue) throws(StepFailure) -> JSONValue {
+        switch item {
+        case .text(let text):
+            guard let value = try? JSONValue(parsing: text) else { throw StepFailure("expected JSON, got text \(text)") }
+            return value
+        case .binary: throw StepFailure("expected \(pattern.jsonText), got a binary frame")
+        case .close(let code, let reason):
+            throw StepFailure("expected \(pattern.jsonText), got close \(code.map(String.init) ?? "without code") \(reason)")
+        case .disconnected: throw StepFailure("expected \(pattern.jsonText), got the connection closed")
+        }
+    }
+
+    // MARK: HTTP
+
+    private func http(_ step: ConformanceStep.HTTPStep) async throws(StepFailure) {
+        guard let app = target.app(named: step.app) else { throw StepFailure("unknown app '\(step.app)'") }
+        let client = httpClient(for: step.app, app: app)
+        let path = try substitution.applyText(step.path)
+        var query: [(String, String)] = []
+        for (key, value) in step.query { query.append((key, try substitution.applyText(value))) }
+        let body: [UInt8] = try step.body.map { value throws(StepFailure) in
+            let applied = try substitution.apply(value)
+            return Array((applied.stringValue ?? applied.jsonText).utf8)
+        } ?? []
+        let signing: RequestSigning
+        switch step.sign {
+        case "valid": signing = .valid
+        case "none": signing = .none
+        case "bad_signature": signing = .badSignature
+        case "bad_body_md5": signing = .badBodyMD5
+        case "expired": signing = .timestamp(Int(Date().timeIntervalSince1970) - 3600)
+        default: throw StepFailure("unknown sign mode '\(step.sign)'")
+        }
+        let method = HTTPMethod(rawValue: step.method.uppercased())
+        var response: PusherHTTPResponse?
+        for _ in 0..<(try count(step.repeatCount)) {
+            response = try await attempt("\(step.method) \(path)") {
+                try await client.request(method: method, path: path, query: query, body: body, signing: signing)
+            }
+        }
+        guard let response else { return }
+        try check(response, against: step)
+    }
+
+    private func check(_ response: PusherHTTPResponse, against step: ConformanceStep.HTTPStep) throws(StepFailure) {
+        let summary = "\(response.status.code) \(response.bodyText.prefix(300))"
+        if let status = step.status {
+            if case .failure(let mismatch) = JSONPattern(try substitution.apply(status)).match(.integer(Int64(response.status.code))) {
+                throw StepFailure("status: expected \(mismatch.expected), got \(summary)")
+            }
+        }
+        for name in step.headers.keys.sorted() {
+            let value = response.headers[name].first.map(JSONValue.string)
+            if case .failure(let mismatch) = JSONPattern(try substitution.apply(step.headers[name]!)).match(value) {
+                throw StepFailure("header \(name): expected \(mismatch.expected), got \(mismatch.got) (response \(summary))")
+            }
+        }
+        if let pattern = step.bodyPattern {
+            guard let body = try? response.json() else { throw StepFailure("body: expected JSON, got \(summary)") }
+            switch JSONPattern(try substitution.apply(pattern)).match(body) {
+            case .success(let captures): substitution.variables.merge(captures) { _, new in new }
+            case .failure(let mismatch): throw StepFailure("body \(mismatch) (response \(summary))")
+            }
+        }
+    }
+
+    private func httpClient(for name: String, app: ConformanceTarget.App) -> PusherHTTPClient {
+        if let client = httpClients[name] { return client }
+        let client = PusherHTTPClient(host: target.host, port: target.port, key: app.key, secret: app.secret, group: group, timeout: .seconds(5))
+        httpClients[name] = client
+        return client
+    }
+
+    // MARK: Helpers
+
+    private func connection(_ name: String) throws(StepFailure) -> CaseConnection {
+        guard let connection = connections[name] else { throw StepFailure("no open connection '\(name)'") }
+        return connection
+    }
+
+    private func frameText(_ frame: JSONValue) throws(StepFailure) -> String {
+        let applied = try substitution.apply(frame)
+        if case .string(let text) = applied { return text }
+        return applied.jsonText
+    }
+
+    private func count(_ text: String) throws(StepFailure) -> Int {
+        guard let count = Int(try substitution.applyText(text)), count >= 1 else {
+            throw StepFailure("repeat must be a positive integer, got \(text)")
+        }
+        return count
+    }
+
+    private func attempt<T>(_ what: String, _ body: () async throws -> T) async throws(StepFailure) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw StepFailure("\(what) failed: \(error)")
+        }
+    }
+
+    private static func timeAmount(until deadline: ContinuousClock.Instant) -> TimeAmount {
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        let (seconds, attoseconds) = remaining.components
+        return .nanoseconds(max(1_000_000, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+    }
+}
+
+extension ConformanceStep {
+    /// The step's name and connection, for failure messages.
+    var label: String {
+        switch self {
+        case .wsOpen(let open): "ws_open \(open.connection)"
+        case .wsSend(let connection, _, _): "ws_send \(connection)"
+        case .wsSubscribe(let subscribe): "ws_subscribe \(subscribe.connection) \(subscribe.channel)"
+        case .wsExpect(let connection, _, _, _): "ws_expect \(connection)"
+        case .wsExpectNone(let connection, _, _): "ws_expect_none \(connection)"
+        case .wsExpectClose(let connection, _, _): "ws_expect_close \(connection)"
+        case .wsClose(let connection): "ws_close \(connection)"
+        case .http(let http): "http \(http.method) \(http.path)"
+        case .sleep: "sleep"
+        case .verifyVectors: "verify_vectors"
+        }
+    }
+}

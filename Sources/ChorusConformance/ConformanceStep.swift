@@ -1,0 +1,187 @@
+public import ChorusProtocol
+
+/// One step of a case. In a case file each step is a map with a single key naming the step.
+public enum ConformanceStep: Sendable {
+    /// Opens a WebSocket `as` a named connection to `app`'s key (or a raw `path`); unless
+    /// `awaitEstablished` is false, waits for `pusher:connection_established` and remembers
+    /// `${as.socket_id}`.
+    case wsOpen(WSOpen)
+    /// Sends a frame: an object is serialised, a string is sent as it is (after substitution).
+    case wsSend(connection: String, frame: JSONValue, repeatCount: String)
+    /// Subscribes with a computed `auth` and, unless `await` is false, expects the success event next.
+    case wsSubscribe(WSSubscribe)
+    /// The next message on the connection (skipping events listed in `ignore`) must match.
+    case wsExpect(connection: String, pattern: JSONValue, timeoutMS: Int, ignore: [String])
+    /// No message (or none matching `pattern`) arrives within the window.
+    case wsExpectNone(connection: String, pattern: JSONValue?, withinMS: Int)
+    /// The server closes the connection with a close frame carrying `code`.
+    case wsExpectClose(connection: String, code: Int?, timeoutMS: Int)
+    /// Closes the connection with a closing handshake.
+    case wsClose(connection: String)
+    /// An HTTP API request and the response it must get.
+    case http(HTTPStep)
+    /// Waits.
+    case sleep(ms: Int)
+    /// Checks the runner's own signers against a file of known-answer vectors.
+    case verifyVectors(file: String)
+
+    public struct WSOpen: Sendable {
+        public var connection: String
+        public var app: String
+        public var path: String?
+        public var awaitEstablished: Bool
+    }
+
+    public struct WSSubscribe: Sendable {
+        public var connection: String
+        public var channel: String
+        /// `valid`, `none`, `bad_signature`, `wrong_key` or `other_socket`.
+        public var auth: String
+        public var channelData: JSONValue?
+        public var await: Bool
+    }
+
+    public struct HTTPStep: Sendable {
+        public var method: String
+        public var path: String
+        public var query: [(String, String)]
+        public var body: JSONValue?
+        /// `valid`, `none`, `bad_signature`, `bad_body_md5` or `expired`.
+        public var sign: String
+        public var app: String
+        /// Sends the request this many times; the expectations apply to the last response.
+        public var repeatCount: String
+        public var status: JSONValue?
+        public var headers: [String: JSONValue]
+        public var bodyPattern: JSONValue?
+    }
+
+    init(parsing value: JSONValue) throws(CaseFileError) {
+        guard let members = value.objectValue, members.count == 1, let (kind, raw) = members.first else {
+            throw CaseFileError("a step must be a map with exactly one key naming it")
+        }
+        let fields = StepFields(kind: kind, value: raw)
+        switch kind {
+        case "ws_open":
+            self = .wsOpen(
+                WSOpen(
+                    connection: try fields.string("as"),
+                    app: try fields.optionalString("app") ?? "main",
+                    path: try fields.optionalString("path"),
+                    awaitEstablished: try fields.optionalBool("await_established") ?? true
+                )
+            )
+        case "ws_send":
+            self = .wsSend(connection: try fields.string("as"), frame: try fields.value("frame"), repeatCount: fields.optionalValue("repeat")?.scalarText ?? "1")
+        case "ws_subscribe":
+            self = .wsSubscribe(
+                WSSubscribe(
+                    connection: try fields.string("as"),
+                    channel: try fields.string("channel"),
+                    auth: try fields.optionalString("auth") ?? "valid",
+                    channelData: fields.optionalValue("channel_data"),
+                    await: try fields.optionalBool("await") ?? true
+                )
+            )
+        case "ws_expect":
+            self = .wsExpect(
+                connection: try fields.string("as"),
+                pattern: try fields.value("match"),
+                timeoutMS: try fields.optionalInt("timeout_ms") ?? 3000,
+                ignore: try fields.optionalStrings("ignore") ?? []
+            )
+        case "ws_expect_none":
+            self = .wsExpectNone(
+                connection: try fields.string("as"),
+                pattern: fields.optionalValue("match"),
+                withinMS: try fields.optionalInt("within_ms") ?? 500
+            )
+        case "ws_expect_close":
+            self = .wsExpectClose(
+                connection: try fields.string("as"),
+                code: try fields.optionalInt("code"),
+                timeoutMS: try fields.optionalInt("timeout_ms") ?? 3000
+            )
+        case "ws_close":
+            self = .wsClose(connection: try fields.string("as"))
+        case "http":
+            let expect = fields.optionalValue("expect")
+            guard expect == nil || expect?.objectValue != nil else { throw CaseFileError("http: expect must be a map") }
+            let query = try fields.optionalValue("query").map { value throws(CaseFileError) in
+                guard let members = value.objectValue else { throw CaseFileError("http: query must be a map") }
+                return members.keys.sorted().map { ($0, members[$0]!.scalarText ?? members[$0]!.jsonText) }
+            }
+            self = .http(
+                HTTPStep(
+                    method: try fields.optionalString("method") ?? "GET",
+                    path: try fields.string("path"),
+                    query: query ?? [],
+                    body: fields.optionalValue("body"),
+                    sign: try fields.optionalString("sign") ?? "valid",
+                    app: try fields.optionalString("app") ?? "main",
+                    repeatCount: fields.optionalValue("repeat")?.scalarText ?? "1",
+                    status: expect?["status"],
+                    headers: expect?["headers"]?.objectValue ?? [:],
+                    bodyPattern: expect?["body"]
+                )
+            )
+        case "sleep":
+            self = .sleep(ms: try fields.int("ms"))
+        case "verify_vectors":
+            self = .verifyVectors(file: try fields.string("file"))
+        default:
+            throw CaseFileError("unknown step '\(kind)'")
+        }
+    }
+}
+
+/// Typed access to a step's fields with errors that name the step and field.
+private struct StepFields {
+    var kind: String
+    var value: JSONValue
+
+    func optionalValue(_ field: String) -> JSONValue? {
+        value[field]
+    }
+
+    func value(_ field: String) throws(CaseFileError) -> JSONValue {
+        guard let found = value[field] else { throw CaseFileError("\(kind): missing '\(field)'") }
+        return found
+    }
+
+    func optionalString(_ field: String) throws(CaseFileError) -> String? {
+        guard let found = value[field] else { return nil }
+        guard let text = found.scalarText else { throw CaseFileError("\(kind): '\(field)' must be a string") }
+        return text
+    }
+
+    func string(_ field: String) throws(CaseFileError) -> String {
+        guard let text = try optionalString(field) else { throw CaseFileError("\(kind): missing '\(field)'") }
+        return text
+    }
+
+    func optionalInt(_ field: String) throws(CaseFileError) -> Int? {
+        guard let found = value[field] else { return nil }
+        guard let number = found.intValue else { throw CaseFileError("\(kind): '\(field)' must be an integer") }
+        return number
+    }
+
+    func int(_ field: String) throws(CaseFileError) -> Int {
+        guard let number = try optionalInt(field) else { throw CaseFileError("\(kind): missing '\(field)'") }
+        return number
+    }
+
+    func optionalBool(_ field: String) throws(CaseFileError) -> Bool? {
+        guard let found = value[field] else { return nil }
+        guard let flag = found.boolValue else { throw CaseFileError("\(kind): '\(field)' must be true or false") }
+        return flag
+    }
+
+    func optionalStrings(_ field: String) throws(CaseFileError) -> [String]? {
+        guard let found = value[field] else { return nil }
+        guard let items = found.arrayValue?.compactMap(\.stringValue), items.count == found.arrayValue?.count else {
+            throw CaseFileError("\(kind): '\(field)' must be a list of strings")
+        }
+        return items
+    }
+}

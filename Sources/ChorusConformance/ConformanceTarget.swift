@@ -1,0 +1,103 @@
+/// The server a conformance run judges, and what it offers beyond one enabled app.
+public struct ConformanceTarget: Sendable {
+    /// One app's credentials.
+    public struct App: Sendable, Hashable {
+        public var id: String
+        public var key: String
+        public var secret: String
+
+        public init(id: String, key: String, secret: String) {
+            self.id = id
+            self.key = key
+            self.secret = secret
+        }
+
+        /// Parses `id:key:secret`.
+        public init?(triple: String) {
+            let parts = triple.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3, !parts.contains(where: \.isEmpty) else { return nil }
+            self.init(id: parts[0], key: parts[1], secret: parts[2])
+        }
+    }
+
+    public var host: String
+    public var port: Int
+    /// The app most cases use; enabled, with client events enabled.
+    public var app: App
+    /// Another enabled app, for isolation cases (capability `second_app`).
+    public var secondApp: App?
+    /// A disabled app (capability `disabled_app`).
+    public var disabledApp: App?
+    /// An app with an API rate limit of `apiRateLimit` requests per window (capability `rate_limit`).
+    public var rateLimitedApp: App?
+    public var apiRateLimit: Int?
+    /// `max_event_payload_in_kb` of the main app.
+    public var maxEventPayloadKB: Int
+    /// `max_event_channels_at_once` of the main app.
+    public var maxEventChannels: Int
+    /// `max_event_batch_size` of the main app.
+    public var maxEventBatchSize: Int
+    /// Client events one connection may send per second.
+    public var maxClientEventsPerSecond: Int
+
+    public init(
+        host: String,
+        port: Int,
+        app: App,
+        secondApp: App? = nil,
+        disabledApp: App? = nil,
+        rateLimitedApp: App? = nil,
+        apiRateLimit: Int? = nil,
+        maxEventPayloadKB: Int = 100,
+        maxEventChannels: Int = 100,
+        maxEventBatchSize: Int = 10,
+        maxClientEventsPerSecond: Int = 10
+    ) {
+        self.host = host
+        self.port = port
+        self.app = app
+        self.secondApp = secondApp
+        self.disabledApp = disabledApp
+        self.rateLimitedApp = rateLimitedApp
+        self.apiRateLimit = apiRateLimit
+        self.maxEventPayloadKB = maxEventPayloadKB
+        self.maxEventChannels = maxEventChannels
+        self.maxEventBatchSize = maxEventBatchSize
+        self.maxClientEventsPerSecond = maxClientEventsPerSecond
+    }
+
+    /// What this target offers, as case `requires` lists name it.
+    public var capabilities: Set<String> {
+        var capabilities: Set<String> = []
+        if secondApp != nil { capabilities.insert("second_app") }
+        if disabledApp != nil { capabilities.insert("disabled_app") }
+        if rateLimitedApp != nil, apiRateLimit != nil { capabilities.insert("rate_limit") }
+        return capabilities
+    }
+
+    /// The app a step names: `main`, `second`, `disabled`, `rate_limited`, or `unknown` (credentials no server has).
+    func app(named name: String) -> App? {
+        switch name {
+        case "main": app
+        case "second": secondApp
+        case "disabled": disabledApp
+        case "rate_limited": rateLimitedApp
+        case "unknown": App(id: "987654321", key: "chorus-conformance-unknown-key", secret: "unknown-secret")
+        default: nil
+        }
+    }
+
+    /// Why a case needing `requirements` cannot run here, or `nil` if it can.
+    public func skipReason(for requirements: [String]) -> String? {
+        let missing = requirements.filter { !capabilities.contains($0) }
+        guard !missing.isEmpty else { return nil }
+        return "target lacks " + missing.map { requirement in
+            switch requirement {
+            case "second_app": "a second app (--second-app id:key:secret)"
+            case "disabled_app": "a disabled app (--disabled-app id:key:secret)"
+            case "rate_limit": "a rate-limited app (--rate-limited-app id:key:secret --api-rate-limit N)"
+            default: "capability '\(requirement)'"
+            }
+        }.joined(separator: ", ")
+    }
+}
