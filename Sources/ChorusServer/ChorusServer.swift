@@ -1,1 +1,137 @@
-// ChorusServer
+import ChorusCore
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+public import ServiceLifecycle
+
+/// A running Chorus server: the WebSocket endpoint and the HTTP API on one port.
+///
+/// ```swift
+/// let server = try await ChorusServer.start(configuration: .embeddedDefault, logger: logger)
+/// print(server.port)
+/// try await server.shutdown()
+/// ```
+public final class ChorusServer: Service, Sendable {
+    /// The port the server listens on (the one picked when the configuration asked for 0).
+    public let port: Int
+    public let configuration: ServerConfiguration
+    private let group: MultiThreadedEventLoopGroup
+    private let serverChannel: any Channel
+    private let context: ServerContext
+
+    private init(
+        port: Int,
+        configuration: ServerConfiguration,
+        group: MultiThreadedEventLoopGroup,
+        serverChannel: any Channel,
+        context: ServerContext
+    ) {
+        self.port = port
+        self.configuration = configuration
+        self.group = group
+        self.serverChannel = serverChannel
+        self.context = context
+    }
+
+    /// Binds and starts serving; throws if the configuration is invalid or the port is taken.
+    public static func start(configuration: ServerConfiguration, logger: Logger) async throws -> ChorusServer {
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
+        do {
+            let loops = Array(group.makeIterator())
+            let broadcaster = try await Broadcaster(eventLoops: loops, limits: configuration.outboundLimits)
+            let context = ServerContext(
+                configuration: configuration,
+                broadcaster: broadcaster,
+                metrics: ServerMetrics(),
+                logger: logger
+            )
+            let channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 4096)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try Self.configurePipeline(channel, context: context)
+                    }
+                }
+                .bind(host: configuration.host, port: configuration.port)
+                .get()
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
+            return ChorusServer(
+                port: port,
+                configuration: configuration,
+                group: group,
+                serverChannel: channel,
+                context: context
+            )
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private static func configurePipeline(_ channel: any Channel, context: ServerContext) throws {
+        let maxMessageBytes = context.configuration.maxMessageBytes
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: maxMessageBytes,
+            automaticErrorHandling: false,
+            shouldUpgrade: { channel, head in
+                let isPusherPath = head.uri.hasPrefix("/app/")
+                return channel.eventLoop.makeSucceededFuture(isPusherPath ? HTTPHeaders() : nil)
+            },
+            upgradePipelineHandler: { channel, head in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let request = ConnectionRequest(uri: head.uri) else { throw ChannelError.inappropriateOperationForState }
+                    let outlet = BroadcastOutlet()
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(outlet, position: .first)
+                    try sync.addHandler(
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 0,
+                            maxAccumulatedFrameCount: 256,
+                            maxAccumulatedFrameSize: maxMessageBytes
+                        )
+                    )
+                    try sync.addHandler(PusherConnectionHandler(server: context, request: request, outlet: outlet))
+                }
+            }
+        )
+        let router = HTTPRouter(server: context)
+        let httpHandler = HTTPServerHandler(maxBodyBytes: context.configuration.maxRequestBodyBytes) {
+            router.respond(to: $0)
+        }
+        let sync = channel.pipeline.syncOperations
+        try sync.configureHTTPServerPipeline(
+            withServerUpgrade: (
+                upgraders: [upgrader],
+                completionHandler: { context in
+                    context.pipeline.syncOperations.removeHandler(name: "chorus-http", promise: nil)
+                }
+            )
+        )
+        try sync.addHandler(httpHandler, name: "chorus-http")
+    }
+
+    /// Stops accepting, closes every connection, and stops the event loops.
+    public func shutdown() async throws {
+        try? await serverChannel.close()
+        try await group.shutdownGracefully()
+    }
+
+    /// Runs until a graceful shutdown is requested (SIGINT/SIGTERM under a ServiceGroup).
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            try? await serverChannel.closeFuture.get()
+        } onGracefulShutdown: {
+            self.serverChannel.close(promise: nil)
+        }
+        context.logger.info("shutting down")
+        try await group.shutdownGracefully()
+    }
+}

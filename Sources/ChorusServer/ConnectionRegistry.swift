@@ -1,0 +1,67 @@
+public import ChorusCore
+import Synchronization
+
+/// Every open connection by socket id: where it lives in the broadcast engine, which user it
+/// signed in as, and how to terminate it. Used by the HTTP API (`socket_id` exclusion,
+/// `terminate_connections`) and for per-app connection quotas.
+public final class ConnectionRegistry: Sendable {
+    /// One open connection.
+    public struct Entry: Sendable {
+        public var appID: String
+        public var address: SubscriberAddress
+        public var userID: String?
+        /// Sends `pusher:error` 4009 and closes the connection, on its own event loop.
+        public var terminate: @Sendable () -> Void
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var countsByApp: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Adds a connection unless its app already has `limit` connections (0: no limit).
+    public func add(socketID: String, entry: Entry, limit: Int) -> Bool {
+        state.withLock { state in
+            let count = state.countsByApp[entry.appID, default: 0]
+            guard limit == 0 || count < limit else { return false }
+            state.entries[socketID] = entry
+            state.countsByApp[entry.appID] = count + 1
+            return true
+        }
+    }
+
+    public func remove(socketID: String) {
+        state.withLock { state in
+            guard let entry = state.entries.removeValue(forKey: socketID) else { return }
+            state.countsByApp[entry.appID, default: 1] -= 1
+        }
+    }
+
+    /// Records the user a connection signed in as.
+    public func setUser(_ userID: String, socketID: String) {
+        state.withLock { $0.entries[socketID]?.userID = userID }
+    }
+
+    /// The connection with `socketID` of app `appID`.
+    public func entry(socketID: String, appID: String) -> Entry? {
+        state.withLock { state in
+            state.entries[socketID].flatMap { $0.appID == appID ? $0 : nil }
+        }
+    }
+
+    /// The connections of app `appID` signed in as `userID`.
+    public func entries(userID: String, appID: String) -> [Entry] {
+        state.withLock { state in
+            state.entries.values.filter { $0.appID == appID && $0.userID == userID }
+        }
+    }
+
+    /// Open connections of app `appID`.
+    public func count(appID: String) -> Int {
+        state.withLock { $0.countsByApp[appID, default: 0] }
+    }
+}

@@ -1,0 +1,54 @@
+public import ChorusCore
+public import ChorusProtocol
+import NIOCore
+
+/// Turns one event into frames and hands them to the broadcast engine: one frame per channel,
+/// encoded once, shared by every subscriber. Cache channels also keep the frame for late subscribers.
+public struct EventPublisher: Sendable {
+    let broadcaster: Broadcaster
+    let directory: ChannelDirectory
+
+    /// One event for one or more channels.
+    public struct Event: Sendable {
+        public var name: String
+        public var channels: [String]
+        /// The event's data as text; it is sent double encoded, as a JSON string.
+        public var data: JSONValue
+        public var userID: String?
+
+        public init(name: String, channels: [String], data: JSONValue, userID: String? = nil) {
+            self.name = name
+            self.channels = channels
+            self.data = data
+            self.userID = userID
+        }
+    }
+
+    /// Publishes `events` of app `app` in order, as one batch: frames for the same connection leave
+    /// in one write.
+    public func publish(_ events: [Event], app: AppConfiguration, excluding: SubscriberAddress? = nil) {
+        var outbound: [OutboundEvent] = []
+        outbound.reserveCapacity(events.reduce(0) { $0 + $1.channels.count })
+        for event in events {
+            for channel in event.channels {
+                let message = PusherMessage(event: event.name, channel: channel, data: event.data, userID: event.userID)
+                let frame = WebSocketFrameWriter.textFrame(message.jsonText)
+                let key = ChannelKey(appID: app.id, channel: channel)
+                if ChannelName(channel)?.isCache == true {
+                    let expires = NIODeadline.now() + .seconds(Int64(app.cacheTTLSeconds))
+                    let data = event.data.stringValue ?? event.data.jsonText
+                    directory.cache(CachedEvent(frame: frame, event: event.name, data: data, expires: expires), for: key)
+                }
+                outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding))
+            }
+        }
+        broadcaster.publish(outbound)
+    }
+
+    /// Publishes one protocol message (member_added, subscription_count, …) to a channel.
+    public func publish(_ message: PusherMessage, appID: String, excluding: SubscriberAddress? = nil) {
+        guard let channel = message.channel else { return }
+        let frame = WebSocketFrameWriter.textFrame(message.jsonText)
+        broadcaster.publish([OutboundEvent(key: ChannelKey(appID: appID, channel: channel), frame: frame, excluding: excluding)])
+    }
+}

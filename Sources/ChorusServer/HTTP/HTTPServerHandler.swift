@@ -1,0 +1,85 @@
+import NIOCore
+import NIOHTTP1
+
+/// Collects each HTTP request (head and body up to the body cap), hands it to the router and writes
+/// the response, keeping the connection alive for the next request when the client allows it.
+///
+/// A body larger than the cap is refused with 413 as soon as its `Content-Length` announces it (or
+/// as soon as a chunked body crosses it), and the connection is closed: nothing over the cap is
+/// held in memory.
+final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case collecting(HTTPRequestHead, ByteBuffer)
+        case discarding
+    }
+
+    private let maxBodyBytes: Int
+    private let respond: (HTTPRequest) -> HTTPResponse
+    private var state = State.idle
+
+    init(maxBodyBytes: Int, respond: @escaping (HTTPRequest) -> HTTPResponse) {
+        self.maxBodyBytes = maxBodyBytes
+        self.respond = respond
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), _):
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
+                return refuseOversizedBody(context: context, version: head.version)
+            }
+            state = .collecting(head, context.channel.allocator.buffer(capacity: 0))
+        case (.body(var chunk), .collecting(let head, var body)):
+            guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else {
+                return refuseOversizedBody(context: context, version: head.version)
+            }
+            state = .idle  // drop the reference so `body` is uniquely owned while it grows
+            body.writeBuffer(&chunk)
+            state = .collecting(head, body)
+        case (.end, .collecting(let head, let body)):
+            state = .idle
+            let request = HTTPRequest(head: head, body: body, remoteAddress: context.channel.remoteAddress)
+            write(respond(request), for: head, context: context)
+        case (.body, _), (.end, _):
+            break
+        }
+    }
+
+    private func write(_ response: HTTPResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        let keepAlive = request.isKeepAlive
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        }
+    }
+
+    private func refuseOversizedBody(context: ChannelHandlerContext, version: HTTPVersion) {
+        state = .discarding
+        let text = #"{"error":"Request body is larger than \#(maxBodyBytes) bytes","code":"payload_too_large"}"#
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(text.utf8.count))
+        headers.add(name: "Connection", value: "close")
+        let head = HTTPResponseHead(version: version, status: .payloadTooLarge, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+            channel.close(promise: nil)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTPServerHandler: Sendable {}

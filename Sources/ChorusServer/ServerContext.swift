@@ -1,0 +1,25 @@
+import ChorusCore
+import Logging
+
+/// What every connection and API request of one server shares.
+final class ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let apps: AppRegistry
+    let broadcaster: Broadcaster
+    let directory: ChannelDirectory
+    let connections: ConnectionRegistry
+    let publisher: EventPublisher
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    init(configuration: ServerConfiguration, broadcaster: Broadcaster, metrics: ServerMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.apps = AppRegistry(configuration.apps)
+        self.broadcaster = broadcaster
+        self.directory = ChannelDirectory()
+        self.connections = ConnectionRegistry()
+        self.publisher = EventPublisher(broadcaster: broadcaster, directory: directory)
+        self.metrics = metrics
+        self.logger = logger
+    }
+}

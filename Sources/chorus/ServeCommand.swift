@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import ChorusServer
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `chorus serve`: runs the server on the embedded default or on a config file.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Pusher-protocol server (WebSocket + HTTP API on one port).",
+        discussion: """
+            With no --config, serves one default app from memory (id 1, key chorus-key, \
+            secret chorus-secret) on 127.0.0.1:6001. Environment overrides: \
+            \(ConfigurationLoader.environmentKeys.joined(separator: ", ")).
+            """
+    )
+
+    @Option(name: .long, help: "YAML or JSON configuration file (see docs/configuration.md).")
+    var config: String?
+
+    @Option(name: .long, help: "Address to listen on (overrides the config).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on; 0 picks a free one (overrides the config).")
+    var port: Int?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var configuration: ServerConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: config)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
+        var logger = Logger(label: "chorus")
+        logger.logLevel = level
+        let server = try await ChorusServer.start(configuration: configuration, logger: logger)
+        print("chorus serving on ws://\(configuration.host):\(server.port)/app/{key} and http://\(configuration.host):\(server.port)")
+        for app in configuration.apps {
+            print("  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")")
+        }
+        fflush(stdout)
+        let group = ServiceGroup(
+            configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}
