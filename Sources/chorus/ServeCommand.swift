@@ -44,11 +44,12 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "chorus")
         logger.logLevel = level
         let server = try await ChorusServer.start(configuration: configuration, logger: logger)
-        print("chorus serving on ws://\(configuration.host):\(server.port)/app/{key} and http://\(configuration.host):\(server.port)")
+        var banner = "chorus serving on ws://\(configuration.host):\(server.port)/app/{key} and http://\(configuration.host):\(server.port)\n"
         for app in configuration.apps {
-            print("  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")")
+            banner += "  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")\n"
         }
-        fflush(stdout)
+        // Written unbuffered, so a supervisor or test reading the pipe sees it at once.
+        FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
