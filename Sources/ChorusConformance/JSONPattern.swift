@@ -10,7 +10,8 @@ import Foundation
 /// - Strings starting with `$` are matchers: `$any` (present, any value), `$regex:RE` (the value,
 ///   or a number's decimal text, matches RE), `$type:string|number|object|array|bool|null`,
 ///   `$capture:NAME` (anything, remembered as NAME), `$json:JSON` or the object `{"$json": pattern}`
-///   (a string holding JSON that matches the inner pattern: server→client data is double encoded).
+///   (a string holding JSON that matches the inner pattern: server→client data is double encoded),
+///   `{"$unordered": [patterns]}` (an array whose elements match the patterns in some order).
 ///   `$$` escapes a literal leading `$`.
 /// - Anything else must be equal.
 public struct JSONPattern: Sendable {
@@ -43,6 +44,9 @@ public struct JSONPattern: Sendable {
         }
         if case .object(let members) = pattern, members.count == 1, let inner = members["$json"] {
             return matchEmbeddedJSON(inner, value, path: path, captures: &captures)
+        }
+        if case .object(let members) = pattern, members.count == 1, let elements = members["$unordered"]?.arrayValue {
+            return matchUnordered(elements, value, path: path, captures: &captures)
         }
         guard let value else {
             if pattern == .string("$absent") { return nil }
@@ -120,6 +124,25 @@ public struct JSONPattern: Sendable {
             return matchEmbeddedJSON(inner, value, path: path, captures: &captures)
         }
         return mismatch("a known matcher, not \(matcher)")
+    }
+
+    private static func matchUnordered(
+        _ elements: [JSONValue],
+        _ value: JSONValue?,
+        path: String,
+        captures: inout [String: JSONValue]
+    ) -> PatternMismatch? {
+        let expected = "\(elements.count) elements in any order: \(JSONValue.array(elements).jsonText)"
+        guard case .array(var remaining)? = value, remaining.count == elements.count else {
+            return PatternMismatch(path: path, expected: expected, got: value?.jsonText ?? "(absent)")
+        }
+        for element in elements {
+            guard let index = remaining.firstIndex(where: { match(element, $0, path: path, captures: &captures) == nil }) else {
+                return PatternMismatch(path: path, expected: expected, got: value!.jsonText)
+            }
+            remaining.remove(at: index)
+        }
+        return nil
     }
 
     private static func matchEmbeddedJSON(

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// A string that is exactly one reference takes the variable's value as it is (an array stays an
 /// array); references inside longer strings are replaced by the value's text.
-/// `${channel_auth:SOCKET_ID:CHANNEL}` is the main app's signature of that subscription.
+/// `${channel_auth:SOCKET:CHANNEL}` is the main app's `auth` for that subscription, where SOCKET is
+/// a connection name (its socket id is used) or a literal socket id.
 struct Substitution {
     var variables: [String: JSONValue]
     var authenticator: ChannelAuthenticator
@@ -54,8 +55,9 @@ struct Substitution {
     private func resolve(_ name: String) throws(StepFailure) -> JSONValue {
         if name.hasPrefix("channel_auth:") {
             let parts = name.split(separator: ":", maxSplits: 2).map(String.init)
-            guard parts.count == 3 else { throw StepFailure("${channel_auth:SOCKET_ID:CHANNEL} needs both parts") }
-            return .string(authenticator.channelAuth(socketID: try applyText(parts[1]), channel: try applyText(parts[2])))
+            guard parts.count == 3 else { throw StepFailure("${channel_auth:SOCKET:CHANNEL} needs both parts") }
+            let socketID = variables["\(parts[1]).socket_id"]?.stringValue ?? parts[1]
+            return .string(authenticator.channelAuth(socketID: socketID, channel: parts[2]))
         }
         guard let value = variables[name] else { throw StepFailure("unknown variable ${\(name)}") }
         return value

@@ -1,0 +1,69 @@
+import ArgumentParser
+import ChorusConformance
+import Foundation
+import NIOPosix
+
+/// `chorus conform`: replays the conformance cases against a running Pusher-compatible server.
+struct ConformCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conform",
+        abstract: "Check that a server speaks the Pusher protocol, case by case.",
+        discussion: "Exits non-zero when any case fails. Cases needing a capability the target lacks are skipped."
+    )
+
+    @Option(help: "Server host.") var host = "127.0.0.1"
+    @Option(help: "Server port.") var port = 6001
+    @Option(name: .customLong("app-id"), help: "Main app id.") var appID = "1"
+    @Option(help: "Main app key.") var key = "chorus-key"
+    @Option(help: "Main app secret.") var secret = "chorus-secret"
+    @Option(name: .customLong("second-app"), help: "Another enabled app, as id:key:secret.") var secondApp: String?
+    @Option(name: .customLong("disabled-app"), help: "A disabled app, as id:key:secret.") var disabledApp: String?
+    @Option(name: .customLong("rate-limited-app"), help: "An app with an API rate limit, as id:key:secret.")
+    var rateLimitedApp: String?
+    @Option(name: .customLong("api-rate-limit"), help: "Requests per window the rate-limited app allows.")
+    var apiRateLimit: Int?
+    @Option(name: .customLong("max-payload-kb"), help: "The main app's max_event_payload_in_kb.") var maxPayloadKB = 100
+    @Option(name: .customLong("max-channels"), help: "The main app's max_event_channels_at_once.") var maxChannels = 100
+    @Option(name: .customLong("max-batch"), help: "The main app's max_event_batch_size.") var maxBatch = 10
+    @Option(name: .customLong("max-client-events"), help: "Client events per second per connection.")
+    var maxClientEvents = 10
+    @Option(name: .customLong("tag"), help: "Run only cases with this tag (repeatable).") var tags: [String] = []
+    @Option(name: .customLong("case"), help: "Run only the case with this name (repeatable).") var names: [String] = []
+    @Option(help: "Directory of case files.") var cases = "Scenarios/conformance"
+    @Option(help: "Directory the JUnit XML and JSON reports are written to.") var output = "results/conformance"
+
+    func run() async throws {
+        let target = ConformanceTarget(
+            host: host,
+            port: port,
+            app: .init(id: appID, key: key, secret: secret),
+            secondApp: try secondApp.map { try Self.app($0, option: "--second-app") },
+            disabledApp: try disabledApp.map { try Self.app($0, option: "--disabled-app") },
+            rateLimitedApp: try rateLimitedApp.map { try Self.app($0, option: "--rate-limited-app") },
+            apiRateLimit: apiRateLimit,
+            maxEventPayloadKB: maxPayloadKB,
+            maxEventChannels: maxChannels,
+            maxEventBatchSize: maxBatch,
+            maxClientEventsPerSecond: maxClientEvents
+        )
+        let library = try CaseLibrary(directory: URL(fileURLWithPath: cases))
+        let selected = library.selecting(tags: tags, names: names)
+        guard !selected.isEmpty else { throw ValidationError("No case matches the given --tag/--case.") }
+        let runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
+        let results = await runner.run(selected) { result in
+            print("\(result.outcome.rawValue.uppercased()) \(result.name)")
+        }
+        let report = ConformanceReport(target: "\(host):\(port)", results: results)
+        print(report.table)
+        try report.write(to: URL(fileURLWithPath: output))
+        print("Reports written to \(output)/conformance.xml and \(output)/conformance.json")
+        if report.failed > 0 { throw ExitCode.failure }
+    }
+
+    private static func app(_ triple: String, option: String) throws -> ConformanceTarget.App {
+        guard let app = ConformanceTarget.App(triple: triple) else {
+            throw ValidationError("\(option) must be id:key:secret, got \(triple)")
+        }
+        return app
+    }
+}
