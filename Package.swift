@@ -154,7 +154,17 @@ let package = Package(
         .testTarget(name: "ChorusLoadTests", dependencies: ["ChorusLoad"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChorusConformanceTests",
-            dependencies: ["ChorusConformance", "ChorusServer"],
+            dependencies: [
+                "ChorusConformance",
+                "ChorusClient",
+                "ChorusProtocol",
+                "ChorusServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
