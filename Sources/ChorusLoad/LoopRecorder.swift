@@ -27,7 +27,13 @@ final class LoopRecorder {
 
     func recordPresenceEvent() { counts.presenceEvents += 1 }
 
-    func recordProtocolError() { counts.protocolErrors += 1 }
+    /// The first few error messages, kept for the summary.
+    private(set) var errorSamples: [String] = []
+
+    func recordProtocolError(_ message: String) {
+        counts.protocolErrors += 1
+        if errorSamples.count < 5 { errorSamples.append(message) }
+    }
 
     func recordUnexpectedClose() { counts.unexpectedCloses += 1 }
 
@@ -37,7 +43,10 @@ final class LoopRecorder {
     }
 
     var snapshot: LoopSnapshot {
-        LoopSnapshot(counts: counts, latency: latency, phaseReceived: phaseReceived, lastDeliveryAt: lastDeliveryAt)
+        LoopSnapshot(
+            counts: counts, latency: latency, phaseReceived: phaseReceived, lastDeliveryAt: lastDeliveryAt,
+            errorSamples: errorSamples
+        )
     }
 }
 
@@ -50,6 +59,7 @@ struct LoopSnapshot: Sendable {
     var latency = LatencyHistogram()
     var phaseReceived: Int64 = 0
     var lastDeliveryAt: UInt64 = 0
+    var errorSamples: [String] = []
 
     static func merged(_ snapshots: [LoopSnapshot]) -> LoopSnapshot {
         snapshots.reduce(into: LoopSnapshot()) { total, next in
@@ -57,6 +67,7 @@ struct LoopSnapshot: Sendable {
             total.latency.add(next.latency)
             total.phaseReceived += next.phaseReceived
             total.lastDeliveryAt = max(total.lastDeliveryAt, next.lastDeliveryAt)
+            total.errorSamples += next.errorSamples
         }
     }
 }

@@ -1,0 +1,112 @@
+import ChorusClient
+import NIOCore
+import NIOWebSocket
+
+/// Opens and subscribes the run's connections, a bounded number at a time, spreading them over
+/// the event loops, and keeps their channels for commands and closing.
+struct ConnectionPool: Sendable {
+    /// What opening produced.
+    struct Opened: Sendable {
+        /// Channel per plan index; `nil` where that connection failed.
+        var channels: [(any Channel)?]
+        /// Checked subscribers that subscribed, per scenario channel.
+        var subscribedPerChannel: [Int]
+        var failures: Int
+        var firstError: String?
+        var handshakes: LatencyHistogram
+        var seconds: Double
+        var opened: Int { channels.count - failures }
+    }
+
+    let connector: WebSocketConnector
+    let path: String
+    let loops: [any EventLoop]
+    let recorders: [NIOLoopBound<LoopRecorder>]
+
+    /// Opens one connection and waits for its subscription to succeed.
+    func open(_ plan: ConnectionPlan, index: Int) async throws -> any Channel {
+        let loop = loops[index % loops.count]
+        let recorder = recorders[index % loops.count]
+        let subscribed = loop.makePromise(of: Void.self)
+        let deadline = loop.scheduleTask(in: connector.timeout) { subscribed.fail(WebSocketConnectError.timedOut) }
+        subscribed.futureResult.whenComplete { _ in deadline.cancel() }
+        let connected = connector.connect(path: path, on: loop) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let handler = SubscriberHandler(
+                    request: plan.request, checked: plan.checked, recorder: recorder.value, subscribed: subscribed
+                )
+                try channel.pipeline.syncOperations.addHandler(handler)
+            }
+        }
+        connected.whenFailure { subscribed.fail($0) }
+        do {
+            let channel = try await connected.get()
+            do {
+                try await subscribed.futureResult.get()
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
+            return channel
+        } catch {
+            // Both futures may fail; the subscription promise must not be left pending.
+            subscribed.fail(error)
+            throw error
+        }
+    }
+
+    /// Opens every planned connection, `concurrency` at a time, giving up after `timeout` seconds.
+    func openAll(
+        _ plans: [ConnectionPlan],
+        channelCount: Int,
+        concurrency: Int,
+        timeout: Double,
+        progress: LoadProgress
+    ) async throws -> Opened {
+        let start = MonotonicClock.now()
+        let deadline = start + UInt64(timeout * 1e9)
+        var opened = Opened(
+            channels: Array(repeating: nil, count: plans.count),
+            subscribedPerChannel: Array(repeating: 0, count: channelCount),
+            failures: 0, firstError: nil, handshakes: LatencyHistogram(), seconds: 0
+        )
+        try await withThrowingTaskGroup(of: (Int, Result<any Channel, any Error>, UInt64).self) { group in
+            var next = 0
+            func addNext() {
+                let index = next
+                let plan = plans[index]
+                next += 1
+                group.addTask {
+                    let began = MonotonicClock.now()
+                    do {
+                        let channel = try await open(plan, index: index)
+                        return (index, .success(channel), MonotonicClock.now() - began)
+                    } catch {
+                        return (index, .failure(error), MonotonicClock.now() - began)
+                    }
+                }
+            }
+            while next < min(concurrency, plans.count) { addNext() }
+            while let (index, result, elapsed) = try await group.next() {
+                switch result {
+                case .success(let channel):
+                    opened.channels[index] = channel
+                    opened.handshakes.record(nanoseconds: elapsed)
+                    if plans[index].checked { opened.subscribedPerChannel[plans[index].channelIndex] += 1 }
+                    progress.connectionOpened()
+                case .failure(let error):
+                    opened.failures += 1
+                    if opened.firstError == nil { opened.firstError = "\(error)" }
+                }
+                if MonotonicClock.now() > deadline {
+                    group.cancelAll()
+                    for channel in opened.channels { channel?.close(promise: nil) }
+                    throw LoadError.connectTimedOut(opened: opened.opened, wanted: plans.count, seconds: timeout)
+                }
+                if next < plans.count { addNext() }
+            }
+        }
+        opened.seconds = Double(MonotonicClock.now() - start) / 1e9
+        return opened
+    }
+}

@@ -1,0 +1,47 @@
+import ChorusClient
+
+/// Where a run's events come from: the signed HTTP API or subscribers' client events.
+enum EventSource: Sendable {
+    case http(HTTPPublisher)
+    case clientEvents(ClientEventPublisher)
+
+    static func make(
+        scenario: Scenario, target: LoadTarget, opened: ConnectionPool.Opened, progress: LoadProgress
+    ) async throws -> EventSource {
+        if scenario.clientEvents != nil {
+            let senders = (0..<scenario.channels).map { opened.channels[$0] }
+            return .clientEvents(ClientEventPublisher(scenario: scenario, senders: senders, progress: progress))
+        }
+        let clients = (0..<scenario.publishers).map { _ in
+            PusherHTTPClient(host: target.host, port: target.port, key: target.key, secret: target.secret)
+        }
+        return .http(HTTPPublisher(scenario: scenario, appID: target.appID, clients: clients, progress: progress))
+    }
+
+    /// `http` or `client_events`, as reports name it.
+    var name: String {
+        switch self {
+        case .http: "http"
+        case .clientEvents: "client_events"
+        }
+    }
+
+    /// Whether the sender of an event receives it too (client events are not echoed).
+    var sendersReceive: Bool {
+        switch self {
+        case .http: true
+        case .clientEvents: false
+        }
+    }
+
+    func publish(first: Int, count: Int) async -> PublishOutcome {
+        switch self {
+        case .http(let publisher): await publisher.publish(first: first, count: count)
+        case .clientEvents(let publisher): await publisher.publish(first: first, count: count)
+        }
+    }
+
+    func shutdown() async {
+        if case .http(let publisher) = self { await publisher.shutdown() }
+    }
+}

@@ -1,0 +1,41 @@
+import NIOCore
+
+/// Reads the per-loop recorders from outside their loops (by submitting to each loop) and merges.
+struct LoadMeter: Sendable {
+    let loops: [any EventLoop]
+    let recorders: [NIOLoopBound<LoopRecorder>]
+
+    /// Every loop's recorder merged.
+    func snapshot() async -> LoopSnapshot {
+        var snapshots: [LoopSnapshot] = []
+        for (loop, recorder) in zip(loops, recorders) {
+            if let snapshot = try? await loop.submit({ recorder.value.snapshot }).get() { snapshots.append(snapshot) }
+        }
+        return LoopSnapshot.merged(snapshots)
+    }
+
+    /// The delivery counters summed over loops (cheaper than a full snapshot).
+    func counts() async -> DeliveryCounts {
+        var total = DeliveryCounts()
+        for (loop, recorder) in zip(loops, recorders) {
+            if let counts = try? await loop.submit({ recorder.value.counts }).get() { total = total + counts }
+        }
+        return total
+    }
+
+    /// Restarts latency recording and phase counters on every loop.
+    func startPhase() async {
+        for (loop, recorder) in zip(loops, recorders) {
+            try? await loop.submit { recorder.value.startPhase() }.get()
+        }
+    }
+
+    /// Returns once `expected` unique deliveries arrived or `timeout` seconds passed.
+    func waitForDeliveries(_ expected: Int64, timeout: Double) async {
+        let deadline = MonotonicClock.now() + UInt64(timeout * 1e9)
+        while MonotonicClock.now() < deadline {
+            if await counts().unique >= expected { return }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import ChorusLoad
+import Foundation
+
+/// `chorus load`: drives a Pusher-compatible server with a scenario and records what it measured.
+struct LoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Run a load scenario against a Pusher-compatible server (see docs/load.md).",
+        discussion: """
+            Writes <out>/<scenario>/<stamp>.{json,md,svg} and regenerates <out>/README.md. Exits 1 when \
+            the run fails (loss, errors) or regresses against --baseline, 2 when it cannot run.
+            """
+    )
+
+    @Argument(help: "Scenario file (YAML or JSON), or the name of one in Scenarios/.")
+    var scenario: String
+
+    @Option(help: "Server host.") var host = "127.0.0.1"
+    @Option(help: "Server port (WebSocket and HTTP API).") var port = 6001
+    @Option(help: "App id.") var appID = "1"
+    @Option(help: "App key.") var key = "chorus-key"
+    @Option(help: "App secret (signs the HTTP API and channel auth).") var secret = "chorus-secret"
+    @Option(help: "Results directory.") var out = "results"
+    @Option(help: "Server process id, to report its CPU and memory.") var serverPID: Int32?
+    @Option(help: "A committed run report (JSON) to compare with; regressions exit 1.") var baseline: String?
+    @Option(help: "Allowed regression against the baseline: 0.5 lets p99 grow by 50 % and throughput fall to 1/1.5.")
+    var tolerance = 0.5
+    @Flag(help: "Do not write result files.") var noWrite = false
+
+    func run() async throws {
+        let report: LoadReport
+        let baselineReport: LoadReport?
+        do {
+            let loaded = try ScenarioParser.load(path: Self.resolve(scenario))
+            baselineReport = try baseline.map { try LoadReport.read(path: $0) }
+            let target = LoadTarget(host: host, port: port, appID: appID, key: key, secret: secret, serverPID: serverPID)
+            let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
+            report = try await runner.run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if !noWrite {
+            let path = try ResultsDirectory(root: out).write(report)
+            print("wrote \(path)")
+        }
+        print(MarkdownSummary(report: report).text)
+        var failed = !report.passed
+        if let baselineReport {
+            let comparison = BaselineComparison(current: report, baseline: baselineReport, tolerance: tolerance)
+            print("baseline \(baseline ?? "") (tolerance \(tolerance)):\n\(comparison.description)")
+            failed = failed || !comparison.passed
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// A path as given, or `Scenarios/<name>.yaml` for a bare scenario name.
+    private static func resolve(_ scenario: String) -> String {
+        if FileManager.default.fileExists(atPath: scenario) { return scenario }
+        for candidate in ["Scenarios/\(scenario).yaml", "Scenarios/\(scenario).json"]
+        where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        return scenario
+    }
+}
