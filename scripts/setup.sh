@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building, serving and testing Chorus need on a fresh Debian machine:
+# the system libraries (libssl, zlib, jemalloc) and, with --python, the Python test clients.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+system_packages=(libssl-dev zlib1g-dev libjemalloc-dev)
+missing=()
+for package in "${system_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--python" ]; then
+  python_packages=(pusher websockets pytest)
+  if ! python3 -c 'import pusher, websockets, pytest' >/dev/null 2>&1; then
+    echo "setup: installing Python test clients: ${python_packages[*]}"
+    python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
+  fi
+fi

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite: Swift unit and live tests, the Python SDK/client tests against a real
+# `chorus serve`, the conformance suite, the load smoke gate and the benchmark malloc gate.
+# Installs what it needs first. Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --python
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+echo "== swift build"
+swift build --build-tests
+
+echo "== swift test"
+swift test --skip-build
+
+echo "== python clients (official pusher SDK, websockets)"
+CHORUS_BIN="$PWD/.build/debug/chorus" python3 -m pytest -q Tests/python
+
+for stage in scripts/conformance.sh scripts/load-smoke.sh; do
+  if [ -x "$stage" ]; then
+    echo "== $stage"
+    "$stage"
+  fi
+done
+
+if [ -x scripts/benchmarks.sh ] && [ "${CHORUS_SKIP_BENCHMARKS:-0}" != "1" ]; then
+  echo "== benchmark malloc gate"
+  scripts/benchmarks.sh --check
+fi
