@@ -11,6 +11,10 @@ final class ServerContext: Sendable {
     let publisher: EventPublisher
     let metrics: ServerMetrics
     let logger: Logger
+    /// Signed API requests counted per app (`max_api_requests_per_window`).
+    let rateLimiter = APIRateLimiter()
+    /// First answers to `idempotency_key`s of the API.
+    let idempotency = IdempotencyCache()
 
     init(configuration: ServerConfiguration, broadcaster: Broadcaster, metrics: ServerMetrics, logger: Logger) {
         self.configuration = configuration

@@ -1,3 +1,4 @@
+import NIOHTTP1
 public import Prometheus
 
 /// The server's Prometheus metrics, one registry per server instance (so tests can run several).
@@ -9,6 +10,10 @@ public struct ServerMetrics: Sendable {
     let bytesReceived: Counter
     let clientEventsRelayed: Counter
     let slowConsumersClosed: Counter
+    /// Event frames the HTTP API handed to the engine (one per event per channel).
+    let apiEventsPublished: Counter
+    /// Time from an API request's last byte to its events being queued on every shard.
+    let publishToEnqueue: DurationHistogram
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -18,6 +23,25 @@ public struct ServerMetrics: Sendable {
         bytesReceived = registry.makeCounter(descriptor: .chorus("ws_bytes_received_total", help: "WebSocket payload bytes received from clients"))
         clientEventsRelayed = registry.makeCounter(descriptor: .chorus("client_events_total", help: "Client events relayed to other subscribers"))
         slowConsumersClosed = registry.makeCounter(descriptor: .chorus("slow_consumers_closed_total", help: "Connections closed with 4100 because they fell behind"))
+        apiEventsPublished = registry.makeCounter(
+            descriptor: .chorus("api_events_published_total", help: "Event frames published through the HTTP API (events x channels)")
+        )
+        publishToEnqueue = registry.makeDurationHistogram(
+            descriptor: .chorus("publish_to_enqueue_seconds", help: "From an API request's last byte to its events queued on every shard"),
+            buckets: [
+                .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
+                .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
+                .milliseconds(25), .milliseconds(100),
+            ]
+        )
+    }
+
+    /// Counts one HTTP request by route (a pattern, never a raw path) and status code.
+    func recordHTTPRequest(route: String, status: HTTPResponseStatus) {
+        registry.makeCounter(
+            descriptor: .chorus("http_requests_total", help: "HTTP requests by route and status"),
+            labels: [("route", route), ("status", String(status.code))]
+        ).increment()
     }
 
     /// The metrics in Prometheus text format.

@@ -6,11 +6,19 @@ public struct HTTPRequest: Sendable {
     public var head: HTTPRequestHead
     public var body: ByteBuffer
     public var remoteAddress: SocketAddress?
+    /// When the request's last byte arrived (the start of publish-to-enqueue latency).
+    public var receivedAt: NIODeadline
 
-    public init(head: HTTPRequestHead, body: ByteBuffer, remoteAddress: SocketAddress? = nil) {
+    public init(
+        head: HTTPRequestHead,
+        body: ByteBuffer,
+        remoteAddress: SocketAddress? = nil,
+        receivedAt: NIODeadline = .now()
+    ) {
         self.head = head
         self.body = body
         self.remoteAddress = remoteAddress
+        self.receivedAt = receivedAt
     }
 
     /// The path without the query string.

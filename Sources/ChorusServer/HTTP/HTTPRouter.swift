@@ -1,20 +1,41 @@
 import NIOCore
 import NIOHTTP1
 
-/// Sends each HTTP request to what serves its path: health, metrics, or the signed Pusher API.
+/// Sends each HTTP request to what serves its path: health, metrics, or the signed Pusher API, and
+/// counts it by route and status.
 struct HTTPRouter: Sendable {
     let server: ServerContext
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
+        let (route, response) = route(request)
+        server.metrics.recordHTTPRequest(route: route, status: response.status)
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) -> (label: String, response: HTTPResponse) {
         switch (request.head.method, request.path) {
         case (.GET, "/up"), (.HEAD, "/up"):
-            return .json(.ok, #"{"ok":true}"#)
+            return ("/up", .json(.ok, #"{"ok":true}"#))
         case (.GET, "/metrics"):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
-            return HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: server.metrics.render()))
+            return ("/metrics", HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: server.metrics.render())))
         default:
-            return .json(.notFound, #"{"error":"No route for \#(request.head.method) \#(request.path)","code":"not_found"}"#)
+            break
+        }
+        switch APIRoute.match(method: request.head.method, path: request.path) {
+        case .success(let match):
+            return (match.route.label, PusherAPI(server: server).respond(to: request, match: match))
+        case .failure(.methodNotAllowed(let allowed)):
+            var response = APIError(
+                status: .methodNotAllowed,
+                code: "method_not_allowed",
+                message: "\(request.path) answers \(allowed.rawValue) only"
+            ).response
+            response.headers.add(name: "Allow", value: allowed.rawValue)
+            return ("unmatched", response)
+        case .failure(.notFound):
+            return ("unmatched", APIError.notFound("No route for \(request.head.method.rawValue) \(request.path)").response)
         }
     }
 }
