@@ -9,15 +9,12 @@ public import NIOCore
 /// so the frames of one batch bound for one connection leave in one gathering write.
 public final class BroadcastShard {
     public let limits: OutboundLimits
-var ring: FrameRing
-var pending: PendingFrames
-var sinks: [(any FrameSink)?] = []
-var isDirty: [Bool] = []
-var dirtySlots: [UInt32] = []
-var mustClose: [Bool] = []
-var slotsToClose: [UInt32] = []
-var slotsWithPending = 0
-var channels: [ChannelKey: SubscriberList] = [:]
+    var ring: FrameRing
+    let pending: PendingFrames
+    var sinks: [(any FrameSink)?] = []
+    var mustClose: [Bool] = []
+    var slotsToClose: [UInt32] = []
+    var channels: [ChannelKey: SubscriberList] = [:]
     private var subscriptions: [Set<ChannelKey>] = []
     private var freeSlots: [UInt32] = []
     public private(set) var statistics = ShardStatistics()
@@ -38,11 +35,9 @@ var channels: [ChannelKey: SubscriberList] = [:]
         } else {
             slot = UInt32(sinks.count)
             sinks.append(nil)
-            isDirty.append(false)
             mustClose.append(false)
             subscriptions.append([])
             pending.grow(toSlots: sinks.count)
-            dirtySlots.reserveCapacity(sinks.count)
             slotsToClose.reserveCapacity(sinks.count)
         }
         sinks[Int(slot)] = sink
@@ -58,7 +53,6 @@ var channels: [ChannelKey: SubscriberList] = [:]
         for key in subscriptions[index] { removeSubscriber(slot, from: key) }
         subscriptions[index] = []
         sinks[index] = nil
-        if pending.count(index) > 0 { slotsWithPending -= 1 }
         pending.clear(slot: index)
         freeSlots.append(slot)
         statistics.connections -= 1
@@ -119,13 +113,12 @@ var channels: [ChannelKey: SubscriberList] = [:]
     public func enqueue(_ frame: ByteBuffer, to key: ChannelKey, excluding excluded: UInt32? = nil) -> Int {
         guard let list = channels[key] else { return 0 }
         let sequence = ring.append(frame)
-        let skipped = excluded ?? UInt32.max
-        var queued = 0
-        list.slots.withUnsafeBufferPointer { slots in
-            for slot in slots where slot != skipped {
-                queue(sequence, for: slot)
-                queued &+= 1
-            }
+        var queued = list.slots.withUnsafeBufferPointer { slots in
+            pending.push(sequence, to: slots, skipping: excluded ?? UInt32.max)
+        }
+        for slot in pending.fullSlots where makeRoom(in: slot) {
+            pending.push(sequence, slot: Int(slot))
+            queued &+= 1
         }
         statistics.framesQueued &+= queued
         return queued
@@ -140,22 +133,20 @@ var channels: [ChannelKey: SubscriberList] = [:]
     }
 
     func queue(_ sequence: UInt64, for slot: UInt32) {
-        let index = Int(slot)
-        if pending.isFull(index) {
-            switch limits.policy {
-            case .dropOldest:
-                pending.removeFirst(slot: index)
-                statistics.droppedFrames &+= 1
-            case .close:
-                markForClosing(slot)
-                return
-            }
-        }
-        if pending.count(index) == 0 { slotsWithPending &+= 1 }
-        pending.push(sequence, slot: index)
-        if !isDirty[index] {
-            isDirty[index] = true
-            dirtySlots.append(slot)
+        guard !pending.isFull(Int(slot)) || makeRoom(in: slot) else { return }
+        pending.push(sequence, slot: Int(slot))
+    }
+
+    /// Applies the slow-consumer policy to a full slot; returns whether it now has room.
+    private func makeRoom(in slot: UInt32) -> Bool {
+        switch limits.policy {
+        case .dropOldest:
+            pending.removeFirst(slot: Int(slot))
+            statistics.droppedFrames &+= 1
+            return true
+        case .close:
+            markForClosing(slot)
+            return false
         }
     }
 
@@ -168,27 +159,32 @@ var channels: [ChannelKey: SubscriberList] = [:]
     /// Writes every queued frame of every writable connection touched since the last flush, one
     /// flush per connection, and applies the slow-consumer policy to those that fell behind.
     public func flush() {
-        for slot in dirtySlots {
-            isDirty[Int(slot)] = false
-            drain(slot)
+        // Index-based: a sink may re-enter the shard while being written to.
+        var dirtyIndex = 0
+        while dirtyIndex < pending.dirtyCount {
+            drain(pending.dirtySlot(dirtyIndex))
+            dirtyIndex += 1
         }
-        dirtySlots.removeAll(keepingCapacity: true)
+        pending.clearDirty()
         for slot in slotsToClose {
             let index = Int(slot)
             guard mustClose[index], let sink = sinks[index] else { continue }
-            if pending.count(index) > 0 { slotsWithPending -= 1 }
             pending.clear(slot: index)
             statistics.slowConsumersClosed += 1
             sink.close(code: .slowConsumer)
         }
         slotsToClose.removeAll(keepingCapacity: true)
-        if slotsWithPending == 0 { ring.release(before: ring.nextSequence) }
+        releaseRingIfDrained()
     }
 
     /// Writes what `slot` has queued once its connection is writable again.
     public func resume(_ slot: UInt32) {
         drain(slot)
-        if slotsWithPending == 0 { ring.release(before: ring.nextSequence) }
+        releaseRingIfDrained()
+    }
+
+    private func releaseRingIfDrained() {
+        if pending.slotsWithPending == 0 { ring.release(before: ring.nextSequence) }
     }
 
     private func drain(_ slot: UInt32) {
@@ -208,7 +204,6 @@ var channels: [ChannelKey: SubscriberList] = [:]
                 statistics.droppedFrames &+= 1
             }
         }
-        if pending.count(index) == 0 { slotsWithPending -= 1 }
         if wrote {
             statistics.framesWritten &+= 1
             sink.flush()

@@ -1,50 +1,200 @@
-/// Every subscriber slot's queue of frame sequences not yet written, as one flat array.
+/// Every subscriber slot's queue of frame sequences not yet written, and which slots gained a frame
+/// since the last flush.
 ///
-/// Slot `s` owns `sequences[s * perSlot ..< (s + 1) * perSlot]` as a ring; queueing a frame for a
-/// subscriber writes one integer into contiguous memory and allocates nothing.
-struct PendingFrames {
+/// Storage is flat, manually managed and position-major: position `p` of slot `s` lives at
+/// `p * slotCapacity + s`, and a queue that empties restarts at position 0. Subscribers that keep up
+/// therefore queue at the same position, so one broadcast writes neighbouring integers — no
+/// allocation, retain, bounds check or copy-on-write check per subscriber.
+///
+/// Confined to its shard's event loop, like the shard.
+final class PendingFrames {
+    /// The most sequences one slot holds.
     let perSlot: Int
-    var sequences: [UInt64] = []
-    var heads: [UInt16] = []
-    var counts: [UInt16] = []
+    /// Slots the storage has room for.
+    private(set) var slotCapacity = 0
+    private var sequences: UnsafeMutablePointer<UInt64>
+    private var heads: UnsafeMutablePointer<UInt16>
+    private var counts: UnsafeMutablePointer<UInt16>
+    private var isDirty: UnsafeMutablePointer<Bool>
+    private var dirty: UnsafeMutablePointer<UInt32>
+    private var full: UnsafeMutablePointer<UInt32>
+    /// Slots that gained a frame since the last ``clearDirty()``, in the order they did.
+    private(set) var dirtyCount = 0
+    /// Slots the last ``push(_:to:skipping:)`` found full, which got nothing.
+    private(set) var fullCount = 0
+    /// Slots with at least one queued sequence.
+    private(set) var slotsWithPending = 0
 
-    init(perSlot: Int) {
+    init(perSlot: Int, slotCapacity: Int = 16) {
+        precondition(perSlot > 0 && perSlot <= Int(UInt16.max))
         self.perSlot = perSlot
+        self.slotCapacity = max(slotCapacity, 1)
+        sequences = .allocate(capacity: self.slotCapacity * perSlot)
+        heads = .allocate(capacity: self.slotCapacity)
+        counts = .allocate(capacity: self.slotCapacity)
+        isDirty = .allocate(capacity: self.slotCapacity)
+        dirty = .allocate(capacity: self.slotCapacity)
+        full = .allocate(capacity: self.slotCapacity)
+        sequences.initialize(repeating: 0, count: self.slotCapacity * perSlot)
+        heads.initialize(repeating: 0, count: self.slotCapacity)
+        counts.initialize(repeating: 0, count: self.slotCapacity)
+        isDirty.initialize(repeating: false, count: self.slotCapacity)
     }
 
-    /// Grows storage to hold `slotCount` slots.
-    mutating func grow(toSlots slotCount: Int) {
-        guard slotCount > counts.count else { return }
-        sequences.append(contentsOf: repeatElement(0, count: (slotCount - counts.count) * perSlot))
-        heads.append(contentsOf: repeatElement(0, count: slotCount - heads.count))
-        counts.append(contentsOf: repeatElement(0, count: slotCount - counts.count))
+    deinit {
+        sequences.deallocate()
+        heads.deallocate()
+        counts.deallocate()
+        isDirty.deallocate()
+        dirty.deallocate()
+        full.deallocate()
     }
 
-    func count(_ slot: Int) -> Int { Int(counts[slot]) }
-
-    func isFull(_ slot: Int) -> Bool { Int(counts[slot]) == perSlot }
-
-    /// Queues `sequence`; the caller has checked the slot is not full.
-    mutating func push(_ sequence: UInt64, slot: Int) {
-        let position = (Int(heads[slot]) + Int(counts[slot])) % perSlot
-        sequences[slot * perSlot + position] = sequence
-        counts[slot] &+= 1
+    /// Grows storage to hold at least `slotCount` slots (doubling, so registering is amortised O(1)).
+    func grow(toSlots slotCount: Int) {
+        guard slotCount > slotCapacity else { return }
+        let old = slotCapacity
+        let new = max(slotCount, old * 2)
+        let newSequences = UnsafeMutablePointer<UInt64>.allocate(capacity: new * perSlot)
+        for position in 0..<perSlot {
+            let row = newSequences + position * new
+            row.initialize(from: sequences + position * old, count: old)
+            (row + old).initialize(repeating: 0, count: new - old)
+        }
+        sequences.deallocate()
+        sequences = newSequences
+        heads = Self.grow(heads, from: old, to: new, filling: 0, keeping: old)
+        counts = Self.grow(counts, from: old, to: new, filling: 0, keeping: old)
+        isDirty = Self.grow(isDirty, from: old, to: new, filling: false, keeping: old)
+        dirty = Self.grow(dirty, from: old, to: new, filling: 0, keeping: dirtyCount)
+        full = Self.grow(full, from: old, to: new, filling: 0, keeping: 0)
+        slotCapacity = new
     }
 
-    /// The oldest queued sequence of `slot`.
+    private static func grow<T>(
+        _ pointer: UnsafeMutablePointer<T>,
+        from old: Int,
+        to new: Int,
+        filling fill: T,
+        keeping kept: Int
+    ) -> UnsafeMutablePointer<T> {
+        let grown = UnsafeMutablePointer<T>.allocate(capacity: new)
+        grown.initialize(from: pointer, count: kept)
+        (grown + kept).initialize(repeating: fill, count: new - kept)
+        pointer.deallocate()
+        return grown
+    }
+
+    func count(_ slot: Int) -> Int {
+        precondition(slot < slotCapacity)
+        return Int(counts[slot])
+    }
+
+    func isFull(_ slot: Int) -> Bool { count(slot) == perSlot }
+
+    /// Queues `sequence` for one slot; the caller has checked the slot is not full.
+    func push(_ sequence: UInt64, slot: Int) {
+        precondition(slot < slotCapacity && Int(counts[slot]) < perSlot)
+        let count = Int(counts[slot])
+        var position = Int(heads[slot]) + count
+        if position >= perSlot { position -= perSlot }
+        sequences[position * slotCapacity + slot] = sequence
+        counts[slot] = UInt16(truncatingIfNeeded: count + 1)
+        if count == 0 { slotsWithPending += 1 }
+        markDirty(slot)
+    }
+
+    /// Queues `sequence` for every slot in `slots` but `skipped`, the broadcast hot loop; returns
+    /// how many slots got it. Full slots get nothing and are listed in ``fullSlots``.
+    func push(_ sequence: UInt64, to slots: UnsafeBufferPointer<UInt32>, skipping skipped: UInt32) -> Int {
+        let sequences = self.sequences
+        let heads = self.heads
+        let counts = self.counts
+        let isDirty = self.isDirty
+        let dirty = self.dirty
+        let full = self.full
+        let capacity = slotCapacity
+        let perSlot = self.perSlot
+        var dirtyCount = self.dirtyCount
+        var fullCount = 0
+        var newlyPending = 0
+        var queued = 0
+        for slot in slots where slot != skipped {
+            let index = Int(slot)
+            precondition(index < capacity)
+            let count = Int(counts[index])
+            if count == perSlot {
+                full[fullCount] = slot
+                fullCount &+= 1
+                continue
+            }
+            var position = Int(heads[index]) &+ count
+            if position >= perSlot { position &-= perSlot }
+            sequences[position &* capacity &+ index] = sequence
+            counts[index] = UInt16(truncatingIfNeeded: count &+ 1)
+            if count == 0 { newlyPending &+= 1 }
+            if !isDirty[index] {
+                isDirty[index] = true
+                dirty[dirtyCount] = slot
+                dirtyCount &+= 1
+            }
+            queued &+= 1
+        }
+        self.dirtyCount = dirtyCount
+        self.fullCount = fullCount
+        slotsWithPending &+= newlyPending
+        return queued
+    }
+
+    /// The slots the last bulk ``push(_:to:skipping:)`` found full.
+    var fullSlots: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: full, count: fullCount) }
+
+    /// The oldest queued sequence of `slot`; the caller has checked it has one.
     func first(_ slot: Int) -> UInt64 {
-        sequences[slot * perSlot + Int(heads[slot])]
+        precondition(slot < slotCapacity && counts[slot] > 0)
+        return sequences[Int(heads[slot]) * slotCapacity + slot]
     }
 
-    /// Removes the oldest queued sequence of `slot`.
-    mutating func removeFirst(slot: Int) {
-        heads[slot] = UInt16((Int(heads[slot]) + 1) % perSlot)
-        counts[slot] &-= 1
+    /// Removes the oldest queued sequence of `slot`; the caller has checked it has one.
+    func removeFirst(slot: Int) {
+        precondition(slot < slotCapacity && counts[slot] > 0)
+        counts[slot] -= 1
+        if counts[slot] == 0 {
+            heads[slot] = 0
+            slotsWithPending -= 1
+        } else {
+            let next = Int(heads[slot]) + 1
+            heads[slot] = UInt16(truncatingIfNeeded: next == perSlot ? 0 : next)
+        }
     }
 
     /// Empties `slot`.
-    mutating func clear(slot: Int) {
+    func clear(slot: Int) {
+        precondition(slot < slotCapacity)
+        if counts[slot] > 0 { slotsWithPending -= 1 }
         heads[slot] = 0
         counts[slot] = 0
     }
+
+    private func markDirty(_ slot: Int) {
+        guard !isDirty[slot] else { return }
+        isDirty[slot] = true
+        dirty[dirtyCount] = UInt32(truncatingIfNeeded: slot)
+        dirtyCount += 1
+    }
+
+    /// The `index`th slot that gained a frame since the last ``clearDirty()``.
+    func dirtySlot(_ index: Int) -> UInt32 {
+        precondition(index < dirtyCount)
+        return dirty[index]
+    }
+
+    /// Forgets which slots gained frames (after a flush has visited them all).
+    func clearDirty() {
+        for index in 0..<dirtyCount { isDirty[Int(dirty[index])] = false }
+        dirtyCount = 0
+    }
 }
+
+@available(*, unavailable)
+extension PendingFrames: Sendable {}
