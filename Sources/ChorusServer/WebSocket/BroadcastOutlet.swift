@@ -41,13 +41,24 @@ final class BroadcastOutlet: ChannelInboundHandler, FrameSink {
         }
     }
 
-    /// Writes a close frame and closes the connection once it has been written.
+    /// How long the server waits for the client's close frame before dropping the connection.
+    static let closingHandshakeTimeout = TimeAmount.seconds(2)
+
+    /// Starts the closing handshake: writes a close frame, then closes the TCP connection when the
+    /// client answers with its own close frame (``finishClosing()``) or after a timeout.
     func sendCloseFrame(code: UInt16, reason: String) {
         guard let context else { return }
         let frame = WebSocketFrameWriter.closeFrame(code: code, reason: reason)
-        context.writeAndFlush(NIOAny(frame)).whenComplete { [channel = context.channel] _ in
+        context.writeAndFlush(NIOAny(frame), promise: nil)
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: Self.closingHandshakeTimeout) {
             channel.close(promise: nil)
         }
+    }
+
+    /// Ends the connection once the closing handshake is complete.
+    func finishClosing() {
+        context?.close(promise: nil)
     }
 
     /// Writes a control frame (pong) directly.

@@ -163,10 +163,15 @@ final class PusherConnectionHandler: ChannelInboundHandler {
         case .pong:
             break
         case .connectionClose:
-            closing = true
-            var data = frame.unmaskedData
-            let code = data.readInteger(as: UInt16.self) ?? 1000
-            outlet.sendCloseFrame(code: code == 1005 ? 1000 : code, reason: "")
+            if closing {
+                outlet.finishClosing()
+            } else {
+                closing = true
+                var data = frame.unmaskedData
+                let code = data.readInteger(as: UInt16.self) ?? 1000
+                outlet.sendCloseFrame(code: code, reason: "")
+                outlet.finishClosing()
+            }
         default:
             break
         }
