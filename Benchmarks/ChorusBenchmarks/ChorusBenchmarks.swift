@@ -8,7 +8,6 @@ let benchmarks: @Sendable () -> Void = {
     // shared 2-core machine is not. Timings are reported in `results/benchmarks.md`.
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .mallocCountTotal],
-        timeUnits: .microseconds,
         warmupIterations: 20,
         maxDuration: .seconds(3),
         maxIterations: 2_000,
@@ -23,6 +22,18 @@ let benchmarks: @Sendable () -> Void = {
     // The same, then every subscriber's frames written to its sink and flushed once.
     fanOut("broadcast.1event.10k+flush", subscribers: 10_000, flushing: true)
     fanOut("broadcast.batch10.10k+flush", subscribers: 10_000, events: 10, flushing: true)
+
+    // The yardstick: per-connection queues of frame references, measured in the same run.
+    var queues: PerConnectionQueues?
+    let referenceFrame = SampleEvent.frame(number: 0)
+    Benchmark("reference.perConnectionQueues.10k") { benchmark in
+        let current = queues ?? PerConnectionQueues(subscribers: 10_000)
+        queues = current
+        current.drain()
+        benchmark.startMeasurement()
+        current.enqueue(referenceFrame)
+        benchmark.stopMeasurement()
+    }
 
     Benchmark("encode.textFrame") { benchmark in
         let text = SampleEvent.text
