@@ -51,7 +51,10 @@ public struct LoadRunner: Sendable {
 
         let plans = ConnectionPlan.plans(for: scenario, key: target.key, secret: target.secret)
         do {
-            _ = try await pool.open(plans[0], index: 0).close()
+            // One connection first, so an unreachable server is one clear error rather than thousands.
+            let probe = try await pool.open(plans[0], index: 0)
+            probe.pipeline.fireUserInboundEventTriggered(SubscriberCommand.finish)
+            try? await probe.close()
         } catch {
             throw LoadError.unreachable(host: target.host, port: target.port, reason: "\(error)")
         }

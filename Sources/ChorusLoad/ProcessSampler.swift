@@ -55,7 +55,7 @@ public struct ProcessSampler: Sendable {
 
     static func kibibytes(_ key: String, in status: String) -> Double {
         for line in status.split(separator: "\n") where line.hasPrefix(key) {
-            let number = line.dropFirst(key.count).split(separator: " ").first
+            let number = line.dropFirst(key.count).split(whereSeparator: \.isWhitespace).first
             return number.flatMap { Double($0) } ?? 0
         }
         return 0

@@ -26,6 +26,9 @@ final class SubscriberHandler: ChannelInboundHandler {
     private var tracker = SequenceTracker()
     private var timer: RepeatedTask?
     private var clientEventsSent = 0
+    /// Sequence numbers continue across commands; each command sends up to the target.
+    private var clientEventsTarget = 0
+    private var clientEventsAtStart = 0
     private var clientEventsDone: EventLoopPromise<Int>?
 
     init(request: SubscriptionRequest, checked: Bool, recorder: LoopRecorder, subscribed: EventLoopPromise<Void>) {
@@ -101,9 +104,11 @@ final class SubscriberHandler: ChannelInboundHandler {
             }
         case .sendClientEvents(let count, let interval, let eventName, let payloadBytes, let done):
             clientEventsDone = done
+            clientEventsTarget = clientEventsSent + count
+            clientEventsAtStart = clientEventsSent
             timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { task in
                 let (handler, context) = bound.value
-                guard handler.clientEventsSent < count, handler.state == .subscribed else {
+                guard handler.clientEventsSent < handler.clientEventsTarget, handler.state == .subscribed else {
                     task.cancel()
                     handler.finishClientEvents()
                     return
@@ -122,7 +127,7 @@ final class SubscriberHandler: ChannelInboundHandler {
     }
 
     private func finishClientEvents() {
-        clientEventsDone?.succeed(clientEventsSent)
+        clientEventsDone?.succeed(clientEventsSent - clientEventsAtStart)
         clientEventsDone = nil
     }
 
