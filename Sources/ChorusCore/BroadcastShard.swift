@@ -15,6 +15,8 @@ public final class BroadcastShard {
     var mustClose: [Bool] = []
     var slotsToClose: [UInt32] = []
     var channels: [ChannelKey: SubscriberList] = [:]
+    /// For presence channels: the roster version each subscriber joined at.
+    private var presenceJoinVersions: [ChannelKey: [UInt32: UInt64]] = [:]
     private var subscriptions: [Set<ChannelKey>] = []
     private var freeSlots: [UInt32] = []
     public private(set) var statistics = ShardStatistics()
@@ -74,6 +76,15 @@ public final class BroadcastShard {
         return true
     }
 
+    /// Subscribes `slot` to the presence channel `key` whose roster, as sent to this subscriber,
+    /// is at `presenceVersion`; membership events up to that version will skip it.
+    @discardableResult
+    public func subscribe(_ slot: UInt32, to key: ChannelKey, presenceVersion: UInt64) -> Bool {
+        guard subscribe(slot, to: key) else { return false }
+        presenceJoinVersions[key, default: [:]][slot] = presenceVersion
+        return true
+    }
+
     /// Unsubscribes `slot` from `key`; returns `false` if it was not subscribed.
     @discardableResult
     public func unsubscribe(_ slot: UInt32, from key: ChannelKey) -> Bool {
@@ -100,7 +111,11 @@ public final class BroadcastShard {
     private func removeSubscriber(_ slot: UInt32, from key: ChannelKey) {
         guard let list = channels[key] else { return }
         list.remove(slot)
-        if list.isEmpty { channels[key] = nil }
+        presenceJoinVersions[key]?[slot] = nil
+        if list.isEmpty {
+            channels[key] = nil
+            presenceJoinVersions[key] = nil
+        }
         statistics.subscriptions -= 1
     }
 
@@ -119,6 +134,25 @@ public final class BroadcastShard {
         for slot in pending.fullSlots where makeRoom(in: slot) {
             pending.push(sequence, slot: Int(slot))
             queued &+= 1
+        }
+        statistics.framesQueued &+= queued
+        return queued
+    }
+
+    /// Queues a presence membership event (`member_added`/`member_removed`) of roster version
+    /// `version` for the subscribers of `key` that joined before it — those whose roster snapshot
+    /// does not already reflect it — but `excluded`.
+    @discardableResult
+    public func enqueue(_ frame: ByteBuffer, to key: ChannelKey, excluding excluded: UInt32?, presenceVersion version: UInt64) -> Int {
+        guard let list = channels[key] else { return 0 }
+        let joined = presenceJoinVersions[key] ?? [:]
+        var sequence: UInt64?
+        var queued = 0
+        for slot in list.slots where slot != excluded && joined[slot, default: 0] < version {
+            let current = sequence ?? ring.append(frame)
+            sequence = current
+            queue(current, for: slot)
+            queued += 1
         }
         statistics.framesQueued &+= queued
         return queued

@@ -6,11 +6,15 @@ public struct OutboundEvent: Sendable {
     public var key: ChannelKey
     public var frame: ByteBuffer
     public var excluding: SubscriberAddress?
+    /// For presence membership events: the roster version they announce. Subscribers that joined at
+    /// that version or later already have the change in their roster and do not get the event.
+    public var presenceVersion: UInt64?
 
-    public init(key: ChannelKey, frame: ByteBuffer, excluding: SubscriberAddress? = nil) {
+    public init(key: ChannelKey, frame: ByteBuffer, excluding: SubscriberAddress? = nil, presenceVersion: UInt64? = nil) {
         self.key = key
         self.frame = frame
         self.excluding = excluding
+        self.presenceVersion = presenceVersion
     }
 }
 
@@ -64,7 +68,11 @@ public final class Broadcaster: Sendable {
     private static func deliver(_ events: [OutboundEvent], on shard: BroadcastShard, shardIndex: Int) {
         for event in events {
             let excluded = event.excluding.flatMap { $0.shard == shardIndex ? $0.slot : nil }
-            shard.enqueue(event.frame, to: event.key, excluding: excluded)
+            if let version = event.presenceVersion {
+                shard.enqueue(event.frame, to: event.key, excluding: excluded, presenceVersion: version)
+            } else {
+                shard.enqueue(event.frame, to: event.key, excluding: excluded)
+            }
         }
         shard.flush()
     }

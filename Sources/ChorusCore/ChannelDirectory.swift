@@ -29,6 +29,9 @@ public final class ChannelDirectory: Sendable {
         public var cached: CachedEvent?
         /// Subscriptions after this one.
         public var subscriptionCount: Int
+        /// The presence roster's version after this join (0 for other channels); membership events
+        /// older than this are already in ``roster`` and must not reach this subscriber again.
+        public var presenceVersion: UInt64
     }
 
     /// What one connection's unsubscription changed.
@@ -39,6 +42,8 @@ public final class ChannelDirectory: Sendable {
         public var memberRemoved: Bool
         /// Subscriptions after this one.
         public var subscriptionCount: Int
+        /// The presence roster's version after this departure (0 for other channels).
+        public var presenceVersion: UInt64
     }
 
     /// Records a subscription; `member` is the presence member for presence channels.
@@ -56,6 +61,7 @@ public final class ChannelDirectory: Sendable {
                 if !roster.contains(member.userID), roster.count >= maxMembers { return .memberLimitReached }
                 memberAdded = roster.join(member)
                 state.roster = roster
+                state.presenceVersion += 1
             }
             state.subscriptionCount += 1
             if let cached = state.cached, cached.expires <= now { state.cached = nil }
@@ -66,7 +72,8 @@ public final class ChannelDirectory: Sendable {
                     memberAdded: memberAdded,
                     roster: member == nil ? [] : state.roster?.members ?? [],
                     cached: state.cached,
-                    subscriptionCount: state.subscriptionCount
+                    subscriptionCount: state.subscriptionCount,
+                    presenceVersion: state.presenceVersion
                 )
             )
         }
@@ -76,19 +83,21 @@ public final class ChannelDirectory: Sendable {
     public func unsubscribe(_ key: ChannelKey, userID: String?) -> Leave {
         channels.withLock { channels in
             guard var state = channels[key], state.subscriptionCount > 0 else {
-                return Leave(isLastSubscriber: false, memberRemoved: false, subscriptionCount: 0)
+                return Leave(isLastSubscriber: false, memberRemoved: false, subscriptionCount: 0, presenceVersion: 0)
             }
             state.subscriptionCount -= 1
             var memberRemoved = false
             if let userID, var roster = state.roster {
                 memberRemoved = roster.leave(userID)
                 state.roster = roster.count == 0 ? nil : roster
+                state.presenceVersion += 1
             }
             channels[key] = state.isEmpty ? nil : state
             return Leave(
                 isLastSubscriber: state.subscriptionCount == 0,
                 memberRemoved: memberRemoved,
-                subscriptionCount: state.subscriptionCount
+                subscriptionCount: state.subscriptionCount,
+                presenceVersion: state.presenceVersion
             )
         }
     }
@@ -162,6 +171,9 @@ struct ChannelState: Sendable {
     var subscriptionCount = 0
     var roster: PresenceRoster?
     var cached: CachedEvent?
+    /// Counts roster changes, so membership events can be ordered against roster snapshots. It
+    /// survives the roster emptying: a channel's versions never repeat while its state is kept.
+    var presenceVersion: UInt64 = 0
 
     var isEmpty: Bool { subscriptionCount == 0 && roster == nil && cached == nil }
 }

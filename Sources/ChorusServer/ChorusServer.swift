@@ -39,6 +39,8 @@ public final class ChorusServer: Service, Sendable {
     public static func start(configuration: ServerConfiguration, logger: Logger) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
+        let metrics = ServerMetrics()
+        let webhooks = try await WebhookDispatcher.start(apps: configuration.apps, metrics: metrics, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         do {
             let loops = Array(group.makeIterator())
@@ -46,7 +48,8 @@ public final class ChorusServer: Service, Sendable {
             let context = ServerContext(
                 configuration: configuration,
                 broadcaster: broadcaster,
-                metrics: ServerMetrics(),
+                metrics: metrics,
+                webhooks: webhooks,
                 logger: logger
             )
             let channel = try await ServerBootstrap(group: group)
@@ -71,6 +74,7 @@ public final class ChorusServer: Service, Sendable {
                 context: context
             )
         } catch {
+            await webhooks.shutdown()
             try? await group.shutdownGracefully()
             throw error
         }
@@ -118,9 +122,20 @@ public final class ChorusServer: Service, Sendable {
         try sync.addHandler(httpHandler, name: "chorus-http")
     }
 
-    /// Stops accepting, closes every connection, and stops the event loops.
+    /// Stops accepting, tells every client to reconnect (4200), and stops the event loops once the
+    /// clients have closed or the closing handshake has timed out.
     public func shutdown() async throws {
         try? await serverChannel.close()
+        let open = context.connections.all()
+        if !open.isEmpty {
+            context.logger.info("closing connections", metadata: ["count": .stringConvertible(open.count)])
+            for connection in open { connection.close(.serverShutdown) }
+            let deadline = ContinuousClock.now + .seconds(3)
+            while context.connections.count > 0, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        await context.webhooks.shutdown()
         try await group.shutdownGracefully()
     }
 
@@ -132,6 +147,7 @@ public final class ChorusServer: Service, Sendable {
             self.serverChannel.close(promise: nil)
         }
         context.logger.info("shutting down")
-        try await group.shutdownGracefully()
+        try await shutdown()
+        context.logger.info("stopped")
     }
 }

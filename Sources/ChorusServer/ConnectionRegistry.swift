@@ -10,8 +10,11 @@ public final class ConnectionRegistry: Sendable {
         public var appID: String
         public var address: SubscriberAddress
         public var userID: String?
-        /// Sends `pusher:error` 4009 and closes the connection, on its own event loop.
-        public var terminate: @Sendable () -> Void
+        /// Closes the connection for `reason`, on its own event loop.
+        var close: @Sendable (ServerCloseReason) -> Void
+
+        /// Sends `pusher:error` 4009 and closes the connection (`terminate_connections`).
+        public func terminate() { close(.terminatedByApp) }
     }
 
     private struct State {
@@ -60,8 +63,26 @@ public final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// Every open connection.
+    public func all() -> [Entry] {
+        state.withLock { Array($0.entries.values) }
+    }
+
+    /// Open connections of every app.
+    public var count: Int {
+        state.withLock { $0.entries.count }
+    }
+
     /// Open connections of app `appID`.
     public func count(appID: String) -> Int {
         state.withLock { $0.countsByApp[appID, default: 0] }
     }
+}
+
+/// Why the server itself closes a connection.
+enum ServerCloseReason: Sendable {
+    /// The app's backend called `terminate_connections` for the user (4009, do not reconnect as is).
+    case terminatedByApp
+    /// The server is shutting down (4200, reconnect at once — to another instance).
+    case serverShutdown
 }

@@ -46,9 +46,18 @@ public struct EventPublisher: Sendable {
     }
 
     /// Publishes one protocol message (member_added, subscription_count, …) to a channel.
-    public func publish(_ message: PusherMessage, appID: String, excluding: SubscriberAddress? = nil) {
+    ///
+    /// `presenceVersion` marks a membership event with the roster version it announces, so it skips
+    /// subscribers whose roster snapshot already includes it.
+    public func publish(
+        _ message: PusherMessage,
+        appID: String,
+        excluding: SubscriberAddress? = nil,
+        presenceVersion: UInt64? = nil
+    ) {
         guard let channel = message.channel else { return }
         let frame = WebSocketFrameWriter.textFrame(message.jsonText)
-        broadcaster.publish([OutboundEvent(key: ChannelKey(appID: appID, channel: channel), frame: frame, excluding: excluding)])
+        let key = ChannelKey(appID: appID, channel: channel)
+        broadcaster.publish([OutboundEvent(key: key, frame: frame, excluding: excluding, presenceVersion: presenceVersion)])
     }
 }

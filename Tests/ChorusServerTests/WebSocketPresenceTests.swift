@@ -108,6 +108,45 @@ struct WebSocketPresenceTests {
         }
     }
 
+    @Test("concurrent joins on different event loops never announce a member the roster already listed")
+    func concurrentJoins() async throws {
+        try await TestServer.with { server in
+            for round in 0..<25 {
+                let channel = "presence-race-\(round)"
+                let users = ["a", "b", "c"]
+                var sockets: [PusherSocket] = []
+                for _ in users { sockets.append(try await server.connect()) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (socket, user) in zip(sockets, users) {
+                        group.addTask {
+                            let channelData = #"{"user_id":"\#(user)"}"#
+                            let auth = server.authenticator.channelAuth(
+                                socketID: socket.socketID, channel: channel, channelData: channelData
+                            )
+                            try await socket.subscribe(channel: channel, auth: auth, channelData: channelData)
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                for (socket, user) in zip(sockets, users) {
+                    let succeeded = try await socket.expect("pusher_internal:subscription_succeeded", channel: channel)
+                    let ids = succeeded.dataObject?["presence"]?["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                    var known = Set(ids)
+                    #expect(known.contains(user))
+                    // Every later member_added must name someone the roster did not list, once.
+                    while let added = try? await socket.next(timeout: .milliseconds(150)) {
+                        #expect(added.event == "pusher_internal:member_added")
+                        let addedUser = added.dataObject?["user_id"]?.stringValue ?? ""
+                        #expect(!known.contains(addedUser), "round \(round): \(user) told again about \(addedUser)")
+                        known.insert(addedUser)
+                    }
+                    #expect(known == Set(users), "round \(round): \(user) knows \(known.sorted())")
+                }
+                for socket in sockets { await socket.close() }
+            }
+        }
+    }
+
     @Test("presence subscriptions need channel_data signed with the subscription")
     func channelDataIsSigned() async throws {
         try await TestServer.with { server in

@@ -56,8 +56,12 @@ extension PusherConnectionHandler {
             let reason = "Presence channel \(channelName) is full (\(app.maxPresenceMembers) members)"
             send(.subscriptionError(channel: channelName, type: "LimitReached", error: reason, status: 403))
         case .joined(let join):
-            shard.subscribe(slot, to: key)
-            if let member { presenceUsers[channelName] = member.userID }
+            if let member {
+                shard.subscribe(slot, to: key, presenceVersion: join.presenceVersion)
+                presenceUsers[channelName] = member.userID
+            } else {
+                shard.subscribe(slot, to: key)
+            }
             sendSubscriptionSucceeded(channel, roster: join.roster)
             if channel.isCache {
                 if let cached = join.cached {
@@ -68,8 +72,14 @@ extension PusherConnectionHandler {
                 }
             }
             if let member, join.memberAdded {
-                server.publisher.publish(.memberAdded(channel: channelName, member: member), appID: app.id, excluding: address)
+                server.publisher.publish(
+                    .memberAdded(channel: channelName, member: member),
+                    appID: app.id,
+                    excluding: address,
+                    presenceVersion: join.presenceVersion
+                )
             }
+            announceJoin(join, channel: channel, member: member, app: app)
             logger.debug("subscribed", metadata: ["channel": .string(channelName)])
         }
     }
@@ -87,8 +97,13 @@ extension PusherConnectionHandler {
         let userID = presenceUsers.removeValue(forKey: key.channel)
         let left = server.directory.unsubscribe(key, userID: userID)
         if let userID, left.memberRemoved {
-            server.publisher.publish(.memberRemoved(channel: key.channel, userID: userID), appID: app.id)
+            server.publisher.publish(
+                .memberRemoved(channel: key.channel, userID: userID),
+                appID: app.id,
+                presenceVersion: left.presenceVersion
+            )
         }
+        announceLeave(left, key: key, userID: userID, app: app)
     }
 
     private func sendSubscriptionSucceeded(_ channel: ChannelName, roster: [PresenceMember]) {

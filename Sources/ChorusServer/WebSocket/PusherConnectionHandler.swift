@@ -75,8 +75,8 @@ final class PusherConnectionHandler: ChannelInboundHandler {
         let shard = server.broadcaster.shards[index].value
         let address = SubscriberAddress(shard: index, slot: shard.register(outlet))
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let entry = ConnectionRegistry.Entry(appID: app.id, address: address, userID: nil) {
-            loopBoundSelf.eventLoop.execute { loopBoundSelf.value.terminate() }
+        let entry = ConnectionRegistry.Entry(appID: app.id, address: address, userID: nil) { reason in
+            loopBoundSelf.eventLoop.execute { loopBoundSelf.value.close(for: reason) }
         }
         guard server.connections.add(socketID: socketID, entry: entry, limit: app.maxConnections) else {
             shard.unregister(address.slot)
@@ -115,6 +115,7 @@ final class PusherConnectionHandler: ChannelInboundHandler {
             shard.unsubscribe(slot, from: key)
             leave(key, app: app)
         }
+        if let signedInUser { leaveWatchlists(signedInUser, app: app) }
         shard.unregister(slot)
         server.connections.remove(socketID: socketID)
         server.metrics.connections.decrement()
@@ -136,10 +137,15 @@ final class PusherConnectionHandler: ChannelInboundHandler {
         outlet.sendCloseFrame(code: code.rawValue, reason: message ?? code.meaning)
     }
 
-    /// Terminated by the HTTP API (`terminate_connections`).
-    private func terminate() {
-        logger.info("connection terminated by the app")
-        close(with: .unauthorized, message: "Connection terminated by the application")
+    /// Closed by the server: the HTTP API's `terminate_connections`, or shutdown.
+    private func close(for reason: ServerCloseReason) {
+        switch reason {
+        case .terminatedByApp:
+            logger.info("connection terminated by the app")
+            close(with: .unauthorized, message: "Connection terminated by the application")
+        case .serverShutdown:
+            close(with: .genericReconnect, message: "Server shutting down; reconnect")
+        }
     }
 
     // MARK: Inbound
