@@ -5,6 +5,6 @@ import ArgumentParser
 struct Chorus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A Pusher-protocol realtime server, its load generator and its conformance suite.",
-        subcommands: [ServeCommand.self]
+        subcommands: [ServeCommand.self, LoadCommand.self, ConformCommand.self]
     )
 }
