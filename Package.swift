@@ -142,6 +142,7 @@ let package = Package(
             name: "ChorusServerTests",
             dependencies: [
                 "ChorusServer",
+                "ChorusClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -150,7 +151,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ChorusClientTests", dependencies: ["ChorusClient"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChorusClientTests",
+            dependencies: [
+                "ChorusClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChorusLoadTests", dependencies: ["ChorusLoad"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChorusConformanceTests",
