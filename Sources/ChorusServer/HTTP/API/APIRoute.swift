@@ -4,6 +4,7 @@ import NIOHTTP1
 /// What a signed API request asks for, read from its method and path.
 ///
 /// Path segments are percent-decoded, so `#server-to-user-1` may be sent as `%23server-to-user-1`.
+/// Every route is also served under ``versionedPrefix`` (the base URL of seed 004).
 enum APIRoute: Sendable, Hashable {
     case events
     case batchEvents
@@ -27,8 +28,11 @@ enum APIRoute: Sendable, Hashable {
         case methodNotAllowed(allowed: HTTPMethod)
     }
 
+    static let versionedPrefix = "/api/v1"
+
     /// The route of `method path`, or why there is none.
     static func match(method: HTTPMethod, path: Substring) -> Result<Match, Miss> {
+        let path = path.hasPrefix(versionedPrefix + "/") ? path.dropFirst(versionedPrefix.count) : path
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(decode)
         let match: Match
         switch segments.count {
