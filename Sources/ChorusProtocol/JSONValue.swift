@@ -4,7 +4,7 @@ import Foundation
 /// (`data` objects, `user_info`, tag filters, conformance patterns).
 ///
 /// Objects serialise with sorted keys, so the same value always has the same text.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable, JSONWritable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -60,13 +60,6 @@ public enum JSONValue: Sendable, Hashable {
         case .double(let value): JSONValue.format(value)
         default: nil
         }
-    }
-
-    /// Compact JSON text of the value.
-    public var jsonText: String {
-        var bytes: [UInt8] = []
-        write(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends the compact JSON text of the value.
@@ -148,6 +141,21 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(nilLiteral: ()) { self = .null }
+}
+
+/// A value that serialises itself as compact JSON.
+public protocol JSONWritable {
+    /// Appends the value's JSON text.
+    func write(into bytes: inout [UInt8])
+}
+
+extension JSONWritable {
+    /// The value's compact JSON text.
+    public var jsonText: String {
+        var bytes: [UInt8] = []
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// Writing JSON string literals.

@@ -4,7 +4,7 @@
 /// runner) parse what servers send. `data` keeps the shape it arrived in: server→client data is a
 /// JSON string (double encoded) except on `pusher:error` and `pusher:pong`; client→server
 /// `pusher:*` data may be an object or a string.
-public struct PusherMessage: Sendable, Hashable {
+public struct PusherMessage: Sendable, Hashable, JSONWritable {
     public var event: String
     public var channel: String?
     public var data: JSONValue?
@@ -55,14 +55,7 @@ public struct PusherMessage: Sendable, Hashable {
         }
     }
 
-    /// The envelope serialised, with the fields in the order Pusher servers send them.
-    public var jsonText: String {
-        var bytes: [UInt8] = []
-        write(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends the serialised envelope.
+    /// Appends the serialised envelope, with the fields in the order Pusher servers send them.
     public func write(into bytes: inout [UInt8]) {
         bytes.append(contentsOf: #"{"event":"#.utf8)
         JSONText.appendQuoted(event, to: &bytes)
