@@ -78,6 +78,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("rest.bodyMD5") { _ in
         blackHole(Hex.md5(request.body))
     }
+
+    filterBenchmarks()
 }
 
 /// Registers one fan-out benchmark: `events` events, each to every channel of a shard holding

@@ -15,11 +15,13 @@ public final class BroadcastShard {
     var mustClose: [Bool] = []
     var slotsToClose: [UInt32] = []
     var channels: [ChannelKey: SubscriberList] = [:]
+    /// Per channel, the subscribers with a tag filter or taking deltas (see `BroadcastShard+Audience.swift`).
+    var audiences: [ChannelKey: ChannelAudience] = [:]
     /// For presence channels: the roster version each subscriber joined at.
     private var presenceJoinVersions: [ChannelKey: [UInt32: UInt64]] = [:]
-    private var subscriptions: [Set<ChannelKey>] = []
+    var subscriptions: [Set<ChannelKey>] = []
     private var freeSlots: [UInt32] = []
-    public private(set) var statistics = ShardStatistics()
+    public internal(set) var statistics = ShardStatistics()
 
     public init(limits: OutboundLimits = OutboundLimits()) {
         self.limits = limits
@@ -105,10 +107,11 @@ public final class BroadcastShard {
 
     /// The number of this shard's connections subscribed to `key`.
     public func subscriberCount(_ key: ChannelKey) -> Int {
-        channels[key]?.count ?? 0
+        (channels[key]?.count ?? 0) + (audiences[key]?.count ?? 0)
     }
 
     private func removeSubscriber(_ slot: UInt32, from key: ChannelKey) {
+        if removeFromAudience(slot, of: key) { return }
         guard let list = channels[key] else { return }
         list.remove(slot)
         presenceJoinVersions[key]?[slot] = nil
@@ -172,7 +175,7 @@ public final class BroadcastShard {
     }
 
     /// Applies the slow-consumer policy to a full slot; returns whether it now has room.
-    private func makeRoom(in slot: UInt32) -> Bool {
+    func makeRoom(in slot: UInt32) -> Bool {
         switch limits.policy {
         case .dropOldest:
             pending.removeFirst(slot: Int(slot))

@@ -9,12 +9,25 @@ public struct OutboundEvent: Sendable {
     /// For presence membership events: the roster version they announce. Subscribers that joined at
     /// that version or later already have the change in their roster and do not get the event.
     public var presenceVersion: UInt64?
+    /// The event's tags, matched against subscribers' tag filters.
+    public var tags: [String: String]?
+    /// The event's frames for subscribers taking deltas, when its channel has any.
+    public var delta: DeltaFrames?
 
-    public init(key: ChannelKey, frame: ByteBuffer, excluding: SubscriberAddress? = nil, presenceVersion: UInt64? = nil) {
+    public init(
+        key: ChannelKey,
+        frame: ByteBuffer,
+        excluding: SubscriberAddress? = nil,
+        presenceVersion: UInt64? = nil,
+        tags: [String: String]? = nil,
+        delta: DeltaFrames? = nil
+    ) {
         self.key = key
         self.frame = frame
         self.excluding = excluding
         self.presenceVersion = presenceVersion
+        self.tags = tags
+        self.delta = delta
     }
 }
 
@@ -52,15 +65,16 @@ public final class Broadcaster: Sendable {
     }
 
     /// Queues `events` in order on every shard and flushes each shard once.
+    ///
+    /// Delivery is always a task on each shard's loop, even on the caller's own loop: the caller
+    /// (an HTTP publish, a client event) finishes first — its response is written before the
+    /// fan-out's thousands of socket writes — and tasks run in the order they were handed over,
+    /// so events stay in order per loop.
     public func publish(_ events: [OutboundEvent]) {
         guard !events.isEmpty else { return }
         for (index, shard) in shards.enumerated() {
-            if shard.eventLoop.inEventLoop {
+            shard.eventLoop.execute {
                 Self.deliver(events, on: shard.value, shardIndex: index)
-            } else {
-                shard.eventLoop.execute {
-                    Self.deliver(events, on: shard.value, shardIndex: index)
-                }
             }
         }
     }
@@ -71,7 +85,7 @@ public final class Broadcaster: Sendable {
             if let version = event.presenceVersion {
                 shard.enqueue(event.frame, to: event.key, excluding: excluded, presenceVersion: version)
             } else {
-                shard.enqueue(event.frame, to: event.key, excluding: excluded)
+                shard.enqueue(event, excluding: excluded)
             }
         }
         shard.flush()

@@ -1,0 +1,115 @@
+/// The subscribers of one channel on one shard that do not simply take every frame: those with a
+/// tag filter and those that take deltas. Subscribers without either stay in the channel's
+/// ``SubscriberList`` and the broadcast fast path.
+///
+/// Subscribers are grouped by filter, so an event costs one evaluation per distinct filter, not per
+/// subscriber; groups whose filter is a single `eq`/`in` leaf are not evaluated at all but found by
+/// the event's `(key, value)` tags. Nothing here allocates while an event is routed.
+final class ChannelAudience {
+    /// The subscribers sharing one filter (or none), split by whether they take deltas.
+    final class Group {
+        let filter: CompiledTagFilter?
+        let plain = SubscriberList()
+        let delta = DeltaSubscriberList()
+
+        init(filter: CompiledTagFilter?) {
+            self.filter = filter
+        }
+
+        var isEmpty: Bool { plain.isEmpty && delta.isEmpty }
+    }
+
+    private var groups: [CompiledTagFilter?: Group] = [:]
+    private var groupOfSlot: [UInt32: Group] = [:]
+    /// Groups of indexable filters by the tags that select them.
+    private var indexed: [TagPair: [Group]] = [:]
+    /// Groups whose filter is evaluated for every event.
+    private var evaluated: [Group] = []
+    private var unfiltered: Group?
+
+    init() {}
+
+    var count: Int { groupOfSlot.count }
+    var isEmpty: Bool { groupOfSlot.isEmpty }
+
+    func contains(_ slot: UInt32) -> Bool { groupOfSlot[slot] != nil }
+
+    /// Adds `slot` with `filter` (or none), taking deltas or not; returns `false` if it was there.
+    @discardableResult
+    func insert(_ slot: UInt32, filter: CompiledTagFilter?, delta: Bool) -> Bool {
+        guard groupOfSlot[slot] == nil else { return false }
+        let group = groups[filter] ?? makeGroup(filter)
+        if delta { group.delta.insert(slot) } else { group.plain.insert(slot) }
+        groupOfSlot[slot] = group
+        return true
+    }
+
+    private func makeGroup(_ filter: CompiledTagFilter?) -> Group {
+        let group = Group(filter: filter)
+        groups[filter] = group
+        if let filter {
+            if let pairs = filter.indexablePairs {
+                for pair in Set(pairs) { indexed[pair, default: []].append(group) }
+            } else {
+                evaluated.append(group)
+            }
+        } else {
+            unfiltered = group
+        }
+        return group
+    }
+
+    /// Removes `slot`; returns its filter and whether it took deltas, or `nil` if it was not here.
+    @discardableResult
+    func remove(_ slot: UInt32) -> (filter: CompiledTagFilter?, delta: Bool)? {
+        guard let group = groupOfSlot.removeValue(forKey: slot) else { return nil }
+        let wasDelta = group.delta.remove(slot)
+        if !wasDelta { group.plain.remove(slot) }
+        if group.isEmpty { dropGroup(group) }
+        return (group.filter, wasDelta)
+    }
+
+    private func dropGroup(_ group: Group) {
+        groups[group.filter] = nil
+        guard let filter = group.filter else {
+            unfiltered = nil
+            return
+        }
+        if let pairs = filter.indexablePairs {
+            for pair in Set(pairs) {
+                indexed[pair]?.removeAll { $0 === group }
+                if indexed[pair]?.isEmpty == true { indexed[pair] = nil }
+            }
+        } else {
+            evaluated.removeAll { $0 === group }
+        }
+    }
+
+    /// Forgets the delta base of `slot` (`pusher:delta_sync_error`).
+    func resetDeltaBase(_ slot: UInt32) {
+        groupOfSlot[slot]?.delta.resetBase(slot)
+    }
+
+    /// Whether `slot` is here and takes deltas.
+    func takesDeltas(_ slot: UInt32) -> Bool {
+        groupOfSlot[slot]?.delta.contains(slot) ?? false
+    }
+
+    private static let noTags: [String: String] = [:]
+
+    /// Calls `body` with every group whose filter an event with `tags` passes, each once.
+    func forEachMatchingGroup(_ tags: [String: String]?, _ body: (Group) -> Void) {
+        if let unfiltered { body(unfiltered) }
+        let tags = tags ?? Self.noTags
+        if !indexed.isEmpty {
+            for (key, value) in tags {
+                guard let groups = indexed[TagPair(key: key, value: value)] else { continue }
+                for group in groups { body(group) }
+            }
+        }
+        for group in evaluated where group.filter!.matches(tags) { body(group) }
+    }
+}
+
+@available(*, unavailable)
+extension ChannelAudience: Sendable {}

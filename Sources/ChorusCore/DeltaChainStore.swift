@@ -1,0 +1,43 @@
+import Synchronization
+
+/// Every channel's ``DeltaChain``, kept only while the channel has subscribers that take deltas.
+///
+/// Shared by every publisher: a publish advances the chains of its channels under one lock, event
+/// by event in batch order, so concurrent publishes to one channel still form a single chain.
+public final class DeltaChainStore: Sendable {
+    private struct Entry {
+        var subscribers = 0
+        var chain = DeltaChain()
+    }
+
+    private let entries = Mutex<[ChannelKey: Entry]>([:])
+
+    public init() {}
+
+    /// Records a subscriber of `key` that takes deltas.
+    public func join(_ key: ChannelKey) {
+        entries.withLock { $0[key, default: Entry()].subscribers += 1 }
+    }
+
+    /// Records that a subscriber of `key` no longer takes deltas; the chain goes with the last one.
+    public func leave(_ key: ChannelKey) {
+        entries.withLock { entries in
+            guard var entry = entries[key] else { return }
+            entry.subscribers -= 1
+            entries[key] = entry.subscribers > 0 ? entry : nil
+        }
+    }
+
+    /// Whether `key` has subscribers that take deltas.
+    public func isTracked(_ key: ChannelKey) -> Bool {
+        entries.withLock { $0[key] != nil }
+    }
+
+    /// Appends `message` to the chain of `key`; `nil` when no subscriber of `key` takes deltas.
+    public func append(_ message: [UInt8], to key: ChannelKey, policy: DeltaPolicy, force: Bool?) -> DeltaChain.Step? {
+        entries.withLock { entries in
+            guard entries[key] != nil else { return nil }
+            return entries[key]!.chain.append(message, policy: policy, force: force)
+        }
+    }
+}
