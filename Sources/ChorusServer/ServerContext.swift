@@ -15,8 +15,20 @@ final class ServerContext: Sendable {
     let rateLimiter = APIRateLimiter()
     /// First answers to `idempotency_key`s of the API.
     let idempotency = IdempotencyCache()
+    /// Webhook delivery for the apps that configure targets.
+    let webhooks: WebhookDispatcher
+    /// `pusher_internal:subscription_count` and its webhook, for apps that enable it.
+    let subscriptionCounts: SubscriptionCountNotifier
+    /// Signed-in users and the watchlists that follow them.
+    let watchlists = WatchlistRegistry()
 
-    init(configuration: ServerConfiguration, broadcaster: Broadcaster, metrics: ServerMetrics, logger: Logger) {
+    init(
+        configuration: ServerConfiguration,
+        broadcaster: Broadcaster,
+        metrics: ServerMetrics,
+        webhooks: WebhookDispatcher = .disabled,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.apps = AppRegistry(configuration.apps)
         self.broadcaster = broadcaster
@@ -24,6 +36,8 @@ final class ServerContext: Sendable {
         self.connections = ConnectionRegistry()
         self.publisher = EventPublisher(broadcaster: broadcaster, directory: directory)
         self.metrics = metrics
+        self.webhooks = webhooks
+        self.subscriptionCounts = SubscriptionCountNotifier(publisher: publisher, webhooks: webhooks)
         self.logger = logger
     }
 }

@@ -14,6 +14,16 @@ public struct ServerMetrics: Sendable {
     let apiEventsPublished: Counter
     /// Time from an API request's last byte to its events being queued on every shard.
     let publishToEnqueue: DurationHistogram
+    /// Webhook events handed over for delivery.
+    let webhookEventsQueued: Counter
+    /// Webhook events dropped because their app's (or target's) queue was full.
+    let webhookEventsDroppedQueueFull: Counter
+    /// Webhook events dropped because their request still failed when the retry budget ran out.
+    let webhookEventsDroppedUndelivered: Counter
+    /// Webhook requests answered with a 2xx status.
+    let webhookRequestsDelivered: Counter
+    /// Webhook attempts that failed (non-2xx, timeout, connection error).
+    let webhookRequestsFailed: Counter
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -34,6 +44,15 @@ public struct ServerMetrics: Sendable {
                 .milliseconds(25), .milliseconds(100),
             ]
         )
+        webhookEventsQueued = registry.makeCounter(
+            descriptor: .chorus("webhook_events_queued_total", help: "Webhook events handed over for delivery")
+        )
+        let dropped = MetricNameDescriptor.chorus("webhook_events_dropped_total", help: "Webhook events dropped, by reason")
+        webhookEventsDroppedQueueFull = registry.makeCounter(descriptor: dropped, labels: [("reason", "queue_full")])
+        webhookEventsDroppedUndelivered = registry.makeCounter(descriptor: dropped, labels: [("reason", "retries_exhausted")])
+        let requests = MetricNameDescriptor.chorus("webhook_requests_total", help: "Webhook request attempts, by outcome")
+        webhookRequestsDelivered = registry.makeCounter(descriptor: requests, labels: [("outcome", "delivered")])
+        webhookRequestsFailed = registry.makeCounter(descriptor: requests, labels: [("outcome", "failed")])
     }
 
     /// Counts one HTTP request by route (a pattern, never a raw path) and status code.

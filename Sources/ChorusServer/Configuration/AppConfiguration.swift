@@ -27,6 +27,10 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
     public var apiRateLimitWindowSeconds: Int = 60
     /// How long a cache channel keeps its last event, at most 30 minutes.
     public var cacheTTLSeconds: Int = 1800
+    /// Where the app's webhooks go; none by default.
+    public var webhooks: [WebhookTarget] = []
+    /// Batching, delays, retries and queue bounds of the app's webhooks.
+    public var webhookDelivery = WebhookDeliverySettings()
 
     public init(id: String, key: String, secret: String) {
         self.id = id
@@ -49,6 +53,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         case maxAPIRequestsPerWindow = "max_api_requests_per_window"
         case apiRateLimitWindowSeconds = "api_rate_limit_window_seconds"
         case cacheTTLSeconds = "cache_ttl_seconds"
+        case webhooks
+        case webhookDelivery = "webhook_delivery"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -78,6 +84,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         apiRateLimitWindowSeconds =
             try c.decodeIfPresent(Int.self, forKey: .apiRateLimitWindowSeconds) ?? d.apiRateLimitWindowSeconds
         cacheTTLSeconds = try c.decodeIfPresent(Int.self, forKey: .cacheTTLSeconds) ?? d.cacheTTLSeconds
+        webhooks = try c.decodeIfPresent([WebhookTarget].self, forKey: .webhooks) ?? d.webhooks
+        webhookDelivery = try c.decodeIfPresent(WebhookDeliverySettings.self, forKey: .webhookDelivery) ?? d.webhookDelivery
     }
 
     /// Problems that make the app unusable, each naming its field.
@@ -105,6 +113,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         if !(1...1800).contains(cacheTTLSeconds) {
             problems.append("\(name): cache_ttl_seconds must be between 1 and 1800, got \(cacheTTLSeconds)")
         }
+        problems += webhooks.flatMap { $0.problems(owner: name) }
+        problems += webhookDelivery.problems(owner: name)
         return problems
     }
 }

@@ -43,6 +43,7 @@ extension PusherConnectionHandler {
         let relayed = PusherMessage(event: message.event, channel: channelName, data: data, userID: userID)
         server.publisher.publish(relayed, appID: app.id, excluding: address)
         server.metrics.clientEventsRelayed.increment()
+        announceClientEvent(relayed, app: app)
     }
 
     /// `pusher:signin`: checks the user signature, then joins `#server-to-user-{id}`.
@@ -64,13 +65,15 @@ extension PusherConnectionHandler {
             send(.error("user_data must be a JSON object with an 'id'", code: nil))
             return
         }
-        if let previous = signedInUser, previous != userID {
+        let previous = signedInUser
+        if let previous, previous != userID {
             shard.unsubscribe(slot, from: ChannelKey(appID: app.id, channel: ChannelName.serverToUser(previous).rawValue))
         }
         signedInUser = userID
         server.connections.setUser(userID, socketID: socketID)
         shard.subscribe(slot, to: ChannelKey(appID: app.id, channel: ChannelName.serverToUser(userID).rawValue))
         send(.signinSuccess(userData: userData))
+        updateWatchlists(signedInAs: userID, previous: previous, user: user, app: app)
         logger.debug("signed in", metadata: ["user_id": .string(userID)])
     }
 }

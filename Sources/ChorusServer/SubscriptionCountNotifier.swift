@@ -1,0 +1,41 @@
+import ChorusCore
+import ChorusProtocol
+import NIOCore
+import Synchronization
+
+/// Sends `pusher_internal:subscription_count` to a channel's subscribers, and the same count as a
+/// `subscription_count` webhook, for apps with `subscription_count_enabled` — never on presence
+/// channels, whose members already see each other. Throttled by ``SubscriptionCountThrottle``.
+final class SubscriptionCountNotifier: Sendable {
+    private let throttle: Mutex<SubscriptionCountThrottle>
+    private let publisher: EventPublisher
+    private let webhooks: WebhookDispatcher
+
+    init(publisher: EventPublisher, webhooks: WebhookDispatcher, throttle: SubscriptionCountThrottle = .init()) {
+        self.publisher = publisher
+        self.webhooks = webhooks
+        self.throttle = Mutex(throttle)
+    }
+
+    /// The channel `key` now has `count` subscriptions; a trailing update is timed on `eventLoop`.
+    func countChanged(_ key: ChannelKey, count: Int, on eventLoop: any EventLoop) {
+        let decision = throttle.withLock { $0.changed(key, count: count, now: .now()) }
+        switch decision {
+        case .send(let count):
+            announce(key, count: count)
+        case .sendLater(let deadline):
+            eventLoop.scheduleTask(deadline: deadline) {
+                guard let count = self.throttle.withLock({ $0.trailingCount(for: key, now: .now()) }) else { return }
+                self.announce(key, count: count)
+            }
+        case .none:
+            break
+        }
+    }
+
+    private func announce(_ key: ChannelKey, count: Int) {
+        guard count > 0 else { return }
+        publisher.publish(.subscriptionCount(channel: key.channel, count: count), appID: key.appID)
+        webhooks.enqueue(.subscriptionCount(key.channel, count: count), appID: key.appID)
+    }
+}

@@ -1,0 +1,61 @@
+import NIOCore
+
+/// One app's webhooks on the webhook event loop: batches and holds events (``WebhookBatcher``),
+/// wakes up when a batch is due, and hands each batch to every target.
+final class WebhookWorker {
+    private let eventLoop: any EventLoop
+    private var batcher: WebhookBatcher
+    private let targets: [WebhookTargetDelivery]
+    private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
+    private var stopped = false
+
+    init(eventLoop: any EventLoop, settings: WebhookDeliverySettings, targets: [WebhookTargetDelivery]) {
+        self.eventLoop = eventLoop
+        self.batcher = WebhookBatcher(
+            batchWindow: .milliseconds(Int64(settings.batchWindowMilliseconds)),
+            vacateDelay: .milliseconds(Int64(settings.vacateDelayMilliseconds))
+        )
+        self.targets = targets
+    }
+
+    /// Takes events handed over by connections, in the order they were handed over.
+    func receive(_ events: [WebhookEvent]) {
+        guard !stopped else { return }
+        let now = NIODeadline.now()
+        for event in events { batcher.add(event, now: now) }
+        release(now: now)
+    }
+
+    /// Stops timers and deliveries; pending events are abandoned.
+    func stop() {
+        stopped = true
+        timer?.task.cancel()
+        timer = nil
+        for target in targets { target.stop() }
+    }
+
+    private func release(now: NIODeadline) {
+        while true {
+            let batch = batcher.takeDue(now: now)
+            guard !batch.isEmpty else { break }
+            for target in targets { target.submit(batch) }
+        }
+        scheduleWakeUp()
+    }
+
+    private func scheduleWakeUp() {
+        guard let next = batcher.nextDeadline else { return }
+        if let timer {
+            guard next < timer.deadline else { return }
+            timer.task.cancel()
+        }
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
+        let task = eventLoop.scheduleTask(deadline: next) {
+            let worker = loopBoundSelf.value
+            worker.timer = nil
+            guard !worker.stopped else { return }
+            worker.release(now: .now())
+        }
+        timer = (next, task)
+    }
+}
