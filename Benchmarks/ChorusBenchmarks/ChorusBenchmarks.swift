@@ -80,6 +80,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     filterBenchmarks()
+    deltaBenchmarks()
 }
 
 /// Registers one fan-out benchmark: `events` events, each to every channel of a shard holding

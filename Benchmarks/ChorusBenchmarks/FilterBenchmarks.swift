@@ -29,6 +29,35 @@ func filterBenchmarks() {
         benchmark.stopMeasurement()
         blackHole(matched)
     }
+
+    // The shard's way: 10,000 subscribers of one channel, each with a filter over 100 symbols.
+    filteredFanOut("filter.shard.simple.10k", subscribers: subscribers, filter: FilterSamples.simple)
+    filteredFanOut("filter.shard.complex.10k", subscribers: subscribers, filter: FilterSamples.complex)
+}
+
+/// One tagged event queued on a shard whose subscribers all have the filter `filter(i % 100)`.
+func filteredFanOut(_ name: String, subscribers: Int, filter: @escaping (Int) -> TagFilter) {
+    var fixture: (shard: BroadcastShard, sinks: [DiscardingSink])?
+    let key = ChannelKey(appID: "1", channel: "market-0")
+    let event = OutboundEvent(key: key, frame: SampleEvent.frame(number: 0), tags: FilterSamples.eventTags)
+    Benchmark(name) { benchmark in
+        let current =
+            fixture
+            ?? {
+                let shard = BroadcastShard()
+                let sinks = (0..<subscribers).map { index in
+                    let sink = DiscardingSink()
+                    shard.subscribe(shard.register(sink), to: key, filter: CompiledTagFilter(filter(index % 100)), delta: false)
+                    return sink
+                }
+                return (shard, sinks)
+            }()
+        fixture = current
+        current.shard.flush()
+        benchmark.startMeasurement()
+        blackHole(current.shard.enqueue(event, excluding: nil))
+        benchmark.stopMeasurement()
+    }
 }
 
 /// Filters and tags shaped like a market-data feed: 100 symbols, trades and quotes.

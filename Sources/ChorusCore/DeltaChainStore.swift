@@ -1,3 +1,4 @@
+public import ChorusProtocol
 import Synchronization
 
 /// Every channel's ``DeltaChain``, kept only while the channel has subscribers that take deltas.
@@ -39,5 +40,26 @@ public final class DeltaChainStore: Sendable {
             guard entries[key] != nil else { return nil }
             return entries[key]!.chain.append(message, policy: policy, force: force)
         }
+    }
+
+    /// Appends the serialised event `message` (named `event`) to the chain of `key` and builds its
+    /// frames for subscribers taking deltas; `nil` when `key` has none.
+    public func frames(for message: [UInt8], event: String, key: ChannelKey, policy: DeltaPolicy, force: Bool?)
+        -> DeltaFrames?
+    {
+        guard let step = append(message, to: key, policy: policy, force: force) else { return nil }
+        let full = WebSocketFrameWriter.frame(.text, payload: DeltaMessage.appendingSequence(step.sequence, to: message))
+        let delta = step.delta.map { delta in
+            let frame = DeltaMessage(
+                channel: key.channel,
+                event: event,
+                delta: delta,
+                sequence: step.sequence,
+                baseSequence: step.sequence - 1,
+                algorithm: FossilDelta.algorithm
+            )
+            return WebSocketFrameWriter.textFrame(frame.message.jsonText)
+        }
+        return DeltaFrames(sequence: step.sequence, full: full, delta: delta)
     }
 }

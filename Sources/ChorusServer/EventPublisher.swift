@@ -7,6 +7,8 @@ import NIOCore
 public struct EventPublisher: Sendable {
     let broadcaster: Broadcaster
     let directory: ChannelDirectory
+    /// The delta chains of channels with subscribers taking deltas.
+    public let deltaChains = DeltaChainStore()
 
     /// One event for one or more channels.
     public struct Event: Sendable {
@@ -15,12 +17,26 @@ public struct EventPublisher: Sendable {
         /// The event's data as text; it is sent double encoded, as a JSON string.
         public var data: JSONValue
         public var userID: String?
+        /// Tags that subscribers' filters are matched against.
+        public var tags: [String: String]?
+        /// The publisher's `delta` flag: `true` forces a delta where one can be made, `false` sends
+        /// the event in full.
+        public var delta: Bool?
 
-        public init(name: String, channels: [String], data: JSONValue, userID: String? = nil) {
+        public init(
+            name: String,
+            channels: [String],
+            data: JSONValue,
+            userID: String? = nil,
+            tags: [String: String]? = nil,
+            delta: Bool? = nil
+        ) {
             self.name = name
             self.channels = channels
             self.data = data
             self.userID = userID
+            self.tags = tags
+            self.delta = delta
         }
     }
 
@@ -32,14 +48,20 @@ public struct EventPublisher: Sendable {
         for event in events {
             for channel in event.channels {
                 let message = PusherMessage(event: event.name, channel: channel, data: event.data, userID: event.userID)
-                let frame = WebSocketFrameWriter.textFrame(message.jsonText)
+                let text = message.serialised(tags: app.stripTags ? nil : event.tags)
+                let frame = WebSocketFrameWriter.frame(.text, payload: text)
                 let key = ChannelKey(appID: app.id, channel: channel)
+                // Encrypted payloads do not compress; their subscribers get every event in full.
+                let delta =
+                    ChannelName(channel)?.kind == .privateEncrypted
+                    ? nil
+                    : deltaChains.frames(for: text, event: event.name, key: key, policy: app.deltaPolicy, force: event.delta)
                 if ChannelName(channel)?.isCache == true {
                     let expires = NIODeadline.now() + .seconds(Int64(app.cacheTTLSeconds))
                     let data = event.data.stringValue ?? event.data.jsonText
                     directory.cache(CachedEvent(frame: frame, event: event.name, data: data, expires: expires), for: key)
                 }
-                outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding))
+                outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding, tags: event.tags, delta: delta))
             }
         }
         broadcaster.publish(outbound)

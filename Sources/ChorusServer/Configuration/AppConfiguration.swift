@@ -31,6 +31,16 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
     public var webhooks: [WebhookTarget] = []
     /// Batching, delays, retries and queue bounds of the app's webhooks.
     public var webhookDelivery = WebhookDeliverySettings()
+    /// Whether subscribers may give a tag `filter` when subscribing.
+    public var tagFilteringEnabled: Bool = true
+    /// Whether event `tags` are left out of the frames sent to subscribers.
+    public var stripTags: Bool = false
+    /// Whether subscribers may take deltas (`pusher:enable_delta_compression`, `delta` on subscribe).
+    public var deltaCompressionEnabled: Bool = true
+    /// Every this-many-th message of a delta chain is sent in full.
+    public var deltaFullEvery: Int = 10
+    /// Messages shorter than this many bytes are never sent as deltas.
+    public var deltaMinimumBytes: Int = 100
 
     public init(id: String, key: String, secret: String) {
         self.id = id
@@ -55,6 +65,11 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         case cacheTTLSeconds = "cache_ttl_seconds"
         case webhooks
         case webhookDelivery = "webhook_delivery"
+        case tagFilteringEnabled = "tag_filtering_enabled"
+        case stripTags = "strip_tags"
+        case deltaCompressionEnabled = "delta_compression_enabled"
+        case deltaFullEvery = "delta_full_every"
+        case deltaMinimumBytes = "delta_min_bytes"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +101,12 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         cacheTTLSeconds = try c.decodeIfPresent(Int.self, forKey: .cacheTTLSeconds) ?? d.cacheTTLSeconds
         webhooks = try c.decodeIfPresent([WebhookTarget].self, forKey: .webhooks) ?? d.webhooks
         webhookDelivery = try c.decodeIfPresent(WebhookDeliverySettings.self, forKey: .webhookDelivery) ?? d.webhookDelivery
+        tagFilteringEnabled = try c.decodeIfPresent(Bool.self, forKey: .tagFilteringEnabled) ?? d.tagFilteringEnabled
+        stripTags = try c.decodeIfPresent(Bool.self, forKey: .stripTags) ?? d.stripTags
+        deltaCompressionEnabled =
+            try c.decodeIfPresent(Bool.self, forKey: .deltaCompressionEnabled) ?? d.deltaCompressionEnabled
+        deltaFullEvery = try c.decodeIfPresent(Int.self, forKey: .deltaFullEvery) ?? d.deltaFullEvery
+        deltaMinimumBytes = try c.decodeIfPresent(Int.self, forKey: .deltaMinimumBytes) ?? d.deltaMinimumBytes
     }
 
     /// Problems that make the app unusable, each naming its field.
@@ -113,6 +134,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         if !(1...1800).contains(cacheTTLSeconds) {
             problems.append("\(name): cache_ttl_seconds must be between 1 and 1800, got \(cacheTTLSeconds)")
         }
+        if deltaFullEvery < 1 { problems.append("\(name): delta_full_every must be at least 1, got \(deltaFullEvery)") }
+        if deltaMinimumBytes < 0 { problems.append("\(name): delta_min_bytes must not be negative") }
         problems += webhooks.flatMap { $0.problems(owner: name) }
         problems += webhookDelivery.problems(owner: name)
         return problems

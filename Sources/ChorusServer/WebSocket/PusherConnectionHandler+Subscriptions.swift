@@ -51,6 +51,7 @@ extension PusherConnectionHandler {
                 }
             }
         }
+        guard let options = subscriptionOptions(data, channel: channel, app: app) else { return }
         switch server.directory.subscribe(key, member: member, maxMembers: app.maxPresenceMembers) {
         case .memberLimitReached:
             let reason = "Presence channel \(channelName) is full (\(app.maxPresenceMembers) members)"
@@ -60,7 +61,7 @@ extension PusherConnectionHandler {
                 shard.subscribe(slot, to: key, presenceVersion: join.presenceVersion)
                 presenceUsers[channelName] = member.userID
             } else {
-                shard.subscribe(slot, to: key)
+                subscribe(to: key, options: options, on: shard)
             }
             sendSubscriptionSucceeded(channel, roster: join.roster)
             if channel.isCache {
@@ -95,6 +96,7 @@ extension PusherConnectionHandler {
     /// Updates the directory after this connection left `key`, announcing `member_removed`.
     func leave(_ key: ChannelKey, app: AppConfiguration) {
         let userID = presenceUsers.removeValue(forKey: key.channel)
+        stopDeltas(on: key)
         let left = server.directory.unsubscribe(key, userID: userID)
         if let userID, left.memberRemoved {
             server.publisher.publish(

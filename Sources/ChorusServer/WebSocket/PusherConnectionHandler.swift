@@ -30,6 +30,10 @@ final class PusherConnectionHandler: ChannelInboundHandler {
     /// Presence channel → the user id this connection joined it as.
     var presenceUsers: [String: String] = [:]
     var signedInUser: String?
+    /// Whether the client sent `pusher:enable_delta_compression`: new subscriptions take deltas.
+    var deltaByDefault = false
+    /// Channels on which this connection takes deltas.
+    var deltaChannels: Set<String> = []
     var clientEvents: ClientEventRateLimiter
     private var activity: ActivityMonitor
 
@@ -211,6 +215,8 @@ final class PusherConnectionHandler: ChannelInboundHandler {
         case PusherEventName.subscribe: subscribe(message)
         case PusherEventName.unsubscribe: unsubscribe(message)
         case PusherEventName.signin: signIn(message)
+        case PusherEventName.enableDeltaCompression: enableDeltaCompression()
+        case PusherEventName.deltaSyncError: deltaSyncError(message)
         case let name where PusherEventName.isClientEvent(name): relayClientEvent(message)
         case let name where PusherEventName.isReserved(name):
             logger.debug("ignoring unsupported protocol event", metadata: ["event": .string(name)])

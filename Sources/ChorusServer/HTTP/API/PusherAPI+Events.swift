@@ -79,7 +79,15 @@ extension PusherAPI {
                 run.removeAll()
             }
             runExcluding = excluding
-            run.append(EventPublisher.Event(name: event.name, channels: event.channels, data: .string(event.data)))
+            run.append(
+                EventPublisher.Event(
+                    name: event.name,
+                    channels: event.channels,
+                    data: .string(event.data),
+                    tags: event.tags,
+                    delta: event.delta
+                )
+            )
             server.metrics.apiEventsPublished.increment(by: Int64(event.channels.count))
         }
         if !run.isEmpty { server.publisher.publish(run, app: call.app, excluding: runExcluding) }
