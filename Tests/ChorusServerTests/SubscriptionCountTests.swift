@@ -7,16 +7,20 @@ import Testing
 @Suite("Subscription counts")
 struct SubscriptionCountTests {
     static func count(_ socket: PusherSocket, channel: String) async throws -> JSONValue? {
-        try await socket.expect("pusher_internal:subscription_count", channel: channel).dataObject?["subscription_count"]
+        try await socket.expect("pusher_internal:subscription_count", channel: channel).dataObject?[
+            "subscription_count"]
     }
 
     @Test("subscribers hear the count on every change, and a subscription_count webhook carries it")
     func broadcastAndWebhook() async throws {
         let receiver = try await WebhookReceiver.start()
-        try await WebhookDeliveryTests.with(receiver, configure: { app in
-            app.subscriptionCountEnabled = true
-            app.webhooks[0].eventTypes = ["subscription_count"]
-        }) { server in
+        try await WebhookDeliveryTests.with(
+            receiver,
+            configure: { app in
+                app.subscriptionCountEnabled = true
+                app.webhooks[0].eventTypes = ["subscription_count"]
+            }
+        ) { server in
             let first = try await server.connect()
             try await WebhookDeliveryTests.subscribe(first, "room")
             #expect(try await Self.count(first, channel: "room") == 1)

@@ -7,13 +7,15 @@ import Testing
 @Suite("Watchlists")
 struct WatchlistTests {
     /// Connects and signs in as `userID` with `watchlist`; returns the socket after `signin_success`.
-    static func signIn(_ server: TestServer, _ userID: String, watchlist: [String]? = nil) async throws -> PusherSocket {
+    static func signIn(_ server: TestServer, _ userID: String, watchlist: [String]? = nil) async throws -> PusherSocket
+    {
         let socket = try await server.connect()
         var user: [String: JSONValue] = ["id": .string(userID)]
         if let watchlist { user["watchlist"] = .array(watchlist.map { .string($0) }) }
         let userData = JSONValue.object(user).jsonText
         let auth = server.authenticator.userAuth(socketID: socket.socketID, userData: userData)
-        try await socket.send(PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+        try await socket.send(
+            PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
         try await socket.expect("pusher:signin_success")
         return socket
     }
@@ -49,9 +51,11 @@ struct WatchlistTests {
     func overLimit() async throws {
         try await TestServer.with { server in
             let watcher = try await server.connect()
-            let userData = JSONValue.object(["id": "w", "watchlist": .array((0...100).map { .string("u\($0)") })]).jsonText
+            let userData = JSONValue.object(["id": "w", "watchlist": .array((0...100).map { .string("u\($0)") })])
+                .jsonText
             let auth = server.authenticator.userAuth(socketID: watcher.socketID, userData: userData)
-            try await watcher.send(PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+            try await watcher.send(
+                PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
             try await watcher.expect("pusher:signin_success")
             let error = try await watcher.expect("pusher:error")
             #expect(error.data?["code"] == 4302)

@@ -87,8 +87,10 @@ struct WebhookBatcherTests {
         let policy = WebhookRetryPolicy(initialBackoff: .milliseconds(100), budget: .seconds(1))
         let first = Self.start
         #expect(policy.delay(afterFailures: 1, firstAttempt: first, now: first) == .milliseconds(100))
-        #expect(policy.delay(afterFailures: 2, firstAttempt: first, now: first + .milliseconds(100)) == .milliseconds(200))
-        #expect(policy.delay(afterFailures: 3, firstAttempt: first, now: first + .milliseconds(300)) == .milliseconds(400))
+        #expect(
+            policy.delay(afterFailures: 2, firstAttempt: first, now: first + .milliseconds(100)) == .milliseconds(200))
+        #expect(
+            policy.delay(afterFailures: 3, firstAttempt: first, now: first + .milliseconds(300)) == .milliseconds(400))
         #expect(policy.delay(afterFailures: 4, firstAttempt: first, now: first + .milliseconds(700)) == nil)
         #expect(policy.delay(afterFailures: 60, firstAttempt: first, now: first) == nil)
     }
@@ -105,7 +107,10 @@ struct WebhookBatcherTests {
                 "time_ms": 1_700_000_000_000,
                 "events": [
                     ["name": "subscription_count", "channel": "c", "subscription_count": 3],
-                    ["name": "client_event", "channel": "private-c", "event": "client-x", "data": "{}", "socket_id": "1.2"],
+                    [
+                        "name": "client_event", "channel": "private-c", "event": "client-x", "data": "{}",
+                        "socket_id": "1.2",
+                    ],
                 ],
             ]
         )

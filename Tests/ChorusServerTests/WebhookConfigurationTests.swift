@@ -28,14 +28,15 @@ struct WebhookConfigurationTests {
             source: "test"
         )
         let app = configuration.apps[0]
-        #expect(app.webhooks == [
-            WebhookTarget(
-                url: "http://127.0.0.1:9000/hooks",
-                eventTypes: ["channel_occupied", "channel_vacated"],
-                headers: ["Authorization": "Bearer t"]
-            ),
-            WebhookTarget(url: "https://example.invalid/all"),
-        ])
+        #expect(
+            app.webhooks == [
+                WebhookTarget(
+                    url: "http://127.0.0.1:9000/hooks",
+                    eventTypes: ["channel_occupied", "channel_vacated"],
+                    headers: ["Authorization": "Bearer t"]
+                ),
+                WebhookTarget(url: "https://example.invalid/all"),
+            ])
         var expected = WebhookDeliverySettings()
         expected.batchWindowMilliseconds = 10
         expected.vacateDelayMilliseconds = 200

@@ -25,11 +25,12 @@ struct WebhookDeliveryTests {
         configure: @escaping (inout AppConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
-        try await TestServer.with({ configuration in
-            configuration.apps[0].webhooks = [WebhookTarget(url: receiver.url, headers: ["X-Test": "chorus"])]
-            configuration.apps[0].webhookDelivery = fastDelivery()
-            configure(&configuration.apps[0])
-        }, body)
+        try await TestServer.with(
+            { configuration in
+                configuration.apps[0].webhooks = [WebhookTarget(url: receiver.url, headers: ["X-Test": "chorus"])]
+                configuration.apps[0].webhookDelivery = fastDelivery()
+                configure(&configuration.apps[0])
+            }, body)
     }
 
     static func subscribe(_ socket: PusherSocket, _ channel: String) async throws {
@@ -46,7 +47,10 @@ struct WebhookDeliveryTests {
             let first = try await receiver.waitForRequests(1)[0]
             #expect(first.events == [["name": "channel_occupied", "channel": "news"]])
             #expect(first.headers["X-Pusher-Key"] == [server.app.key])
-            #expect(first.headers["X-Pusher-Signature"] == [WebhookSigner(secret: server.app.secret).signature(for: first.body)])
+            #expect(
+                first.headers["X-Pusher-Signature"] == [
+                    WebhookSigner(secret: server.app.secret).signature(for: first.body)
+                ])
             #expect(first.headers["X-Test"] == ["chorus"])
             #expect(first.headers["Content-Type"] == ["application/json"])
             let timeMilliseconds = try #require(first.json["time_ms"]?.intValue)
@@ -108,10 +112,11 @@ struct WebhookDeliveryTests {
             #expect(events.last == ["name": "member_removed", "channel": "presence-room", "user_id": "bob"])
             await alice.close()
             let all = try await receiver.waitForEvents(6)
-            #expect(Set(all.suffix(2)) == [
-                ["name": "member_removed", "channel": "presence-room", "user_id": "alice"],
-                ["name": "channel_vacated", "channel": "presence-room"],
-            ])
+            #expect(
+                Set(all.suffix(2)) == [
+                    ["name": "member_removed", "channel": "presence-room", "user_id": "alice"],
+                    ["name": "channel_vacated", "channel": "presence-room"],
+                ])
         }
         await receiver.stop()
     }
@@ -134,7 +139,8 @@ struct WebhookDeliveryTests {
             let (alice, _) = try await WebSocketPresenceTests.join(server, userID: "alice")
             let (bob, _) = try await WebSocketPresenceTests.join(server, userID: "bob")
             try await alice.expect("pusher_internal:member_added")
-            try await bob.send(PusherMessage(event: "client-wave", channel: WebSocketPresenceTests.channel, data: .string("hi")))
+            try await bob.send(
+                PusherMessage(event: "client-wave", channel: WebSocketPresenceTests.channel, data: .string("hi")))
             try await alice.expect("client-wave")
             let wave = try await receiver.waitForEvents(2)[1]
             #expect(wave["user_id"] == "bob")
@@ -153,7 +159,11 @@ struct WebhookDeliveryTests {
             try await Self.subscribe(socket, "cache-scores")
             try await socket.expect("pusher:cache_miss")
             let events = try await receiver.waitForEvents(2)
-            #expect(events == [["name": "channel_occupied", "channel": "cache-scores"], ["name": "cache_miss", "channel": "cache-scores"]])
+            #expect(
+                events == [
+                    ["name": "channel_occupied", "channel": "cache-scores"],
+                    ["name": "cache_miss", "channel": "cache-scores"],
+                ])
             await socket.close()
         }
         await receiver.stop()
@@ -166,7 +176,9 @@ struct WebhookDeliveryTests {
             let socket = try await server.connect()
             let channels = (1...5).map { "room-\($0)" }
             for channel in channels { try await socket.subscribe(channel: channel) }
-            for channel in channels { try await socket.expect("pusher_internal:subscription_succeeded", channel: channel) }
+            for channel in channels {
+                try await socket.expect("pusher_internal:subscription_succeeded", channel: channel)
+            }
             let requests = try await receiver.waitForRequests(1)
             try await Task.sleep(for: .milliseconds(200))
             #expect(receiver.requests.count == 1)
@@ -227,9 +239,12 @@ struct WebhookDeliveryTests {
     func eventTypeFilter() async throws {
         let everything = try await WebhookReceiver.start()
         let vacatedOnly = try await WebhookReceiver.start()
-        try await Self.with(everything, configure: { app in
-            app.webhooks.append(WebhookTarget(url: vacatedOnly.url, eventTypes: ["channel_vacated"]))
-        }) { server in
+        try await Self.with(
+            everything,
+            configure: { app in
+                app.webhooks.append(WebhookTarget(url: vacatedOnly.url, eventTypes: ["channel_vacated"]))
+            }
+        ) { server in
             let socket = try await server.connect()
             try await Self.subscribe(socket, "news")
             try await socket.unsubscribe(channel: "news")

@@ -23,7 +23,8 @@ struct WebhookHungReceiverTests {
         for index in 0..<publishes {
             try await churn.subscribe(channel: "churn-\(index)")
             let start = ContinuousClock.now
-            let response = try await http.trigger(appID: server.app.id, name: "tick", channels: ["ticks"], data: String(index))
+            let response = try await http.trigger(
+                appID: server.app.id, name: "tick", channels: ["ticks"], data: String(index))
             #expect(response.status == .ok)
             let tick = try await subscriber.expect("tick", channel: "ticks")
             latencies.append(ContinuousClock.now - start)
@@ -49,10 +50,13 @@ struct WebhookHungReceiverTests {
         let baseline = try await TestServer.with { try await Self.measure($0) }
 
         let receiver = try await WebhookReceiver.start(fallback: .hang)
-        let (hung, metrics) = try await WebhookDeliveryTests.with(receiver, configure: { app in
-            app.webhookDelivery.requestTimeoutMilliseconds = 60_000
-            app.webhookDelivery.queueCapacity = 50
-        }) { server in
+        let (hung, metrics) = try await WebhookDeliveryTests.with(
+            receiver,
+            configure: { app in
+                app.webhookDelivery.requestTimeoutMilliseconds = 60_000
+                app.webhookDelivery.queueCapacity = 50
+            }
+        ) { server in
             let latencies = try await Self.measure(server)
             return (latencies, try await WebhookMetrics.read(server))
         }
@@ -60,7 +64,9 @@ struct WebhookHungReceiverTests {
 
         print("publish latency without webhooks:        \(Self.summary(baseline))")
         print("publish latency with a hung receiver:     \(Self.summary(hung))")
-        print("webhook requests sent to the hung receiver: \(receiver.requests.count), events dropped (queue full): \(metrics.droppedQueueFull)")
+        print(
+            "webhook requests sent to the hung receiver: \(receiver.requests.count), events dropped (queue full): \(metrics.droppedQueueFull)"
+        )
         #expect(hung.count == Self.publishes)
         #expect(receiver.requests.count == 1)
         #expect(metrics.droppedQueueFull > 0)

@@ -51,7 +51,9 @@ final class WebhookReceiver: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        RecordingHandler { request in box.withLock { $0 }?.record(request) ?? .status(.serviceUnavailable) }
+                        RecordingHandler { request in
+                            box.withLock { $0 }?.record(request) ?? .status(.serviceUnavailable)
+                        }
                     )
                 }
             }
@@ -147,7 +149,9 @@ private final class RecordingHandler: ChannelInboundHandler {
             case .status(let status):
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Length", value: "0")
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+                context.write(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                    promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }

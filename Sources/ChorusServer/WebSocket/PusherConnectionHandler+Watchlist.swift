@@ -9,7 +9,10 @@ extension PusherConnectionHandler {
     func updateWatchlists(signedInAs userID: String, previous: String?, user: JSONValue, app: AppConfiguration) {
         var watchlist = user["watchlist"]?.arrayValue?.compactMap(\.scalarText)
         if let list = watchlist, list.count > WatchlistRegistry.maximumEntries {
-            send(.error("Watchlist has \(list.count) entries; the limit is \(WatchlistRegistry.maximumEntries)", code: .watchlistLimitExceeded))
+            send(
+                .error(
+                    "Watchlist has \(list.count) entries; the limit is \(WatchlistRegistry.maximumEntries)",
+                    code: .watchlistLimitExceeded))
             watchlist = nil
         }
         let signIn = server.watchlists.signIn(userID, previous: previous, watchlist: watchlist, appID: app.id)

@@ -3,15 +3,20 @@ import ChorusProtocol
 
 extension PusherConnectionHandler {
     /// Webhooks and the subscription count after this connection joined `channel`.
-    func announceJoin(_ join: ChannelDirectory.Join, channel: ChannelName, member: PresenceMember?, app: AppConfiguration) {
+    func announceJoin(
+        _ join: ChannelDirectory.Join, channel: ChannelName, member: PresenceMember?, app: AppConfiguration
+    ) {
         if !app.webhooks.isEmpty {
             if join.isFirstSubscriber { server.webhooks.enqueue(.channelOccupied(channel.rawValue), appID: app.id) }
             if let member, join.memberAdded {
                 server.webhooks.enqueue(.memberAdded(channel.rawValue, userID: member.userID), appID: app.id)
             }
-            if channel.isCache, join.cached == nil { server.webhooks.enqueue(.cacheMiss(channel.rawValue), appID: app.id) }
+            if channel.isCache, join.cached == nil {
+                server.webhooks.enqueue(.cacheMiss(channel.rawValue), appID: app.id)
+            }
         }
-        countSubscriptions(ChannelKey(appID: app.id, channel: channel.rawValue), count: join.subscriptionCount, app: app)
+        countSubscriptions(
+            ChannelKey(appID: app.id, channel: channel.rawValue), count: join.subscriptionCount, app: app)
     }
 
     /// Webhooks and the subscription count after this connection left `key`.

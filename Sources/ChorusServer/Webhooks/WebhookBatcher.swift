@@ -30,7 +30,8 @@ struct WebhookBatcher {
     private var holdQueue = CircularBuffer<Held>()
     private var generation: UInt64 = 0
 
-    init(batchWindow: TimeAmount, vacateDelay: TimeAmount, maxBatchEvents: Int = WebhookDeliverySettings.maxBatchEvents) {
+    init(batchWindow: TimeAmount, vacateDelay: TimeAmount, maxBatchEvents: Int = WebhookDeliverySettings.maxBatchEvents)
+    {
         self.batchWindow = batchWindow
         self.vacateDelay = vacateDelay
         self.maxBatchEvents = maxBatchEvents

@@ -33,13 +33,16 @@ public struct WebhookDeliverySettings: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try UnknownKeys.reject(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
         let d = WebhookDeliverySettings()
-        batchWindowMilliseconds = try c.decodeIfPresent(Int.self, forKey: .batchWindowMilliseconds) ?? d.batchWindowMilliseconds
-        vacateDelayMilliseconds = try c.decodeIfPresent(Int.self, forKey: .vacateDelayMilliseconds) ?? d.vacateDelayMilliseconds
+        batchWindowMilliseconds =
+            try c.decodeIfPresent(Int.self, forKey: .batchWindowMilliseconds) ?? d.batchWindowMilliseconds
+        vacateDelayMilliseconds =
+            try c.decodeIfPresent(Int.self, forKey: .vacateDelayMilliseconds) ?? d.vacateDelayMilliseconds
         requestTimeoutMilliseconds =
             try c.decodeIfPresent(Int.self, forKey: .requestTimeoutMilliseconds) ?? d.requestTimeoutMilliseconds
         retryBackoffMilliseconds =
             try c.decodeIfPresent(Int.self, forKey: .retryBackoffMilliseconds) ?? d.retryBackoffMilliseconds
-        retryBudgetMilliseconds = try c.decodeIfPresent(Int.self, forKey: .retryBudgetMilliseconds) ?? d.retryBudgetMilliseconds
+        retryBudgetMilliseconds =
+            try c.decodeIfPresent(Int.self, forKey: .retryBudgetMilliseconds) ?? d.retryBudgetMilliseconds
         queueCapacity = try c.decodeIfPresent(Int.self, forKey: .queueCapacity) ?? d.queueCapacity
     }
 
@@ -55,7 +58,8 @@ public struct WebhookDeliverySettings: Sendable, Hashable, Codable {
             ("queue_capacity", queueCapacity, 1...10_000_000),
         ]
         for (field, value, range) in fields where !range.contains(value) {
-            problems.append("\(owner): webhook_delivery.\(field) must be \(range.lowerBound)...\(range.upperBound), got \(value)")
+            problems.append(
+                "\(owner): webhook_delivery.\(field) must be \(range.lowerBound)...\(range.upperBound), got \(value)")
         }
         return problems
     }

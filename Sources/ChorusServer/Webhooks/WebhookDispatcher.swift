@@ -19,7 +19,9 @@ final class WebhookDispatcher: Sendable {
     }
 
     /// Starts delivery for every app in `apps` that has webhook targets.
-    static func start(apps: [AppConfiguration], metrics: ServerMetrics, logger: Logger) async throws -> WebhookDispatcher {
+    static func start(apps: [AppConfiguration], metrics: ServerMetrics, logger: Logger) async throws
+        -> WebhookDispatcher
+    {
         let apps = apps.filter { !$0.webhooks.isEmpty }
         guard !apps.isEmpty else { return .disabled }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -33,9 +35,15 @@ final class WebhookDispatcher: Sendable {
             logger[metadataKey: "app_id"] = .string(app.id)
             let worker = try await loop.submit { [logger] in
                 let targets = app.webhooks.map {
-                    WebhookTargetDelivery(target: $0, app: app, client: client, eventLoop: loop, metrics: metrics, logger: logger)
+                    WebhookTargetDelivery(
+                        target: $0, app: app, client: client, eventLoop: loop, metrics: metrics, logger: logger)
                 }
-                let worker = WebhookWorker(eventLoop: loop, settings: app.webhookDelivery, targets: targets)
+                let worker = WebhookWorker(
+                    eventLoop: loop,
+                    settings: app.webhookDelivery,
+                    targets: targets,
+                    metrics: metrics
+                )
                 return NIOLoopBound(worker, eventLoop: loop)
             }.get()
             queues[app.id] = WebhookQueue(

@@ -10,7 +10,8 @@ struct WebhookRetryPolicy: Sendable {
     /// when that attempt would start past the budget and the batch is to be dropped.
     func delay(afterFailures failures: Int, firstAttempt: NIODeadline, now: NIODeadline) -> TimeAmount? {
         let doublings = Int64(min(max(failures - 1, 0), 20))
-        let delay = TimeAmount.nanoseconds(initialBackoff.nanoseconds.multipliedReportingOverflow(by: 1 << doublings).partialValue)
+        let delay = TimeAmount.nanoseconds(
+            initialBackoff.nanoseconds.multipliedReportingOverflow(by: 1 << doublings).partialValue)
         guard now + delay <= firstAttempt + budget else { return nil }
         return delay
     }

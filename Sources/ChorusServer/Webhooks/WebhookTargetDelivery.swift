@@ -63,7 +63,8 @@ final class WebhookTargetDelivery {
         guard !events.isEmpty else { return }
         guard queuedEvents + events.count <= settings.queueCapacity else {
             metrics.webhookEventsDroppedQueueFull.increment(by: Int64(events.count))
-            logger.warning("webhook queue full: dropping events", metadata: ["events": .stringConvertible(events.count)])
+            logger.warning(
+                "webhook queue full: dropping events", metadata: ["events": .stringConvertible(events.count)])
             return
         }
         queue.append(Pending(events: events))

@@ -1,4 +1,5 @@
 import NIOCore
+import Prometheus
 
 /// One app's webhooks on the webhook event loop: batches and holds events (``WebhookBatcher``),
 /// wakes up when a batch is due, and hands each batch to every target.
@@ -8,9 +9,19 @@ final class WebhookWorker {
     private let targets: [WebhookTargetDelivery]
     private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
     private var stopped = false
+    /// Events batched or held at most; beyond it new events are dropped.
+    private let capacity: Int
+    private let metrics: ServerMetrics
 
-    init(eventLoop: any EventLoop, settings: WebhookDeliverySettings, targets: [WebhookTargetDelivery]) {
+    init(
+        eventLoop: any EventLoop,
+        settings: WebhookDeliverySettings,
+        targets: [WebhookTargetDelivery],
+        metrics: ServerMetrics
+    ) {
         self.eventLoop = eventLoop
+        self.capacity = settings.queueCapacity
+        self.metrics = metrics
         self.batcher = WebhookBatcher(
             batchWindow: .milliseconds(Int64(settings.batchWindowMilliseconds)),
             vacateDelay: .milliseconds(Int64(settings.vacateDelayMilliseconds))
@@ -22,7 +33,13 @@ final class WebhookWorker {
     func receive(_ events: [WebhookEvent]) {
         guard !stopped else { return }
         let now = NIODeadline.now()
-        for event in events { batcher.add(event, now: now) }
+        for event in events {
+            guard batcher.pendingCount < capacity else {
+                metrics.webhookEventsDroppedQueueFull.increment()
+                continue
+            }
+            batcher.add(event, now: now)
+        }
         release(now: now)
     }
 
