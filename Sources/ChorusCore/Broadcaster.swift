@@ -10,7 +10,7 @@ public struct OutboundEvent: Sendable {
     /// that version or later already have the change in their roster and do not get the event.
     public var presenceVersion: UInt64?
     /// The event's tags, matched against subscribers' tag filters.
-    public var tags: [String: String]?
+    public var tags: EventTags?
     /// The event's frames for subscribers taking deltas, when its channel has any.
     public var delta: DeltaFrames?
 
@@ -19,7 +19,7 @@ public struct OutboundEvent: Sendable {
         frame: ByteBuffer,
         excluding: SubscriberAddress? = nil,
         presenceVersion: UInt64? = nil,
-        tags: [String: String]? = nil,
+        tags: EventTags? = nil,
         delta: DeltaFrames? = nil
     ) {
         self.key = key

@@ -95,14 +95,12 @@ final class ChannelAudience {
         groupOfSlot[slot]?.delta.contains(slot) ?? false
     }
 
-    private static let noTags: [String: String] = [:]
-
     /// Calls `body` with every group whose filter an event with `tags` passes, each once.
-    func forEachMatchingGroup(_ tags: [String: String]?, _ body: (Group) -> Void) {
+    func forEachMatchingGroup(_ tags: EventTags?, _ body: (Group) -> Void) {
         if let unfiltered { body(unfiltered) }
-        let tags = tags ?? Self.noTags
+        let tags = tags ?? EventTags.empty
         if !indexed.isEmpty {
-            for (key, value) in tags {
+            for (key, value) in tags.values {
                 guard let groups = indexed[TagPair(key: key, value: value)] else { continue }
                 for group in groups { body(group) }
             }

@@ -46,6 +46,7 @@ public struct EventPublisher: Sendable {
         var outbound: [OutboundEvent] = []
         outbound.reserveCapacity(events.reduce(0) { $0 + $1.channels.count })
         for event in events {
+            let tags = event.tags.map(EventTags.init)
             for channel in event.channels {
                 let message = PusherMessage(event: event.name, channel: channel, data: event.data, userID: event.userID)
                 let text = message.serialised(tags: app.stripTags ? nil : event.tags)
@@ -61,7 +62,7 @@ public struct EventPublisher: Sendable {
                     let data = event.data.stringValue ?? event.data.jsonText
                     directory.cache(CachedEvent(frame: frame, event: event.name, data: data, expires: expires), for: key)
                 }
-                outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding, tags: event.tags, delta: delta))
+                outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding, tags: tags, delta: delta))
             }
         }
         broadcaster.publish(outbound)
