@@ -10,7 +10,8 @@
 #    (POST /apps/1/batch_events, ~1,500 B per subscriber);
 # 3. the floor again; the ratios use the mean of the floor's medians before and after.
 #
-# Environment: SUBSCRIBERS (10000), ROUNDS (20), CHORUS_SHARED (the shared/ folder, default ../shared).
+# Environment: SUBSCRIBERS (10000), ROUNDS (20), CHORUS_SHARED (the shared/ folder, default ../shared),
+# CHORUS_BIN (a chorus binary to measure instead of building .build/release/chorus).
 # Only 127.0.0.1 is used; every loop is bounded (the subscriber tool gives up after 30-60 s).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,9 +29,13 @@ trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)"
 cc -O2 -pthread -o "$work/fanout_floor" "$shared/tools/fanout_floor.c"
 cc -O2 -o "$work/fanout_subscribers" "$root/Benchmarks/EndToEnd/fanout_subscribers.c" -lcrypto
-(cd "$root" && swift build -c release --product chorus)
+chorus="${CHORUS_BIN:-}"
+if [ -z "$chorus" ]; then
+  (cd "$root" && swift build -c release --product chorus)
+  chorus="$root/.build/release/chorus"
+fi
 
-floor() { "$work/fanout_floor" 9900 "$1" "$rounds" 2 | tee -a "$work/log" >&2; }
+floor() { "$work/fanout_floor" 9900 "$1" "$rounds" 2 | tee -a "$work/log" /dev/stderr; }
 median() { sed -E 's/.*median ([0-9.]+) ms.*/\1/'; }
 
 echo "== floor (before)" >&2
@@ -39,7 +44,7 @@ floor_large_before="$(floor 1500 | median)"
 
 echo "== chorus serve with $subscribers subscribers" >&2
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$root/.build/release/chorus" serve --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
+"$chorus" serve --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi

@@ -29,13 +29,14 @@ final class PendingFrames {
         precondition(perSlot > 0 && perSlot <= Int(UInt16.max))
         self.perSlot = perSlot
         self.slotCapacity = max(slotCapacity, 1)
+        // The sequence table is left uninitialised (a slot's entries are written before they are
+        // read), so its pages cost memory only once frames are queued there.
         sequences = .allocate(capacity: self.slotCapacity * perSlot)
         heads = .allocate(capacity: self.slotCapacity)
         counts = .allocate(capacity: self.slotCapacity)
         isDirty = .allocate(capacity: self.slotCapacity)
         dirty = .allocate(capacity: self.slotCapacity)
         full = .allocate(capacity: self.slotCapacity)
-        sequences.initialize(repeating: 0, count: self.slotCapacity * perSlot)
         heads.initialize(repeating: 0, count: self.slotCapacity)
         counts.initialize(repeating: 0, count: self.slotCapacity)
         isDirty.initialize(repeating: false, count: self.slotCapacity)
@@ -56,10 +57,12 @@ final class PendingFrames {
         let old = slotCapacity
         let new = max(slotCount, old * 2)
         let newSequences = UnsafeMutablePointer<UInt64>.allocate(capacity: new * perSlot)
-        for position in 0..<perSlot {
-            let row = newSequences + position * new
-            row.initialize(from: sequences + position * old, count: old)
-            (row + old).initialize(repeating: 0, count: new - old)
+        for slot in 0..<old {
+            var position = Int(heads[slot])
+            for _ in 0..<Int(counts[slot]) {
+                newSequences[position * new + slot] = sequences[position * old + slot]
+                position = position + 1 == perSlot ? 0 : position + 1
+            }
         }
         sequences.deallocate()
         sequences = newSequences
