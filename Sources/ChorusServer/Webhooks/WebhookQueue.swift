@@ -10,6 +10,16 @@ final class WebhookQueue: Sendable {
     private struct State {
         var events: [WebhookEvent] = []
         var drainScheduled = false
+        /// Set by a drop, cleared by the next accepted event: one warning per run of drops.
+        var dropping = false
+        /// The webhook loop is gone or going (server shutdown): events are ignored.
+        var stopped = false
+    }
+
+    private enum Outcome {
+        case accepted(wake: Bool)
+        case dropped(firstOfRun: Bool)
+        case ignored
     }
 
     private let state = Mutex(State())
@@ -29,21 +39,26 @@ final class WebhookQueue: Sendable {
 
     /// Queues `event` unless the queue is full.
     func enqueue(_ event: WebhookEvent) {
-        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
-            guard state.events.count < capacity else { return (false, false) }
+        let outcome = state.withLock { state -> Outcome in
+            guard !state.stopped else { return .ignored }
+            guard state.events.count < capacity else {
+                defer { state.dropping = true }
+                return .dropped(firstOfRun: !state.dropping)
+            }
+            state.dropping = false
             state.events.append(event)
-            let wake = !state.drainScheduled
-            state.drainScheduled = true
-            return (true, wake)
+            defer { state.drainScheduled = true }
+            return .accepted(wake: !state.drainScheduled)
         }
-        guard accepted else {
+        switch outcome {
+        case .accepted(let wake):
+            metrics.webhookEventsQueued.increment()
+            if wake { eventLoop.execute { self.drain() } }
+        case .dropped(let firstOfRun):
             metrics.webhookEventsDroppedQueueFull.increment()
-            logger.warning("webhook queue full: dropping event", metadata: ["event": .string(event.kind.rawValue)])
-            return
-        }
-        metrics.webhookEventsQueued.increment()
-        if wake {
-            eventLoop.execute { self.drain() }
+            if firstOfRun { logger.warning("webhook queue full: dropping events until it drains") }
+        case .ignored:
+            break
         }
     }
 
@@ -56,8 +71,9 @@ final class WebhookQueue: Sendable {
         worker.value.receive(events)
     }
 
-    /// Stops the worker on its loop.
+    /// Stops taking events and stops the worker on its loop.
     func stop() async {
+        state.withLock { $0.stopped = true }
         try? await eventLoop.submit { self.worker.value.stop() }.get()
     }
 }
