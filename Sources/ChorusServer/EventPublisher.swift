@@ -40,8 +40,8 @@ public struct EventPublisher: Sendable {
         }
     }
 
-    /// Publishes `events` of app `app` in order, as one batch: frames for the same connection leave
-    /// in one write.
+    /// Publishes `events` of app `app` in order, as one batch: consecutive events for one channel
+    /// are joined into one buffer, so they reach each subscriber in one write.
     public func publish(_ events: [Event], app: AppConfiguration, excluding: SubscriberAddress? = nil) {
         var outbound: [OutboundEvent] = []
         outbound.reserveCapacity(events.reduce(0) { $0 + $1.channels.count })
@@ -65,7 +65,7 @@ public struct EventPublisher: Sendable {
                 outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding, tags: tags, delta: delta))
             }
         }
-        broadcaster.publish(outbound)
+        broadcaster.publish(OutboundEvent.coalescing(outbound))
     }
 
     /// Publishes one protocol message (member_added, subscription_count, …) to a channel.
