@@ -199,7 +199,24 @@ struct WebhookDeliveryTests {
             #expect(requests[0].body == requests[1].body)
             #expect(requests[0].headers["X-Pusher-Signature"] == requests[1].headers["X-Pusher-Signature"])
             #expect(requests[1].eventNames == ["channel_occupied"])
-            let metrics = try await WebhookMetrics.read(server)
+            let metrics = try await WebhookMetrics.waitFor(server) { $0.deliveredRequests == 1 }
+            #expect(metrics.failedRequests == 1)
+            #expect(metrics.deliveredRequests == 1)
+            await socket.close()
+        }
+        await receiver.stop()
+    }
+
+    @Test("a request without an answer in time is retried")
+    func retryAfterTimeout() async throws {
+        let receiver = try await WebhookReceiver.start()
+        receiver.script([.hang])
+        try await Self.with(receiver, configure: { $0.webhookDelivery.requestTimeoutMilliseconds = 200 }) { server in
+            let socket = try await server.connect()
+            try await Self.subscribe(socket, "news")
+            let requests = try await receiver.waitForRequests(2)
+            #expect(requests[0].body == requests[1].body)
+            let metrics = try await WebhookMetrics.waitFor(server) { $0.deliveredRequests == 1 }
             #expect(metrics.failedRequests == 1)
             #expect(metrics.deliveredRequests == 1)
             await socket.close()
@@ -213,12 +230,7 @@ struct WebhookDeliveryTests {
         try await Self.with(receiver, configure: { $0.webhookDelivery.retryBudgetMilliseconds = 300 }) { server in
             let socket = try await server.connect()
             try await Self.subscribe(socket, "doomed")
-            var metrics = WebhookMetrics()
-            let deadline = ContinuousClock.now + .seconds(5)
-            while metrics.droppedUndelivered == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-                metrics = try await WebhookMetrics.read(server)
-            }
+            let metrics = try await WebhookMetrics.waitFor(server) { $0.droppedUndelivered > 0 }
             #expect(metrics.droppedUndelivered == 1)
             let attempts = receiver.requests.count
             #expect(attempts >= 2)
@@ -266,6 +278,17 @@ struct WebhookMetrics {
     var failedRequests = 0
     var droppedUndelivered = 0
     var droppedQueueFull = 0
+
+    /// Reads the counters until `condition` holds or 5 s have passed; returns the last reading.
+    static func waitFor(_ server: TestServer, _ condition: (WebhookMetrics) -> Bool) async throws -> WebhookMetrics {
+        let deadline = ContinuousClock.now + .seconds(5)
+        var metrics = try await read(server)
+        while !condition(metrics), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            metrics = try await read(server)
+        }
+        return metrics
+    }
 
     static func read(_ server: TestServer) async throws -> WebhookMetrics {
         let text = try await server.httpClient().get("/metrics").bodyText
