@@ -1,32 +1,37 @@
 public import ChorusProtocol
 
-/// A ``TagFilter`` compiled once, at subscribe time, into a flat array of nodes whose operands are
-/// ready to compare (hashed, numbers parsed), so evaluating it against ``EventTags`` allocates
-/// nothing and mostly compares integers.
+/// A ``TagFilter`` compiled once, at subscribe time, into flat arrays of plain-integer nodes and
+/// packed operands (``PackedText``), so evaluating it against ``EventTags`` allocates nothing,
+/// counts no references and compares integers; strings are compared only for long keys and values
+/// whose packed forms (hash and length) are equal.
 ///
 /// Filters compare equal when their trees do, so subscribers with the same filter share one
 /// evaluation per event.
-public struct CompiledTagFilter: Sendable, Hashable {
+public final class CompiledTagFilter: Sendable, Hashable {
     /// The filter as the client sent it.
     public let source: TagFilter
     private let nodes: [Node]
+    /// Keys and operands of every leaf, as text and packed, in the same order.
+    private let strings: [String]
+    private let packed: [PackedText]
+    /// For a filter that is one `eq` or `neq` leaf on short text: its key and operand, so the
+    /// commonest filter is evaluated without walking the node arrays.
+    private let shortEquality: (key: PackedText, operand: PackedText, negated: Bool)?
 
+    /// One node, all plain integers: reading it costs no reference counting.
     struct Node: Sendable {
         enum Operation: Sendable {
             case compare(TagComparison)
             case and, or, not
         }
 
-        var operation: Operation
-        var keyHash = 0
-        var key = ""
-        var operandHash = 0
-        var operand = ""
-        /// The operand as a number, for ordering comparisons.
-        var number: Double?
-        /// `in`/`nin` operands and their hashes, in the same order.
-        var values: [String] = []
-        var valueHashes: [Int] = []
+        var operation: Operation = .and
+        /// Leaves: the key at `strings[first]`, operands after it (`count` of them).
+        var first = 0
+        var count = 0
+        /// The single operand as a number, for ordering comparisons.
+        var number = 0.0
+        var isNumber = false
         /// Children sit next to each other at `firstChild ..< firstChild + childCount`.
         var firstChild = 0
         var childCount = 0
@@ -34,29 +39,35 @@ public struct CompiledTagFilter: Sendable, Hashable {
 
     public init(_ filter: TagFilter) {
         source = filter
-        var nodes = [Node(operation: .and)]
-        Self.compile(filter, at: 0, into: &nodes)
+        var nodes = [Node()]
+        var strings: [String] = []
+        Self.compile(filter, at: 0, into: &nodes, strings: &strings)
         self.nodes = nodes
+        self.strings = strings
+        self.packed = strings.map(PackedText.init)
+        if case .compare(let comparison) = nodes[0].operation, comparison == .eq || comparison == .neq,
+            !packed[0].needsConfirmation, !packed[1].needsConfirmation
+        {
+            shortEquality = (packed[0], packed[1], comparison == .neq)
+        } else {
+            shortEquality = nil
+        }
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.source == rhs.source }
+    public static func == (lhs: CompiledTagFilter, rhs: CompiledTagFilter) -> Bool { lhs.source == rhs.source }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(source) }
 
-    private static func compile(_ filter: TagFilter, at index: Int, into nodes: inout [Node]) {
+    private static func compile(_ filter: TagFilter, at index: Int, into nodes: inout [Node], strings: inout [String]) {
         let children: [TagFilter]
         switch filter {
         case .compare(let key, let comparison, let values):
-            var node = Node(operation: .compare(comparison), keyHash: key.hashValue, key: key)
-            switch comparison.operands {
-            case .none: break
-            case .one:
-                node.operand = values[0]
-                node.operandHash = values[0].hashValue
-                node.number = Double(values[0])
-            case .many:
-                node.values = values
-                node.valueHashes = values.map(\.hashValue)
+            var node = Node(operation: .compare(comparison), first: strings.count, count: values.count)
+            strings.append(key)
+            strings.append(contentsOf: values)
+            if comparison.operands == .one, let number = Double(values[0]) {
+                node.number = number
+                node.isNumber = true
             }
             nodes[index] = node
             return
@@ -73,14 +84,50 @@ public struct CompiledTagFilter: Sendable, Hashable {
         let first = nodes.count
         nodes[index].firstChild = first
         nodes[index].childCount = children.count
-        nodes.append(contentsOf: repeatElement(Node(operation: .and), count: children.count))
-        for (offset, child) in children.enumerated() { compile(child, at: first + offset, into: &nodes) }
+        nodes.append(contentsOf: repeatElement(Node(), count: children.count))
+        for (offset, child) in children.enumerated() {
+            compile(child, at: first + offset, into: &nodes, strings: &strings)
+        }
+    }
+
+    /// The filter and one event's tags as raw buffers, for the duration of one evaluation.
+    private struct Evaluation {
+        let nodes: UnsafeBufferPointer<Node>
+        let strings: UnsafeBufferPointer<String>
+        let packed: UnsafeBufferPointer<PackedText>
+        let tags: UnsafeBufferPointer<EventTags.Tag>
+        let keys: UnsafeBufferPointer<String>
+        let texts: UnsafeBufferPointer<String>
     }
 
     /// Whether an event with `tags` passes the filter.
     public func matches(_ tags: EventTags) -> Bool {
-        nodes.withUnsafeBufferPointer { nodes in
-            tags.tags.withUnsafeBufferPointer { tags in Self.evaluate(nodes, at: 0, tags) }
+        if let (key, operand, negated) = shortEquality {
+            return tags.tags.withUnsafeBufferPointer { tags in
+                for tag in tags where tag.key == key { return (tag.value == operand) != negated }
+                return negated
+            }
+        }
+        return nodes.withUnsafeBufferPointer { nodes in
+            strings.withUnsafeBufferPointer { strings in
+                packed.withUnsafeBufferPointer { packed in
+                    tags.tags.withUnsafeBufferPointer { tagBuffer in
+                        tags.keys.withUnsafeBufferPointer { keys in
+                            tags.texts.withUnsafeBufferPointer { texts in
+                                let evaluation = Evaluation(
+                                    nodes: nodes,
+                                    strings: strings,
+                                    packed: packed,
+                                    tags: tagBuffer,
+                                    keys: keys,
+                                    texts: texts
+                                )
+                                return Self.evaluate(evaluation, at: 0)
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -89,60 +136,56 @@ public struct CompiledTagFilter: Sendable, Hashable {
         matches(EventTags(tags))
     }
 
-    private static func evaluate(
-        _ nodes: UnsafeBufferPointer<Node>,
-        at index: Int,
-        _ tags: UnsafeBufferPointer<EventTags.Tag>
-    ) -> Bool {
-        switch nodes[index].operation {
+    private static func evaluate(_ e: Evaluation, at index: Int) -> Bool {
+        let node = e.nodes[index]
+        switch node.operation {
         case .compare(let comparison):
-            return compare(comparison, nodes, at: index, tags)
+            return compare(comparison, node, e)
         case .and:
-            let first = nodes[index].firstChild
-            for child in first..<(first + nodes[index].childCount) where !evaluate(nodes, at: child, tags) {
+            for child in node.firstChild..<(node.firstChild + node.childCount) where !evaluate(e, at: child) {
                 return false
             }
             return true
         case .or:
-            let first = nodes[index].firstChild
-            for child in first..<(first + nodes[index].childCount) where evaluate(nodes, at: child, tags) {
+            for child in node.firstChild..<(node.firstChild + node.childCount) where evaluate(e, at: child) {
                 return true
             }
             return false
         case .not:
-            return !evaluate(nodes, at: nodes[index].firstChild, tags)
+            return !evaluate(e, at: node.firstChild)
         }
     }
 
-    private static func compare(
-        _ comparison: TagComparison,
-        _ nodes: UnsafeBufferPointer<Node>,
-        at index: Int,
-        _ tags: UnsafeBufferPointer<EventTags.Tag>
-    ) -> Bool {
+    private static func compare(_ comparison: TagComparison, _ node: Node, _ e: Evaluation) -> Bool {
+        let key = e.packed[node.first]
         var found = -1
-        let keyHash = nodes[index].keyHash
-        for position in tags.indices where tags[position].keyHash == keyHash && tags[position].key == nodes[index].key {
+        for position in e.tags.indices where e.tags[position].key == key {
+            guard !key.needsConfirmation || e.keys[position] == e.strings[node.first] else { continue }
             found = position
             break
         }
         guard found >= 0 else { return comparison == .neq || comparison == .nin || comparison == .nex }
+        let tag = e.tags[found]
         switch comparison {
-        case .eq: return isOperand(tags[found], nodes[index])
-        case .neq: return !isOperand(tags[found], nodes[index])
-        case .in: return isListed(tags[found], nodes[index])
-        case .nin: return !isListed(tags[found], nodes[index])
+        case .eq, .in, .neq, .nin:
+            var listed = false
+            for operand in (node.first + 1)..<(node.first + 1 + node.count) where e.packed[operand] == tag.value {
+                guard !tag.value.needsConfirmation || e.strings[operand] == e.texts[found] else { continue }
+                listed = true
+                break
+            }
+            return listed == (comparison == .eq || comparison == .in)
         case .ex: return true
         case .nex: return false
-        case .sw: return tags[found].value.utf8.starts(with: nodes[index].operand.utf8)
-        case .ew: return TagText.hasSuffix(tags[found].value, nodes[index].operand)
-        case .ct: return TagText.contains(tags[found].value, nodes[index].operand)
+        case .sw: return e.texts[found].utf8.starts(with: e.strings[node.first + 1].utf8)
+        case .ew: return TagText.hasSuffix(e.texts[found], e.strings[node.first + 1])
+        case .ct: return TagText.contains(e.texts[found], e.strings[node.first + 1])
         case .gt, .gte, .lt, .lte:
             let order: Int
-            if let operand = nodes[index].number, let number = tags[found].number {
-                order = number < operand ? -1 : (number > operand ? 1 : 0)
+            if node.isNumber, tag.isNumber {
+                order = tag.number < node.number ? -1 : (tag.number > node.number ? 1 : 0)
             } else {
-                order = TagText.order(bytes: tags[found].value, nodes[index].operand)
+                order = TagText.order(bytes: e.texts[found], e.strings[node.first + 1])
             }
             switch comparison {
             case .gt: return order > 0
@@ -151,19 +194,6 @@ public struct CompiledTagFilter: Sendable, Hashable {
             default: return order <= 0
             }
         }
-    }
-
-    @inline(__always)
-    private static func isOperand(_ tag: EventTags.Tag, _ node: Node) -> Bool {
-        tag.valueHash == node.operandHash && tag.value == node.operand
-    }
-
-    @inline(__always)
-    private static func isListed(_ tag: EventTags.Tag, _ node: Node) -> Bool {
-        for position in node.valueHashes.indices where node.valueHashes[position] == tag.valueHash {
-            if node.values[position] == tag.value { return true }
-        }
-        return false
     }
 
     /// The `(key, value)` pairs of which an event must carry one to pass, when the filter is a

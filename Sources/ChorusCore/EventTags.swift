@@ -1,16 +1,18 @@
-/// An event's tags prepared once per event for filter evaluation: each key and value hashed and
-/// each value read as a number up front, so a filter leaf finds its tag by comparing integers and
-/// never parses or hashes text per subscriber.
+/// An event's tags prepared once per event for filter evaluation: keys and values packed into
+/// integers and values read as numbers up front, so a filter leaf finds and compares its tag
+/// without parsing, hashing or reference counting per subscriber.
 public struct EventTags: Sendable {
+    /// What a leaf compares; plain integers.
     struct Tag: Sendable {
-        var keyHash: Int
-        var key: String
-        var valueHash: Int
-        var value: String
-        var number: Double?
+        var key: PackedText
+        var value: PackedText
+        var number: Double
+        var isNumber: Bool
     }
 
     let tags: [Tag]
+    let keys: [String]
+    let texts: [String]
     /// The tags as published.
     public let values: [String: String]
 
@@ -19,8 +21,11 @@ public struct EventTags: Sendable {
 
     public init(_ values: [String: String]) {
         self.values = values
-        tags = values.map { key, value in
-            Tag(keyHash: key.hashValue, key: key, valueHash: value.hashValue, value: value, number: Double(value))
+        keys = Array(values.keys)
+        texts = keys.map { values[$0]! }
+        tags = zip(keys, texts).map { key, value in
+            let number = Double(value)
+            return Tag(key: PackedText(key), value: PackedText(value), number: number ?? 0, isNumber: number != nil)
         }
     }
 
