@@ -97,7 +97,12 @@ private struct AudienceDelivery {
         guard !list.isEmpty else { return }
         let sequence = plainSequence ?? shard.ring.append(event.frame)
         plainSequence = sequence
-        queued &+= list.slots.withUnsafeBufferPointer { shard.pending.push(sequence, to: $0, skipping: skipping) }
+        push(sequence, to: list.slots, on: shard)
+    }
+
+    /// Queues `sequence` for every slot of `slots` but the skipped one, in the broadcast hot loop.
+    private mutating func push(_ sequence: UInt64, to slots: [UInt32], on shard: BroadcastShard) {
+        queued &+= slots.withUnsafeBufferPointer { shard.pending.push(sequence, to: $0, skipping: skipping) }
         for slot in shard.pending.fullSlots where shard.makeRoom(in: slot) {
             shard.pending.push(sequence, slot: Int(slot))
             queued &+= 1
@@ -108,29 +113,46 @@ private struct AudienceDelivery {
         guard !list.isEmpty else { return }
         guard let frames = event.delta else {
             // Not part of a chain (a protocol message, an encrypted channel): everyone gets it as is.
-            for slot in list.slots where slot != skipping { queuePlain(slot, on: shard) }
+            queuedPlainToDeltaSubscribers(list, on: shard)
             return
         }
+        // Usually every subscriber holds the base (or none can use a delta): one frame for all, in
+        // the hot loop. Otherwise each gets the delta or the full frame by its own base.
+        var holdingBase = 0
+        var others = 0
         for index in list.slots.indices where list.slots[index] != skipping {
-            let slot = list.slots[index]
-            let sequence: UInt64
-            if let delta = frames.delta, list.lastSequences[index] == frames.baseSequence {
-                sequence = deltaSequence ?? shard.ring.append(delta)
-                deltaSequence = sequence
-            } else {
-                sequence = fullSequence ?? shard.ring.append(frames.full)
-                fullSequence = sequence
+            if list.lastSequences[index] == frames.baseSequence { holdingBase &+= 1 } else { others &+= 1 }
+        }
+        if let delta = frames.delta, others == 0 {
+            let sequence = deltaSequence ?? shard.ring.append(delta)
+            deltaSequence = sequence
+            push(sequence, to: list.slots, on: shard)
+        } else if frames.delta == nil || holdingBase == 0 {
+            let sequence = fullSequence ?? shard.ring.append(frames.full)
+            fullSequence = sequence
+            push(sequence, to: list.slots, on: shard)
+        } else {
+            for index in list.slots.indices where list.slots[index] != skipping {
+                let sequence: UInt64
+                if let delta = frames.delta, list.lastSequences[index] == frames.baseSequence {
+                    sequence = deltaSequence ?? shard.ring.append(delta)
+                    deltaSequence = sequence
+                } else {
+                    sequence = fullSequence ?? shard.ring.append(frames.full)
+                    fullSequence = sequence
+                }
+                shard.queue(sequence, for: list.slots[index])
+                queued &+= 1
             }
+        }
+        for index in list.slots.indices where list.slots[index] != skipping {
             list.lastSequences[index] = frames.sequence
-            shard.queue(sequence, for: slot)
-            queued &+= 1
         }
     }
 
-    private mutating func queuePlain(_ slot: UInt32, on shard: BroadcastShard) {
+    private mutating func queuedPlainToDeltaSubscribers(_ list: DeltaSubscriberList, on shard: BroadcastShard) {
         let sequence = plainSequence ?? shard.ring.append(event.frame)
         plainSequence = sequence
-        shard.queue(sequence, for: slot)
-        queued &+= 1
+        push(sequence, to: list.slots, on: shard)
     }
 }
