@@ -233,6 +233,8 @@ public final class BroadcastShard {
             pending.removeFirst(slot: index)
             if let frame = ring.frame(sequence) {
                 sink.write(frame)
+                statistics.framesWritten &+= 1
+                statistics.bytesWritten &+= frame.readableBytes
                 wrote = true
             } else if limits.policy == .close {
                 markForClosing(slot)
@@ -242,7 +244,7 @@ public final class BroadcastShard {
             }
         }
         if wrote {
-            statistics.framesWritten &+= 1
+            statistics.flushes &+= 1
             sink.flush()
         }
     }
@@ -257,10 +259,16 @@ public struct ShardStatistics: Sendable, Hashable {
     public var subscriptions = 0
     /// Frame deliveries queued (one per subscriber per frame).
     public var framesQueued = 0
-    /// Connection flushes that wrote at least one frame.
+    /// Frames handed to connections (a batch's joined frames count once).
     public var framesWritten = 0
+    /// Bytes of those frames.
+    public var bytesWritten = 0
+    /// Connection flushes that wrote at least one frame.
+    public var flushes = 0
     /// Frames a slow subscriber lost under ``SlowConsumerPolicy/dropOldest``.
     public var droppedFrames = 0
     /// Connections closed with 4100 under ``SlowConsumerPolicy/close``.
     public var slowConsumersClosed = 0
+
+    public init() {}
 }

@@ -110,6 +110,8 @@ public final class Broadcaster: Sendable {
             total.subscriptions += stats.subscriptions
             total.framesQueued += stats.framesQueued
             total.framesWritten += stats.framesWritten
+            total.bytesWritten += stats.bytesWritten
+            total.flushes += stats.flushes
             total.droppedFrames += stats.droppedFrames
             total.slowConsumersClosed += stats.slowConsumersClosed
         }

@@ -52,6 +52,7 @@ public final class ChorusServer: Service, Sendable {
                 webhooks: webhooks,
                 logger: logger
             )
+            ShardMetricsSampler.start(broadcaster: broadcaster, metrics: metrics)
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

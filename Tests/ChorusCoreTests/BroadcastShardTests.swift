@@ -38,7 +38,9 @@ struct BroadcastShardTests {
             #expect(sink.events == [.write("a"), .write("b"), .flush])
         }
         #expect(shard.statistics.framesQueued == 6)
-        #expect(shard.statistics.framesWritten == 3)
+        #expect(shard.statistics.framesWritten == 6)
+        #expect(shard.statistics.bytesWritten == 6 * frame("a").readableBytes)
+        #expect(shard.statistics.flushes == 3)
     }
 
     @Test func aBatchOfTenLeavesInOneFlushPerConnection() {
