@@ -44,11 +44,20 @@ public final class DeltaChainStore: Sendable {
 
     /// Appends the serialised event `message` (named `event`) to the chain of `key` and builds its
     /// frames for subscribers taking deltas; `nil` when `key` has none.
-    public func frames(for message: [UInt8], event: String, key: ChannelKey, policy: DeltaPolicy, force: Bool?)
+    public func frames(
+        for message: [UInt8],
+        event: String,
+        key: ChannelKey,
+        policy: DeltaPolicy,
+        force: Bool?
+    )
         -> DeltaFrames?
     {
         guard let step = append(message, to: key, policy: policy, force: force) else { return nil }
-        let full = WebSocketFrameWriter.frame(.text, payload: DeltaMessage.appendingSequence(step.sequence, to: message))
+        let full = WebSocketFrameWriter.frame(
+            .text,
+            payload: DeltaMessage.appendingSequence(step.sequence, to: message)
+        )
         let delta = step.delta.map { delta in
             let frame = DeltaMessage(
                 channel: key.channel,

@@ -16,7 +16,14 @@ public struct DeltaMessage: Sendable, Hashable {
     public var baseSequence: UInt64
     public var algorithm: String
 
-    public init(channel: String, event: String, delta: [UInt8], sequence: UInt64, baseSequence: UInt64, algorithm: String) {
+    public init(
+        channel: String,
+        event: String,
+        delta: [UInt8],
+        sequence: UInt64,
+        baseSequence: UInt64,
+        algorithm: String
+    ) {
         self.channel = channel
         self.event = event
         self.delta = delta

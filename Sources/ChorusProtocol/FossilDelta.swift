@@ -116,7 +116,9 @@ public enum FossilDelta {
             case UInt8(ascii: "@"):
                 let offset = try reader.number()
                 guard try reader.byte() == UInt8(ascii: ",") else { throw .malformed("no ',' after a copy offset") }
-                guard offset + count <= source.count else { throw .outOfRange("copy \(count)@\(offset) passes the source end") }
+                guard offset + count <= source.count else {
+                    throw .outOfRange("copy \(count)@\(offset) passes the source end")
+                }
                 guard target.count + count <= length else { throw .outOfRange("copy passes the target length") }
                 target.append(contentsOf: source[offset..<(offset + count)])
             case UInt8(ascii: ":"):

@@ -23,7 +23,12 @@ public indirect enum TagFilter: Sendable, Hashable {
         self = try Self.parse(json, path: "filter", depth: 1, nodes: &nodes)
     }
 
-    private static func parse(_ json: JSONValue, path: String, depth: Int, nodes: inout Int) throws(TagFilterError)
+    private static func parse(
+        _ json: JSONValue,
+        path: String,
+        depth: Int,
+        nodes: inout Int
+    ) throws(TagFilterError)
         -> TagFilter
     {
         guard depth <= maximumDepth else { throw TagFilterError("\(path): nested deeper than \(maximumDepth) levels") }
@@ -90,7 +95,10 @@ public indirect enum TagFilter: Sendable, Hashable {
             case .none: ["key": .string(key), "cmp": .string(comparison.rawValue)]
             case .one: ["key": .string(key), "cmp": .string(comparison.rawValue), "val": .string(values[0])]
             case .many:
-                ["key": .string(key), "cmp": .string(comparison.rawValue), "vals": .array(values.map(JSONValue.string))]
+                [
+                    "key": .string(key), "cmp": .string(comparison.rawValue),
+                    "vals": .array(values.map(JSONValue.string)),
+                ]
             }
         case .and(let nodes): ["op": "and", "nodes": .array(nodes.map(\.jsonValue))]
         case .or(let nodes): ["op": "or", "nodes": .array(nodes.map(\.jsonValue))]

@@ -124,7 +124,9 @@ struct DeltaRoutingTests {
     @Test("a channel nobody takes deltas on has no chain; the last one leaving drops it")
     func chainLifetime() {
         let chains = DeltaChainStore()
-        #expect(chains.frames(for: Self.message(0), event: "readings", key: key, policy: DeltaPolicy(), force: nil) == nil)
+        #expect(
+            chains.frames(for: Self.message(0), event: "readings", key: key, policy: DeltaPolicy(), force: nil) == nil
+        )
         chains.join(key)
         chains.join(key)
         chains.leave(key)

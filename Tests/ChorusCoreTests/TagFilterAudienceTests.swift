@@ -37,8 +37,12 @@ struct TagFilterAudienceTests {
     @Test("only subscribers whose filter the tags pass get the event; unfiltered ones get all")
     func routing() {
         let (shard, sinks, _) = shard([nil, Self.btc, Self.majors, Self.bigTrades, Self.notHalted, Self.btc])
-        #expect(shard.enqueue(event("t1", tags: ["symbol": "BTC", "type": "trade", "size": "250"]), excluding: nil) == 6)
-        #expect(shard.enqueue(event("t2", tags: ["symbol": "ETH", "type": "trade", "size": "99.5"]), excluding: nil) == 3)
+        #expect(
+            shard.enqueue(event("t1", tags: ["symbol": "BTC", "type": "trade", "size": "250"]), excluding: nil) == 6
+        )
+        #expect(
+            shard.enqueue(event("t2", tags: ["symbol": "ETH", "type": "trade", "size": "99.5"]), excluding: nil) == 3
+        )
         #expect(shard.enqueue(event("t3", tags: ["symbol": "SOL", "halted": "yes"]), excluding: nil) == 1)
         #expect(shard.enqueue(event("t4", tags: nil), excluding: nil) == 2)
         shard.flush()
@@ -66,7 +70,9 @@ struct TagFilterAudienceTests {
         shard.unregister(slots[2])
         #expect(shard.subscriberCount(market) == 1)
         #expect(shard.statistics.subscriptions == 1)
-        #expect(shard.enqueue(event("t", tags: ["symbol": "BTC", "type": "trade", "size": "500"]), excluding: nil) == 1)
+        #expect(
+            shard.enqueue(event("t", tags: ["symbol": "BTC", "type": "trade", "size": "500"]), excluding: nil) == 1
+        )
         shard.flush()
         #expect(sinks.map(\.payloads) == [[], ["t"], []])
         #expect(shard.unsubscribe(slots[1], from: market))

@@ -27,7 +27,8 @@ struct TagFilterCompiledTests {
             switch comparison.operands {
             case .none: operands = []
             case .one: operands = [values.randomElement(using: &rng)!]
-            case .many: operands = (0..<Int.random(in: 1...3, using: &rng)).map { _ in values.randomElement(using: &rng)! }
+            case .many:
+                operands = (0..<Int.random(in: 1...3, using: &rng)).map { _ in values.randomElement(using: &rng)! }
             }
             return .compare(key: key, comparison: comparison, values: operands)
         }
@@ -63,7 +64,9 @@ struct TagFilterCompiledTests {
 
     @Test("equal trees compile to equal filters, so subscribers can share one")
     func sharing() {
-        let tree = TagFilter.or([.compare(key: "a", comparison: .eq, values: ["1"]), .compare(key: "b", comparison: .ex, values: [])])
+        let tree = TagFilter.or([
+            .compare(key: "a", comparison: .eq, values: ["1"]), .compare(key: "b", comparison: .ex, values: []),
+        ])
         #expect(CompiledTagFilter(tree) == CompiledTagFilter(tree))
         #expect(CompiledTagFilter(tree).hashValue == CompiledTagFilter(tree).hashValue)
     }

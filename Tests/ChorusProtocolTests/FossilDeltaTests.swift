@@ -81,7 +81,9 @@ struct FossilDeltaTests {
         #expect(throws: FossilDeltaError.self) { try FossilDelta.apply(delta, to: Array("hello".utf8)) }
     }
 
-    static let fossil = ["/usr/bin/fossil", "/usr/local/bin/fossil"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let fossil = ["/usr/bin/fossil", "/usr/local/bin/fossil"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     @Test(
         "deltas round-trip through the real fossil both ways",

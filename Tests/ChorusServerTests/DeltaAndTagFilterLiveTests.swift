@@ -12,7 +12,13 @@ private struct RawSession {
 
     static func open(_ server: TestServer) async throws -> RawSession {
         let path = WebSocketConnector.pusherPath(key: server.app.key)
-        let raw = RawSession(session: try await WebSocketSession.open(connector: server.connector, path: path, on: .singletonMultiThreadedEventLoopGroup))
+        let raw = RawSession(
+            session: try await WebSocketSession.open(
+                connector: server.connector,
+                path: path,
+                on: .singletonMultiThreadedEventLoopGroup
+            )
+        )
         #expect(try await raw.nextMessage().event == PusherEventName.connectionEstablished)
         return raw
     }
@@ -45,7 +51,9 @@ private struct RawSession {
 struct DeltaAndTagFilterLiveTests {
     /// About 1 KB of telemetry whose readings change a little from one event to the next.
     static func data(_ number: Int) -> String {
-        let readings = (0..<24).map { #"{"sensor":"bay-\#($0)","celsius":\#($0 % 8 == number % 8 ? 20 + number : 20 + $0).5}"# }
+        let readings = (0..<24).map {
+            #"{"sensor":"bay-\#($0)","celsius":\#($0 % 8 == number % 8 ? 20 + number : 20 + $0).5}"#
+        }
         return #"{"seq":\#(number),"readings":["# + readings.joined(separator: ",") + "]}"
     }
 
@@ -71,7 +79,10 @@ struct DeltaAndTagFilterLiveTests {
             let batch: [JSONValue] = (0..<10).map { number in
                 ["name": "readings", "channel": "telemetry", "data": .string(Self.data(number))]
             }
-            let response = try await server.httpClient().post("/apps/\(server.app.id)/batch_events", json: ["batch": .array(batch)])
+            let response = try await server.httpClient().post(
+                "/apps/\(server.app.id)/batch_events",
+                json: ["batch": .array(batch)]
+            )
             #expect(response.status == .ok)
 
             var expected: [[UInt8]] = []
@@ -79,7 +90,10 @@ struct DeltaAndTagFilterLiveTests {
             for session in [perConnection, perSubscription] {
                 var decoder = DeltaDecoder()
                 for index in 0..<10 {
-                    #expect(decoder.receive(try await session.nextText()) == .message(expected[index]), "event \(index)")
+                    #expect(
+                        decoder.receive(try await session.nextText()) == .message(expected[index]),
+                        "event \(index)"
+                    )
                 }
                 #expect(decoder.deltasApplied == 9)
                 #expect(decoder.receivedBytes * 10 < decoder.fullBytes * 4, "less than 40% of the full bytes")
@@ -88,7 +102,9 @@ struct DeltaAndTagFilterLiveTests {
             // After a sync error the next event comes in full.
             try await perSubscription.send(DeltaDecoder.syncErrorMessage(channel: "telemetry"))
             try await Task.sleep(for: .milliseconds(100))
-            let one: JSONValue = ["name": "readings", "channel": "telemetry", "data": .string(Self.data(10)), "delta": true]
+            let one: JSONValue = [
+                "name": "readings", "channel": "telemetry", "data": .string(Self.data(10)), "delta": true,
+            ]
             #expect(try await server.httpClient().post("/apps/\(server.app.id)/events", json: one).status == .ok)
             let full = try await perSubscription.nextText()
             #expect(DeltaMessage.splitSequence(full)?.message == (try await plain.nextText()))
@@ -107,7 +123,9 @@ struct DeltaAndTagFilterLiveTests {
             #expect(try await everything.nextMessage().event == PusherEventName.subscriptionSucceeded)
 
             for symbol in ["ETH", "BTC"] {
-                let event: JSONValue = ["name": "trade", "channel": "market", "data": "{}", "tags": ["symbol": .string(symbol)]]
+                let event: JSONValue = [
+                    "name": "trade", "channel": "market", "data": "{}", "tags": ["symbol": .string(symbol)],
+                ]
                 #expect(try await server.httpClient().post("/apps/\(server.app.id)/events", json: event).status == .ok)
             }
             let first = try await btc.nextText()
@@ -135,7 +153,9 @@ struct DeltaAndTagFilterLiveTests {
             try await session.subscribe("market", ["filter": ["key": "symbol", "cmp": "in", "vals": ["BTC", "SOL"]]])
             #expect(try await session.nextMessage().event == PusherEventName.subscriptionSucceeded)
             for symbol in ["ETH", "SOL"] {
-                let event: JSONValue = ["name": "trade", "channel": "market", "data": "{}", "tags": ["symbol": .string(symbol)]]
+                let event: JSONValue = [
+                    "name": "trade", "channel": "market", "data": "{}", "tags": ["symbol": .string(symbol)],
+                ]
                 #expect(try await server.httpClient().post("/apps/\(server.app.id)/events", json: event).status == .ok)
             }
             #expect(try await session.nextText() == Array(#"{"event":"trade","channel":"market","data":"{}"}"#.utf8))
