@@ -1,0 +1,103 @@
+import ChorusClient
+import ChorusProtocol
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Checks a server's delta compression from outside: one subscriber without deltas, one that
+/// enables them per connection and one per subscription; a batch of 10 events of about 1 KB, each
+/// a small change of the one before, to one channel. Every message the delta subscribers rebuild
+/// must equal, byte for byte, what the plain subscriber received, and most must arrive as deltas.
+///
+/// Not yet a step of the case files: the runner needs a `verify_delta_chain` step calling
+/// ``verify(target:)``.
+enum DeltaChainCheck {
+    static let channel = "conformance-delta"
+
+    static func verify(target: ConformanceTarget) async throws(StepFailure) {
+        do {
+            try await run(target: target)
+        } catch let failure as StepFailure {
+            throw failure
+        } catch {
+            throw StepFailure("delta chain: \(error)")
+        }
+    }
+
+    private static func run(target: ConformanceTarget) async throws {
+        let connector = WebSocketConnector(host: target.host, port: target.port)
+        let path = WebSocketConnector.pusherPath(key: target.app.key)
+        var sessions: [WebSocketSession] = []
+        defer {
+            let opened = sessions
+            Task { for session in opened { await session.close() } }
+        }
+        for mode in ["plain", "connection", "subscription"] {
+            let session = try await WebSocketSession.open(
+                connector: connector,
+                path: path,
+                on: MultiThreadedEventLoopGroup.singleton
+            )
+            sessions.append(session)
+            _ = try await text(session)
+            if mode == "connection" {
+                try await session.send(
+                    text: PusherMessage(event: PusherEventName.enableDeltaCompression, data: [:]).jsonText
+                )
+                let reply = try PusherMessage(parsing: try await text(session))
+                guard reply.event == PusherEventName.deltaCompressionEnabled else {
+                    throw StepFailure("expected pusher:delta_compression_enabled, got \(reply.event)")
+                }
+            }
+            var data: [String: JSONValue] = ["channel": .string(channel)]
+            if mode == "subscription" { data["delta"] = true }
+            try await session.send(text: PusherMessage(event: PusherEventName.subscribe, data: .object(data)).jsonText)
+            let reply = try PusherMessage(parsing: try await text(session))
+            guard reply.event == PusherEventName.subscriptionSucceeded else {
+                throw StepFailure("subscribing \(mode): expected subscription_succeeded, got \(reply.jsonText)")
+            }
+        }
+        let client = PusherHTTPClient(
+            host: target.host,
+            port: target.port,
+            key: target.app.key,
+            secret: target.app.secret
+        )
+        let events: [JSONValue] = (0..<10).map { number in
+            ["name": "readings", "channel": .string(channel), "data": .string(payload(number))]
+        }
+        let response = try await client.triggerBatch(appID: target.app.id, events: events)
+        await client.shutdown()
+        guard response.status == .ok else { throw StepFailure("batch_events answered \(response.status.code)") }
+
+        var expected: [[UInt8]] = []
+        for _ in 0..<10 { expected.append(try await text(sessions[0])) }
+        for (index, session) in sessions.enumerated().dropFirst() {
+            var decoder = DeltaDecoder()
+            for number in 0..<10 {
+                let outcome = decoder.receive(try await text(session))
+                guard outcome == .message(expected[number]) else {
+                    throw StepFailure("subscriber \(index), event \(number): rebuilt message differs from the full one")
+                }
+            }
+            guard decoder.deltasApplied >= 5 else {
+                throw StepFailure("subscriber \(index): only \(decoder.deltasApplied) of 10 events came as deltas")
+            }
+        }
+    }
+
+    /// About 1 KB of readings; event `number` changes two of them.
+    static func payload(_ number: Int) -> String {
+        let readings = (0..<16).map { sensor in
+            #"{"sensor":"bay-\#(sensor)","celsius":\#(sensor % 8 == number % 8 ? 20 + number : 20 + sensor).5,"status":"ok"}"#
+        }
+        return #"{"seq":\#(number),"readings":["# + readings.joined(separator: ",") + "]}"
+    }
+
+    private static func text(_ session: WebSocketSession) async throws -> [UInt8] {
+        guard case .text(let text) = try await session.next(timeout: .seconds(5)) else {
+            throw StepFailure("expected a text frame")
+        }
+        return Array(text.utf8)
+    }
+}
