@@ -51,7 +51,12 @@ func filteredFanOut(_ name: String, subscribers: Int, filter: @escaping (Int) ->
                 let shard = BroadcastShard()
                 let sinks = (0..<subscribers).map { index in
                     let sink = DiscardingSink()
-                    shard.subscribe(shard.register(sink), to: key, filter: CompiledTagFilter(filter(index % 100)), delta: false)
+                    shard.subscribe(
+                        shard.register(sink),
+                        to: key,
+                        filter: CompiledTagFilter(filter(index % 100)),
+                        delta: false
+                    )
                     return sink
                 }
                 return (shard, sinks)
