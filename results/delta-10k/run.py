@@ -105,6 +105,9 @@ async def subscriber(port, delta, expected_count, reference, stats, ready, done)
         while len(got) < expected_count:
             raw = await ws.recv()
             text = raw.encode() if isinstance(raw, str) else raw
+            if text.startswith(b'{"event":"pusher:ping"'):
+                await ws.send('{"event":"pusher:pong","data":{}}')
+                continue
             stats.received_bytes += len(text)
             if text.startswith(b'{"event":"pusher:delta"'):
                 payload = json.loads(json.loads(text)["data"])
