@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing Chorus need on a fresh Debian machine:
-# the system libraries (libssl, zlib, jemalloc) and, with --python, the Python test clients.
+# the system libraries (libssl, zlib, jemalloc) and, with --test, what the tests use: the Python
+# test clients and the fossil binary the delta codec is cross-checked against.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -17,7 +18,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if [ "${1:-}" = "--python" ]; then
+if [ "${1:-}" = "--test" ]; then
+  # The delta tests cross-check our Fossil delta codec against the real fossil binary.
+  if ! command -v fossil >/dev/null 2>&1; then
+    echo "setup: installing fossil (delta cross-check)"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq fossil >/dev/null
+  fi
   python_packages=(pusher websockets pytest)
   if ! python3 -c 'import pusher, websockets, pytest' >/dev/null 2>&1; then
     echo "setup: installing Python test clients: ${python_packages[*]}"

@@ -4,7 +4,7 @@
 # Installs what it needs first. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --python
+scripts/setup.sh --test
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 echo "== swift build"
