@@ -53,7 +53,11 @@ public actor PusherHTTPClient {
             channel.close(promise: nil)
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
-        let exchange = HTTPExchange(head: head, body: body.isEmpty ? nil : channel.allocator.buffer(bytes: body), response: promise)
+        let exchange = HTTPExchange(
+            head: head,
+            body: body.isEmpty ? nil : channel.allocator.buffer(bytes: body),
+            response: promise
+        )
         channel.writeAndFlush(exchange, promise: nil)
         let response = try await promise.futureResult.get()
         if response.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "close" }) {
@@ -77,7 +81,11 @@ public actor PusherHTTPClient {
             "channels": .array(channels.map { .string($0) }),
         ]
         if let socketID { event["socket_id"] = .string(socketID) }
-        return try await request(method: .POST, path: "/apps/\(appID)/events", body: Array(JSONValue.object(event).jsonText.utf8))
+        return try await request(
+            method: .POST,
+            path: "/apps/\(appID)/events",
+            body: Array(JSONValue.object(event).jsonText.utf8)
+        )
     }
 
     /// `POST /apps/{appID}/batch_events` with `{"batch": events}`.
@@ -111,7 +119,13 @@ public actor PusherHTTPClient {
         return channel
     }
 
-    private func target(method: String, path: String, query: [(String, String)], body: [UInt8], signing: RequestSigning) -> String {
+    private func target(
+        method: String,
+        path: String,
+        query: [(String, String)],
+        body: [UInt8],
+        signing: RequestSigning
+    ) -> String {
         var parameters: [(String, String)]
         switch signing {
         case .none:
@@ -131,7 +145,10 @@ public actor PusherHTTPClient {
             parameters = signer.signedQuery(method: method, path: path, extra: unsigned)
         }
         guard !parameters.isEmpty else { return path }
-        return path + "?" + parameters.map { "\(QueryString.percentEncode($0.0))=\(QueryString.percentEncode($0.1))" }.joined(separator: "&")
+        return path + "?"
+            + parameters.map { "\(QueryString.percentEncode($0.0))=\(QueryString.percentEncode($0.1))" }.joined(
+                separator: "&"
+            )
     }
 }
 

@@ -33,7 +33,11 @@ public struct PusherSocket: Sendable {
             else {
                 throw PusherSocketError.unexpectedHandshake(first)
             }
-            return PusherSocket(session: session, socketID: socketID, activityTimeout: data["activity_timeout"]?.intValue)
+            return PusherSocket(
+                session: session,
+                socketID: socketID,
+                activityTimeout: data["activity_timeout"]?.intValue
+            )
         } catch {
             await session.abort()
             throw error

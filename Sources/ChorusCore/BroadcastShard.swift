@@ -146,7 +146,12 @@ public final class BroadcastShard {
     /// `version` for the subscribers of `key` that joined before it — those whose roster snapshot
     /// does not already reflect it — but `excluded`.
     @discardableResult
-    public func enqueue(_ frame: ByteBuffer, to key: ChannelKey, excluding excluded: UInt32?, presenceVersion version: UInt64) -> Int {
+    public func enqueue(
+        _ frame: ByteBuffer,
+        to key: ChannelKey,
+        excluding excluded: UInt32?,
+        presenceVersion version: UInt64
+    ) -> Int {
         guard let list = channels[key] else { return 0 }
         let joined = presenceJoinVersions[key] ?? [:]
         var sequence: UInt64?

@@ -63,7 +63,11 @@ extension PusherMessage {
                 "count": .integer(Int64(members.count)),
             ]
         ]
-        return PusherMessage(event: PusherEventName.subscriptionSucceeded, channel: channel, data: .string(presence.jsonText))
+        return PusherMessage(
+            event: PusherEventName.subscriptionSucceeded,
+            channel: channel,
+            data: .string(presence.jsonText)
+        )
     }
 
     /// `pusher:subscription_error` in the soketi shape that pusher-js understands.

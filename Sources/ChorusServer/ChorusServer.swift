@@ -92,7 +92,9 @@ public final class ChorusServer: Service, Sendable {
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let request = ConnectionRequest(uri: head.uri) else { throw ChannelError.inappropriateOperationForState }
+                    guard let request = ConnectionRequest(uri: head.uri) else {
+                        throw ChannelError.inappropriateOperationForState
+                    }
                     let outlet = BroadcastOutlet()
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(outlet, position: .first)

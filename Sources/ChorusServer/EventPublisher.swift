@@ -56,11 +56,20 @@ public struct EventPublisher: Sendable {
                 let delta =
                     ChannelName(channel)?.kind == .privateEncrypted
                     ? nil
-                    : deltaChains.frames(for: text, event: event.name, key: key, policy: app.deltaPolicy, force: event.delta)
+                    : deltaChains.frames(
+                        for: text,
+                        event: event.name,
+                        key: key,
+                        policy: app.deltaPolicy,
+                        force: event.delta
+                    )
                 if ChannelName(channel)?.isCache == true {
                     let expires = NIODeadline.now() + .seconds(Int64(app.cacheTTLSeconds))
                     let data = event.data.stringValue ?? event.data.jsonText
-                    directory.cache(CachedEvent(frame: frame, event: event.name, data: data, expires: expires), for: key)
+                    directory.cache(
+                        CachedEvent(frame: frame, event: event.name, data: data, expires: expires),
+                        for: key
+                    )
                 }
                 outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding, tags: tags, delta: delta))
             }
@@ -81,6 +90,8 @@ public struct EventPublisher: Sendable {
         guard let channel = message.channel else { return }
         let frame = WebSocketFrameWriter.textFrame(message.jsonText)
         let key = ChannelKey(appID: appID, channel: channel)
-        broadcaster.publish([OutboundEvent(key: key, frame: frame, excluding: excluding, presenceVersion: presenceVersion)])
+        broadcaster.publish([
+            OutboundEvent(key: key, frame: frame, excluding: excluding, presenceVersion: presenceVersion)
+        ])
     }
 }

@@ -28,16 +28,35 @@ public struct ServerMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         connections = registry.makeGauge(descriptor: .chorus("connections", help: "Open WebSocket connections"))
-        connectionsTotal = registry.makeCounter(descriptor: .chorus("connections_total", help: "WebSocket connections accepted"))
-        messagesReceived = registry.makeCounter(descriptor: .chorus("ws_messages_received_total", help: "WebSocket messages received from clients"))
-        bytesReceived = registry.makeCounter(descriptor: .chorus("ws_bytes_received_total", help: "WebSocket payload bytes received from clients"))
-        clientEventsRelayed = registry.makeCounter(descriptor: .chorus("client_events_total", help: "Client events relayed to other subscribers"))
-        slowConsumersClosed = registry.makeCounter(descriptor: .chorus("slow_consumers_closed_total", help: "Connections closed with 4100 because they fell behind"))
+        connectionsTotal = registry.makeCounter(
+            descriptor: .chorus("connections_total", help: "WebSocket connections accepted")
+        )
+        messagesReceived = registry.makeCounter(
+            descriptor: .chorus("ws_messages_received_total", help: "WebSocket messages received from clients")
+        )
+        bytesReceived = registry.makeCounter(
+            descriptor: .chorus("ws_bytes_received_total", help: "WebSocket payload bytes received from clients")
+        )
+        clientEventsRelayed = registry.makeCounter(
+            descriptor: .chorus("client_events_total", help: "Client events relayed to other subscribers")
+        )
+        slowConsumersClosed = registry.makeCounter(
+            descriptor: .chorus(
+                "slow_consumers_closed_total",
+                help: "Connections closed with 4100 because they fell behind"
+            )
+        )
         apiEventsPublished = registry.makeCounter(
-            descriptor: .chorus("api_events_published_total", help: "Event frames published through the HTTP API (events x channels)")
+            descriptor: .chorus(
+                "api_events_published_total",
+                help: "Event frames published through the HTTP API (events x channels)"
+            )
         )
         publishToEnqueue = registry.makeDurationHistogram(
-            descriptor: .chorus("publish_to_enqueue_seconds", help: "From an API request's last byte to its events queued on every shard"),
+            descriptor: .chorus(
+                "publish_to_enqueue_seconds",
+                help: "From an API request's last byte to its events queued on every shard"
+            ),
             buckets: [
                 .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
                 .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
@@ -47,10 +66,19 @@ public struct ServerMetrics: Sendable {
         webhookEventsQueued = registry.makeCounter(
             descriptor: .chorus("webhook_events_queued_total", help: "Webhook events handed over for delivery")
         )
-        let dropped = MetricNameDescriptor.chorus("webhook_events_dropped_total", help: "Webhook events dropped, by reason")
+        let dropped = MetricNameDescriptor.chorus(
+            "webhook_events_dropped_total",
+            help: "Webhook events dropped, by reason"
+        )
         webhookEventsDroppedQueueFull = registry.makeCounter(descriptor: dropped, labels: [("reason", "queue_full")])
-        webhookEventsDroppedUndelivered = registry.makeCounter(descriptor: dropped, labels: [("reason", "retries_exhausted")])
-        let requests = MetricNameDescriptor.chorus("webhook_requests_total", help: "Webhook request attempts, by outcome")
+        webhookEventsDroppedUndelivered = registry.makeCounter(
+            descriptor: dropped,
+            labels: [("reason", "retries_exhausted")]
+        )
+        let requests = MetricNameDescriptor.chorus(
+            "webhook_requests_total",
+            help: "Webhook request attempts, by outcome"
+        )
         webhookRequestsDelivered = registry.makeCounter(descriptor: requests, labels: [("outcome", "delivered")])
         webhookRequestsFailed = registry.makeCounter(descriptor: requests, labels: [("outcome", "failed")])
     }

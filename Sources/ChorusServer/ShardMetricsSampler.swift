@@ -10,8 +10,14 @@ enum ShardMetricsSampler {
     static func start(broadcaster: Broadcaster, metrics: ServerMetrics, interval: TimeAmount = .seconds(1)) {
         let registry = metrics.registry
         let subscriptions = MetricNameDescriptor.chorus("subscriptions", help: "Channel subscriptions, by shard")
-        let frames = MetricNameDescriptor.chorus("ws_frames_sent_total", help: "WebSocket frames written to clients, by shard")
-        let bytes = MetricNameDescriptor.chorus("ws_bytes_sent_total", help: "WebSocket bytes written to clients, by shard")
+        let frames = MetricNameDescriptor.chorus(
+            "ws_frames_sent_total",
+            help: "WebSocket frames written to clients, by shard"
+        )
+        let bytes = MetricNameDescriptor.chorus(
+            "ws_bytes_sent_total",
+            help: "WebSocket bytes written to clients, by shard"
+        )
         let dropped = MetricNameDescriptor.chorus(
             "slow_consumer_dropped_frames_total",
             help: "Frames dropped for subscribers that fell behind (drop_oldest policy), by shard"

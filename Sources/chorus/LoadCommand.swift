@@ -34,7 +34,14 @@ struct LoadCommand: AsyncParsableCommand {
         do {
             let loaded = try ScenarioParser.load(path: Self.resolve(scenario))
             baselineReport = try baseline.map { try LoadReport.read(path: $0) }
-            let target = LoadTarget(host: host, port: port, appID: appID, key: key, secret: secret, serverPID: serverPID)
+            let target = LoadTarget(
+                host: host,
+                port: port,
+                appID: appID,
+                key: key,
+                secret: secret,
+                serverPID: serverPID
+            )
             let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
             report = try await runner.run()
         } catch {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import ChorusServer
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -44,7 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "chorus")
         logger.logLevel = level
         let server = try await ChorusServer.start(configuration: configuration, logger: logger)
-        var banner = "chorus serving on ws://\(configuration.host):\(server.port)/app/{key} and http://\(configuration.host):\(server.port)\n"
+        var banner =
+            "chorus serving on ws://\(configuration.host):\(server.port)/app/{key} and http://\(configuration.host):\(server.port)\n"
         for app in configuration.apps {
             banner += "  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")\n"
         }

@@ -20,7 +20,11 @@ struct WebSocketConnectorTests {
         let connector = WebSocketConnector(host: "127.0.0.1", port: try await Self.closedPort(), timeout: .seconds(2))
         let started = ContinuousClock.now
         await #expect(throws: (any Error).self) {
-            _ = try await PusherSocket.connect(connector: connector, key: "k", on: MultiThreadedEventLoopGroup.singleton)
+            _ = try await PusherSocket.connect(
+                connector: connector,
+                key: "k",
+                on: MultiThreadedEventLoopGroup.singleton
+            )
         }
         #expect(ContinuousClock.now - started < .seconds(2))
     }
@@ -37,14 +41,24 @@ struct WebSocketConnectorTests {
             .bind(host: "127.0.0.1", port: 0).get()
         let connector = WebSocketConnector(host: "127.0.0.1", port: try #require(server.localAddress?.port))
         await #expect(throws: WebSocketConnectError.upgradeRefused(status: 404)) {
-            _ = try await WebSocketSession.open(connector: connector, path: "/app/k", on: MultiThreadedEventLoopGroup.singleton)
+            _ = try await WebSocketSession.open(
+                connector: connector,
+                path: "/app/k",
+                on: MultiThreadedEventLoopGroup.singleton
+            )
         }
         try await server.close()
     }
 
     @Test("the HTTP client reports an unreachable server as an error")
     func httpUnreachable() async throws {
-        let client = PusherHTTPClient(host: "127.0.0.1", port: try await Self.closedPort(), key: "k", secret: "s", timeout: .seconds(2))
+        let client = PusherHTTPClient(
+            host: "127.0.0.1",
+            port: try await Self.closedPort(),
+            key: "k",
+            secret: "s",
+            timeout: .seconds(2)
+        )
         await #expect(throws: (any Error).self) {
             _ = try await client.trigger(appID: "1", name: "e", channels: ["c"], data: "d")
         }
@@ -61,7 +75,10 @@ private final class NotFoundResponder: ChannelInboundHandler, Sendable {
         guard case .end = unwrapInboundIn(data) else { return }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Length", value: "0")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .notFound, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .notFound, headers: headers))),
+            promise: nil
+        )
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }

@@ -1,6 +1,7 @@
-@testable import ChorusCore
 import NIOCore
 import Testing
+
+@testable import ChorusCore
 
 @Suite("BroadcastShard")
 struct BroadcastShardTests {

@@ -5,7 +5,11 @@ import Testing
 @Suite("Joining a batch's consecutive events for one channel")
 struct OutboundEventCoalescingTests {
     static func event(_ channel: String, _ text: String, excluding: SubscriberAddress? = nil) -> OutboundEvent {
-        OutboundEvent(key: ChannelKey(appID: "1", channel: channel), frame: ByteBuffer(string: text), excluding: excluding)
+        OutboundEvent(
+            key: ChannelKey(appID: "1", channel: channel),
+            frame: ByteBuffer(string: text),
+            excluding: excluding
+        )
     }
 
     static func texts(_ events: [OutboundEvent]) -> [String] {

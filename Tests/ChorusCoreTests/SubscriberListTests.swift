@@ -1,5 +1,6 @@
-@testable import ChorusCore
 import Testing
+
+@testable import ChorusCore
 
 @Suite("SubscriberList")
 struct SubscriberListTests {

@@ -7,7 +7,9 @@ import Testing
     }
 
     @Test func doubleEncodedDataStaysAString() throws {
-        let message = try parse(#"{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\",\"activity_timeout\":120}"}"#)
+        let message = try parse(
+            #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\",\"activity_timeout\":120}"}"#
+        )
         #expect(message.event == "pusher:connection_established")
         #expect(message.channel == nil)
         #expect(message.data == .string(#"{"socket_id":"1.2","activity_timeout":120}"#))
@@ -52,13 +54,22 @@ import Testing
 
     @Test func serverMessagesUseDocumentedDataShapes() throws {
         let established = PusherMessage.connectionEstablished(socketID: "123.456", activityTimeout: 120)
-        #expect(established.jsonText == #"{"event":"pusher:connection_established","data":"{\"activity_timeout\":120,\"socket_id\":\"123.456\"}"}"#)
+        #expect(
+            established.jsonText
+                == #"{"event":"pusher:connection_established","data":"{\"activity_timeout\":120,\"socket_id\":\"123.456\"}"}"#
+        )
         #expect(PusherMessage.pong.jsonText == #"{"event":"pusher:pong","data":{}}"#)
         let error = PusherMessage.error("Application does not exist", code: .appDoesNotExist)
         #expect(error.data?["code"]?.intValue == 4001)
         #expect(PusherMessage.error("x", code: nil).data?["code"] == .null)
-        #expect(PusherMessage.subscriptionSucceeded(channel: "c").jsonText == #"{"event":"pusher_internal:subscription_succeeded","channel":"c","data":"{}"}"#)
-        #expect(PusherMessage.cacheMiss(channel: "cache-x").jsonText == #"{"event":"pusher:cache_miss","channel":"cache-x"}"#)
+        #expect(
+            PusherMessage.subscriptionSucceeded(channel: "c").jsonText
+                == #"{"event":"pusher_internal:subscription_succeeded","channel":"c","data":"{}"}"#
+        )
+        #expect(
+            PusherMessage.cacheMiss(channel: "cache-x").jsonText
+                == #"{"event":"pusher:cache_miss","channel":"cache-x"}"#
+        )
         let roster = PusherMessage.presenceSubscriptionSucceeded(
             channel: "presence-r",
             members: [PresenceMember(userID: "1", userInfo: ["name": "A"])]

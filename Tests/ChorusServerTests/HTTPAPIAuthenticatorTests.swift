@@ -19,12 +19,20 @@ struct HTTPAPIAuthenticatorTests {
     @Test("auth_timestamp exactly 600 s away passes, 601 s fails, either side")
     func clockSkewEdge() throws {
         for offset in [-600, 600, 0] {
-            let app = try Self.authenticator.authenticate(Self.credentials(timestamp: Self.now + offset), pathAppID: "1", now: Self.now)
+            let app = try Self.authenticator.authenticate(
+                Self.credentials(timestamp: Self.now + offset),
+                pathAppID: "1",
+                now: Self.now
+            )
             #expect(app.id == "1")
         }
         for offset in [-601, 601] {
             #expect(throws: APIError.self) {
-                try Self.authenticator.authenticate(Self.credentials(timestamp: Self.now + offset), pathAppID: "1", now: Self.now)
+                try Self.authenticator.authenticate(
+                    Self.credentials(timestamp: Self.now + offset),
+                    pathAppID: "1",
+                    now: Self.now
+                )
             }
         }
     }

@@ -12,7 +12,9 @@ struct HTTPAPIBatchTests {
         try await TestServer.with { server in
             let socket = try await HTTPAPIEventsTests.subscriber(server, channel: "orders")
             let http = server.httpClient()
-            let events: [JSONValue] = (1...10).map { ["name": .string("n\($0)"), "channel": "orders", "data": .string("\($0)")] }
+            let events: [JSONValue] = (1...10).map {
+                ["name": .string("n\($0)"), "channel": "orders", "data": .string("\($0)")]
+            }
             let response = try await http.triggerBatch(appID: server.app.id, events: events)
             #expect(response.status == .ok)
             #expect(response.bodyText == "{}")
@@ -32,10 +34,16 @@ struct HTTPAPIBatchTests {
             let invalid: [(JSONValue, HTTPResponseStatus, String)] = [
                 (["name": "pusher:nope", "channel": "orders", "data": "x"], .badRequest, "reserved_event_name"),
                 (["name": "e", "channel": "orders"], .badRequest, "missing_data"),
-                (["name": "e", "channel": "orders", "data": .string(String(repeating: "x", count: 100 * 1024 + 1))], .payloadTooLarge, "payload_too_large"),
+                (
+                    ["name": "e", "channel": "orders", "data": .string(String(repeating: "x", count: 100 * 1024 + 1))],
+                    .payloadTooLarge, "payload_too_large"
+                ),
             ]
             for (bad, status, code) in invalid {
-                let events: [JSONValue] = [["name": "good", "channel": "orders", "data": "1"], bad, ["name": "good", "channel": "orders", "data": "3"]]
+                let events: [JSONValue] = [
+                    ["name": "good", "channel": "orders", "data": "1"], bad,
+                    ["name": "good", "channel": "orders", "data": "3"],
+                ]
                 let response = try await http.triggerBatch(appID: server.app.id, events: events)
                 #expect(response.status == status)
                 #expect(response.errorCode == code)

@@ -8,10 +8,18 @@ import Testing
 @Suite("HTTP API: channel state")
 struct HTTPAPIChannelsTests {
     /// Joins `presence-room` as `userID` on a new connection.
-    static func member(_ server: TestServer, userID: String, channel: String = "presence-room") async throws -> PusherSocket {
+    static func member(
+        _ server: TestServer,
+        userID: String,
+        channel: String = "presence-room"
+    ) async throws -> PusherSocket {
         let socket = try await server.connect()
         let channelData = JSONValue.object(["user_id": .string(userID)]).jsonText
-        let auth = server.authenticator.channelAuth(socketID: socket.socketID, channel: channel, channelData: channelData)
+        let auth = server.authenticator.channelAuth(
+            socketID: socket.socketID,
+            channel: channel,
+            channelData: channelData
+        )
         try await socket.subscribe(channel: channel, auth: auth, channelData: channelData)
         try await socket.expect("pusher_internal:subscription_succeeded", channel: channel)
         return socket
@@ -29,7 +37,10 @@ struct HTTPAPIChannelsTests {
             #expect(try await http.get(path).json() == ["channels": ["news": [:], "presence-room": [:]]])
             let presence = try await http.get(path, query: [("filter_by_prefix", "presence-"), ("info", "user_count")])
             #expect(try presence.json() == ["channels": ["presence-room": ["user_count": 2]]])
-            let counts = try await http.get(path, query: [("filter_by_prefix", "presence-"), ("info", "user_count,subscription_count")])
+            let counts = try await http.get(
+                path,
+                query: [("filter_by_prefix", "presence-"), ("info", "user_count,subscription_count")]
+            )
             #expect(try counts.json() == ["channels": ["presence-room": ["user_count": 2, "subscription_count": 3]]])
             let refused = try await http.get(path, query: [("info", "user_count")])
             #expect(refused.status == .badRequest)
@@ -62,7 +73,12 @@ struct HTTPAPIChannelsTests {
             #expect(invalid.status == .badRequest)
             #expect(invalid.errorCode == "invalid_channel_name")
 
-            #expect(try await http.post("/apps/\(server.app.id)/events", json: ["name": "tick", "channel": "cache-prices", "data": "42"]).status == .ok)
+            #expect(
+                try await http.post(
+                    "/apps/\(server.app.id)/events",
+                    json: ["name": "tick", "channel": "cache-prices", "data": "42"]
+                ).status == .ok
+            )
             try await watcher.expect("tick")
             let cached = try await http.get("\(base)/cache-prices", query: [("info", "cache,subscription_count")])
             let json = try cached.json()

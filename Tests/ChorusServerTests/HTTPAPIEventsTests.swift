@@ -80,7 +80,11 @@ struct HTTPAPIEventsTests {
             let second = try await Self.subscriber(server, channel: "news")
             let member = try await server.connect()
             let channelData = #"{"user_id":"u1"}"#
-            let auth = server.authenticator.channelAuth(socketID: member.socketID, channel: "presence-room", channelData: channelData)
+            let auth = server.authenticator.channelAuth(
+                socketID: member.socketID,
+                channel: "presence-room",
+                channelData: channelData
+            )
             try await member.subscribe(channel: "presence-room", auth: auth, channelData: channelData)
             try await member.expect("pusher_internal:subscription_succeeded")
             let http = server.httpClient()
@@ -124,7 +128,10 @@ struct HTTPAPIEventsTests {
             try await socket.expectSilence()
             try await late.expectSilence()
             var other = event
-            if case .object(var fields) = other { fields["idempotency_key"] = "another"; other = .object(fields) }
+            if case .object(var fields) = other {
+                fields["idempotency_key"] = "another"
+                other = .object(fields)
+            }
             #expect(try await http.post("/apps/\(server.app.id)/events", json: other).status == .ok)
             try await socket.expect("order.created", channel: "orders")
             await http.shutdown()
@@ -137,7 +144,9 @@ struct HTTPAPIEventsTests {
             let socket = try await server.connect()
             let userData = #"{"id":"42"}"#
             let auth = server.authenticator.userAuth(socketID: socket.socketID, userData: userData)
-            try await socket.send(PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+            try await socket.send(
+                PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)])
+            )
             try await socket.expect("pusher:signin_success")
             let http = server.httpClient()
             let response = try await http.post(
@@ -161,7 +170,10 @@ struct HTTPAPIEventsTests {
         try await TestServer.with { server in
             let http = server.httpClient()
             let path = "/apps/\(server.app.id)/events"
-            let ok = try await http.post(path, json: ["name": "e", "channel": "c", "data": "x", "tags": ["region": "eu"], "delta": true])
+            let ok = try await http.post(
+                path,
+                json: ["name": "e", "channel": "c", "data": "x", "tags": ["region": "eu"], "delta": true]
+            )
             #expect(ok.status == .ok)
             let badTags = try await http.post(path, json: ["name": "e", "channel": "c", "data": "x", "tags": ["n": 1]])
             #expect(badTags.status == .badRequest)
@@ -194,7 +206,11 @@ struct HTTPAPIEventsTests {
     func malformed(body: String, code: String) async throws {
         try await TestServer.with { server in
             let http = server.httpClient()
-            let response = try await http.request(method: .POST, path: "/apps/\(server.app.id)/events", body: Array(body.utf8))
+            let response = try await http.request(
+                method: .POST,
+                path: "/apps/\(server.app.id)/events",
+                body: Array(body.utf8)
+            )
             #expect(response.status == .badRequest)
             #expect(response.errorCode == code)
             #expect((try? response.json())?["error"]?.stringValue?.isEmpty == false)

@@ -14,7 +14,9 @@ struct HTTPAPILimitTests {
             let http = server.httpClient()
             let path = "/apps/\(server.app.id)/events"
             let atLimit = String(repeating: "a", count: 2048)
-            #expect(try await http.post(path, json: ["name": "e", "channel": "c", "data": .string(atLimit)]).status == .ok)
+            #expect(
+                try await http.post(path, json: ["name": "e", "channel": "c", "data": .string(atLimit)]).status == .ok
+            )
             let over = try await http.post(path, json: ["name": "e", "channel": "c", "data": .string(atLimit + "a")])
             #expect(over.status == .payloadTooLarge)
             #expect(over.errorCode == "payload_too_large")
@@ -29,7 +31,10 @@ struct HTTPAPILimitTests {
             let path = "/apps/\(server.app.id)/events"
             let three: JSONValue = ["c1", "c2", "c3"]
             #expect(try await http.post(path, json: ["name": "e", "channels": three, "data": "x"]).status == .ok)
-            let over = try await http.post(path, json: ["name": "e", "channels": ["c1", "c2", "c3", "c4"], "data": "x"])
+            let over = try await http.post(
+                path,
+                json: ["name": "e", "channels": ["c1", "c2", "c3", "c4"], "data": "x"]
+            )
             #expect(over.status == .badRequest)
             #expect(over.errorCode == "too_many_channels")
             await http.shutdown()
@@ -56,7 +61,9 @@ struct HTTPAPILimitTests {
             let http = server.httpClient()
             let path = "/apps/\(server.app.id)/events"
             let name = String(repeating: "n", count: 200)
-            #expect(try await http.post(path, json: ["name": .string(name), "channel": "c", "data": "x"]).status == .ok)
+            #expect(
+                try await http.post(path, json: ["name": .string(name), "channel": "c", "data": "x"]).status == .ok
+            )
             let over = try await http.post(path, json: ["name": .string(name + "n"), "channel": "c", "data": "x"])
             #expect(over.status == .badRequest)
             #expect(over.errorCode == "event_name_too_long")
@@ -70,7 +77,9 @@ struct HTTPAPILimitTests {
             let http = server.httpClient()
             let path = "/apps/\(server.app.id)/events"
             let name = String(repeating: "c", count: 164)
-            #expect(try await http.post(path, json: ["name": "e", "channel": .string(name), "data": "x"]).status == .ok)
+            #expect(
+                try await http.post(path, json: ["name": "e", "channel": .string(name), "data": "x"]).status == .ok
+            )
             let over = try await http.post(path, json: ["name": "e", "channel": .string(name + "c"), "data": "x"])
             #expect(over.errorCode == "invalid_channel_name")
             await http.shutdown()

@@ -21,7 +21,12 @@ struct HTTPAPIRateLimiterTests {
         #expect(refused?.allowed == false)
         #expect(refused?.resetSeconds == 31)
         #expect(refused?.headers["Retry-After"] == ["31"])
-        let edge = limiter.acquire(appID: "1", limit: 3, windowSeconds: 60, now: Self.start + .seconds(61) - .nanoseconds(1))
+        let edge = limiter.acquire(
+            appID: "1",
+            limit: 3,
+            windowSeconds: 60,
+            now: Self.start + .seconds(61) - .nanoseconds(1)
+        )
         #expect(edge?.allowed == false)
         #expect(edge?.resetSeconds == 1)
         let next = limiter.acquire(appID: "1", limit: 3, windowSeconds: 60, now: Self.start + .seconds(61))

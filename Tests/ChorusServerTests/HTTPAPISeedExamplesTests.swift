@@ -19,7 +19,10 @@ struct HTTPAPISeedExamplesTests {
             let example = try await http.request(
                 method: .POST,
                 path: "/apps/1/events",
-                body: Array(#"{"name": "order-update", "channel": "orders", "data": "{\"order_id\": 123, \"status\": \"shipped\"}"}"#.utf8)
+                body: Array(
+                    #"{"name": "order-update", "channel": "orders", "data": "{\"order_id\": 123, \"status\": \"shipped\"}"}"#
+                        .utf8
+                )
             )
             #expect(example.status == .ok)
             #expect(try example.json() == [:])
@@ -29,11 +32,16 @@ struct HTTPAPISeedExamplesTests {
             let other = try await server.connect()
             let template: JSONValue = [
                 "name": "order-update", "data": [:], "channel": "orders", "channels": ["orders-eu"],
-                "socket_id": .string(other.socketID), "info": "subscription_count,user_count", "tags": [:], "delta": true,
+                "socket_id": .string(other.socketID), "info": "subscription_count,user_count", "tags": [:],
+                "delta": true,
             ]
             let filled = try await http.post("/apps/1/events", json: template)
             #expect(filled.status == .ok)
-            #expect(try filled.json() == ["channels": ["orders": ["subscription_count": 1], "orders-eu": ["subscription_count": 0]]])
+            #expect(
+                try filled.json() == [
+                    "channels": ["orders": ["subscription_count": 1], "orders-eu": ["subscription_count": 0]]
+                ]
+            )
             #expect(try await socket.expect("order-update", channel: "orders").data == .string("{}"))
             await http.shutdown()
         }
@@ -44,7 +52,8 @@ struct HTTPAPISeedExamplesTests {
         try await TestServer.with { server in
             let http = server.httpClient()
             let publish: JSONValue = [
-                "name": "order.created", "channel": "orders", "data": ["id": "ord_123"], "idempotency_key": "order-created-ord_123",
+                "name": "order.created", "channel": "orders", "data": ["id": "ord_123"],
+                "idempotency_key": "order-created-ord_123",
             ]
             let answer1 = try await http.post("/apps/1/events", json: publish)
             #expect(try answer1.json() == [:])
@@ -64,11 +73,14 @@ struct HTTPAPISeedExamplesTests {
             #expect(try answer5.json() == ["users": []])
             #expect(try await http.get("/apps/1/channels/orders/users").status == .badRequest)
             for path in [
-                "/apps/1/channels/orders/history", "/apps/1/channels/orders/messages/1", "/apps/1/push/publish/1/status",
+                "/apps/1/channels/orders/history", "/apps/1/channels/orders/messages/1",
+                "/apps/1/push/publish/1/status",
             ] {
                 #expect(try await http.get(path, query: [("limit", "50")]).status == .notFound)
             }
-            #expect(try await http.post("/apps/1/push/deviceRegistrations", json: ["device_id": "d"]).status == .notFound)
+            #expect(
+                try await http.post("/apps/1/push/deviceRegistrations", json: ["device_id": "d"]).status == .notFound
+            )
             await http.shutdown()
         }
     }
@@ -88,7 +100,8 @@ struct HTTPAPISeedExamplesTests {
             let template: [JSONValue] = [
                 [
                     "name": "order-created", "data": [:], "channel": "presence-orders", "channels": ["orders"],
-                    "socket_id": .string(member.socketID), "info": "subscription_count,user_count", "tags": [:], "delta": true,
+                    "socket_id": .string(member.socketID), "info": "subscription_count,user_count", "tags": [:],
+                    "delta": true,
                 ]
             ]
             let withInfo = try await http.triggerBatch(appID: "1", events: template)
@@ -99,7 +112,10 @@ struct HTTPAPISeedExamplesTests {
 
     @Test("seed 003: both trigger bodies, and its 400, 401, 403 and 413 examples")
     func seed003() async throws {
-        try await TestServer.with({ $0.apps.append(AppConfiguration(id: "2", key: "k2", secret: "s2")); $0.apps[1].enabled = false }) { server in
+        try await TestServer.with({
+            $0.apps.append(AppConfiguration(id: "2", key: "k2", secret: "s2"))
+            $0.apps[1].enabled = false
+        }) { server in
             let socket = try await HTTPAPIEventsTests.subscriber(server, channel: "chat-room-1")
             let http = server.httpClient()
             let single: JSONValue = [
@@ -109,7 +125,10 @@ struct HTTPAPISeedExamplesTests {
             let answer6 = try await http.post("/apps/1/events", json: single)
             #expect(try answer6.json() == [:])
             try await socket.expectSilence()
-            let multi: JSONValue = ["name": "item-updated", "channels": ["product-123", "notifications-global"], "data": #"{"item_id":123,"status":"in_stock"}"#]
+            let multi: JSONValue = [
+                "name": "item-updated", "channels": ["product-123", "notifications-global"],
+                "data": #"{"item_id":123,"status":"in_stock"}"#,
+            ]
             let answer7 = try await http.post("/apps/1/events", json: multi)
             #expect(try answer7.json() == [:])
 
@@ -124,7 +143,9 @@ struct HTTPAPISeedExamplesTests {
             #expect(forbidden.status == .forbidden)
             #expect(try forbidden.json()["error"]?.stringValue != nil)
             await disabled.shutdown()
-            let big: JSONValue = ["name": "e", "channel": "orders", "data": .string(String(repeating: "x", count: 100 * 1024 + 1))]
+            let big: JSONValue = [
+                "name": "e", "channel": "orders", "data": .string(String(repeating: "x", count: 100 * 1024 + 1)),
+            ]
             let tooLarge = try await http.post("/apps/1/events", json: big)
             #expect(tooLarge.status == .payloadTooLarge)
             #expect(try tooLarge.json()["error"]?.stringValue != nil)
@@ -138,14 +159,21 @@ struct HTTPAPISeedExamplesTests {
             let body = #"{"name":"new-order","channel":"orders","data":"{\"order_id\":789,\"amount\":99.99}"}"#
             let timestamp = Int(Date().timeIntervalSince1970)
             let md5 = Hex.md5(Array(body.utf8))
-            let stringToSign = "POST\n/apps/1/events\nauth_key=\(server.app.key)&auth_timestamp=\(timestamp)&auth_version=1.0&body_md5=\(md5)"
+            let stringToSign =
+                "POST\n/apps/1/events\nauth_key=\(server.app.key)&auth_timestamp=\(timestamp)&auth_version=1.0&body_md5=\(md5)"
             let signature = HMACSigner(secret: server.app.secret).signature(for: stringToSign)
             let query = [
                 ("auth_key", server.app.key), ("auth_timestamp", String(timestamp)), ("auth_version", "1.0"),
                 ("body_md5", md5), ("auth_signature", signature),
             ]
             let http = server.httpClient()
-            let response = try await http.request(method: .POST, path: "/apps/1/events", query: query, body: Array(body.utf8), signing: .none)
+            let response = try await http.request(
+                method: .POST,
+                path: "/apps/1/events",
+                query: query,
+                body: Array(body.utf8),
+                signing: .none
+            )
             #expect(response.status == .ok)
             #expect(response.bodyText == "{}")
             await http.shutdown()
@@ -169,23 +197,39 @@ struct HTTPAPISeedExamplesTests {
             #expect(trigger.bodyText == "{}")
             #expect(try await subscriber.expect("new-order").data == .string(#"{"id":42}"#))
 
-            let batch = (1...10).map { index -> JSONValue in ["name": "n", "channel": "orders", "data": .string(String(index))] }
+            let batch = (1...10).map { index -> JSONValue in
+                ["name": "n", "channel": "orders", "data": .string(String(index))]
+            }
             #expect(try await http.triggerBatch(appID: "1", events: batch).status == .ok)
 
             let one = try await HTTPAPIChannelsTests.member(server, userID: "1")
             let two = try await HTTPAPIChannelsTests.member(server, userID: "2")
-            let channels = try await http.get("/api/v1/apps/1/channels", query: [("info", "subscription_count")], signing: .none)
+            let channels = try await http.get(
+                "/api/v1/apps/1/channels",
+                query: [("info", "subscription_count")],
+                signing: .none
+            )
             #expect(channels.status == .unauthorized)
             let list = try await http.get("/apps/1/channels", query: [("info", "subscription_count")])
-            #expect(try list.json() == ["channels": ["orders": ["subscription_count": 1], "presence-room": ["subscription_count": 2]]])
-            let room = try await http.get("/apps/1/channels/presence-room", query: [("info", "subscription_count,user_count")])
+            #expect(
+                try list.json() == [
+                    "channels": ["orders": ["subscription_count": 1], "presence-room": ["subscription_count": 2]]
+                ]
+            )
+            let room = try await http.get(
+                "/apps/1/channels/presence-room",
+                query: [("info", "subscription_count,user_count")]
+            )
             #expect(try room.json() == ["occupied": true, "subscription_count": 2, "user_count": 2])
             let answer8 = try await http.get("/apps/1/channels/presence-room/users")
             #expect(try answer8.json() == ["users": [["id": "1"], ["id": "2"]]])
 
             let auth = try await http.post(
                 "/apps/1/auth",
-                json: ["socket_id": .string(one.socketID), "channel_name": "presence-room", "channel_data": #"{"user_id":"1"}"#]
+                json: [
+                    "socket_id": .string(one.socketID), "channel_name": "presence-room",
+                    "channel_data": #"{"user_id":"1"}"#,
+                ]
             )
             let answer = try auth.json()
             #expect(answer["auth"]?.stringValue?.hasPrefix("\(server.app.key):") == true)

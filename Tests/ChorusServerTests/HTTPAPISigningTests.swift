@@ -50,8 +50,15 @@ struct HTTPAPISigningTests {
             let withEmptyMD5 = signer.signedQuery(method: "GET", path: channels, extra: [("body_md5", Hex.md5([]))])
             let accepted = try await http.request(method: .GET, path: channels, query: withEmptyMD5, signing: .none)
             #expect(accepted.status == .ok)
-            let wrongMD5 = signer.signedQuery(method: "GET", path: channels, extra: [("body_md5", Hex.md5(Array("x".utf8)))])
-            #expect(try await http.request(method: .GET, path: channels, query: wrongMD5, signing: .none).status == .unauthorized)
+            let wrongMD5 = signer.signedQuery(
+                method: "GET",
+                path: channels,
+                extra: [("body_md5", Hex.md5(Array("x".utf8)))]
+            )
+            #expect(
+                try await http.request(method: .GET, path: channels, query: wrongMD5, signing: .none).status
+                    == .unauthorized
+            )
             await http.shutdown()
         }
     }
@@ -84,7 +91,10 @@ struct HTTPAPISigningTests {
     func disabledApp() async throws {
         try await TestServer.with({ $0.apps[0].enabled = false }) { server in
             let http = server.httpClient()
-            let refused = try await http.post("/apps/\(server.app.id)/events", json: ["name": "e", "channel": "c", "data": "x"])
+            let refused = try await http.post(
+                "/apps/\(server.app.id)/events",
+                json: ["name": "e", "channel": "c", "data": "x"]
+            )
             #expect(refused.status == .forbidden)
             #expect(refused.errorCode == "app_disabled")
             let unsigned = try await http.get("/apps/\(server.app.id)/channels", signing: .none)
@@ -104,14 +114,29 @@ struct HTTPAPISigningTests {
             #expect(viaRelay.status == .ok)
             #expect(viaRelay.bodyText == "{}")
             let wrongRelay = [("X-Relay-Key", server.app.key), ("X-Relay-Secret", "guess")]
-            let refusedRelay = try await http.request(method: .POST, path: path, body: body, signing: .none, headers: wrongRelay)
+            let refusedRelay = try await http.request(
+                method: .POST,
+                path: path,
+                body: body,
+                signing: .none,
+                headers: wrongRelay
+            )
             #expect(refusedRelay.status == .unauthorized)
             #expect(refusedRelay.errorCode == "invalid_secret")
 
             let bearer = [("Authorization", "Bearer \(server.app.secret)")]
-            #expect(try await http.request(method: .POST, path: path, body: body, signing: .none, headers: bearer).status == .ok)
+            #expect(
+                try await http.request(method: .POST, path: path, body: body, signing: .none, headers: bearer).status
+                    == .ok
+            )
             let wrongBearer = [("Authorization", "Bearer guess")]
-            let refusedBearer = try await http.request(method: .POST, path: path, body: body, signing: .none, headers: wrongBearer)
+            let refusedBearer = try await http.request(
+                method: .POST,
+                path: path,
+                body: body,
+                signing: .none,
+                headers: wrongBearer
+            )
             #expect(refusedBearer.status == .unauthorized)
             #expect(refusedBearer.errorCode == "invalid_token")
             await http.shutdown()

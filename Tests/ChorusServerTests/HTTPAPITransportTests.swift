@@ -11,14 +11,19 @@ struct HTTPAPITransportTests {
     static func signedPost(_ server: TestServer, path: String, body: String) -> String {
         let signer = RequestSigner(key: server.app.key, secret: server.app.secret)
         let target = signer.signedTarget(method: "POST", path: path, body: Array(body.utf8))
-        return "POST \(target) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        return
+            "POST \(target) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
     }
 
     @Test("one keep-alive connection carries several requests, pipelined ones answered in order")
     func keepAlive() async throws {
         try await TestServer.with { server in
             let socket = try await HTTPAPIEventsTests.subscriber(server, channel: "c")
-            let publish = Self.signedPost(server, path: "/apps/1/events", body: #"{"name":"e","channel":"c","data":"1"}"#)
+            let publish = Self.signedPost(
+                server,
+                path: "/apps/1/events",
+                body: #"{"name":"e","channel":"c","data":"1"}"#
+            )
             try await RawHTTPConnection.with(port: server.port) { connection in
                 try await connection.send("GET /up HTTP/1.1\r\nHost: x\r\n\r\n")
                 let first = try await connection.receive(responses: 1)
@@ -39,7 +44,9 @@ struct HTTPAPITransportTests {
     func bodyCap() async throws {
         try await TestServer.with({ $0.maxRequestBodyBytes = 4096 }) { server in
             try await RawHTTPConnection.with(port: server.port) { connection in
-                try await connection.send("POST /apps/1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n")
+                try await connection.send(
+                    "POST /apps/1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n"
+                )
                 let responses = try await connection.receive(responses: 1)
                 #expect(responses.first?.hasPrefix("HTTP/1.1 413") == true)
                 #expect(responses.first?.contains("payload_too_large") == true)
@@ -48,7 +55,11 @@ struct HTTPAPITransportTests {
             let http = server.httpClient()
             let atCap = #"{"name":"e","channel":"c","data":""#
             let padding = String(repeating: "x", count: 4096 - atCap.utf8.count - 2)
-            let accepted = try await http.request(method: .POST, path: "/apps/1/events", body: Array((atCap + padding + #""}"#).utf8))
+            let accepted = try await http.request(
+                method: .POST,
+                path: "/apps/1/events",
+                body: Array((atCap + padding + #""}"#).utf8)
+            )
             #expect(accepted.status == .ok)
             await http.shutdown()
         }
@@ -75,7 +86,10 @@ struct HTTPAPITransportTests {
             let up = try await http.request(method: .GET, path: "/up", signing: .none)
             #expect(up.status == .ok)
             #expect(try up.json() == ["ok": true])
-            #expect(try await http.post("/apps/1/events", json: ["name": "e", "channels": ["a", "b"], "data": "x"]).status == .ok)
+            #expect(
+                try await http.post("/apps/1/events", json: ["name": "e", "channels": ["a", "b"], "data": "x"]).status
+                    == .ok
+            )
             #expect(try await http.post("/apps/1/events", json: ["name": "e", "data": "x"]).status == .badRequest)
             let metrics = try await http.request(method: .GET, path: "/metrics", signing: .none)
             #expect(metrics.status == .ok)

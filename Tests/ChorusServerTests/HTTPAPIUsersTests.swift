@@ -12,7 +12,9 @@ struct HTTPAPIUsersTests {
         let socket = try await server.connect()
         let userData = JSONValue.object(["id": .string(userID)]).jsonText
         let auth = server.authenticator.userAuth(socketID: socket.socketID, userData: userData)
-        try await socket.send(PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+        try await socket.send(
+            PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)])
+        )
         try await socket.expect("pusher:signin_success")
         return socket
     }
@@ -47,7 +49,10 @@ struct HTTPAPIUsersTests {
             let path = "/apps/\(server.app.id)/auth"
             let socket = try await server.connect()
 
-            let privateAnswer = try await http.post(path, json: ["socket_id": .string(socket.socketID), "channel_name": "private-a"])
+            let privateAnswer = try await http.post(
+                path,
+                json: ["socket_id": .string(socket.socketID), "channel_name": "private-a"]
+            )
             #expect(privateAnswer.status == .ok)
             let privateAuth = try #require(try privateAnswer.json()["auth"]?.stringValue)
             try await socket.subscribe(channel: "private-a", auth: privateAuth)
@@ -56,7 +61,10 @@ struct HTTPAPIUsersTests {
             let channelData = #"{"user_id":"5","user_info":{"name":"Eve"}}"#
             let presenceAnswer = try await http.post(
                 path,
-                json: ["socket_id": .string(socket.socketID), "channel_name": "presence-a", "channel_data": .string(channelData)]
+                json: [
+                    "socket_id": .string(socket.socketID), "channel_name": "presence-a",
+                    "channel_data": .string(channelData),
+                ]
             )
             let presence = try presenceAnswer.json()
             #expect(presence["channel_data"] == .string(channelData))
@@ -65,9 +73,17 @@ struct HTTPAPIUsersTests {
             try await socket.expect("pusher_internal:subscription_succeeded", channel: "presence-a")
 
             let userData = #"{"id":"5"}"#
-            let signIn = try await http.post(path, json: ["socket_id": .string(socket.socketID), "user_data": .string(userData)])
+            let signIn = try await http.post(
+                path,
+                json: ["socket_id": .string(socket.socketID), "user_data": .string(userData)]
+            )
             let userAuth = try #require(try signIn.json()["auth"]?.stringValue)
-            try await socket.send(PusherMessage(event: "pusher:signin", data: ["auth": .string(userAuth), "user_data": .string(userData)]))
+            try await socket.send(
+                PusherMessage(
+                    event: "pusher:signin",
+                    data: ["auth": .string(userAuth), "user_data": .string(userData)]
+                )
+            )
             try await socket.expect("pusher:signin_success")
             await http.shutdown()
         }

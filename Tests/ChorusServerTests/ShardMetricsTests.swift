@@ -34,7 +34,8 @@ struct ShardMetricsTests {
             repeat {
                 try await Task.sleep(for: .milliseconds(200))
                 text = try await http.request(method: .GET, path: "/metrics", signing: .none).bodyText
-            } while (Self.total("chorus_subscriptions", in: text) < 3 || Self.total("chorus_ws_frames_sent_total", in: text) < 9)
+            } while (Self.total("chorus_subscriptions", in: text) < 3
+                || Self.total("chorus_ws_frames_sent_total", in: text) < 9)
                 && ContinuousClock.now < deadline
             #expect(Self.total("chorus_subscriptions", in: text) == 3)
             // connection_established + subscription_succeeded + tick, per socket

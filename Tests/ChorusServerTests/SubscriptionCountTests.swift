@@ -8,7 +8,8 @@ import Testing
 struct SubscriptionCountTests {
     static func count(_ socket: PusherSocket, channel: String) async throws -> JSONValue? {
         try await socket.expect("pusher_internal:subscription_count", channel: channel).dataObject?[
-            "subscription_count"]
+            "subscription_count"
+        ]
     }
 
     @Test("subscribers hear the count on every change, and a subscription_count webhook carries it")

@@ -22,7 +22,8 @@ struct SubscriptionCountThrottleTests {
         var throttle = SubscriptionCountThrottle(threshold: 2, interval: .seconds(5))
         #expect(throttle.changed(Self.key, count: 3, now: Self.start) == .send(3))
         #expect(
-            throttle.changed(Self.key, count: 4, now: Self.start + .seconds(1)) == .sendLater(Self.start + .seconds(5)))
+            throttle.changed(Self.key, count: 4, now: Self.start + .seconds(1)) == .sendLater(Self.start + .seconds(5))
+        )
         #expect(throttle.changed(Self.key, count: 5, now: Self.start + .seconds(2)) == .none)
         #expect(throttle.changed(Self.key, count: 1, now: Self.start + .seconds(3)) == .none)
         #expect(throttle.trailingCount(for: Self.key, now: Self.start + .seconds(5)) == 1)

@@ -15,7 +15,8 @@ struct WatchlistTests {
         let userData = JSONValue.object(user).jsonText
         let auth = server.authenticator.userAuth(socketID: socket.socketID, userData: userData)
         try await socket.send(
-            PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+            PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)])
+        )
         try await socket.expect("pusher:signin_success")
         return socket
     }
@@ -55,7 +56,8 @@ struct WatchlistTests {
                 .jsonText
             let auth = server.authenticator.userAuth(socketID: watcher.socketID, userData: userData)
             try await watcher.send(
-                PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+                PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)])
+            )
             try await watcher.expect("pusher:signin_success")
             let error = try await watcher.expect("pusher:error")
             #expect(error.data?["code"] == 4302)

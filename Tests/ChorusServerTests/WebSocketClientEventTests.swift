@@ -8,11 +8,17 @@ import Testing
 @Suite("Client events and sign-in")
 struct WebSocketClientEventTests {
     /// Two connections subscribed to the private channel `private-chat`.
-    static func pair(_ server: TestServer, channel: String = "private-chat") async throws -> (PusherSocket, PusherSocket) {
+    static func pair(
+        _ server: TestServer,
+        channel: String = "private-chat"
+    ) async throws -> (PusherSocket, PusherSocket) {
         var sockets: [PusherSocket] = []
         for _ in 0..<2 {
             let socket = try await server.connect()
-            try await socket.subscribe(channel: channel, auth: server.authenticator.channelAuth(socketID: socket.socketID, channel: channel))
+            try await socket.subscribe(
+                channel: channel,
+                auth: server.authenticator.channelAuth(socketID: socket.socketID, channel: channel)
+            )
             try await socket.expect("pusher_internal:subscription_succeeded", channel: channel)
             sockets.append(socket)
         }
@@ -74,7 +80,9 @@ struct WebSocketClientEventTests {
         try await TestServer.with { server in
             let (sender, receiver) = try await Self.pair(server)
             for index in 0..<10 {
-                try await sender.send(PusherMessage(event: "client-n", channel: "private-chat", data: .integer(Int64(index))))
+                try await sender.send(
+                    PusherMessage(event: "client-n", channel: "private-chat", data: .integer(Int64(index)))
+                )
             }
             for index in 0..<10 {
                 #expect(try await receiver.expect("client-n").data == .integer(Int64(index)))
@@ -94,12 +102,19 @@ struct WebSocketClientEventTests {
             let socket = try await server.connect()
             let userData = #"{"id":"12345","name":"Ada"}"#
             let auth = server.authenticator.userAuth(socketID: socket.socketID, userData: userData)
-            try await socket.send(PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+            try await socket.send(
+                PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)])
+            )
             let success = try await socket.expect("pusher:signin_success")
             #expect(success.dataObject?["user_data"] == .string(userData))
 
             let http = server.httpClient()
-            let response = try await http.trigger(appID: server.app.id, name: "note", channels: ["#server-to-user-12345"], data: "hi")
+            let response = try await http.trigger(
+                appID: server.app.id,
+                name: "note",
+                channels: ["#server-to-user-12345"],
+                data: "hi"
+            )
             #expect(response.status == .ok)
             #expect(try await socket.expect("note").data == "hi")
             await http.shutdown()
@@ -113,7 +128,9 @@ struct WebSocketClientEventTests {
             let socket = try await server.connect()
             let userData = #"{"id":"1"}"#
             let auth = server.authenticator.userAuth(socketID: "9.9", userData: userData)
-            try await socket.send(PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)]))
+            try await socket.send(
+                PusherMessage(event: "pusher:signin", data: ["auth": .string(auth), "user_data": .string(userData)])
+            )
             let error = try await socket.expect("pusher:error")
             #expect(error.data?["code"] == .integer(4009))
             #expect(try await socket.expectClose() == 4009)

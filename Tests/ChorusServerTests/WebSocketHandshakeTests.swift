@@ -10,7 +10,9 @@ struct WebSocketHandshakeTests {
     @Test("connection_established carries a socket id and activity timeout as a JSON string")
     func connectionEstablished() async throws {
         try await TestServer.with { server in
-            let session = try await server.openSession(path: "/app/\(server.app.key)?protocol=7&client=js&version=8.6.0")
+            let session = try await server.openSession(
+                path: "/app/\(server.app.key)?protocol=7&client=js&version=8.6.0"
+            )
             guard case .text(let text) = try await session.next(timeout: .seconds(5)) else {
                 Issue.record("expected a text frame")
                 return
@@ -37,7 +39,9 @@ struct WebSocketHandshakeTests {
             let error = try PusherMessage(parsing: Array(text.utf8))
             #expect(error.event == "pusher:error")
             #expect(error.data?["code"] == .integer(4001))
-            #expect(try await session.next(timeout: .seconds(5)) == .close(code: 4001, reason: "Application does not exist"))
+            #expect(
+                try await session.next(timeout: .seconds(5)) == .close(code: 4001, reason: "Application does not exist")
+            )
         }
     }
 
@@ -97,7 +101,10 @@ struct WebSocketHandshakeTests {
             let second = try await server.connect()
             let session = try await server.openSession(path: WebSocketConnector.pusherPath(key: server.app.key))
             _ = try await session.next(timeout: .seconds(5))
-            #expect(try await session.next(timeout: .seconds(5)) == .close(code: 4004, reason: "Application is over its connection quota"))
+            #expect(
+                try await session.next(timeout: .seconds(5))
+                    == .close(code: 4004, reason: "Application is over its connection quota")
+            )
             await first.close()
             try await Task.sleep(for: .milliseconds(200))
             let third = try await server.connect()
@@ -151,7 +158,10 @@ struct WebSocketHandshakeTests {
 
     @Test(
         "malformed messages get pusher:error and the connection stays usable",
-        arguments: ["not json", "[1,2]", #"{"data":{}}"#, #"{"event":"unknown-event"}"#, #"{"event":"pusher:subscribe","data":{}}"#]
+        arguments: [
+            "not json", "[1,2]", #"{"data":{}}"#, #"{"event":"unknown-event"}"#,
+            #"{"event":"pusher:subscribe","data":{}}"#,
+        ]
     )
     func badInput(text: String) async throws {
         try await TestServer.with { server in

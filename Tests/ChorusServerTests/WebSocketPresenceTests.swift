@@ -16,7 +16,11 @@ struct WebSocketPresenceTests {
     ) async throws -> (PusherSocket, JSONValue) {
         let socket = try await server.connect()
         let channelData = JSONValue.object(["user_id": .string(userID), "user_info": info]).jsonText
-        let auth = server.authenticator.channelAuth(socketID: socket.socketID, channel: channel, channelData: channelData)
+        let auth = server.authenticator.channelAuth(
+            socketID: socket.socketID,
+            channel: channel,
+            channelData: channelData
+        )
         try await socket.subscribe(channel: channel, auth: auth, channelData: channelData)
         let succeeded = try await socket.expect("pusher_internal:subscription_succeeded", channel: channel)
         return (socket, try #require(succeeded.dataObject?["presence"]))
@@ -67,7 +71,11 @@ struct WebSocketPresenceTests {
         try await TestServer.with { server in
             let socket = try await server.connect()
             let channelData = #"{"user_id":10,"user_info":{"name":"Mr. Pusher"}}"#
-            let auth = server.authenticator.channelAuth(socketID: socket.socketID, channel: Self.channel, channelData: channelData)
+            let auth = server.authenticator.channelAuth(
+                socketID: socket.socketID,
+                channel: Self.channel,
+                channelData: channelData
+            )
             try await socket.subscribe(channel: Self.channel, auth: auth, channelData: channelData)
             let succeeded = try await socket.expect("pusher_internal:subscription_succeeded")
             #expect(succeeded.dataObject?["presence"]?["ids"] == ["10"])
@@ -82,7 +90,11 @@ struct WebSocketPresenceTests {
             let (b, _) = try await Self.join(server, userID: "b")
             let c = try await server.connect()
             let channelData = #"{"user_id":"c"}"#
-            let auth = server.authenticator.channelAuth(socketID: c.socketID, channel: Self.channel, channelData: channelData)
+            let auth = server.authenticator.channelAuth(
+                socketID: c.socketID,
+                channel: Self.channel,
+                channelData: channelData
+            )
             try await c.subscribe(channel: Self.channel, auth: auth, channelData: channelData)
             let error = try await c.expect("pusher:subscription_error", channel: Self.channel)
             #expect(error.dataObject?["type"] == "LimitReached")
@@ -100,7 +112,11 @@ struct WebSocketPresenceTests {
             let tooBig: JSONValue = ["n": .string(String(repeating: "x", count: 100 - #"{"n":""}"#.utf8.count + 1))]
             let socket = try await server.connect()
             let channelData = JSONValue.object(["user_id": "big", "user_info": tooBig]).jsonText
-            let auth = server.authenticator.channelAuth(socketID: socket.socketID, channel: Self.channel, channelData: channelData)
+            let auth = server.authenticator.channelAuth(
+                socketID: socket.socketID,
+                channel: Self.channel,
+                channelData: channelData
+            )
             try await socket.subscribe(channel: Self.channel, auth: auth, channelData: channelData)
             try await socket.expect("pusher:subscription_error")
             await ok.close()
@@ -121,7 +137,9 @@ struct WebSocketPresenceTests {
                         group.addTask {
                             let channelData = #"{"user_id":"\#(user)"}"#
                             let auth = server.authenticator.channelAuth(
-                                socketID: socket.socketID, channel: channel, channelData: channelData
+                                socketID: socket.socketID,
+                                channel: channel,
+                                channelData: channelData
                             )
                             try await socket.subscribe(channel: channel, auth: auth, channelData: channelData)
                         }
@@ -152,7 +170,11 @@ struct WebSocketPresenceTests {
         try await TestServer.with { server in
             let socket = try await server.connect()
             let signed = #"{"user_id":"honest"}"#
-            let auth = server.authenticator.channelAuth(socketID: socket.socketID, channel: Self.channel, channelData: signed)
+            let auth = server.authenticator.channelAuth(
+                socketID: socket.socketID,
+                channel: Self.channel,
+                channelData: signed
+            )
             try await socket.subscribe(channel: Self.channel, auth: auth, channelData: #"{"user_id":"impostor"}"#)
             try await socket.expect("pusher:subscription_error")
             try await socket.subscribe(channel: Self.channel, auth: auth)

@@ -37,7 +37,10 @@ struct WebSocketSubscriptionTests {
             try await socket.expect("pusher:subscription_error", channel: "private-c")
 
             let wrongKey = ChannelAuthenticator(key: "other", secret: server.app.secret)
-            try await socket.subscribe(channel: "private-d", auth: wrongKey.channelAuth(socketID: socket.socketID, channel: "private-d"))
+            try await socket.subscribe(
+                channel: "private-d",
+                auth: wrongKey.channelAuth(socketID: socket.socketID, channel: "private-d")
+            )
             try await socket.expect("pusher:subscription_error", channel: "private-d")
             await socket.close()
         }
@@ -48,9 +51,14 @@ struct WebSocketSubscriptionTests {
         try await TestServer.with { server in
             let socket = try await server.connect()
             let channel = "private-encrypted-vault"
-            try await socket.subscribe(channel: channel, auth: server.authenticator.channelAuth(socketID: socket.socketID, channel: channel))
+            try await socket.subscribe(
+                channel: channel,
+                auth: server.authenticator.channelAuth(socketID: socket.socketID, channel: channel)
+            )
             try await socket.expect("pusher_internal:subscription_succeeded", channel: channel)
-            try await socket.send(PusherMessage(event: "client-x", channel: channel, data: ["nonce": "n", "ciphertext": "c"]))
+            try await socket.send(
+                PusherMessage(event: "client-x", channel: channel, data: ["nonce": "n", "ciphertext": "c"])
+            )
             try await socket.expect("pusher:error")
             await socket.close()
         }
@@ -84,7 +92,11 @@ struct WebSocketSubscriptionTests {
             try await socket.subscribe(channel: "twice")
             try await socket.expect("pusher_internal:subscription_succeeded", channel: "twice")
             let http = server.httpClient()
-            let info = try await http.request(method: .GET, path: "/apps/\(server.app.id)/channels/twice", query: [("info", "subscription_count")])
+            let info = try await http.request(
+                method: .GET,
+                path: "/apps/\(server.app.id)/channels/twice",
+                query: [("info", "subscription_count")]
+            )
             #expect(try info.json()["subscription_count"] == .integer(1))
             await http.shutdown()
             await socket.close()
@@ -101,7 +113,12 @@ struct WebSocketSubscriptionTests {
             #expect(miss.data == nil)
 
             let http = server.httpClient()
-            let response = try await http.trigger(appID: server.app.id, name: "price", channels: ["cache-prices"], data: #"{"p":1}"#)
+            let response = try await http.trigger(
+                appID: server.app.id,
+                name: "price",
+                channels: ["cache-prices"],
+                data: #"{"p":1}"#
+            )
             #expect(response.status == .ok)
             let live = try await first.expect("price", channel: "cache-prices")
 
@@ -146,7 +163,11 @@ struct WebSocketSubscriptionTests {
             let http = server.httpClient()
             let data = #"{"order_id":123,"status":"shipped"}"#
             let response = try await http.trigger(
-                appID: server.app.id, name: "order-update", channels: ["feed"], data: data, socketID: sockets[0].socketID
+                appID: server.app.id,
+                name: "order-update",
+                channels: ["feed"],
+                data: data,
+                socketID: sockets[0].socketID
             )
             #expect(response.status == .ok)
             for socket in sockets.dropFirst() {

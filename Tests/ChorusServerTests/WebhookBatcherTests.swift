@@ -88,9 +88,11 @@ struct WebhookBatcherTests {
         let first = Self.start
         #expect(policy.delay(afterFailures: 1, firstAttempt: first, now: first) == .milliseconds(100))
         #expect(
-            policy.delay(afterFailures: 2, firstAttempt: first, now: first + .milliseconds(100)) == .milliseconds(200))
+            policy.delay(afterFailures: 2, firstAttempt: first, now: first + .milliseconds(100)) == .milliseconds(200)
+        )
         #expect(
-            policy.delay(afterFailures: 3, firstAttempt: first, now: first + .milliseconds(300)) == .milliseconds(400))
+            policy.delay(afterFailures: 3, firstAttempt: first, now: first + .milliseconds(300)) == .milliseconds(400)
+        )
         #expect(policy.delay(afterFailures: 4, firstAttempt: first, now: first + .milliseconds(700)) == nil)
         #expect(policy.delay(afterFailures: 60, firstAttempt: first, now: first) == nil)
     }

@@ -36,7 +36,8 @@ struct WebhookConfigurationTests {
                     headers: ["Authorization": "Bearer t"]
                 ),
                 WebhookTarget(url: "https://example.invalid/all"),
-            ])
+            ]
+        )
         var expected = WebhookDeliverySettings()
         expected.batchWindowMilliseconds = 10
         expected.vacateDelayMilliseconds = 200

@@ -30,7 +30,9 @@ struct WebhookDeliveryTests {
                 configuration.apps[0].webhooks = [WebhookTarget(url: receiver.url, headers: ["X-Test": "chorus"])]
                 configuration.apps[0].webhookDelivery = fastDelivery()
                 configure(&configuration.apps[0])
-            }, body)
+            },
+            body
+        )
     }
 
     static func subscribe(_ socket: PusherSocket, _ channel: String) async throws {
@@ -50,7 +52,8 @@ struct WebhookDeliveryTests {
             #expect(
                 first.headers["X-Pusher-Signature"] == [
                     WebhookSigner(secret: server.app.secret).signature(for: first.body)
-                ])
+                ]
+            )
             #expect(first.headers["X-Test"] == ["chorus"])
             #expect(first.headers["Content-Type"] == ["application/json"])
             let timeMilliseconds = try #require(first.json["time_ms"]?.intValue)
@@ -116,7 +119,8 @@ struct WebhookDeliveryTests {
                 Set(all.suffix(2)) == [
                     ["name": "member_removed", "channel": "presence-room", "user_id": "alice"],
                     ["name": "channel_vacated", "channel": "presence-room"],
-                ])
+                ]
+            )
         }
         await receiver.stop()
     }
@@ -140,7 +144,8 @@ struct WebhookDeliveryTests {
             let (bob, _) = try await WebSocketPresenceTests.join(server, userID: "bob")
             try await alice.expect("pusher_internal:member_added")
             try await bob.send(
-                PusherMessage(event: "client-wave", channel: WebSocketPresenceTests.channel, data: .string("hi")))
+                PusherMessage(event: "client-wave", channel: WebSocketPresenceTests.channel, data: .string("hi"))
+            )
             try await alice.expect("client-wave")
             let wave = try await receiver.waitForEvents(2)[1]
             #expect(wave["user_id"] == "bob")
@@ -163,7 +168,8 @@ struct WebhookDeliveryTests {
                 events == [
                     ["name": "channel_occupied", "channel": "cache-scores"],
                     ["name": "cache_miss", "channel": "cache-scores"],
-                ])
+                ]
+            )
             await socket.close()
         }
         await receiver.stop()

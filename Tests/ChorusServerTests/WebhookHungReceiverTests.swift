@@ -24,7 +24,11 @@ struct WebhookHungReceiverTests {
             try await churn.subscribe(channel: "churn-\(index)")
             let start = ContinuousClock.now
             let response = try await http.trigger(
-                appID: server.app.id, name: "tick", channels: ["ticks"], data: String(index))
+                appID: server.app.id,
+                name: "tick",
+                channels: ["ticks"],
+                data: String(index)
+            )
             #expect(response.status == .ok)
             let tick = try await subscriber.expect("tick", channel: "ticks")
             latencies.append(ContinuousClock.now - start)

@@ -151,7 +151,8 @@ private final class RecordingHandler: ChannelInboundHandler {
                 headers.add(name: "Content-Length", value: "0")
                 context.write(
                     wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
-                    promise: nil)
+                    promise: nil
+                )
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }

@@ -100,7 +100,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
             try c.decodeIfPresent(Int.self, forKey: .apiRateLimitWindowSeconds) ?? d.apiRateLimitWindowSeconds
         cacheTTLSeconds = try c.decodeIfPresent(Int.self, forKey: .cacheTTLSeconds) ?? d.cacheTTLSeconds
         webhooks = try c.decodeIfPresent([WebhookTarget].self, forKey: .webhooks) ?? d.webhooks
-        webhookDelivery = try c.decodeIfPresent(WebhookDeliverySettings.self, forKey: .webhookDelivery) ?? d.webhookDelivery
+        webhookDelivery =
+            try c.decodeIfPresent(WebhookDeliverySettings.self, forKey: .webhookDelivery) ?? d.webhookDelivery
         tagFilteringEnabled = try c.decodeIfPresent(Bool.self, forKey: .tagFilteringEnabled) ?? d.tagFilteringEnabled
         stripTags = try c.decodeIfPresent(Bool.self, forKey: .stripTags) ?? d.stripTags
         deltaCompressionEnabled =
@@ -120,7 +121,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         if secret.isEmpty { problems.append("\(name): secret must not be empty") }
         let positive: [(String, Int)] = [
             ("max_presence_members", maxPresenceMembers), ("max_presence_user_info_bytes", maxPresenceUserInfoBytes),
-            ("max_client_events_per_second", maxClientEventsPerSecond), ("max_event_payload_in_kb", maxEventPayloadInKB),
+            ("max_client_events_per_second", maxClientEventsPerSecond),
+            ("max_event_payload_in_kb", maxEventPayloadInKB),
             ("max_event_channels_at_once", maxEventChannelsAtOnce), ("max_event_batch_size", maxEventBatchSize),
             ("max_event_name_length", maxEventNameLength), ("api_rate_limit_window_seconds", apiRateLimitWindowSeconds),
         ]

@@ -62,7 +62,8 @@ public struct ServerConfiguration: Sendable, Codable {
         maxRequestBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxRequestBodyBytes) ?? d.maxRequestBodyBytes
         outboundFramesPerConnection =
             try c.decodeIfPresent(Int.self, forKey: .outboundFramesPerConnection) ?? d.outboundFramesPerConnection
-        slowConsumerPolicy = try c.decodeIfPresent(SlowConsumerPolicy.self, forKey: .slowConsumerPolicy) ?? d.slowConsumerPolicy
+        slowConsumerPolicy =
+            try c.decodeIfPresent(SlowConsumerPolicy.self, forKey: .slowConsumerPolicy) ?? d.slowConsumerPolicy
     }
 
     /// Problems that keep the server from starting, each naming its field.

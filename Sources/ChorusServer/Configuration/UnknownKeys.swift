@@ -15,7 +15,8 @@ enum UnknownKeys {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: decoder.codingPath,
-                    debugDescription: "unknown setting(s) \(unknown.joined(separator: ", ")); known: \(known.joined(separator: ", "))"
+                    debugDescription:
+                        "unknown setting(s) \(unknown.joined(separator: ", ")); known: \(known.joined(separator: ", "))"
                 )
             )
         }

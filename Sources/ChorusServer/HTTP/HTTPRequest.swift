@@ -46,7 +46,11 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A JSON response.
-    public static func json(_ status: HTTPResponseStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    public static func json(
+        _ status: HTTPResponseStatus,
+        _ text: String,
+        headers: HTTPHeaders = HTTPHeaders()
+    ) -> HTTPResponse {
         var headers = headers
         headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         return HTTPResponse(status: status, headers: headers, body: ByteBuffer(string: text))

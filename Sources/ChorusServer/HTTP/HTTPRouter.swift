@@ -19,7 +19,10 @@ struct HTTPRouter: Sendable {
         case (.GET, "/metrics"):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
-            return ("/metrics", HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: server.metrics.render())))
+            return (
+                "/metrics",
+                HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: server.metrics.render()))
+            )
         default:
             break
         }
@@ -35,7 +38,9 @@ struct HTTPRouter: Sendable {
             response.headers.add(name: "Allow", value: allowed.rawValue)
             return ("unmatched", response)
         case .failure(.notFound):
-            return ("unmatched", APIError.notFound("No route for \(request.head.method.rawValue) \(request.path)").response)
+            return (
+                "unmatched", APIError.notFound("No route for \(request.head.method.rawValue) \(request.path)").response
+            )
         }
     }
 }

@@ -17,7 +17,9 @@ extension PusherConnectionHandler {
             return
         }
         guard channel.kind.allowsClientEvents else {
-            send(.error("Client events are only allowed on private and presence channels, not \(channelName)", code: nil))
+            send(
+                .error("Client events are only allowed on private and presence channels, not \(channelName)", code: nil)
+            )
             return
         }
         let key = ChannelKey(appID: app.id, channel: channelName)
@@ -36,7 +38,12 @@ extension PusherConnectionHandler {
             return
         }
         guard clientEvents.admit(now: .now()) else {
-            send(.error("Client event rejected: more than \(app.maxClientEventsPerSecond) per second", code: .clientEventRateLimit))
+            send(
+                .error(
+                    "Client event rejected: more than \(app.maxClientEventsPerSecond) per second",
+                    code: .clientEventRateLimit
+                )
+            )
             return
         }
         let userID = channel.kind == .presence ? presenceUsers[channelName] : nil
@@ -67,7 +74,10 @@ extension PusherConnectionHandler {
         }
         let previous = signedInUser
         if let previous, previous != userID {
-            shard.unsubscribe(slot, from: ChannelKey(appID: app.id, channel: ChannelName.serverToUser(previous).rawValue))
+            shard.unsubscribe(
+                slot,
+                from: ChannelKey(appID: app.id, channel: ChannelName.serverToUser(previous).rawValue)
+            )
         }
         signedInUser = userID
         server.connections.setUser(userID, socketID: socketID)

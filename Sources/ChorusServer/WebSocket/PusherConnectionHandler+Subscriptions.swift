@@ -12,7 +12,8 @@ extension PusherConnectionHandler {
             return
         }
         guard let channel = ChannelName(channelName) else {
-            let reason = "Invalid channel name '\(channelName)': use at most \(ChannelName.maximumLength) of A-Z a-z 0-9 _ - = @ , . ;"
+            let reason =
+                "Invalid channel name '\(channelName)': use at most \(ChannelName.maximumLength) of A-Z a-z 0-9 _ - = @ , . ;"
             send(.subscriptionError(channel: channelName, type: "InvalidChannel", error: reason, status: 400))
             return
         }
@@ -25,12 +26,26 @@ extension PusherConnectionHandler {
         if channel.kind.requiresAuthentication {
             let channelData = channel.kind == .presence ? data["channel_data"].flatMap(Self.text) : nil
             if channel.kind == .presence, channelData == nil {
-                send(.subscriptionError(channel: channelName, type: "AuthError", error: "Presence subscriptions need channel_data", status: 401))
+                send(
+                    .subscriptionError(
+                        channel: channelName,
+                        type: "AuthError",
+                        error: "Presence subscriptions need channel_data",
+                        status: 401
+                    )
+                )
                 return
             }
             let authenticator = ChannelAuthenticator(key: app.key, secret: app.secret)
             let auth = data["auth"]?.stringValue ?? ""
-            guard authenticator.isValidChannelAuth(auth, socketID: socketID, channel: channelName, channelData: channelData) else {
+            guard
+                authenticator.isValidChannelAuth(
+                    auth,
+                    socketID: socketID,
+                    channel: channelName,
+                    channelData: channelData
+                )
+            else {
                 logger.info("subscription refused: invalid signature", metadata: ["channel": .string(channelName)])
                 let reason = auth.isEmpty ? "Missing auth for \(channelName)" : "Invalid signature for \(channelName)"
                 send(.subscriptionError(channel: channelName, type: "AuthError", error: reason, status: 401))
@@ -40,7 +55,14 @@ extension PusherConnectionHandler {
                 do {
                     member = try PresenceMember(channelData: channelData)
                 } catch {
-                    send(.subscriptionError(channel: channelName, type: "InvalidChannelData", error: "\(error)", status: 400))
+                    send(
+                        .subscriptionError(
+                            channel: channelName,
+                            type: "InvalidChannelData",
+                            error: "\(error)",
+                            status: 400
+                        )
+                    )
                     return
                 }
                 let infoBytes = member?.userInfo?.jsonText.utf8.count ?? 0

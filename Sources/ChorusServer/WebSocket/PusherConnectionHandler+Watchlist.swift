@@ -12,7 +12,9 @@ extension PusherConnectionHandler {
             send(
                 .error(
                     "Watchlist has \(list.count) entries; the limit is \(WatchlistRegistry.maximumEntries)",
-                    code: .watchlistLimitExceeded))
+                    code: .watchlistLimitExceeded
+                )
+            )
             watchlist = nil
         }
         let signIn = server.watchlists.signIn(userID, previous: previous, watchlist: watchlist, appID: app.id)

@@ -4,7 +4,10 @@ import ChorusProtocol
 extension PusherConnectionHandler {
     /// Webhooks and the subscription count after this connection joined `channel`.
     func announceJoin(
-        _ join: ChannelDirectory.Join, channel: ChannelName, member: PresenceMember?, app: AppConfiguration
+        _ join: ChannelDirectory.Join,
+        channel: ChannelName,
+        member: PresenceMember?,
+        app: AppConfiguration
     ) {
         if !app.webhooks.isEmpty {
             if join.isFirstSubscriber { server.webhooks.enqueue(.channelOccupied(channel.rawValue), appID: app.id) }
@@ -16,7 +19,10 @@ extension PusherConnectionHandler {
             }
         }
         countSubscriptions(
-            ChannelKey(appID: app.id, channel: channel.rawValue), count: join.subscriptionCount, app: app)
+            ChannelKey(appID: app.id, channel: channel.rawValue),
+            count: join.subscriptionCount,
+            app: app
+        )
     }
 
     /// Webhooks and the subscription count after this connection left `key`.

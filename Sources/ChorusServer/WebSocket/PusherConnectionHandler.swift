@@ -221,7 +221,12 @@ final class PusherConnectionHandler: ChannelInboundHandler {
         case let name where PusherEventName.isReserved(name):
             logger.debug("ignoring unsupported protocol event", metadata: ["event": .string(name)])
         default:
-            send(.error("Unknown event '\(message.event)': clients may send pusher: events and client- events", code: nil))
+            send(
+                .error(
+                    "Unknown event '\(message.event)': clients may send pusher: events and client- events",
+                    code: nil
+                )
+            )
         }
     }
 

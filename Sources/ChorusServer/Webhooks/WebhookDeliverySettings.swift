@@ -59,7 +59,8 @@ public struct WebhookDeliverySettings: Sendable, Hashable, Codable {
         ]
         for (field, value, range) in fields where !range.contains(value) {
             problems.append(
-                "\(owner): webhook_delivery.\(field) must be \(range.lowerBound)...\(range.upperBound), got \(value)")
+                "\(owner): webhook_delivery.\(field) must be \(range.lowerBound)...\(range.upperBound), got \(value)"
+            )
         }
         return problems
     }

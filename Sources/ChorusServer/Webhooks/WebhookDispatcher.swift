@@ -19,7 +19,11 @@ final class WebhookDispatcher: Sendable {
     }
 
     /// Starts delivery for every app in `apps` that has webhook targets.
-    static func start(apps: [AppConfiguration], metrics: ServerMetrics, logger: Logger) async throws
+    static func start(
+        apps: [AppConfiguration],
+        metrics: ServerMetrics,
+        logger: Logger
+    ) async throws
         -> WebhookDispatcher
     {
         let apps = apps.filter { !$0.webhooks.isEmpty }
@@ -36,7 +40,13 @@ final class WebhookDispatcher: Sendable {
             let worker = try await loop.submit { [logger] in
                 let targets = app.webhooks.map {
                     WebhookTargetDelivery(
-                        target: $0, app: app, client: client, eventLoop: loop, metrics: metrics, logger: logger)
+                        target: $0,
+                        app: app,
+                        client: client,
+                        eventLoop: loop,
+                        metrics: metrics,
+                        logger: logger
+                    )
                 }
                 let worker = WebhookWorker(
                     eventLoop: loop,

@@ -50,7 +50,13 @@ struct WebhookEvent: Sendable, Hashable {
         WebhookEvent(kind: .subscriptionCount, channel: channel, subscriptionCount: count)
     }
 
-    static func clientEvent(_ channel: String, event: String, data: String, socketID: String, userID: String?)
+    static func clientEvent(
+        _ channel: String,
+        event: String,
+        data: String,
+        socketID: String,
+        userID: String?
+    )
         -> WebhookEvent
     {
         WebhookEvent(kind: .clientEvent, channel: channel, userID: userID, event: event, data: data, socketID: socketID)

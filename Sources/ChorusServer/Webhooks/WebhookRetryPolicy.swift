@@ -11,7 +11,8 @@ struct WebhookRetryPolicy: Sendable {
     func delay(afterFailures failures: Int, firstAttempt: NIODeadline, now: NIODeadline) -> TimeAmount? {
         let doublings = Int64(min(max(failures - 1, 0), 20))
         let delay = TimeAmount.nanoseconds(
-            initialBackoff.nanoseconds.multipliedReportingOverflow(by: 1 << doublings).partialValue)
+            initialBackoff.nanoseconds.multipliedReportingOverflow(by: 1 << doublings).partialValue
+        )
         guard now + delay <= firstAttempt + budget else { return nil }
         return delay
     }

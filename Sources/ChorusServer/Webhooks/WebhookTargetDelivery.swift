@@ -64,7 +64,9 @@ final class WebhookTargetDelivery {
         guard queuedEvents + events.count <= settings.queueCapacity else {
             metrics.webhookEventsDroppedQueueFull.increment(by: Int64(events.count))
             logger.warning(
-                "webhook queue full: dropping events", metadata: ["events": .stringConvertible(events.count)])
+                "webhook queue full: dropping events",
+                metadata: ["events": .stringConvertible(events.count)]
+            )
             return
         }
         queue.append(Pending(events: events))

@@ -9,7 +9,11 @@ extension PusherHTTPClient {
     }
 
     /// A signed `GET` of `path` with the caller's `query`.
-    func get(_ path: String, query: [(String, String)] = [], signing: RequestSigning = .valid) async throws -> PusherHTTPResponse {
+    func get(
+        _ path: String,
+        query: [(String, String)] = [],
+        signing: RequestSigning = .valid
+    ) async throws -> PusherHTTPResponse {
         try await request(method: .GET, path: path, query: query, signing: signing)
     }
 }

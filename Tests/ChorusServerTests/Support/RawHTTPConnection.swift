@@ -49,7 +49,8 @@ struct RawHTTPConnection {
     private static func firstResponse(in text: inout String) -> String? {
         guard let headEnd = text.range(of: "\r\n\r\n") else { return nil }
         let head = text[..<headEnd.lowerBound].lowercased()
-        let length = head.split(separator: "\r\n")
+        let length =
+            head.split(separator: "\r\n")
             .first { $0.hasPrefix("content-length:") }
             .flatMap { Int($0.dropFirst("content-length:".count).trimmingPrefix(" ")) } ?? 0
         let total = text.distance(from: text.startIndex, to: headEnd.upperBound) + length

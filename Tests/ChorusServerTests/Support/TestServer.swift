@@ -39,7 +39,11 @@ struct TestServer: Sendable {
 
     /// A connected Pusher client of app `key` (default: the first app).
     func connect(key: String? = nil) async throws -> PusherSocket {
-        try await PusherSocket.connect(connector: connector, key: key ?? app.key, on: MultiThreadedEventLoopGroup.singleton)
+        try await PusherSocket.connect(
+            connector: connector,
+            key: key ?? app.key,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
     }
 
     /// Opens a WebSocket at `path` without waiting for the Pusher handshake.
@@ -60,7 +64,11 @@ struct TestServer: Sendable {
 extension PusherSocket {
     /// The next message, which must be `event` (on `channel`, when given).
     @discardableResult
-    func expect(_ event: String, channel: String? = nil, timeout: TimeAmount = .seconds(5)) async throws -> PusherMessage {
+    func expect(
+        _ event: String,
+        channel: String? = nil,
+        timeout: TimeAmount = .seconds(5)
+    ) async throws -> PusherMessage {
         let message = try await next(timeout: timeout)
         guard message.event == event, channel == nil || message.channel == channel else {
             throw UnexpectedMessage(expected: event, got: message)

@@ -25,7 +25,11 @@ struct APIError: Error, Sendable {
         APIError(status: .payloadTooLarge, code: "payload_too_large", message: message)
     }
 
-    static let appDisabled = APIError(status: .forbidden, code: "app_disabled", message: "Forbidden: the application is disabled")
+    static let appDisabled = APIError(
+        status: .forbidden,
+        code: "app_disabled",
+        message: "Forbidden: the application is disabled"
+    )
 
     static let rateLimited = APIError(
         status: .tooManyRequests,

@@ -29,7 +29,10 @@ struct EventRequest: Sendable {
             )
         }
         guard !PusherEventName.isReserved(name) else {
-            throw .badRequest("Event names starting pusher: or pusher_internal: are reserved", code: "reserved_event_name")
+            throw .badRequest(
+                "Event names starting pusher: or pusher_internal: are reserved",
+                code: "reserved_event_name"
+            )
         }
         self.name = name
 
@@ -104,7 +107,9 @@ struct EventRequest: Sendable {
     private static func channels(_ fields: [String: JSONValue], app: AppConfiguration) throws(APIError) -> [String] {
         var names: [String] = []
         if let channel = fields["channel"], channel != .null {
-            guard let name = channel.stringValue else { throw .badRequest("channel must be a string", code: "invalid_channel_name") }
+            guard let name = channel.stringValue else {
+                throw .badRequest("channel must be a string", code: "invalid_channel_name")
+            }
             names.append(name)
         }
         if let channels = fields["channels"], channels != .null {

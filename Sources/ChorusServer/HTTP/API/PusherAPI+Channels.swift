@@ -8,7 +8,10 @@ extension PusherAPI {
     /// `user_count` needs a `presence-` prefix filter.
     func listChannels(_ call: Call) throws(APIError) -> HTTPResponse {
         let prefix = call.parameter("filter_by_prefix") ?? ""
-        let info = try ChannelAttributes(parsing: call.parameter("info") ?? "", allowed: [.subscriptionCount, .userCount])
+        let info = try ChannelAttributes(
+            parsing: call.parameter("info") ?? "",
+            allowed: [.subscriptionCount, .userCount]
+        )
         if info.contains(.userCount), !prefix.hasPrefix("presence-") {
             throw .badRequest(
                 "info=user_count needs filter_by_prefix starting with presence-",
@@ -27,7 +30,10 @@ extension PusherAPI {
     /// plus what `info` asks for; `user_count` only on presence channels.
     func describeChannel(_ name: String, _ call: Call) throws(APIError) -> HTTPResponse {
         let channel = try Self.channelName(name)
-        let info = try ChannelAttributes(parsing: call.parameter("info") ?? "", allowed: [.subscriptionCount, .userCount, .cache])
+        let info = try ChannelAttributes(
+            parsing: call.parameter("info") ?? "",
+            allowed: [.subscriptionCount, .userCount, .cache]
+        )
         if info.contains(.userCount), channel.kind != .presence {
             throw .badRequest("user_count is only available on presence channels", code: "not_presence_channel")
         }

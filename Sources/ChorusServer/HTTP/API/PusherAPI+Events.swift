@@ -73,7 +73,9 @@ extension PusherAPI {
         var run: [EventPublisher.Event] = []
         var runExcluding: SubscriberAddress?
         for event in events {
-            let excluding = event.socketID.flatMap { server.connections.entry(socketID: $0, appID: call.app.id)?.address }
+            let excluding = event.socketID.flatMap {
+                server.connections.entry(socketID: $0, appID: call.app.id)?.address
+            }
             if !run.isEmpty, excluding != runExcluding {
                 server.publisher.publish(run, app: call.app, excluding: runExcluding)
                 run.removeAll()

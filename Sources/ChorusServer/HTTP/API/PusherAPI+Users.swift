@@ -8,13 +8,19 @@ extension PusherAPI {
     /// `/users/{user_id}/terminate_connections`): closes every connection signed in as the user. `{}`.
     func terminateConnections(userID: String, _ call: Call) throws(APIError) -> HTTPResponse {
         guard !userID.isEmpty, userID.utf8.count <= PresenceMember.maximumUserIDLength else {
-            throw .badRequest("user_id must be 1 to \(PresenceMember.maximumUserIDLength) characters", code: "invalid_user_id")
+            throw .badRequest(
+                "user_id must be 1 to \(PresenceMember.maximumUserIDLength) characters",
+                code: "invalid_user_id"
+            )
         }
         let entries = server.connections.entries(userID: userID, appID: call.app.id)
         for entry in entries { entry.terminate() }
         server.logger.info(
             "terminated user connections",
-            metadata: ["app_id": .string(call.app.id), "user_id": .string(userID), "connections": .stringConvertible(entries.count)]
+            metadata: [
+                "app_id": .string(call.app.id), "user_id": .string(userID),
+                "connections": .stringConvertible(entries.count),
+            ]
         )
         return .json(.ok, "{}")
     }

@@ -61,7 +61,11 @@ struct RequestAuthenticator: Sendable {
         )
     }
 
-    private func verifySignedQuery(_ credentials: Credentials, pathAppID: String?, now: Int) throws(APIError) -> AppConfiguration {
+    private func verifySignedQuery(
+        _ credentials: Credentials,
+        pathAppID: String?,
+        now: Int
+    ) throws(APIError) -> AppConfiguration {
         var parameters: [String: String] = [:]
         for (name, value) in credentials.query { parameters[name.lowercased()] = value }
         guard let key = parameters["auth_key"], let signature = parameters["auth_signature"] else {
@@ -90,7 +94,8 @@ struct RequestAuthenticator: Sendable {
             break
         }
         let signer = RequestSigner(key: app.key, secret: app.secret)
-        guard signer.isValid(signature, method: credentials.method, path: credentials.path, query: credentials.query) else {
+        guard signer.isValid(signature, method: credentials.method, path: credentials.path, query: credentials.query)
+        else {
             throw .unauthorized("Invalid signature: check the secret and the string to sign", code: "invalid_signature")
         }
         return app
