@@ -32,9 +32,7 @@ struct ConnectionPool: Sendable {
         subscribed.futureResult.whenComplete { _ in deadline.cancel() }
         let connected = connector.connect(path: path, on: loop) { channel in
             channel.eventLoop.makeCompletedFuture {
-                let handler = SubscriberHandler(
-                    request: plan.request, checked: plan.checked, recorder: recorder.value, subscribed: subscribed
-                )
+                let handler = SubscriberHandler(plan: plan, recorder: recorder.value, subscribed: subscribed)
                 try channel.pipeline.syncOperations.addHandler(handler)
             }
         }

@@ -23,6 +23,20 @@ struct LoadMeter: Sendable {
         return total
     }
 
+    /// Returns once the delta reference subscribers hold `expected` messages in all, or `timeout`
+    /// seconds passed; rebuilt messages are compared with them once the run ends.
+    func waitForDeltaReferences(_ expected: Int, timeout: Double) async {
+        let deadline = MonotonicClock.now() + UInt64(timeout * 1e9)
+        while MonotonicClock.now() < deadline {
+            var held = 0
+            for (loop, recorder) in zip(loops, recorders) {
+                held += (try? await loop.submit({ recorder.value.delta.referenceCount }).get()) ?? 0
+            }
+            if held >= expected { return }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+    }
+
     /// Restarts latency recording and phase counters on every loop.
     func startPhase() async {
         for (loop, recorder) in zip(loops, recorders) {

@@ -164,13 +164,15 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var errors: Errors
     public var generator: ProcessUsage?
     public var server: ProcessUsage?
+    /// Delta compression figures; `nil` unless the scenario takes deltas.
+    public var delta: DeltaFigures?
     /// Why the run failed; empty when it passed.
     public var failures: [String]
 
     public init(
         scenario: String, stamp: String, target: Target, setup: Setup, connections: Connections,
         publishing: Publishing, deliveries: Deliveries, latency: LatencySummary, errors: Errors,
-        generator: ProcessUsage?, server: ProcessUsage?, failures: [String]
+        generator: ProcessUsage?, server: ProcessUsage?, delta: DeltaFigures? = nil, failures: [String]
     ) {
         self.scenario = scenario
         self.stamp = stamp
@@ -183,13 +185,14 @@ public struct LoadReport: Sendable, Hashable, Codable {
         self.errors = errors
         self.generator = generator
         self.server = server
+        self.delta = delta
         self.failures = failures
     }
 
     public var passed: Bool { failures.isEmpty }
 
     enum CodingKeys: String, CodingKey {
-        case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, failures
+        case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, delta, failures
         case publishing = "publish", latency = "latency_ms"
     }
 }

@@ -76,9 +76,11 @@ public struct LoadRunner: Sendable {
 
         let source = try await EventSource.make(scenario: scenario, target: target, opened: opened, progress: progress)
         var ledger = DeliveryLedger(subscribedPerChannel: opened.subscribedPerChannel, sendersReceive: source.sendersReceive)
+        var accepted = 0
         if scenario.warmup > 0 {
             let warm = await source.publish(first: 0, count: scenario.warmup)
             ledger.add(warm)
+            accepted += warm.accepted
             await meter.waitForDeliveries(ledger.expected, timeout: scenario.drainTimeout)
         }
         await meter.startPhase()
@@ -92,6 +94,9 @@ public struct LoadRunner: Sendable {
         let publishEnd = MonotonicClock.now()
         ledger.add(measured)
         await meter.waitForDeliveries(ledger.expected, timeout: scenario.drainTimeout)
+        if scenario.delta != nil {
+            await meter.waitForDeltaReferences(accepted + measured.accepted, timeout: scenario.drainTimeout)
+        }
         let snapshot = await meter.snapshot()
         let phaseEnd = max(snapshot.lastDeliveryAt, publishEnd)
         let phaseSeconds = Double(phaseEnd - phaseStart) / 1e9

@@ -37,6 +37,17 @@ final class LoopRecorder {
 
     func recordUnexpectedClose() { counts.unexpectedCloses += 1 }
 
+    /// Delta runs only.
+    private(set) var delta = DeltaTally()
+
+    func recordDeltaMessage(_ text: [UInt8], key: DeltaTally.Key, frameBytes: Int, rebuilt: Bool) {
+        delta.recordMessage(text, key: key, frameBytes: frameBytes, rebuilt: rebuilt)
+    }
+
+    func recordDeltaReference(_ text: [UInt8], key: DeltaTally.Key) { delta.recordReference(text, key: key) }
+
+    func recordDeltaSyncError() { delta.syncErrors += 1 }
+
     func startPhase() {
         latency.reset()
         phaseReceived = 0
@@ -45,7 +56,7 @@ final class LoopRecorder {
     var snapshot: LoopSnapshot {
         LoopSnapshot(
             counts: counts, latency: latency, phaseReceived: phaseReceived, lastDeliveryAt: lastDeliveryAt,
-            errorSamples: errorSamples
+            errorSamples: errorSamples, delta: delta
         )
     }
 }
@@ -60,6 +71,7 @@ struct LoopSnapshot: Sendable {
     var phaseReceived: Int64 = 0
     var lastDeliveryAt: UInt64 = 0
     var errorSamples: [String] = []
+    var delta = DeltaTally()
 
     static func merged(_ snapshots: [LoopSnapshot]) -> LoopSnapshot {
         snapshots.reduce(into: LoopSnapshot()) { total, next in
@@ -68,6 +80,7 @@ struct LoopSnapshot: Sendable {
             total.phaseReceived += next.phaseReceived
             total.lastDeliveryAt = max(total.lastDeliveryAt, next.lastDeliveryAt)
             total.errorSamples += next.errorSamples
+            total.delta.add(next.delta)
         }
     }
 }

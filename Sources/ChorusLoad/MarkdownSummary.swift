@@ -43,6 +43,16 @@ public struct MarkdownSummary: Sendable {
         if r.deliveries.presenceEvents > 0 {
             lines.append("| presence member events seen | \(r.deliveries.presenceEvents) |")
         }
+        if let delta = r.delta {
+            lines += [
+                "| delta (\(delta.mode)): messages / rebuilt from deltas | \(delta.messages) / \(delta.rebuilt) |",
+                "| delta: compared with the full message / mismatches / not compared | \(delta.compared) / "
+                    + "\(delta.mismatches) / \(delta.unreferenced) |",
+                "| delta: sync errors | \(delta.syncErrors) |",
+                "| delta: bytes received / as full messages / saved | \(delta.receivedBytes) / \(delta.fullBytes) / "
+                    + "\(f(delta.bytesSavedPercent)) % |",
+            ]
+        }
         for (label, usage) in [("generator", r.generator), ("server", r.server)] {
             guard let usage else { continue }
             lines.append("| \(label) CPU / RSS (peak) | \(f(usage.cpuPercent)) % of a core / "

@@ -25,6 +25,16 @@ struct ReportBuilder {
         if counts.protocolErrors > 0 { failures.append("\(counts.protocolErrors) protocol errors") }
         if counts.unexpectedCloses > 0 { failures.append("\(counts.unexpectedCloses) connections closed by the server") }
         if snapshot.latency.count == 0 { failures.append("no delivery was measured") }
+        let delta = scenario.delta.map { deltaFigures(mode: $0, tally: snapshot.delta) }
+        if let delta {
+            if delta.mismatches > 0 {
+                failures.append("\(delta.mismatches) rebuilt messages differ from the full message")
+            }
+            if delta.unreferenced > 0 {
+                failures.append("\(delta.unreferenced) messages could not be compared (the reference subscriber missed them)")
+            }
+            if delta.syncErrors > 0 { failures.append("\(delta.syncErrors) deltas could not be applied (sync errors)") }
+        }
         let connectErrors = opened.firstError.map { ["connect: \($0)"] } ?? []
         return LoadReport(
             scenario: scenario.name,
@@ -61,7 +71,17 @@ struct ReportBuilder {
             ),
             generator: usage.generator,
             server: usage.server,
+            delta: delta,
             failures: failures
+        )
+    }
+
+    private func deltaFigures(mode: Scenario.DeltaMode, tally: DeltaTally) -> DeltaFigures {
+        let comparison = tally.comparison
+        return DeltaFigures(
+            mode: mode.rawValue, messages: tally.messages, rebuilt: tally.rebuilt, compared: comparison.compared,
+            mismatches: comparison.mismatches, unreferenced: comparison.unreferenced, syncErrors: tally.syncErrors,
+            receivedBytes: tally.receivedBytes, fullBytes: tally.fullBytes
         )
     }
 

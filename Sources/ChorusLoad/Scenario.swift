@@ -45,6 +45,14 @@ public struct Scenario: Sendable, Hashable {
         }
     }
 
+    /// How subscribers opt in to delta compression (a Sockudo extension).
+    public enum DeltaMode: String, Sendable, Hashable, CaseIterable {
+        /// `"delta": true` in each subscribe request.
+        case subscription
+        /// `pusher:enable_delta_compression` once per connection, before subscribing.
+        case connection
+    }
+
     public var name: String
     public var description: String?
     /// Connections whose deliveries are checked.
@@ -76,6 +84,9 @@ public struct Scenario: Sendable, Hashable {
     public var expectLoss: Bool
     public var presenceChurn: PresenceChurn?
     public var clientEvents: ClientEvents?
+    /// Whether subscribers take deltas; each channel then also gets one plain reference subscriber
+    /// whose messages every rebuilt message is compared with.
+    public var delta: DeltaMode?
 
     public init(
         name: String,
@@ -95,7 +106,8 @@ public struct Scenario: Sendable, Hashable {
         drainTimeout: Double = 30,
         expectLoss: Bool = false,
         presenceChurn: PresenceChurn? = nil,
-        clientEvents: ClientEvents? = nil
+        clientEvents: ClientEvents? = nil,
+        delta: DeltaMode? = nil
     ) {
         self.name = name
         self.description = description
@@ -115,10 +127,15 @@ public struct Scenario: Sendable, Hashable {
         self.expectLoss = expectLoss
         self.presenceChurn = presenceChurn
         self.clientEvents = clientEvents
+        self.delta = delta
     }
 
-    /// Every connection the run opens: checked subscribers plus churning presence members.
-    public var totalConnections: Int { subscribers + (presenceChurn?.connections ?? 0) }
+    /// Every connection the run opens: checked subscribers, churning presence members and delta
+    /// reference subscribers.
+    public var totalConnections: Int { subscribers + (presenceChurn?.connections ?? 0) + referenceSubscribers }
+
+    /// Plain subscribers, one per channel, that delta runs compare rebuilt messages with.
+    public var referenceSubscribers: Int { delta == nil ? 0 : channels }
 
     /// The name of channel `index`.
     public func channelName(_ index: Int) -> String {

@@ -60,6 +60,7 @@ public struct ScenarioParser: Sendable {
             let allowed = Scenario.ChannelKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw fields.error("channel_kind", "must be one of \(allowed), got '\(kindText)'")
         }
+        let delta = try readDelta(&fields)
         return Scenario(
             name: try fields.requiredString("name"),
             description: try fields.string("description"),
@@ -78,7 +79,22 @@ public struct ScenarioParser: Sendable {
             drainTimeout: try fields.double("drain_timeout") ?? 30,
             expectLoss: try fields.bool("expect_loss") ?? false,
             presenceChurn: churn,
-            clientEvents: clientEvents
+            clientEvents: clientEvents,
+            delta: delta
         )
+    }
+
+    /// `delta`: `false` (default), `true` (same as `subscription`), `subscription` or `connection`.
+    private func readDelta(_ fields: inout ScenarioFields) throws(ScenarioError) -> Scenario.DeltaMode? {
+        guard let text = try fields.string("delta") else { return nil }
+        switch text {
+        case "false": return nil
+        case "true": return .subscription
+        default:
+            guard let mode = Scenario.DeltaMode(rawValue: text) else {
+                throw fields.error("delta", "must be false, true, subscription or connection, got '\(text)'")
+            }
+            return mode
+        }
     }
 }

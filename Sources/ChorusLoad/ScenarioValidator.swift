@@ -29,6 +29,11 @@ struct ScenarioValidator {
             try check(perChannel <= Self.presenceMemberLimit, "channels",
                 "presence channels hold at most \(Self.presenceMemberLimit) members: use at least \((scenario.totalConnections + 99) / 100) channels")
         }
+        if scenario.delta != nil {
+            try check(scenario.channelKind != .presence, "delta", "presence channels never take deltas")
+            try check(scenario.clientEvents == nil, "delta",
+                "needs events over the HTTP API (a client event's sender gets no copy to rebuild the next delta from)")
+        }
         if let churn = scenario.presenceChurn {
             try check(scenario.channelKind == .presence, "presence_churn", "needs channel_kind: presence")
             try range("presence_churn.connections", churn.connections, 1...Scenario.maximumSubscribers)

@@ -4,12 +4,17 @@ import NIOWebSocket
 
 /// One lean load connection: subscribes as told, then checks every delivery (sequence and
 /// latency) with a byte scan, counting into its event loop's ``LoopRecorder``.
+///
+/// In delta runs a connection either rebuilds every message from `pusher:delta` frames before
+/// the scan, or, as the channel's reference, hands its plain messages to the recorder; other
+/// runs take the plain path only.
 final class SubscriberHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
     private enum State {
         case awaitingConnection
+        case enablingDelta
         case subscribing
         case subscribed
         case unsubscribed
@@ -19,6 +24,9 @@ final class SubscriberHandler: ChannelInboundHandler {
     private let request: SubscriptionRequest
     /// Whether deliveries count towards loss and latency (churning members do not).
     private let checked: Bool
+    private let channelIndex: Int
+    private let deltaRole: ConnectionPlan.DeltaRole?
+    private var reception = DeltaReception()
     private let recorder: LoopRecorder
     private let subscribed: EventLoopPromise<Void>
     private var state = State.awaitingConnection
@@ -31,9 +39,11 @@ final class SubscriberHandler: ChannelInboundHandler {
     private var clientEventsAtStart = 0
     private var clientEventsDone: EventLoopPromise<Int>?
 
-    init(request: SubscriptionRequest, checked: Bool, recorder: LoopRecorder, subscribed: EventLoopPromise<Void>) {
-        self.request = request
-        self.checked = checked
+    init(plan: ConnectionPlan, recorder: LoopRecorder, subscribed: EventLoopPromise<Void>) {
+        self.request = plan.request
+        self.checked = plan.checked
+        self.channelIndex = plan.channelIndex
+        self.deltaRole = plan.deltaRole
         self.recorder = recorder
         self.subscribed = subscribed
     }
@@ -42,6 +52,10 @@ final class SubscriberHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text:
+            if let deltaRole {
+                readDeltaRun(context: context, frame: frame.data, role: deltaRole)
+                return
+            }
             let payload = frame.data.withUnsafeReadableBytes { DeliveryScanner.scan($0) }
             if let payload {
                 guard checked, state == .subscribed else { return }
@@ -59,6 +73,39 @@ final class SubscriberHandler: ChannelInboundHandler {
         }
     }
 
+    private func readDeltaRun(context: ChannelHandlerContext, frame: ByteBuffer, role: ConnectionPlan.DeltaRole) {
+        let text: [UInt8]
+        var rebuilt = false
+        switch role {
+        case .reference:
+            text = Array(frame.readableBytesView)
+        case .decoder:
+            switch reception.receive(frame) {
+            case .message(let message, let wasRebuilt):
+                text = message
+                rebuilt = wasRebuilt
+            case .syncError(let channel):
+                recorder.recordDeltaSyncError()
+                sendText(context: context, DeltaDecoder.syncErrorMessage(channel: channel).jsonText)
+                return
+            }
+        }
+        guard let payload = text.withUnsafeBytes({ DeliveryScanner.scan($0) }) else {
+            handleControl(context: context, text: frame)
+            return
+        }
+        guard state == .subscribed else { return }
+        let key = DeltaTally.Key(channel: channelIndex, sequence: payload.sequence)
+        switch role {
+        case .reference:
+            recorder.recordDeltaReference(text, key: key)
+        case .decoder:
+            guard checked else { return }
+            recorder.recordDelivery(payload, receivedAt: MonotonicClock.now(), outcome: tracker.record(payload.sequence))
+            recorder.recordDeltaMessage(text, key: key, frameBytes: frame.readableBytes, rebuilt: rebuilt)
+        }
+    }
+
     private func handleControl(context: ChannelHandlerContext, text: ByteBuffer) {
         guard let message = try? PusherMessage(parsing: text.readableBytesView) else {
             recorder.recordProtocolError("unparsable frame: \(String(buffer: text).prefix(120))")
@@ -68,15 +115,29 @@ final class SubscriberHandler: ChannelInboundHandler {
         case PusherEventName.connectionEstablished:
             guard state == .awaitingConnection, let id = message.dataObject?["socket_id"]?.stringValue else { return }
             socketID = id
+            if request.delta == .connection {
+                state = .enablingDelta
+                sendText(context: context, SubscriptionRequest.enableDeltaText)
+            } else {
+                state = .subscribing
+                sendText(context: context, request.subscribeText(socketID: id))
+            }
+        case PusherEventName.deltaCompressionEnabled:
+            guard state == .enablingDelta else { return }
+            guard message.dataObject?["enabled"] == .bool(true) else {
+                let reason = "\(message.event) \(message.dataText ?? "")"
+                subscribed.fail(LoadError.subscriptionRejected(channel: request.channel, reason: reason))
+                return
+            }
             state = .subscribing
-            sendText(context: context, request.subscribeText(socketID: id))
+            sendText(context: context, request.subscribeText(socketID: socketID))
         case PusherEventName.subscriptionSucceeded:
             guard state == .subscribing else { return }
             state = .subscribed
             subscribed.succeed()
         case PusherEventName.subscriptionError, PusherEventName.error:
             let reason = "\(message.event) \(message.dataText ?? "")"
-            if state == .awaitingConnection || state == .subscribing {
+            if state == .awaitingConnection || state == .enablingDelta || state == .subscribing {
                 subscribed.fail(LoadError.subscriptionRejected(channel: request.channel, reason: reason))
             } else {
                 recorder.recordProtocolError(reason)
@@ -148,7 +209,7 @@ final class SubscriberHandler: ChannelInboundHandler {
         timer?.cancel()
         finishClientEvents()
         if state != .finished {
-            if state == .awaitingConnection || state == .subscribing {
+            if state == .awaitingConnection || state == .enablingDelta || state == .subscribing {
                 subscribed.fail(LoadError.closedBeforeSubscribing(channel: request.channel))
             }
             recorder.recordUnexpectedClose()

@@ -8,6 +8,8 @@ struct SubscriptionRequest: Sendable {
     /// `channel_data` for presence channels.
     var channelData: String?
     var authenticator: ChannelAuthenticator
+    /// How this connection opts in to delta compression; `nil` for plain subscribers.
+    var delta: Scenario.DeltaMode?
 
     /// The `pusher:subscribe` frame text for a connection with `socketID`.
     func subscribeText(socketID: String) -> String {
@@ -16,8 +18,12 @@ struct SubscriptionRequest: Sendable {
             data["auth"] = .string(authenticator.channelAuth(socketID: socketID, channel: channel, channelData: channelData))
         }
         if let channelData { data["channel_data"] = .string(channelData) }
+        if delta == .subscription { data["delta"] = .bool(true) }
         return PusherMessage(event: PusherEventName.subscribe, data: .object(data)).jsonText
     }
+
+    /// `pusher:enable_delta_compression`, sent before subscribing in connection mode.
+    static let enableDeltaText = PusherMessage(event: PusherEventName.enableDeltaCompression, data: [:]).jsonText
 
     var unsubscribeText: String {
         PusherMessage(event: PusherEventName.unsubscribe, data: ["channel": .string(channel)]).jsonText

@@ -62,6 +62,8 @@ import Testing
         ("name: x\nsubscribers: 10\nevents: 1\npayload_bytes: 10", "payload_bytes", "between 64"),
         ("name: x\nsubscribers: 10\nchannels: 5\nchannel_kind: private\nevents: 1\nclient_events: {rate_per_sender: 20}",
             "client_events.rate_per_sender", "at most 10"),
+        ("name: x\nsubscribers: 10\nevents: 1\ndelta: fossil", "delta", "subscription or connection"),
+        ("name: x\nsubscribers: 10\nevents: 1\nchannel_kind: presence\ndelta: true", "delta", "presence"),
     ])
     func namesTheBadField(text: String, field: String, reason: String) {
         #expect {
@@ -71,6 +73,20 @@ import Testing
             return error.field == field && error.reason.contains(reason)
                 && error.description.contains("field '\(field)'") && error.description.contains("test.yaml")
         }
+    }
+
+    @Test(arguments: [
+        ("delta: true", Scenario.DeltaMode.subscription),
+        ("delta: subscription", .subscription),
+        ("delta: connection", .connection),
+        ("delta: false", nil),
+        ("events: 1", nil),
+    ])
+    func readsDeltaMode(line: String, mode: Scenario.DeltaMode?) throws {
+        let scenario = try parser.parse("name: d\nsubscribers: 10\nchannels: 2\nevents: 1\n\(line)")
+        #expect(scenario.delta == mode)
+        // Each channel of a delta run gets one plain reference subscriber.
+        #expect(scenario.totalConnections == (mode == nil ? 10 : 12))
     }
 
     @Test func rejectsTextThatIsNotAMapping() {
