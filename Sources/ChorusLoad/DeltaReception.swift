@@ -5,28 +5,39 @@ public import NIOCore
 /// full message (rebuilding `pusher:delta` frames from the channel's previous message), so the
 /// usual ``DeliveryScanner`` checks apply unchanged.
 ///
-/// ``SubscriberHandler`` passes each text frame of a delta subscriber through ``receive(_:)``
-/// before scanning and answers `.syncError` with ``DeltaDecoder/syncErrorMessage(channel:)``.
-public struct DeltaReception: Sendable {
-    private var decoder = DeltaDecoder()
+/// A load connection subscribes to one channel, so it keeps one base. ``SubscriberHandler`` passes
+/// each text frame of a delta subscriber through ``receive(_:cache:)`` before scanning and
+/// answers `.syncError` with ``DeltaDecoder/syncErrorMessage(channel:)``.
+struct DeltaReception {
+    /// The last full message and its chain sequence.
+    private var base: (sequence: UInt64, text: [UInt8])?
 
-    public init() {}
+    init() {}
 
     /// What one text frame amounts to.
-    public enum Outcome: Sendable, Hashable {
+    enum Outcome: Hashable {
         /// The full message text, to be scanned like any delivery; `rebuilt` when it came as a delta.
         case message([UInt8], rebuilt: Bool)
         /// A delta that cannot be applied; the connection must send a sync error for `channel`.
         case syncError(channel: String)
     }
 
-    public mutating func receive(_ frame: ByteBuffer) -> Outcome {
-        let appliedBefore = decoder.deltasApplied
-        switch decoder.receive(Array(frame.readableBytesView)) {
-        case .message(let text):
-            return .message(text, rebuilt: decoder.deltasApplied > appliedBefore)
-        case .syncError(let channel, _):
-            return .syncError(channel: channel)
+    mutating func receive(_ frame: ByteBuffer, cache: DeltaFrameCache) -> Outcome {
+        switch cache.frame(frame) {
+        case .other:
+            return .message(Array(frame.readableBytesView), rebuilt: false)
+        case .full(let plain, let sequence):
+            base = (sequence, plain)
+            return .message(plain, rebuilt: false)
+        case .delta(let delta, _, _):
+            guard delta.algorithm == FossilDelta.algorithm, let base, base.sequence == delta.baseSequence,
+                let rebuilt = try? cache.apply(delta, of: frame, to: base.text)
+            else {
+                base = nil
+                return .syncError(channel: delta.channel)
+            }
+            self.base = (delta.sequence, rebuilt)
+            return .message(rebuilt, rebuilt: true)
         }
     }
 }

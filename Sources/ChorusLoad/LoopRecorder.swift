@@ -39,6 +39,8 @@ final class LoopRecorder {
 
     /// Delta runs only.
     private(set) var delta = DeltaTally()
+    /// Frames the loop's delta subscribers share (see ``DeltaFrameCache``).
+    let deltaFrames = DeltaFrameCache()
 
     func recordDeltaMessage(_ text: [UInt8], key: DeltaTally.Key, frameBytes: Int, rebuilt: Bool) {
         delta.recordMessage(text, key: key, frameBytes: frameBytes, rebuilt: rebuilt)

@@ -80,7 +80,7 @@ final class SubscriberHandler: ChannelInboundHandler {
         case .reference:
             text = Array(frame.readableBytesView)
         case .decoder:
-            switch reception.receive(frame) {
+            switch reception.receive(frame, cache: recorder.deltaFrames) {
             case .message(let message, let wasRebuilt):
                 text = message
                 rebuilt = wasRebuilt
