@@ -91,6 +91,16 @@ public final class Broadcaster: Sendable {
         shard.flush()
     }
 
+    /// Completes on `eventLoop` once every shard has run the deliveries handed to it before this
+    /// call (each shard's tasks run in order, so a marker queued now runs after them).
+    ///
+    /// Publishers use it for back-pressure: a connection that published waits for this before it
+    /// reads its next request, so no publisher can queue fan-out work faster than sockets drain.
+    public func deliveriesQueuedSoFar(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        let markers = shards.map { $0.eventLoop.submit {} }
+        return EventLoopFuture.andAllSucceed(markers, on: eventLoop)
+    }
+
     /// Runs `body` with the shard of `address` on its loop.
     public func onShard(_ index: Int, _ body: @escaping @Sendable (BroadcastShard) -> Void) {
         let shard = shards[index]

@@ -110,9 +110,12 @@ public final class ChorusServer: Service, Sendable {
             }
         )
         let router = HTTPRouter(server: context)
-        let httpHandler = HTTPServerHandler(maxBodyBytes: context.configuration.maxRequestBodyBytes) {
-            router.respond(to: $0)
-        }
+        let broadcaster = context.broadcaster
+        let httpHandler = HTTPServerHandler(
+            maxBodyBytes: context.configuration.maxRequestBodyBytes,
+            fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
+            respond: { router.respond(to: $0) }
+        )
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(
             withServerUpgrade: (

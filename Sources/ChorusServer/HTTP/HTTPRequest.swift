@@ -38,6 +38,9 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPResponseStatus
     public var headers: HTTPHeaders
     public var body: ByteBuffer
+    /// The request published events: the connection reads its next request only after the
+    /// engine has delivered them (back-pressure for publishers; the response itself leaves first).
+    public var awaitsFanOut = false
 
     public init(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer = ByteBuffer()) {
         self.status = status

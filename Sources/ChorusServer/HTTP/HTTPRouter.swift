@@ -28,7 +28,12 @@ struct HTTPRouter: Sendable {
         }
         switch APIRoute.match(method: request.head.method, path: request.path) {
         case .success(let match):
-            return (match.route.label, PusherAPI(server: server).respond(to: request, match: match))
+            var response = PusherAPI(server: server).respond(to: request, match: match)
+            switch match.route {
+            case .events, .batchEvents: response.awaitsFanOut = response.status == .ok
+            default: break
+            }
+            return (match.route.label, response)
         case .failure(.methodNotAllowed(let allowed)):
             var response = APIError(
                 status: .methodNotAllowed,

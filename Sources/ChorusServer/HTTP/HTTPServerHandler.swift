@@ -19,10 +19,17 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let maxBodyBytes: Int
     private let respond: (HTTPRequest) -> HTTPResponse
+    /// A future that completes once the fan-out of what was published so far has run.
+    private let fanOutDone: (any EventLoop) -> EventLoopFuture<Void>
     private var state = State.idle
 
-    init(maxBodyBytes: Int, respond: @escaping (HTTPRequest) -> HTTPResponse) {
+    init(
+        maxBodyBytes: Int,
+        fanOutDone: @escaping (any EventLoop) -> EventLoopFuture<Void>,
+        respond: @escaping (HTTPRequest) -> HTTPResponse
+    ) {
         self.maxBodyBytes = maxBodyBytes
+        self.fanOutDone = fanOutDone
         self.respond = respond
     }
 
@@ -62,6 +69,19 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        } else if response.awaitsFanOut {
+            holdReads(until: fanOutDone(context.eventLoop), context: context)
+        }
+    }
+
+    /// Stops reading further requests until `future` completes: a publisher cannot queue fan-out
+    /// work faster than it is written to subscribers, while its response still leaves at once.
+    private func holdReads(until future: EventLoopFuture<Void>, context: ChannelHandlerContext) {
+        let channel = context.channel
+        channel.setOption(ChannelOptions.autoRead, value: false).whenSuccess {
+            future.whenComplete { _ in
+                channel.setOption(ChannelOptions.autoRead, value: true).whenSuccess { channel.read() }
+            }
         }
     }
 
