@@ -163,7 +163,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ChorusLoadTests", dependencies: ["ChorusLoad"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChorusLoadTests",
+            dependencies: ["ChorusLoad", "ChorusServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChorusConformanceTests",
             dependencies: [

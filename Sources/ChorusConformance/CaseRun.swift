@@ -64,6 +64,8 @@ final class CaseRun {
         case .http(let http): try await self.http(http)
         case .sleep(let ms): try? await Task.sleep(for: .milliseconds(ms))
         case .verifyVectors(let file): try SignatureVectorCheck.verify(fileAt: caseDirectory.appendingPathComponent(file))
+        case .verifyDeltaChain(let channel, let events):
+            try await DeltaChainCheck.verify(target: target, channel: try substitution.applyText(channel), events: events)
         }
     }
 
@@ -323,6 +325,7 @@ extension ConformanceStep {
         case .http(let http): "http \(http.method) \(http.path)"
         case .sleep: "sleep"
         case .verifyVectors: "verify_vectors"
+        case .verifyDeltaChain: "verify_delta_chain"
         }
     }
 }

@@ -24,6 +24,9 @@ public enum ConformanceStep: Sendable {
     case sleep(ms: Int)
     /// Checks the runner's own signers against a file of known-answer vectors.
     case verifyVectors(file: String)
+    /// Publishes `events` small changes of one message in one batch to `channel` and checks that
+    /// delta subscribers (per connection and per subscription) rebuild each byte for byte.
+    case verifyDeltaChain(channel: String, events: Int)
 
     public struct WSOpen: Sendable {
         public var connection: String
@@ -129,6 +132,12 @@ public enum ConformanceStep: Sendable {
             self = .sleep(ms: try fields.int("ms"))
         case "verify_vectors":
             self = .verifyVectors(file: try fields.string("file"))
+        case "verify_delta_chain":
+            let events = try fields.optionalInt("events") ?? DeltaChainCheck.maximumEvents
+            guard (2...DeltaChainCheck.maximumEvents).contains(events) else {
+                throw CaseFileError("verify_delta_chain.events must be 2 to \(DeltaChainCheck.maximumEvents) (one batch)")
+            }
+            self = .verifyDeltaChain(channel: try fields.string("channel"), events: events)
         default:
             throw CaseFileError("unknown step '\(kind)'")
         }

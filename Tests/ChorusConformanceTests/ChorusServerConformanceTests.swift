@@ -26,7 +26,7 @@ import Testing
     }
 
     /// Runs the cases whose first tag is `group` and records each failure with its mismatch.
-    @Test(arguments: ["signatures", "ws", "http"])
+    @Test(arguments: ["signatures", "ws", "http", "delta"])
     func group(_ group: String) async throws {
         var server: ChorusServer?
         var target: ConformanceTarget

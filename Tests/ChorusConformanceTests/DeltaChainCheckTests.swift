@@ -18,7 +18,7 @@ struct DeltaChainCheckTests {
             app: ConformanceTarget.App(id: app.id, key: app.key, secret: app.secret)
         )
         do {
-            try await DeltaChainCheck.verify(target: target)
+            try await DeltaChainCheck.verify(target: target, channel: "conformance-delta", events: 10)
         } catch {
             Issue.record("\(error)")
         }

@@ -80,7 +80,7 @@ import Testing
         ("delta: subscription", .subscription),
         ("delta: connection", .connection),
         ("delta: false", nil),
-        ("events: 1", nil),
+        ("description: no delta field", nil),
     ])
     func readsDeltaMode(line: String, mode: Scenario.DeltaMode?) throws {
         let scenario = try parser.parse("name: d\nsubscribers: 10\nchannels: 2\nevents: 1\n\(line)")
