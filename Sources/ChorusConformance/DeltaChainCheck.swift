@@ -80,7 +80,9 @@ enum DeltaChainCheck {
                 }
             }
             guard decoder.deltasApplied * 2 >= count else {
-                throw StepFailure("subscriber \(index): only \(decoder.deltasApplied) of \(count) events came as deltas")
+                throw StepFailure(
+                    "subscriber \(index): only \(decoder.deltasApplied) of \(count) events came as deltas"
+                )
             }
         }
     }

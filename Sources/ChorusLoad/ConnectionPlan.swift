@@ -23,25 +23,39 @@ struct ConnectionPlan: Sendable {
         func plan(_ index: Int, channel: Int, checked: Bool, user: String, deltaRole: DeltaRole?) -> ConnectionPlan {
             let data = scenario.channelKind == .presence ? SubscriptionRequest.presenceChannelData(userID: user) : nil
             let request = SubscriptionRequest(
-                channel: scenario.channelName(channel), kind: scenario.channelKind, channelData: data,
-                authenticator: authenticator, delta: deltaRole == .decoder ? scenario.delta : nil
+                channel: scenario.channelName(channel),
+                kind: scenario.channelKind,
+                channelData: data,
+                authenticator: authenticator,
+                delta: deltaRole == .decoder ? scenario.delta : nil
             )
             return ConnectionPlan(request: request, channelIndex: channel, checked: checked, deltaRole: deltaRole)
         }
         let subscriberRole: DeltaRole? = scenario.delta == nil ? nil : .decoder
         var plans = (0..<scenario.subscribers).map { index in
             plan(
-                index, channel: scenario.channelIndex(ofSubscriber: index), checked: true, user: "user-\(index)",
+                index,
+                channel: scenario.channelIndex(ofSubscriber: index),
+                checked: true,
+                user: "user-\(index)",
                 deltaRole: subscriberRole
             )
         }
         for churner in 0..<(scenario.presenceChurn?.connections ?? 0) {
             plans.append(
-                plan(churner, channel: churner % scenario.channels, checked: false, user: "churn-\(churner)", deltaRole: nil)
+                plan(
+                    churner,
+                    channel: churner % scenario.channels,
+                    checked: false,
+                    user: "churn-\(churner)",
+                    deltaRole: nil
+                )
             )
         }
         for channel in 0..<scenario.referenceSubscribers {
-            plans.append(plan(channel, channel: channel, checked: false, user: "reference-\(channel)", deltaRole: .reference))
+            plans.append(
+                plan(channel, channel: channel, checked: false, user: "reference-\(channel)", deltaRole: .reference)
+            )
         }
         return plans
     }

@@ -24,8 +24,15 @@ public struct DeltaFigures: Sendable, Hashable, Codable {
     public var bytesSavedPercent: Double
 
     public init(
-        mode: String, messages: Int64, rebuilt: Int64, compared: Int64, mismatches: Int64, unreferenced: Int64,
-        syncErrors: Int64, receivedBytes: Int64, fullBytes: Int64
+        mode: String,
+        messages: Int64,
+        rebuilt: Int64,
+        compared: Int64,
+        mismatches: Int64,
+        unreferenced: Int64,
+        syncErrors: Int64,
+        receivedBytes: Int64,
+        fullBytes: Int64
     ) {
         self.mode = mode
         self.messages = messages

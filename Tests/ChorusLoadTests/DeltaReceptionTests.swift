@@ -18,7 +18,11 @@ struct DeltaReceptionTests {
     static let full = ByteBuffer(bytes: DeltaMessage.appendingSequence(1, to: base))
     static let delta = ByteBuffer(
         string: DeltaMessage(
-            channel: "c", event: "e", delta: FossilDelta.create(from: base, to: next), sequence: 2, baseSequence: 1,
+            channel: "c",
+            event: "e",
+            delta: FossilDelta.create(from: base, to: next),
+            sequence: 2,
+            baseSequence: 1,
             algorithm: FossilDelta.algorithm
         ).message.jsonText
     )
@@ -44,7 +48,9 @@ struct DeltaReceptionTests {
         // Same delta frame, but this connection never received message 1.
         #expect(second.receive(Self.delta, cache: cache) == .syncError(channel: "c"))
         // Same sequence, different base text: applied afresh, not the remembered result.
-        let otherBase = Array(String(decoding: Self.base, as: UTF8.self).replacingOccurrences(of: "0123", with: "abcd").utf8)
+        let otherBase = Array(
+            String(decoding: Self.base, as: UTF8.self).replacingOccurrences(of: "0123", with: "abcd").utf8
+        )
         _ = second.receive(ByteBuffer(bytes: DeltaMessage.appendingSequence(1, to: otherBase)), cache: cache)
         #expect(second.receive(Self.delta, cache: cache) != .message(Self.next, rebuilt: true))
     }
@@ -53,8 +59,16 @@ struct DeltaReceptionTests {
     func missingBase() {
         var reception = DeltaReception()
         let delta = DeltaMessage(
-            channel: "c", event: "e", delta: Array("1\n0;".utf8), sequence: 5, baseSequence: 4, algorithm: "fossil"
+            channel: "c",
+            event: "e",
+            delta: Array("1\n0;".utf8),
+            sequence: 5,
+            baseSequence: 4,
+            algorithm: "fossil"
         )
-        #expect(reception.receive(ByteBuffer(string: delta.message.jsonText), cache: DeltaFrameCache()) == .syncError(channel: "c"))
+        #expect(
+            reception.receive(ByteBuffer(string: delta.message.jsonText), cache: DeltaFrameCache())
+                == .syncError(channel: "c")
+        )
     }
 }

@@ -13,8 +13,17 @@ import Testing
         let server = try await ChorusServer.start(configuration: configuration, logger: Logger(label: "delta-smoke"))
         let app = configuration.apps[0]
         let scenario = Scenario(
-            name: "delta-smoke", subscribers: 20, channels: 2, events: 40, warmup: 10, batchSize: 10, rate: 200,
-            payloadBytes: 600, connectTimeout: 10, drainTimeout: 10, delta: mode
+            name: "delta-smoke",
+            subscribers: 20,
+            channels: 2,
+            events: 40,
+            warmup: 10,
+            batchSize: 10,
+            rate: 200,
+            payloadBytes: 600,
+            connectTimeout: 10,
+            drainTimeout: 10,
+            delta: mode
         )
         let target = LoadTarget(host: "127.0.0.1", port: server.port, appID: app.id, key: app.key, secret: app.secret)
         let report = try await LoadRunner(scenario: scenario, target: target, showProgress: false).run()

@@ -1,5 +1,6 @@
-@testable import ChorusLoad
 import Testing
+
+@testable import ChorusLoad
 
 @Suite("Delta tally: rebuilt messages against the reference copies")
 struct DeltaTallyTests {
@@ -42,8 +43,15 @@ struct DeltaTallyTests {
 
     @Test func bytesSaved() {
         let figures = DeltaFigures(
-            mode: "subscription", messages: 10, rebuilt: 9, compared: 10, mismatches: 0, unreferenced: 0,
-            syncErrors: 0, receivedBytes: 300, fullBytes: 1_000
+            mode: "subscription",
+            messages: 10,
+            rebuilt: 9,
+            compared: 10,
+            mismatches: 0,
+            unreferenced: 0,
+            syncErrors: 0,
+            receivedBytes: 300,
+            fullBytes: 1_000
         )
         #expect(figures.bytesSavedPercent == 70)
     }
