@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+echo "== swift format lint"
+swift format lint --strict -r Sources Tests Benchmarks/ChorusBenchmarks Benchmarks/Package.swift Package.swift
+
 echo "== swift build"
 swift build --build-tests
 

@@ -1,5 +1,5 @@
-public import Foundation
 import ChorusProtocol
+public import Foundation
 import Yams
 
 /// The conformance cases of a directory: every `*.yaml`, `*.yml` and `*.json` file holding
@@ -21,7 +21,9 @@ public struct CaseLibrary: Sendable {
             for value in list {
                 do throws(CaseFileError) {
                     let parsed = try ConformanceCase(parsing: value, fileSource: document["source"]?.stringValue)
-                    guard names.insert(parsed.name).inserted else { throw CaseFileError("duplicate case name '\(parsed.name)'") }
+                    guard names.insert(parsed.name).inserted else {
+                        throw CaseFileError("duplicate case name '\(parsed.name)'")
+                    }
                     cases.append(parsed)
                 } catch {
                     throw CaseFileError("\(file.lastPathComponent): \(error.message)")
@@ -34,7 +36,8 @@ public struct CaseLibrary: Sendable {
     /// The cases carrying `tag` (any tag if `nil`) and named `name` (any if `nil`).
     public func selecting(tags: [String] = [], names: [String] = []) -> [ConformanceCase] {
         cases.filter { testCase in
-            (tags.isEmpty || !Set(tags).isDisjoint(with: testCase.tags)) && (names.isEmpty || names.contains(testCase.name))
+            (tags.isEmpty || !Set(tags).isDisjoint(with: testCase.tags))
+                && (names.isEmpty || names.contains(testCase.name))
         }
     }
 

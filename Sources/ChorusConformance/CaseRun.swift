@@ -53,9 +53,18 @@ final class CaseRun {
             }
         case .wsSubscribe(let subscribe): try await wsSubscribe(subscribe)
         case .wsExpect(let name, let pattern, let timeoutMS, let ignore):
-            try await expect(try connection(name), pattern: try substitution.apply(pattern), timeoutMS: timeoutMS, ignore: ignore)
+            try await expect(
+                try connection(name),
+                pattern: try substitution.apply(pattern),
+                timeoutMS: timeoutMS,
+                ignore: ignore
+            )
         case .wsExpectNone(let name, let pattern, let withinMS):
-            try await expectNone(try connection(name), pattern: try pattern.map { value throws(StepFailure) in try substitution.apply(value) }, withinMS: withinMS)
+            try await expectNone(
+                try connection(name),
+                pattern: try pattern.map { value throws(StepFailure) in try substitution.apply(value) },
+                withinMS: withinMS
+            )
         case .wsExpectClose(let name, let code, let timeoutMS):
             try await expectClose(try connection(name), code: code, timeoutMS: timeoutMS)
         case .wsClose(let name):
@@ -63,9 +72,14 @@ final class CaseRun {
             connections[name] = nil
         case .http(let http): try await self.http(http)
         case .sleep(let ms): try? await Task.sleep(for: .milliseconds(ms))
-        case .verifyVectors(let file): try SignatureVectorCheck.verify(fileAt: caseDirectory.appendingPathComponent(file))
+        case .verifyVectors(let file):
+            try SignatureVectorCheck.verify(fileAt: caseDirectory.appendingPathComponent(file))
         case .verifyDeltaChain(let channel, let events):
-            try await DeltaChainCheck.verify(target: target, channel: try substitution.applyText(channel), events: events)
+            try await DeltaChainCheck.verify(
+                target: target,
+                channel: try substitution.applyText(channel),
+                events: events
+            )
         }
     }
 
@@ -73,7 +87,8 @@ final class CaseRun {
 
     private func wsOpen(_ open: ConformanceStep.WSOpen) async throws(StepFailure) {
         guard let app = target.app(named: open.app) else { throw StepFailure("unknown app '\(open.app)'") }
-        let path = try open.path.map { path throws(StepFailure) in try substitution.applyText(path) }
+        let path =
+            try open.path.map { path throws(StepFailure) in try substitution.applyText(path) }
             ?? WebSocketConnector.pusherPath(key: app.key)
         let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(5))
         let session = try await attempt("opening WebSocket \(path)") {
@@ -101,17 +116,25 @@ final class CaseRun {
         }
         var data: [String: JSONValue] = ["channel": .string(channel)]
         if let channelData { data["channel_data"] = .string(channelData) }
-        if let auth = try auth(mode: subscribe.auth, connection: connection, channel: channel, channelData: channelData) {
+        if let auth = try auth(mode: subscribe.auth, connection: connection, channel: channel, channelData: channelData)
+        {
             data["auth"] = .string(auth)
         }
         let message = PusherMessage(event: PusherEventName.subscribe, data: .object(data))
         try await attempt("sending") { try await connection.session.send(text: message.jsonText) }
         guard subscribe.await else { return }
-        let succeeded: JSONValue = ["event": .string(PusherEventName.subscriptionSucceeded), "channel": .string(channel)]
+        let succeeded: JSONValue = [
+            "event": .string(PusherEventName.subscriptionSucceeded), "channel": .string(channel),
+        ]
         try await expect(connection, pattern: succeeded, timeoutMS: 3000, ignore: [])
     }
 
-    private func auth(mode: String, connection: CaseConnection, channel: String, channelData: String?) throws(StepFailure) -> String? {
+    private func auth(
+        mode: String,
+        connection: CaseConnection,
+        channel: String,
+        channelData: String?
+    ) throws(StepFailure) -> String? {
         guard mode != "none" else { return nil }
         guard let socketID = connection.socketID else { throw StepFailure("the connection has no socket id to sign") }
         let app = target.app
@@ -156,7 +179,8 @@ final class CaseRun {
         }
     }
 
-    private func expectNone(_ connection: CaseConnection, pattern: JSONValue?, withinMS: Int) async throws(StepFailure) {
+    private func expectNone(_ connection: CaseConnection, pattern: JSONValue?, withinMS: Int) async throws(StepFailure)
+    {
         let deadline = ContinuousClock.now + .milliseconds(withinMS)
         var unrelated: [WebSocketInbound] = []
         defer { connection.putBack(unrelated) }
@@ -195,7 +219,11 @@ final class CaseRun {
         }
     }
 
-    private func next(_ connection: CaseConnection, until deadline: ContinuousClock.Instant, expecting pattern: JSONValue) async throws(StepFailure) -> WebSocketInbound {
+    private func next(
+        _ connection: CaseConnection,
+        until deadline: ContinuousClock.Instant,
+        expecting pattern: JSONValue
+    ) async throws(StepFailure) -> WebSocketInbound {
         do {
             return try await connection.next(timeout: Self.timeAmount(until: deadline))
         } catch {
@@ -206,11 +234,15 @@ final class CaseRun {
     private func json(_ item: WebSocketInbound, expecting pattern: JSONValue) throws(StepFailure) -> JSONValue {
         switch item {
         case .text(let text):
-            guard let value = try? JSONValue(parsing: text) else { throw StepFailure("expected JSON, got text \(text)") }
+            guard let value = try? JSONValue(parsing: text) else {
+                throw StepFailure("expected JSON, got text \(text)")
+            }
             return value
         case .binary: throw StepFailure("expected \(pattern.jsonText), got a binary frame")
         case .close(let code, let reason):
-            throw StepFailure("expected \(pattern.jsonText), got close \(code.map(String.init) ?? "without code") \(reason)")
+            throw StepFailure(
+                "expected \(pattern.jsonText), got close \(code.map(String.init) ?? "without code") \(reason)"
+            )
         case .disconnected: throw StepFailure("expected \(pattern.jsonText), got the connection closed")
         }
     }
@@ -223,10 +255,11 @@ final class CaseRun {
         let path = try substitution.applyText(step.path)
         var query: [(String, String)] = []
         for (key, value) in step.query { query.append((key, try substitution.applyText(value))) }
-        let body: [UInt8] = try step.body.map { value throws(StepFailure) in
-            let applied = try substitution.apply(value)
-            return Array((applied.stringValue ?? applied.jsonText).utf8)
-        } ?? []
+        let body: [UInt8] =
+            try step.body.map { value throws(StepFailure) in
+                let applied = try substitution.apply(value)
+                return Array((applied.stringValue ?? applied.jsonText).utf8)
+            } ?? []
         let signing: RequestSigning
         switch step.sign {
         case "valid": signing = .valid
@@ -250,14 +283,18 @@ final class CaseRun {
     private func check(_ response: PusherHTTPResponse, against step: ConformanceStep.HTTPStep) throws(StepFailure) {
         let summary = "\(response.status.code) \(response.bodyText.prefix(300))"
         if let status = step.status {
-            if case .failure(let mismatch) = JSONPattern(try substitution.apply(status)).match(.integer(Int64(response.status.code))) {
+            if case .failure(let mismatch) = JSONPattern(try substitution.apply(status)).match(
+                .integer(Int64(response.status.code))
+            ) {
                 throw StepFailure("status: expected \(mismatch.expected), got \(summary)")
             }
         }
         for name in step.headers.keys.sorted() {
             let value = response.headers[name].first.map(JSONValue.string)
             if case .failure(let mismatch) = JSONPattern(try substitution.apply(step.headers[name]!)).match(value) {
-                throw StepFailure("header \(name): expected \(mismatch.expected), got \(mismatch.got) (response \(summary))")
+                throw StepFailure(
+                    "header \(name): expected \(mismatch.expected), got \(mismatch.got) (response \(summary))"
+                )
             }
         }
         if let pattern = step.bodyPattern {
@@ -271,7 +308,14 @@ final class CaseRun {
 
     private func httpClient(for name: String, app: ConformanceTarget.App) -> PusherHTTPClient {
         if let client = httpClients[name] { return client }
-        let client = PusherHTTPClient(host: target.host, port: target.port, key: app.key, secret: app.secret, group: group, timeout: .seconds(5))
+        let client = PusherHTTPClient(
+            host: target.host,
+            port: target.port,
+            key: app.key,
+            secret: app.secret,
+            group: group,
+            timeout: .seconds(5)
+        )
         httpClients[name] = client
         return client
     }

@@ -42,7 +42,8 @@ public struct ConformanceCase: Sendable {
         }
     }
 
-    private static func strings(_ value: JSONValue?, field: String, caseName: String) throws(CaseFileError) -> [String] {
+    private static func strings(_ value: JSONValue?, field: String, caseName: String) throws(CaseFileError) -> [String]
+    {
         guard let value else { return [] }
         guard let items = value.arrayValue?.compactMap(\.stringValue), items.count == value.arrayValue?.count else {
             throw CaseFileError("case '\(caseName)': \(field) must be a list of strings")

@@ -19,12 +19,15 @@ public struct ConformanceReport: Sendable {
         let width = min(70, results.map(\.name.count).max() ?? 10)
         var lines = ["RESULT  " + "CASE".padding(toLength: width, withPad: " ", startingAt: 0) + "  TAGS"]
         for result in results {
-            let mark = switch result.outcome {
-            case .passed: "pass  "
-            case .failed: "FAIL  "
-            case .skipped: "skip  "
-            }
-            lines.append("\(mark)  \(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(result.tags.joined(separator: ","))")
+            let mark =
+                switch result.outcome {
+                case .passed: "pass  "
+                case .failed: "FAIL  "
+                case .skipped: "skip  "
+                }
+            lines.append(
+                "\(mark)  \(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(result.tags.joined(separator: ","))"
+            )
             if let detail = result.detail, result.outcome != .passed {
                 lines.append("        \(result.outcome == .failed ? "mismatch" : "reason"): \(detail)")
                 if result.outcome == .failed { lines.append("        source: \(result.source)") }
@@ -38,14 +41,20 @@ public struct ConformanceReport: Sendable {
     public var junitXML: String {
         let total = results.reduce(0) { $0 + $1.durationSeconds }
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuite name="chorus-conformance" tests="\#(results.count)" failures="\#(failed)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"# + "\n"
+        xml +=
+            #"<testsuite name="chorus-conformance" tests="\#(results.count)" failures="\#(failed)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#
+            + "\n"
         for result in results {
             let classname = Self.escape(result.tags.first ?? "conformance")
-            xml += #"  <testcase classname="\#(classname)" name="\#(Self.escape(result.name))" time="\#(String(format: "%.3f", result.durationSeconds))">"#
+            xml +=
+                #"  <testcase classname="\#(classname)" name="\#(Self.escape(result.name))" time="\#(String(format: "%.3f", result.durationSeconds))">"#
             switch result.outcome {
             case .passed: break
             case .failed:
-                xml += "\n" + #"    <failure message="\#(Self.escape(result.detail ?? ""))">source: \#(Self.escape(result.source))</failure>"# + "\n  "
+                xml +=
+                    "\n"
+                    + #"    <failure message="\#(Self.escape(result.detail ?? ""))">source: \#(Self.escape(result.source))</failure>"#
+                    + "\n  "
             case .skipped:
                 xml += "\n" + #"    <skipped message="\#(Self.escape(result.detail ?? ""))"/>"# + "\n  "
             }
@@ -65,7 +74,9 @@ public struct ConformanceReport: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(Document(target: target, passed: passed, failed: failed, skipped: skipped, cases: results))
+        return try encoder.encode(
+            Document(target: target, passed: passed, failed: failed, skipped: skipped, cases: results)
+        )
     }
 
     /// Writes `conformance.xml` and `conformance.json` into `directory`.

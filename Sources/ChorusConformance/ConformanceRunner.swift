@@ -71,7 +71,9 @@ public struct ConformanceRunner: Sendable {
             "payload_over_limit": .string(String(repeating: "x", count: target.maxEventPayloadKB * 1024 + 1)),
             "channels_over_limit": .array((0...target.maxEventChannels).map { .string("conform-\($0)") }),
             "batch_over_limit": .array(
-                (0...target.maxEventBatchSize).map { _ in ["name": "conform-event", "channel": "conform-batch", "data": "{}"] }
+                (0...target.maxEventBatchSize).map { _ in
+                    ["name": "conform-event", "channel": "conform-batch", "data": "{}"]
+                }
             ),
         ]
         let unknown = target.app(named: "unknown")!

@@ -75,7 +75,11 @@ public enum ConformanceStep: Sendable {
                 )
             )
         case "ws_send":
-            self = .wsSend(connection: try fields.string("as"), frame: try fields.value("frame"), repeatCount: fields.optionalValue("repeat")?.scalarText ?? "1")
+            self = .wsSend(
+                connection: try fields.string("as"),
+                frame: try fields.value("frame"),
+                repeatCount: fields.optionalValue("repeat")?.scalarText ?? "1"
+            )
         case "ws_subscribe":
             self = .wsSubscribe(
                 WSSubscribe(
@@ -135,7 +139,9 @@ public enum ConformanceStep: Sendable {
         case "verify_delta_chain":
             let events = try fields.optionalInt("events") ?? DeltaChainCheck.maximumEvents
             guard (2...DeltaChainCheck.maximumEvents).contains(events) else {
-                throw CaseFileError("verify_delta_chain.events must be 2 to \(DeltaChainCheck.maximumEvents) (one batch)")
+                throw CaseFileError(
+                    "verify_delta_chain.events must be 2 to \(DeltaChainCheck.maximumEvents) (one batch)"
+                )
             }
             self = .verifyDeltaChain(channel: try fields.string("channel"), events: events)
         default:

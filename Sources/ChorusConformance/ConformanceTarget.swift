@@ -91,13 +91,14 @@ public struct ConformanceTarget: Sendable {
     public func skipReason(for requirements: [String]) -> String? {
         let missing = requirements.filter { !capabilities.contains($0) }
         guard !missing.isEmpty else { return nil }
-        return "target lacks " + missing.map { requirement in
-            switch requirement {
-            case "second_app": "a second app (--second-app id:key:secret)"
-            case "disabled_app": "a disabled app (--disabled-app id:key:secret)"
-            case "rate_limit": "a rate-limited app (--rate-limited-app id:key:secret --api-rate-limit N)"
-            default: "capability '\(requirement)'"
-            }
-        }.joined(separator: ", ")
+        return "target lacks "
+            + missing.map { requirement in
+                switch requirement {
+                case "second_app": "a second app (--second-app id:key:secret)"
+                case "disabled_app": "a disabled app (--disabled-app id:key:secret)"
+                case "rate_limit": "a rate-limited app (--rate-limited-app id:key:secret --api-rate-limit N)"
+                default: "capability '\(requirement)'"
+                }
+            }.joined(separator: ", ")
     }
 }

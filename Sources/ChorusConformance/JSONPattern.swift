@@ -71,7 +71,9 @@ public struct JSONPattern: Sendable {
             return nil
         case .array(let elements):
             guard case .array(let actual) = value else { return mismatch("an array like \(pattern.jsonText)") }
-            guard actual.count == elements.count else { return mismatch("\(elements.count) elements: \(pattern.jsonText)") }
+            guard actual.count == elements.count else {
+                return mismatch("\(elements.count) elements: \(pattern.jsonText)")
+            }
             for (index, element) in elements.enumerated() {
                 if let found = match(element, actual[index], path: "\(path)[\(index)]", captures: &captures) {
                     return found
@@ -84,7 +86,8 @@ public struct JSONPattern: Sendable {
             }
             return nil
         case .string(let text) where text.hasPrefix("$$"):
-            return value == .string(String(text.dropFirst())) ? nil : mismatch(JSONText.quoted(String(text.dropFirst())))
+            return value == .string(String(text.dropFirst()))
+                ? nil : mismatch(JSONText.quoted(String(text.dropFirst())))
         default:
             return pattern == value ? nil : mismatch(pattern.jsonText)
         }
@@ -120,7 +123,9 @@ public struct JSONPattern: Sendable {
             return value.typeName == type ? nil : mismatch("a value of type \(type)")
         }
         if let json = matcher.dropPrefix("$json:") {
-            guard let inner = try? JSONValue(parsing: json) else { return mismatch("a valid $json pattern, not \(json)") }
+            guard let inner = try? JSONValue(parsing: json) else {
+                return mismatch("a valid $json pattern, not \(json)")
+            }
             return matchEmbeddedJSON(inner, value, path: path, captures: &captures)
         }
         return mismatch("a known matcher, not \(matcher)")
@@ -137,7 +142,9 @@ public struct JSONPattern: Sendable {
             return PatternMismatch(path: path, expected: expected, got: value?.jsonText ?? "(absent)")
         }
         for element in elements {
-            guard let index = remaining.firstIndex(where: { match(element, $0, path: path, captures: &captures) == nil }) else {
+            guard
+                let index = remaining.firstIndex(where: { match(element, $0, path: path, captures: &captures) == nil })
+            else {
                 return PatternMismatch(path: path, expected: expected, got: value!.jsonText)
             }
             remaining.remove(at: index)

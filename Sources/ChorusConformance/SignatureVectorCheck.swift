@@ -19,7 +19,9 @@ enum SignatureVectorCheck {
             let message = testCase["string_to_sign"]?.stringValue ?? ""
             let expected = testCase["signature"]?.stringValue ?? ""
             let got = signer.signature(for: message)
-            guard got == expected else { throw StepFailure("channel auth of \(message): expected \(expected), got \(got)") }
+            guard got == expected else {
+                throw StepFailure("channel auth of \(message): expected \(expected), got \(got)")
+            }
         }
         let body = Array((rest["body"]?.stringValue ?? "").utf8)
         let md5 = Hex.md5(body)
@@ -29,12 +31,16 @@ enum SignatureVectorCheck {
         let restSigner = HMACSigner(secret: rest["secret"]?.stringValue ?? "")
         let restSignature = restSigner.signature(for: rest["string_to_sign"]?.stringValue ?? "")
         guard restSignature == rest["auth_signature"]?.stringValue else {
-            throw StepFailure("auth_signature: expected \(rest["auth_signature"]?.jsonText ?? "?"), got \(restSignature)")
+            throw StepFailure(
+                "auth_signature: expected \(rest["auth_signature"]?.jsonText ?? "?"), got \(restSignature)"
+            )
         }
         let webhookSignature = WebhookSigner(secret: webhook["secret"]?.stringValue ?? "")
             .signature(for: Array((webhook["body"]?.stringValue ?? "").utf8))
         guard webhookSignature == webhook["x_pusher_signature"]?.stringValue else {
-            throw StepFailure("X-Pusher-Signature: expected \(webhook["x_pusher_signature"]?.jsonText ?? "?"), got \(webhookSignature)")
+            throw StepFailure(
+                "X-Pusher-Signature: expected \(webhook["x_pusher_signature"]?.jsonText ?? "?"), got \(webhookSignature)"
+            )
         }
     }
 }

@@ -25,12 +25,27 @@ public struct BaselineComparison: Sendable, Hashable {
         let p99Limit = baseline.latency.p99 * growth
         let rateLimit = baseline.deliveries.perSecond / growth
         checks = [
-            Check(name: "lost deliveries", baseline: Double(baseline.deliveries.lost), current: lost,
-                limit: allowedLoss, passed: lost <= allowedLoss),
-            Check(name: "p99 latency (ms)", baseline: baseline.latency.p99, current: current.latency.p99,
-                limit: p99Limit, passed: current.latency.p99 <= p99Limit),
-            Check(name: "deliveries/s", baseline: baseline.deliveries.perSecond, current: current.deliveries.perSecond,
-                limit: rateLimit, passed: current.deliveries.perSecond >= rateLimit),
+            Check(
+                name: "lost deliveries",
+                baseline: Double(baseline.deliveries.lost),
+                current: lost,
+                limit: allowedLoss,
+                passed: lost <= allowedLoss
+            ),
+            Check(
+                name: "p99 latency (ms)",
+                baseline: baseline.latency.p99,
+                current: current.latency.p99,
+                limit: p99Limit,
+                passed: current.latency.p99 <= p99Limit
+            ),
+            Check(
+                name: "deliveries/s",
+                baseline: baseline.deliveries.perSecond,
+                current: current.deliveries.perSecond,
+                limit: rateLimit,
+                passed: current.deliveries.perSecond >= rateLimit
+            ),
         ]
     }
 
@@ -38,7 +53,8 @@ public struct BaselineComparison: Sendable, Hashable {
     public var description: String {
         checks.map { check in
             let verdict = check.passed ? "ok" : "REGRESSION"
-            return "\(verdict): \(check.name) \(format(check.current)) (baseline \(format(check.baseline)), limit \(format(check.limit)))"
+            return
+                "\(verdict): \(check.name) \(format(check.current)) (baseline \(format(check.baseline)), limit \(format(check.limit)))"
         }.joined(separator: "\n")
     }
 

@@ -21,7 +21,10 @@ struct ClientEventPublisher: Sendable {
             let done = sender.eventLoop.makePromise(of: Int.self)
             sender.pipeline.fireUserInboundEventTriggered(
                 SubscriberCommand.sendClientEvents(
-                    count: share, interval: interval, eventName: scenario.eventName, payloadBytes: scenario.payloadBytes,
+                    count: share,
+                    interval: interval,
+                    eventName: scenario.eventName,
+                    payloadBytes: scenario.payloadBytes,
                     done: done
                 )
             )

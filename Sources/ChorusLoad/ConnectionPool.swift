@@ -66,7 +66,10 @@ struct ConnectionPool: Sendable {
         var opened = Opened(
             channels: Array(repeating: nil, count: plans.count),
             subscribedPerChannel: Array(repeating: 0, count: channelCount),
-            failures: 0, firstError: nil, handshakes: LatencyHistogram(), seconds: 0
+            failures: 0,
+            firstError: nil,
+            handshakes: LatencyHistogram(),
+            seconds: 0
         )
         try await withThrowingTaskGroup(of: (Int, Result<any Channel, any Error>, UInt64).self) { group in
             var next = 0

@@ -6,7 +6,10 @@ enum EventSource: Sendable {
     case clientEvents(ClientEventPublisher)
 
     static func make(
-        scenario: Scenario, target: LoadTarget, opened: ConnectionPool.Opened, progress: LoadProgress
+        scenario: Scenario,
+        target: LoadTarget,
+        opened: ConnectionPool.Opened,
+        progress: LoadProgress
     ) async throws -> EventSource {
         if scenario.clientEvents != nil {
             let senders = (0..<scenario.channels).map { opened.channels[$0] }

@@ -62,18 +62,28 @@ struct HTTPPublisher: Sendable {
         return outcome
     }
 
-    private func send(_ batch: ArraySlice<Int>, client: PusherHTTPClient, sentAt: UInt64) async throws -> PusherHTTPResponse {
+    private func send(
+        _ batch: ArraySlice<Int>,
+        client: PusherHTTPClient,
+        sentAt: UInt64
+    ) async throws -> PusherHTTPResponse {
         let channels = scenario.channels
         func data(_ event: Int) -> String {
             EventPayload(sequence: Int64(event / channels), sentAt: sentAt).text(size: scenario.payloadBytes)
         }
         if scenario.batchSize == 1, let event = batch.first {
             return try await client.trigger(
-                appID: appID, name: scenario.eventName, channels: [scenario.channelName(event % channels)], data: data(event)
+                appID: appID,
+                name: scenario.eventName,
+                channels: [scenario.channelName(event % channels)],
+                data: data(event)
             )
         }
         let events: [JSONValue] = batch.map { event in
-            ["name": .string(scenario.eventName), "channel": .string(scenario.channelName(event % channels)), "data": .string(data(event))]
+            [
+                "name": .string(scenario.eventName), "channel": .string(scenario.channelName(event % channels)),
+                "data": .string(data(event)),
+            ]
         }
         return try await client.triggerBatch(appID: appID, events: events)
     }

@@ -87,7 +87,16 @@ public struct LatencySummary: Sendable, Hashable, Codable {
     public var mean: Double
     public var curve: [Point]
 
-    public init(p50: Double, p90: Double, p99: Double, p999: Double, max: Double, mean: Double, count: Int, curve: [Point]) {
+    public init(
+        p50: Double,
+        p90: Double,
+        p99: Double,
+        p999: Double,
+        max: Double,
+        mean: Double,
+        count: Int,
+        curve: [Point]
+    ) {
         self.count = count
         self.p50 = p50
         self.p90 = p90

@@ -47,7 +47,8 @@ public struct LatencyPlot: Sendable {
         out += "<text x=\"14\" y=\"\(Int(margin.top + plotHeight / 2))\" text-anchor=\"middle\" "
         out += "transform=\"rotate(-90 14 \(Int(margin.top + plotHeight / 2)))\">latency (ms)</text>\n"
         let points = curve.map { "\(rounded(x($0.percentile))),\(rounded(y($0.milliseconds)))" }
-        out += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
+        out +=
+            "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
         out += "</svg>\n"
         return out
     }

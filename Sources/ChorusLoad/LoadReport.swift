@@ -30,7 +30,19 @@ public struct LoadReport: Sendable, Hashable, Codable {
         public var source: String
         public var expectLoss: Bool
 
-        public init(subscribers: Int, channels: Int, channelKind: String, events: Int, warmup: Int, batchSize: Int, rate: Double, publishers: Int, payloadBytes: Int, source: String, expectLoss: Bool) {
+        public init(
+            subscribers: Int,
+            channels: Int,
+            channelKind: String,
+            events: Int,
+            warmup: Int,
+            batchSize: Int,
+            rate: Double,
+            publishers: Int,
+            payloadBytes: Int,
+            source: String,
+            expectLoss: Bool
+        ) {
             self.subscribers = subscribers
             self.channels = channels
             self.channelKind = channelKind
@@ -60,7 +72,13 @@ public struct LoadReport: Sendable, Hashable, Codable {
         public var handshakeP50Milliseconds: Double
         public var handshakeP99Milliseconds: Double
 
-        public init(opened: Int, failed: Int, seconds: Double, handshakeP50Milliseconds: Double, handshakeP99Milliseconds: Double) {
+        public init(
+            opened: Int,
+            failed: Int,
+            seconds: Double,
+            handshakeP50Milliseconds: Double,
+            handshakeP99Milliseconds: Double
+        ) {
             self.opened = opened
             self.failed = failed
             self.seconds = seconds
@@ -83,7 +101,15 @@ public struct LoadReport: Sendable, Hashable, Codable {
         public var requestP50Milliseconds: Double
         public var requestP99Milliseconds: Double
 
-        public init(events: Int, requests: Int, errors: Int, seconds: Double, eventsPerSecond: Double, requestP50Milliseconds: Double, requestP99Milliseconds: Double) {
+        public init(
+            events: Int,
+            requests: Int,
+            errors: Int,
+            seconds: Double,
+            eventsPerSecond: Double,
+            requestP50Milliseconds: Double,
+            requestP99Milliseconds: Double
+        ) {
             self.events = events
             self.requests = requests
             self.errors = errors
@@ -113,7 +139,17 @@ public struct LoadReport: Sendable, Hashable, Codable {
         public var seconds: Double
         public var presenceEvents: Int64
 
-        public init(expected: Int64, received: Int64, unique: Int64, lost: Int64, duplicates: Int64, outOfOrder: Int64, perSecond: Double, seconds: Double, presenceEvents: Int64) {
+        public init(
+            expected: Int64,
+            received: Int64,
+            unique: Int64,
+            lost: Int64,
+            duplicates: Int64,
+            outOfOrder: Int64,
+            perSecond: Double,
+            seconds: Double,
+            presenceEvents: Int64
+        ) {
             self.expected = expected
             self.received = received
             self.unique = unique
@@ -170,9 +206,19 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var failures: [String]
 
     public init(
-        scenario: String, stamp: String, target: Target, setup: Setup, connections: Connections,
-        publishing: Publishing, deliveries: Deliveries, latency: LatencySummary, errors: Errors,
-        generator: ProcessUsage?, server: ProcessUsage?, delta: DeltaFigures? = nil, failures: [String]
+        scenario: String,
+        stamp: String,
+        target: Target,
+        setup: Setup,
+        connections: Connections,
+        publishing: Publishing,
+        deliveries: Deliveries,
+        latency: LatencySummary,
+        errors: Errors,
+        generator: ProcessUsage?,
+        server: ProcessUsage?,
+        delta: DeltaFigures? = nil,
+        failures: [String]
     ) {
         self.scenario = scenario
         self.stamp = stamp

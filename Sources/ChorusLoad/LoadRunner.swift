@@ -41,11 +41,15 @@ public struct LoadRunner: Sendable {
         }
         let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(10))
         let pool = ConnectionPool(
-            connector: connector, path: WebSocketConnector.pusherPath(key: target.key), loops: loops, recorders: recorders
+            connector: connector,
+            path: WebSocketConnector.pusherPath(key: target.key),
+            loops: loops,
+            recorders: recorders
         )
         let progress = LoadProgress()
         let meter = LoadMeter(loops: loops, recorders: recorders)
-        let ticker = showProgress ? ProgressLine(progress: progress, meter: meter, wanted: scenario.totalConnections) : nil
+        let ticker =
+            showProgress ? ProgressLine(progress: progress, meter: meter, wanted: scenario.totalConnections) : nil
         ticker?.start()
         defer { ticker?.stop() }
 
@@ -59,8 +63,11 @@ public struct LoadRunner: Sendable {
             throw LoadError.unreachable(host: target.host, port: target.port, reason: "\(error)")
         }
         let opened = try await pool.openAll(
-            plans, channelCount: scenario.channels, concurrency: scenario.connectConcurrency,
-            timeout: scenario.connectTimeout, progress: progress
+            plans,
+            channelCount: scenario.channels,
+            concurrency: scenario.connectConcurrency,
+            timeout: scenario.connectTimeout,
+            progress: progress
         )
         if opened.failures * 10 > plans.count {
             for channel in opened.channels { channel?.close(promise: nil) }
@@ -75,7 +82,10 @@ public struct LoadRunner: Sendable {
         }
 
         let source = try await EventSource.make(scenario: scenario, target: target, opened: opened, progress: progress)
-        var ledger = DeliveryLedger(subscribedPerChannel: opened.subscribedPerChannel, sendersReceive: source.sendersReceive)
+        var ledger = DeliveryLedger(
+            subscribedPerChannel: opened.subscribedPerChannel,
+            sendersReceive: source.sendersReceive
+        )
         var accepted = 0
         if scenario.warmup > 0 {
             let warm = await source.publish(first: 0, count: scenario.warmup)
@@ -117,8 +127,14 @@ public struct LoadRunner: Sendable {
             usage.server = serverSampler.usage(from: serverBefore, to: serverAfter, seconds: phaseSeconds)
         }
         return ReportBuilder(scenario: scenario, target: target).build(
-            opened: opened, ledger: ledger, measured: measured, sourceName: source.name, snapshot: snapshot,
-            publishSeconds: Double(publishEnd - phaseStart) / 1e9, phaseSeconds: phaseSeconds, usage: usage
+            opened: opened,
+            ledger: ledger,
+            measured: measured,
+            sourceName: source.name,
+            snapshot: snapshot,
+            publishSeconds: Double(publishEnd - phaseStart) / 1e9,
+            phaseSeconds: phaseSeconds,
+            usage: usage
         )
     }
 }

@@ -57,8 +57,12 @@ final class LoopRecorder {
 
     var snapshot: LoopSnapshot {
         LoopSnapshot(
-            counts: counts, latency: latency, phaseReceived: phaseReceived, lastDeliveryAt: lastDeliveryAt,
-            errorSamples: errorSamples, delta: delta
+            counts: counts,
+            latency: latency,
+            phaseReceived: phaseReceived,
+            lastDeliveryAt: lastDeliveryAt,
+            errorSamples: errorSamples,
+            delta: delta
         )
     }
 }

@@ -55,8 +55,10 @@ public struct MarkdownSummary: Sendable {
         }
         for (label, usage) in [("generator", r.generator), ("server", r.server)] {
             guard let usage else { continue }
-            lines.append("| \(label) CPU / RSS (peak) | \(f(usage.cpuPercent)) % of a core / "
-                + "\(f(usage.rssMiB)) MiB (\(f(usage.peakRSSMiB)) MiB) |")
+            lines.append(
+                "| \(label) CPU / RSS (peak) | \(f(usage.cpuPercent)) % of a core / "
+                    + "\(f(usage.rssMiB)) MiB (\(f(usage.peakRSSMiB)) MiB) |"
+            )
         }
         if !r.failures.isEmpty {
             lines += ["", "Failures:"] + r.failures.map { "- \($0)" }

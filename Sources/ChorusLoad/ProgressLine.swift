@@ -32,7 +32,8 @@ public final class ProgressLine: Sendable {
                 let rate = Double(counts.received - lastReceived) / (Double(now - lastTime) / 1e9)
                 (lastReceived, lastTime) = (counts.received, now)
                 let current = progress.current
-                let line = "\r\u{1B}[Kconnections \(current.connections)/\(wanted)  events sent \(current.events)  "
+                let line =
+                    "\r\u{1B}[Kconnections \(current.connections)/\(wanted)  events sent \(current.events)  "
                     + "deliveries \(counts.received) (\(Int(rate))/s)"
                 FileHandle.standardError.write(Data(line.utf8))
             }
@@ -41,7 +42,12 @@ public final class ProgressLine: Sendable {
     }
 
     func stop() {
-        guard let running = task.withLockedValue({ current in defer { current = nil }; return current }) else { return }
+        guard
+            let running = task.withLockedValue({ current in
+                defer { current = nil }
+                return current
+            })
+        else { return }
         running.cancel()
         FileHandle.standardError.write(Data("\n".utf8))
     }

@@ -23,7 +23,9 @@ struct ReportBuilder {
         if opened.failures > 0 { failures.append("\(opened.failures) connections failed: \(opened.firstError ?? "")") }
         if measured.errors > 0 { failures.append("\(measured.errors) publish requests failed") }
         if counts.protocolErrors > 0 { failures.append("\(counts.protocolErrors) protocol errors") }
-        if counts.unexpectedCloses > 0 { failures.append("\(counts.unexpectedCloses) connections closed by the server") }
+        if counts.unexpectedCloses > 0 {
+            failures.append("\(counts.unexpectedCloses) connections closed by the server")
+        }
         if snapshot.latency.count == 0 { failures.append("no delivery was measured") }
         let delta = scenario.delta.map { deltaFigures(mode: $0, tally: snapshot.delta) }
         if let delta {
@@ -31,7 +33,9 @@ struct ReportBuilder {
                 failures.append("\(delta.mismatches) rebuilt messages differ from the full message")
             }
             if delta.unreferenced > 0 {
-                failures.append("\(delta.unreferenced) messages could not be compared (the reference subscriber missed them)")
+                failures.append(
+                    "\(delta.unreferenced) messages could not be compared (the reference subscriber missed them)"
+                )
             }
             if delta.syncErrors > 0 { failures.append("\(delta.syncErrors) deltas could not be applied (sync errors)") }
         }
@@ -41,31 +45,50 @@ struct ReportBuilder {
             stamp: Self.stamp(Date()),
             target: .init(host: target.host, port: target.port, appID: target.appID),
             setup: .init(
-                subscribers: scenario.subscribers, channels: scenario.channels, channelKind: scenario.channelKind.rawValue,
-                events: scenario.events, warmup: scenario.warmup, batchSize: scenario.batchSize, rate: scenario.rate,
-                publishers: scenario.publishers, payloadBytes: scenario.payloadBytes, source: sourceName,
+                subscribers: scenario.subscribers,
+                channels: scenario.channels,
+                channelKind: scenario.channelKind.rawValue,
+                events: scenario.events,
+                warmup: scenario.warmup,
+                batchSize: scenario.batchSize,
+                rate: scenario.rate,
+                publishers: scenario.publishers,
+                payloadBytes: scenario.payloadBytes,
+                source: sourceName,
                 expectLoss: scenario.expectLoss
             ),
             connections: .init(
-                opened: opened.opened, failed: opened.failures, seconds: opened.seconds,
+                opened: opened.opened,
+                failed: opened.failures,
+                seconds: opened.seconds,
                 handshakeP50Milliseconds: opened.handshakes.milliseconds(atPercentile: 50),
                 handshakeP99Milliseconds: opened.handshakes.milliseconds(atPercentile: 99)
             ),
             publishing: .init(
-                events: measured.accepted, requests: measured.requests, errors: measured.errors, seconds: publishSeconds,
+                events: measured.accepted,
+                requests: measured.requests,
+                errors: measured.errors,
+                seconds: publishSeconds,
                 eventsPerSecond: publishSeconds > 0 ? Double(measured.accepted) / publishSeconds : 0,
                 requestP50Milliseconds: measured.requestLatency.milliseconds(atPercentile: 50),
                 requestP99Milliseconds: measured.requestLatency.milliseconds(atPercentile: 99)
             ),
             deliveries: .init(
-                expected: ledger.expected, received: counts.received, unique: counts.unique, lost: lost,
-                duplicates: counts.duplicates, outOfOrder: counts.outOfOrder,
+                expected: ledger.expected,
+                received: counts.received,
+                unique: counts.unique,
+                lost: lost,
+                duplicates: counts.duplicates,
+                outOfOrder: counts.outOfOrder,
                 perSecond: phaseSeconds > 0 ? Double(snapshot.phaseReceived) / phaseSeconds : 0,
-                seconds: phaseSeconds, presenceEvents: counts.presenceEvents
+                seconds: phaseSeconds,
+                presenceEvents: counts.presenceEvents
             ),
             latency: snapshot.latency.summary,
             errors: .init(
-                connect: opened.failures, publish: measured.errors, protocolErrors: counts.protocolErrors,
+                connect: opened.failures,
+                publish: measured.errors,
+                protocolErrors: counts.protocolErrors,
                 unexpectedCloses: counts.unexpectedCloses,
                 samples: Array((connectErrors + measured.errorSamples + snapshot.errorSamples).prefix(10))
             ),
@@ -79,9 +102,15 @@ struct ReportBuilder {
     private func deltaFigures(mode: Scenario.DeltaMode, tally: DeltaTally) -> DeltaFigures {
         let comparison = tally.comparison
         return DeltaFigures(
-            mode: mode.rawValue, messages: tally.messages, rebuilt: tally.rebuilt, compared: comparison.compared,
-            mismatches: comparison.mismatches, unreferenced: comparison.unreferenced, syncErrors: tally.syncErrors,
-            receivedBytes: tally.receivedBytes, fullBytes: tally.fullBytes
+            mode: mode.rawValue,
+            messages: tally.messages,
+            rebuilt: tally.rebuilt,
+            compared: comparison.compared,
+            mismatches: comparison.mismatches,
+            unreferenced: comparison.unreferenced,
+            syncErrors: tally.syncErrors,
+            receivedBytes: tally.receivedBytes,
+            fullBytes: tally.fullBytes
         )
     }
 

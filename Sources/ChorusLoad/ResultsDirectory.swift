@@ -16,7 +16,10 @@ public struct ResultsDirectory: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = "\(directory)/\(report.stamp)"
         try LoadReport.encoder.encode(report).write(to: URL(fileURLWithPath: base + ".json"))
-        let plot = LatencyPlot(title: "\(report.scenario) \(report.stamp): delivery latency", curve: report.latency.curve)
+        let plot = LatencyPlot(
+            title: "\(report.scenario) \(report.stamp): delivery latency",
+            curve: report.latency.curve
+        )
         try plot.svg.write(toFile: base + ".svg", atomically: true, encoding: .utf8)
         let summary = MarkdownSummary(report: report, plotFile: "\(report.stamp).svg")
         try summary.text.write(toFile: base + ".md", atomically: true, encoding: .utf8)

@@ -101,7 +101,11 @@ final class SubscriberHandler: ChannelInboundHandler {
             recorder.recordDeltaReference(text, key: key)
         case .decoder:
             guard checked else { return }
-            recorder.recordDelivery(payload, receivedAt: MonotonicClock.now(), outcome: tracker.record(payload.sequence))
+            recorder.recordDelivery(
+                payload,
+                receivedAt: MonotonicClock.now(),
+                outcome: tracker.record(payload.sequence)
+            )
             recorder.recordDeltaMessage(text, key: key, frameBytes: frame.readableBytes, rebuilt: rebuilt)
         }
     }
@@ -174,7 +178,8 @@ final class SubscriberHandler: ChannelInboundHandler {
                     handler.finishClientEvents()
                     return
                 }
-                let payload = EventPayload(sequence: Int64(handler.clientEventsSent), sentAt: MonotonicClock.now()).text(size: payloadBytes)
+                let payload = EventPayload(sequence: Int64(handler.clientEventsSent), sentAt: MonotonicClock.now())
+                    .text(size: payloadBytes)
                 let message = PusherMessage(event: eventName, channel: handler.request.channel, data: .string(payload))
                 handler.sendText(context: context, message.jsonText)
                 handler.clientEventsSent += 1

@@ -15,7 +15,9 @@ struct SubscriptionRequest: Sendable {
     func subscribeText(socketID: String) -> String {
         var data: [String: JSONValue] = ["channel": .string(channel)]
         if kind != .public {
-            data["auth"] = .string(authenticator.channelAuth(socketID: socketID, channel: channel, channelData: channelData))
+            data["auth"] = .string(
+                authenticator.channelAuth(socketID: socketID, channel: channel, channelData: channelData)
+            )
         }
         if let channelData { data["channel_data"] = .string(channelData) }
         if delta == .subscription { data["delta"] = .bool(true) }

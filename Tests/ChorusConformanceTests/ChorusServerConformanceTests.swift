@@ -16,7 +16,9 @@ import Testing
     static let apiRateLimit = 5
 
     private static func configuration() -> ServerConfiguration {
-        var apps = [main, second, disabled, rateLimited].map { AppConfiguration(id: $0.id, key: $0.key, secret: $0.secret) }
+        var apps = [main, second, disabled, rateLimited].map {
+            AppConfiguration(id: $0.id, key: $0.key, secret: $0.secret)
+        }
         apps[2].enabled = false
         apps[3].maxAPIRequestsPerWindow = apiRateLimit
         var configuration = ServerConfiguration(apps: apps)
@@ -34,7 +36,10 @@ import Testing
             let parts = external.split(separator: ":")
             target = ConformanceTarget(host: String(parts[0]), port: Int(parts[1]) ?? 6001, app: Self.main)
         } else {
-            let started = try await ChorusServer.start(configuration: Self.configuration(), logger: Logger(label: "conformance"))
+            let started = try await ChorusServer.start(
+                configuration: Self.configuration(),
+                logger: Logger(label: "conformance")
+            )
             server = started
             target = ConformanceTarget(
                 host: "127.0.0.1",

@@ -42,16 +42,21 @@ final class DeviantPusherServer: Sendable {
                     shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture([:]) },
                     upgradePipelineHandler: { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(FakeWebSocketHandler(server: box.withLockedValue { $0! }))
+                            try channel.pipeline.syncOperations.addHandler(
+                                FakeWebSocketHandler(server: box.withLockedValue { $0! })
+                            )
                         }
                     }
                 )
                 return channel.eventLoop.makeCompletedFuture {
                     let http = FakeHTTPHandler(server: box.withLockedValue { $0! })
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                            context.pipeline.removeHandler(name: "fake-http", promise: nil)
-                        })
+                        withServerUpgrade: (
+                            upgraders: [upgrader],
+                            completionHandler: { context in
+                                context.pipeline.removeHandler(name: "fake-http", promise: nil)
+                            }
+                        )
                     )
                     try channel.pipeline.syncOperations.addHandler(http, name: "fake-http")
                 }
@@ -69,7 +74,8 @@ final class DeviantPusherServer: Sendable {
 
     /// The text frame of an event as this server sends it (honestly or not).
     func frame(event: String, channel: String?, data: String) -> String {
-        let value: JSONValue = deviations.contains(.dataAsObject) ? ((try? JSONValue(parsing: data)) ?? .string(data)) : .string(data)
+        let value: JSONValue =
+            deviations.contains(.dataAsObject) ? ((try? JSONValue(parsing: data)) ?? .string(data)) : .string(data)
         return PusherMessage(event: event, channel: channel, data: value).jsonText
     }
 
@@ -89,7 +95,11 @@ private final class FakeWebSocketHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let established = server.frame(event: PusherEventName.connectionEstablished, channel: nil, data: #"{"socket_id":"1.\#(Int.random(in: 1...99999))","activity_timeout":120}"#)
+        let established = server.frame(
+            event: PusherEventName.connectionEstablished,
+            channel: nil,
+            data: #"{"socket_id":"1.\#(Int.random(in: 1...99999))","activity_timeout":120}"#
+        )
         DeviantPusherServer.send(established, to: context.channel)
     }
 
@@ -99,7 +109,9 @@ private final class FakeWebSocketHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        guard frame.opcode == .text, let message = try? PusherMessage(parsing: Array(buffer: frame.unmaskedData)) else { return }
+        guard frame.opcode == .text, let message = try? PusherMessage(parsing: Array(buffer: frame.unmaskedData)) else {
+            return
+        }
         switch message.event {
         case PusherEventName.ping:
             DeviantPusherServer.send(PusherMessage.pong.jsonText, to: context.channel)
@@ -107,7 +119,10 @@ private final class FakeWebSocketHandler: ChannelInboundHandler {
             guard let name = message.dataObject?["channel"]?.stringValue else { return }
             let channel = context.channel
             server.subscribers.withLockedValue { $0[name, default: []].append(channel) }
-            DeviantPusherServer.send(server.frame(event: PusherEventName.subscriptionSucceeded, channel: name, data: "{}"), to: channel)
+            DeviantPusherServer.send(
+                server.frame(event: PusherEventName.subscriptionSucceeded, channel: name, data: "{}"),
+                to: channel
+            )
         default:
             break
         }
@@ -138,8 +153,14 @@ private final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHand
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Content-Length", value: String(text.utf8.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                promise: nil
+            )
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))),
+                promise: nil
+            )
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
@@ -166,7 +187,9 @@ private final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHand
             return (.notFound, #"{"error":"Not found"}"#)
         }
         let dataText = data.stringValue ?? data.jsonText
-        if !server.deviations.contains(.ignoresPayloadLimit), dataText.utf8.count > DeviantPusherServer.payloadLimitKB * 1024 {
+        if !server.deviations.contains(.ignoresPayloadLimit),
+            dataText.utf8.count > DeviantPusherServer.payloadLimitKB * 1024
+        {
             return (.payloadTooLarge, #"{"error":"Payload too large"}"#)
         }
         let frame = server.frame(event: name, channel: channel, data: dataText)

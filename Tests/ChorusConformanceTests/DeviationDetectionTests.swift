@@ -5,12 +5,19 @@ import Testing
 /// Proof that the suite can fail: against a server with one deviation switched on, the case that
 /// covers it fails and says why; against the same server without it, the case passes.
 @Suite(.serialized) struct DeviationDetectionTests {
-    private func results(deviations: DeviantPusherServer.Deviations, cases names: [String]) async throws -> [String: CaseResult] {
+    private func results(
+        deviations: DeviantPusherServer.Deviations,
+        cases names: [String]
+    ) async throws -> [String: CaseResult] {
         let server = try await DeviantPusherServer.start(deviations: deviations)
         let target = ConformanceTarget(
             host: "127.0.0.1",
             port: server.port,
-            app: .init(id: DeviantPusherServer.app.id, key: DeviantPusherServer.app.key, secret: DeviantPusherServer.app.secret),
+            app: .init(
+                id: DeviantPusherServer.app.id,
+                key: DeviantPusherServer.app.key,
+                secret: DeviantPusherServer.app.secret
+            ),
             maxEventPayloadKB: DeviantPusherServer.payloadLimitKB
         )
         let library = try CaseLibrary(directory: conformanceCaseDirectory)
@@ -41,7 +48,9 @@ import Testing
 
     @Test func dataSentAsObjectIsReported() async throws {
         let results = try await results(deviations: .dataAsObject, cases: Self.probedCases)
-        for name in ["ws.handshake.connection_established", "ws.subscribe.public", "ws.subscribe.event_delivery_double_encoded"] {
+        for name in [
+            "ws.handshake.connection_established", "ws.subscribe.public", "ws.subscribe.event_delivery_double_encoded",
+        ] {
             let result = try #require(results[name])
             #expect(result.outcome == .failed, "\(name)")
             #expect(result.detail?.contains("a string holding JSON") == true, "\(result.detail ?? "")")
@@ -66,7 +75,10 @@ import Testing
     }
 
     @Test func missingCapabilityIsASkipWithAReason() async throws {
-        let results = try await results(deviations: [], cases: ["http.status_403.disabled_app", "http.status_429.rate_limited"])
+        let results = try await results(
+            deviations: [],
+            cases: ["http.status_403.disabled_app", "http.status_429.rate_limited"]
+        )
         #expect(results["http.status_403.disabled_app"]?.outcome == .skipped)
         #expect(results["http.status_403.disabled_app"]?.detail?.contains("--disabled-app") == true)
         #expect(results["http.status_429.rate_limited"]?.outcome == .skipped)

@@ -32,7 +32,9 @@ import Testing
         #expect(matches("$$literal", "$literal"))
         #expect(matches(["$unordered": [["id": "1"], ["id": "2"]]], [["id": "2"], ["id": "1"]]))
         #expect(!matches(["$unordered": [["id": "1"], ["id": "2"]]], [["id": "2"], ["id": "2"]]))
-        let captures = try JSONPattern(["data": ["$json": ["socket_id": "$capture:sid"]]]).match(["data": #"{"socket_id":"1.2"}"#]).get()
+        let captures = try JSONPattern(["data": ["$json": ["socket_id": "$capture:sid"]]]).match([
+            "data": #"{"socket_id":"1.2"}"#
+        ]).get()
         #expect(captures["sid"] == "1.2")
     }
 

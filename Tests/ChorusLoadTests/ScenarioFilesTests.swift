@@ -8,7 +8,9 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Scenarios")
 
-    @Test(arguments: ["smoke", "fanout-10k", "batch-10k", "channels-10k", "presence-churn", "client-events", "delta-10k"])
+    @Test(arguments: [
+        "smoke", "fanout-10k", "batch-10k", "channels-10k", "presence-churn", "client-events", "delta-10k",
+    ])
     func committedScenarioParses(name: String) throws {
         let scenario = try ScenarioParser.load(path: Self.directory.appendingPathComponent("\(name).yaml").path)
         #expect(scenario.name == name)

@@ -55,13 +55,17 @@ import Testing
         ("name: x\nsubscribers: 10\nchannels: 11\nevents: 1", "channels", "between 1 and 10"),
         ("name: x\nsubscribers: 10\nevents: 1\nexpect_loss: maybe", "expect_loss", "true or false"),
         ("name: x\nsubscribers: 10\nevents: 1\npresence_churn: {connections: 2}", "presence_churn", "presence"),
-        ("name: x\nsubscribers: 10\nevents: 1\nchannel_kind: presence\npresence_churn: {conections: 2}",
-            "presence_churn.conections", "not a known field"),
+        (
+            "name: x\nsubscribers: 10\nevents: 1\nchannel_kind: presence\npresence_churn: {conections: 2}",
+            "presence_churn.conections", "not a known field"
+        ),
         ("name: x\nsubscribers: 500\nevents: 1\nchannel_kind: presence", "channels", "at most 100 members"),
         ("name: x y\nsubscribers: 10\nevents: 1", "name", "letters, digits"),
         ("name: x\nsubscribers: 10\nevents: 1\npayload_bytes: 10", "payload_bytes", "between 64"),
-        ("name: x\nsubscribers: 10\nchannels: 5\nchannel_kind: private\nevents: 1\nclient_events: {rate_per_sender: 20}",
-            "client_events.rate_per_sender", "at most 10"),
+        (
+            "name: x\nsubscribers: 10\nchannels: 5\nchannel_kind: private\nevents: 1\nclient_events: {rate_per_sender: 20}",
+            "client_events.rate_per_sender", "at most 10"
+        ),
         ("name: x\nsubscribers: 10\nevents: 1\ndelta: fossil", "delta", "subscription or connection"),
         ("name: x\nsubscribers: 10\nevents: 1\nchannel_kind: presence\ndelta: true", "delta", "presence"),
     ])
