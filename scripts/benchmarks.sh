@@ -98,6 +98,8 @@ with open(os.path.join(results, "benchmarks.json"), "w") as out:
 targets = {
     "broadcast.1event.10k": 112,
     "broadcast.batch10.10k": 924,
+    "filter.simple.10k": 112,
+    "filter.complex.10k": 924,
 }
 def us(ns):
     return f"{ns / 1000:,.2f}"
