@@ -134,10 +134,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ChorusProtocolTests", dependencies: ["ChorusProtocol"], swiftSettings: swiftSettings),
+        // Helpers shared by the test targets.
+        .target(name: "ChorusTestSupport", path: "Tests/ChorusTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChorusProtocolTests",
+            dependencies: ["ChorusProtocol", "ChorusTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChorusCoreTests",
-            dependencies: ["ChorusCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["ChorusCore", "ChorusTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

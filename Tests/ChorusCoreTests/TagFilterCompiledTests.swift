@@ -1,21 +1,10 @@
 import ChorusCore
 import ChorusProtocol
+import ChorusTestSupport
 import Testing
 
 @Suite("Compiled tag filters")
 struct TagFilterCompiledTests {
-    /// A small deterministic generator, so a failing case can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let keys = ["a", "b", "c"]
     static let values = ["1", "2", "10", "x", "xy", "yx", "-3.5"]
 

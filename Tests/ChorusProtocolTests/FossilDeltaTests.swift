@@ -1,21 +1,10 @@
 import ChorusProtocol
+import ChorusTestSupport
 import Foundation
 import Testing
 
 @Suite("Fossil delta")
 struct FossilDeltaTests {
-    /// A deterministic generator, so a failing case can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A source and a target derived from it by a few insertions, deletions and replacements.
     static func pair(_ rng: inout SplitMix) -> (source: [UInt8], target: [UInt8]) {
         let length = Int.random(in: 0...3_000, using: &rng)
