@@ -1,5 +1,5 @@
-public import ChorusProtocol
-public import NIOCore
+import ChorusProtocol
+import NIOCore
 
 /// Subscribers with a tag filter or taking deltas: they live in a ``ChannelAudience`` per channel
 /// instead of the channel's ``SubscriberList``, so channels without them keep the plain fast path.

@@ -1,4 +1,4 @@
-public import ChorusProtocol
+import ChorusProtocol
 
 /// When a channel's next message goes as a delta.
 public struct DeltaPolicy: Sendable, Hashable {

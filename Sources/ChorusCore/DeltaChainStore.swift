@@ -1,4 +1,4 @@
-public import ChorusProtocol
+import ChorusProtocol
 import Synchronization
 
 /// Every channel's ``DeltaChain``, kept only while the channel has subscribers that take deltas.

@@ -1,5 +1,5 @@
 import ChorusProtocol
-public import NIOCore
+import NIOCore
 
 /// One load connection's side of delta compression: turns every received text frame back into the
 /// full message (rebuilding `pusher:delta` frames from the channel's previous message), so the
