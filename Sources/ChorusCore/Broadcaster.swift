@@ -100,31 +100,4 @@ public final class Broadcaster: Sendable {
         let markers = shards.map { $0.eventLoop.submit {} }
         return EventLoopFuture.andAllSucceed(markers, on: eventLoop)
     }
-
-    /// Runs `body` with the shard of `address` on its loop.
-    public func onShard(_ index: Int, _ body: @escaping @Sendable (BroadcastShard) -> Void) {
-        let shard = shards[index]
-        if shard.eventLoop.inEventLoop {
-            body(shard.value)
-        } else {
-            shard.eventLoop.execute { body(shard.value) }
-        }
-    }
-
-    /// Counters summed over every shard.
-    public func statistics() async throws -> ShardStatistics {
-        var total = ShardStatistics()
-        for shard in shards {
-            let stats = try await shard.eventLoop.submit { shard.value.statistics }.get()
-            total.connections += stats.connections
-            total.subscriptions += stats.subscriptions
-            total.framesQueued += stats.framesQueued
-            total.framesWritten += stats.framesWritten
-            total.bytesWritten += stats.bytesWritten
-            total.flushes += stats.flushes
-            total.droppedFrames += stats.droppedFrames
-            total.slowConsumersClosed += stats.slowConsumersClosed
-        }
-        return total
-    }
 }
