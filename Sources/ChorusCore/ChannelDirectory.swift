@@ -32,6 +32,22 @@ public final class ChannelDirectory: Sendable {
         /// The presence roster's version after this join (0 for other channels); membership events
         /// older than this are already in ``roster`` and must not reach this subscriber again.
         public var presenceVersion: UInt64
+
+        package init(
+            isFirstSubscriber: Bool,
+            memberAdded: Bool,
+            roster: [PresenceMember],
+            cached: CachedEvent?,
+            subscriptionCount: Int,
+            presenceVersion: UInt64
+        ) {
+            self.isFirstSubscriber = isFirstSubscriber
+            self.memberAdded = memberAdded
+            self.roster = roster
+            self.cached = cached
+            self.subscriptionCount = subscriptionCount
+            self.presenceVersion = presenceVersion
+        }
     }
 
     /// What one connection's unsubscription changed.
@@ -44,6 +60,13 @@ public final class ChannelDirectory: Sendable {
         public var subscriptionCount: Int
         /// The presence roster's version after this departure (0 for other channels).
         public var presenceVersion: UInt64
+
+        package init(isLastSubscriber: Bool, memberRemoved: Bool, subscriptionCount: Int, presenceVersion: UInt64) {
+            self.isLastSubscriber = isLastSubscriber
+            self.memberRemoved = memberRemoved
+            self.subscriptionCount = subscriptionCount
+            self.presenceVersion = presenceVersion
+        }
     }
 
     /// Records a subscription; `member` is the presence member for presence channels.

@@ -80,7 +80,7 @@ public final class ConnectionRegistry: Sendable {
 }
 
 /// Why the server itself closes a connection.
-enum ServerCloseReason: Sendable {
+package enum ServerCloseReason: Sendable {
     /// The app's backend called `terminate_connections` for the user (4009, do not reconnect as is).
     case terminatedByApp
     /// The server is shutting down (4200, reconnect at once — to another instance).

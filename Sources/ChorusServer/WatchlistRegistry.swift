@@ -4,7 +4,7 @@ import Synchronization
 /// Which users of each app are online (signed in on at least one connection) and whose
 /// watchlists follow them. A user goes online with its first signed-in connection and offline
 /// with its last; a watchlist lasts while its owner is online, the latest sign-in's list winning.
-final class WatchlistRegistry: Sendable {
+package final class WatchlistRegistry: Sendable {
     /// A watcher to tell that a user came online or went offline.
     struct Notice: Sendable, Hashable {
         var watcher: String
@@ -53,7 +53,7 @@ final class WatchlistRegistry: Sendable {
     }
 
     /// The most users one watchlist may name (more: `pusher:error` 4302, and no watchlist).
-    static let maximumEntries = 100
+    package static let maximumEntries = 100
 
     private let apps = Mutex<[String: AppState]>([:])
 

@@ -2,7 +2,7 @@ import NIOCore
 
 /// Decides when a silent client is pinged and when it is closed for not answering (4201).
 ///
-/// Pure state: the connection feeds it the time, so tests drive it without waiting.
+/// Pure state inside ``PusherSessionStateMachine``: it is fed the time, so tests drive it without waiting.
 struct ActivityMonitor {
     /// What the connection should do at a check.
     enum Action: Equatable {
@@ -16,13 +16,13 @@ struct ActivityMonitor {
 
     let activityTimeout: TimeAmount
     let pongTimeout: TimeAmount
-    private var lastActivity = NIODeadline.now()
+    private var lastActivity: NIODeadline
     private var pingSentAt: NIODeadline?
-    private var task: Scheduled<Void>?
 
-    init(activityTimeout: TimeAmount, pongTimeout: TimeAmount) {
+    init(activityTimeout: TimeAmount, pongTimeout: TimeAmount, now: NIODeadline) {
         self.activityTimeout = activityTimeout
         self.pongTimeout = pongTimeout
+        self.lastActivity = now
     }
 
     /// Anything received from the client counts as activity (and as the pong).
@@ -44,14 +44,5 @@ struct ActivityMonitor {
         guard idle >= activityTimeout else { return .wait(activityTimeout - idle) }
         pingSentAt = now
         return .sendPing(pongTimeout)
-    }
-
-    mutating func scheduled(_ task: Scheduled<Void>) {
-        self.task = task
-    }
-
-    mutating func cancel() {
-        task?.cancel()
-        task = nil
     }
 }

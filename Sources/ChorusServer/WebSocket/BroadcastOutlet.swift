@@ -1,5 +1,7 @@
 import ChorusCore
+import ChorusProtocol
 import NIOCore
+import NIOWebSocket
 
 /// The connection's end of the broadcast engine: a handler at the head of the pipeline that writes
 /// pre-encoded WebSocket frames straight to the socket, past the frame encoder, and tells the
@@ -37,7 +39,8 @@ final class BroadcastOutlet: ChannelInboundHandler, FrameSink {
 
     func close(code: PusherCloseReason) {
         switch code {
-        case .slowConsumer: sendCloseFrame(code: 4100, reason: "Over capacity")
+        case .slowConsumer:
+            sendCloseFrame(code: WebSocketErrorCode(.overCapacity), reason: PusherErrorCode.overCapacity.meaning)
         }
     }
 
@@ -46,9 +49,9 @@ final class BroadcastOutlet: ChannelInboundHandler, FrameSink {
 
     /// Starts the closing handshake: writes a close frame, then closes the TCP connection when the
     /// client answers with its own close frame (``finishClosing()``) or after a timeout.
-    func sendCloseFrame(code: UInt16, reason: String) {
+    func sendCloseFrame(code: WebSocketErrorCode, reason: String) {
         guard let context else { return }
-        let frame = WebSocketFrameWriter.closeFrame(code: code, reason: reason)
+        let frame = WebSocketFrameWriter.closeFrame(code: UInt16(webSocketErrorCode: code), reason: reason)
         context.writeAndFlush(NIOAny(frame), promise: nil)
         let channel = context.channel
         context.eventLoop.scheduleTask(in: Self.closingHandshakeTimeout) {

@@ -1,7 +1,7 @@
 import ChorusProtocol
 
 /// What the WebSocket upgrade request asked for: `/app/{key}?protocol=7&client=…&version=…`.
-struct ConnectionRequest: Sendable {
+package struct ConnectionRequest: Sendable {
     /// The lowest and highest protocol versions served.
     static let supportedProtocols = 5...7
 
@@ -12,7 +12,7 @@ struct ConnectionRequest: Sendable {
     var rejection: PusherErrorCode?
 
     /// Parses the request target; returns `nil` when the path is not `/app/{key}`.
-    init?(uri: String) {
+    package init?(uri: String) {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = parts[0]
         guard path.hasPrefix("/app/") else { return nil }

@@ -4,9 +4,9 @@ import ChorusProtocol
 ///
 /// Small on purpose: connections hand these over on subscribe and leave, so building one costs a
 /// few retained strings.
-struct WebhookEvent: Sendable, Hashable {
+package struct WebhookEvent: Sendable, Hashable {
     /// The webhook event types.
-    enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         case channelOccupied = "channel_occupied"
         case channelVacated = "channel_vacated"
         case memberAdded = "member_added"
@@ -16,7 +16,7 @@ struct WebhookEvent: Sendable, Hashable {
         case subscriptionCount = "subscription_count"
     }
 
-    var kind: Kind
+    package var kind: Kind
     var channel: String
     var userID: String?
     /// The client event's name (`client_event` only).

@@ -22,11 +22,11 @@ struct EventRequest: Sendable {
         guard let name = fields["name"]?.stringValue, !name.isEmpty else {
             throw .badRequest("Invalid request: 'name' must be a non-empty string", code: "missing_name")
         }
-        guard name.count <= app.maxEventNameLength else {
-            throw .badRequest(
-                "Event name is \(name.count) characters; the limit is \(app.maxEventNameLength)",
-                code: "event_name_too_long"
-            )
+        let rules = EventRules(app: app)
+        do {
+            try rules.check(name: name)
+        } catch {
+            throw .badRequest(error.message, code: "event_name_too_long")
         }
         guard !PusherEventName.isReserved(name) else {
             throw .badRequest(
@@ -39,14 +39,13 @@ struct EventRequest: Sendable {
         switch fields["data"] {
         case nil, .null?:
             throw .badRequest("Invalid request: 'data' is required", code: "missing_data")
-        case .string(let text)?:
-            data = text
         case let value?:
-            data = value.jsonText
+            data = EventRules.text(of: value)
         }
-        let limit = app.maxEventPayloadInKB * 1024
-        guard data.utf8.count <= limit else {
-            throw .payloadTooLarge("Event data is \(data.utf8.count) bytes; the limit is \(app.maxEventPayloadInKB) KB")
+        do {
+            try rules.check(dataText: data)
+        } catch {
+            throw .payloadTooLarge(error.message)
         }
 
         channels = try Self.channels(fields, app: app)

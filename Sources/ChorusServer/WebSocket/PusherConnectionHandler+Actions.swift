@@ -1,0 +1,243 @@
+import ChorusCore
+import ChorusProtocol
+import Logging
+import NIOCore
+import NIOWebSocket
+import Prometheus
+
+extension PusherConnectionHandler {
+    /// Carries out `actions` in order, then writes what they queued for this client.
+    func execute(_ actions: [PusherSessionAction]) {
+        guard !actions.isEmpty else { return }
+        var queued = false
+        for action in actions {
+            queued = perform(action) || queued
+        }
+        if queued { shard?.flush() }
+    }
+
+    /// Carries out one action; returns whether it queued a frame for this client.
+    private func perform(_ action: PusherSessionAction) -> Bool {
+        switch action {
+        case .register:
+            register()
+        case .refuse(let code):
+            log(
+                .info,
+                "connection refused",
+                ["code": .stringConvertible(code.rawValue), "reason": .string(code.meaning)]
+            )
+            let error = PusherMessage.error(code.meaning, code: code)
+            outlet.write(WebSocketFrameWriter.textFrame(error.jsonText))
+            outlet.sendCloseFrame(code: WebSocketErrorCode(code), reason: code.meaning)
+        case .send(let message):
+            return enqueue(WebSocketFrameWriter.textFrame(message.jsonText))
+        case .sendFrame(let frame):
+            return enqueue(frame)
+        case .refuseSubscription(let channel, let error):
+            log(.debug, "subscription refused", ["channel": .string(channel), "type": .string(error.type)])
+            return enqueue(WebSocketFrameWriter.textFrame(error.message(channel: channel).jsonText))
+        case .close(let code, let message):
+            log(.info, "closing", ["code": .stringConvertible(code.rawValue), "reason": .string(message)])
+            if enqueue(WebSocketFrameWriter.textFrame(PusherMessage.error(message, code: code).jsonText)) {
+                shard?.flush()
+            }
+            outlet.sendCloseFrame(code: WebSocketErrorCode(code), reason: message)
+        case .closeForProtocolError(let code, let reason):
+            outlet.sendCloseFrame(code: code, reason: reason)
+        case .answerClose(let code):
+            outlet.sendCloseFrame(code: code, reason: "")
+        case .finishClose:
+            outlet.finishClosing()
+        case .pong(let payload):
+            outlet.writeControl(WebSocketFrameWriter.frame(.pong, payload: payload.readableBytesView))
+        case .scheduleActivityCheck(let delay):
+            scheduleActivityCheck(after: delay)
+        case .join(let join):
+            self.join(join)
+        case .confirmSubscription(let channel):
+            let message: PusherMessage =
+                channel.kind == .presence
+                ? .presenceSubscriptionSucceeded(
+                    channel: channel.rawValue,
+                    members: server.directory.members(key(channel.rawValue))
+                )
+                : .subscriptionSucceeded(channel: channel.rawValue)
+            return enqueue(WebSocketFrameWriter.textFrame(message.jsonText))
+        case .leave(let channel, let subscription):
+            leave(channel, subscription)
+        case .relayClientEvent(let message):
+            server.publisher.publish(message, appID: appID, excluding: address)
+            server.metrics.clientEventsRelayed.increment()
+        case .signIn(let signIn):
+            self.signIn(signIn)
+        case .startDelta(let channel):
+            let key = key(channel)
+            if shard?.enableDelta(slot, on: key) == true { server.publisher.deltaChains.join(key) }
+        case .resetDeltaBase(let channel):
+            shard?.resetDeltaBase(slot, on: key(channel))
+        case .publish(let message, let presenceVersion, let excludingSelf):
+            server.publisher.publish(
+                message,
+                appID: appID,
+                excluding: excludingSelf ? address : nil,
+                presenceVersion: presenceVersion
+            )
+        case .webhook(let event):
+            server.webhooks.enqueue(event, appID: appID)
+        case .countSubscriptions(let channel, let count):
+            server.subscriptionCounts.countChanged(
+                key(channel),
+                count: count,
+                on: server.broadcaster.shards[shardIndex].eventLoop
+            )
+        case .signOut(let userID):
+            notifyWatchers(server.watchlists.signOut(userID, appID: appID))
+        case .unregister:
+            unregister()
+        }
+        return false
+    }
+
+    // MARK: Engine and registries
+
+    private var appID: String { machine.app?.id ?? "" }
+
+    private var address: SubscriberAddress { SubscriberAddress(shard: shardIndex, slot: slot) }
+
+    private func key(_ channel: String) -> ChannelKey { ChannelKey(appID: appID, channel: channel) }
+
+    private func enqueue(_ frame: ByteBuffer) -> Bool {
+        guard let shard else { return false }
+        shard.enqueue(frame, toSlot: slot)
+        return true
+    }
+
+    private func register() {
+        guard let context, let app = machine.app else { return }
+        guard let index = server.broadcaster.shardIndex(for: context.eventLoop) else {
+            preconditionFailure("connection on an event loop without a broadcast shard")
+        }
+        let shard = server.broadcaster.shards[index].value
+        let slot = shard.register(outlet)
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let entry = ConnectionRegistry.Entry(
+            appID: app.id,
+            address: SubscriberAddress(shard: index, slot: slot),
+            userID: nil
+        ) { reason in
+            loopBoundSelf.eventLoop.execute { loopBoundSelf.value.close(for: reason) }
+        }
+        guard server.connections.add(socketID: machine.socketID, entry: entry, limit: app.maxConnections) else {
+            shard.unregister(slot)
+            log(.info, "connection refused: app over its connection quota", ["app_id": .string(app.id)])
+            return execute(machine.registrationRefused())
+        }
+        self.shard = shard
+        self.shardIndex = index
+        self.slot = slot
+        outlet.onWritable = { [weak self] in
+            guard let self, let shard = self.shard else { return }
+            shard.resume(self.slot)
+        }
+        server.metrics.connections.increment()
+        server.metrics.connectionsTotal.increment()
+        log(.debug, "connection established", ["app_id": .string(app.id)])
+        execute(machine.registered(now: .now()))
+    }
+
+    private func unregister() {
+        activityCheck?.cancel()
+        activityCheck = nil
+        guard let shard else { return }
+        shard.unregister(slot)
+        self.shard = nil
+        server.connections.remove(socketID: machine.socketID)
+        server.metrics.connections.decrement()
+        log(.debug, "connection closed")
+    }
+
+    private func scheduleActivityCheck(after delay: TimeAmount) {
+        guard let context else { return }
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        activityCheck = context.eventLoop.scheduleTask(in: delay) {
+            let handler = loopBoundSelf.value
+            handler.execute(handler.machine.activityCheckDue(now: .now()))
+        }
+    }
+
+    private func join(_ join: SubscriptionJoin) {
+        guard let shard, let app = machine.app else { return }
+        let key = key(join.channel.rawValue)
+        switch server.directory.subscribe(key, member: join.member, maxMembers: app.maxPresenceMembers) {
+        case .memberLimitReached:
+            execute(machine.joinRefused(join))
+        case .joined(let outcome):
+            if join.member != nil {
+                shard.subscribe(slot, to: key, presenceVersion: outcome.presenceVersion)
+            } else {
+                shard.subscribe(slot, to: key, filter: join.filter, delta: join.delta)
+                if join.delta { server.publisher.deltaChains.join(key) }
+            }
+            log(.debug, "subscribed", ["channel": .string(key.channel)])
+            execute(machine.joined(join, outcome: outcome))
+        }
+    }
+
+    private func leave(_ channel: String, _ subscription: SessionSubscription) {
+        let key = key(channel)
+        shard?.unsubscribe(slot, from: key)
+        if subscription.delta { server.publisher.deltaChains.leave(key) }
+        let outcome = server.directory.unsubscribe(key, userID: subscription.presenceUserID)
+        execute(machine.left(channel: channel, subscription: subscription, outcome: outcome))
+    }
+
+    // MARK: Sign-in and watchlists
+
+    private func signIn(_ signIn: SignIn) {
+        guard let shard else { return }
+        if let previous = signIn.previousUserID, previous != signIn.userID {
+            shard.unsubscribe(slot, from: key(ChannelName.serverToUser(previous).rawValue))
+        }
+        server.connections.setUser(signIn.userID, socketID: machine.socketID)
+        shard.subscribe(slot, to: key(ChannelName.serverToUser(signIn.userID).rawValue))
+        _ = enqueue(WebSocketFrameWriter.textFrame(PusherMessage.signinSuccess(userData: signIn.userData).jsonText))
+        let outcome = server.watchlists.signIn(
+            signIn.userID,
+            previous: signIn.previousUserID,
+            watchlist: signIn.watchlist,
+            appID: appID
+        )
+        if !outcome.onlineWatched.isEmpty {
+            _ = enqueue(
+                WebSocketFrameWriter.textFrame(
+                    PusherMessage.watchlistEvents(online: outcome.onlineWatched, offline: []).jsonText
+                )
+            )
+        }
+        notifyWatchers(outcome.notices)
+        log(.debug, "signed in", ["user_id": .string(signIn.userID)])
+        shard.flush()
+    }
+
+    /// Sends each notice to every connection of its watcher (through `#server-to-user-{watcher}`).
+    private func notifyWatchers(_ notices: [WatchlistRegistry.Notice]) {
+        guard !notices.isEmpty else { return }
+        let events = notices.map { notice in
+            let message = PusherMessage.watchlistEvents(
+                online: notice.online ? [notice.userID] : [],
+                offline: notice.online ? [] : [notice.userID]
+            )
+            let key = key(ChannelName.serverToUser(notice.watcher).rawValue)
+            return OutboundEvent(key: key, frame: WebSocketFrameWriter.textFrame(message.jsonText))
+        }
+        server.broadcaster.publish(events)
+    }
+}
+
+extension WebSocketErrorCode {
+    /// A Pusher close code as a WebSocket close code.
+    init(_ code: PusherErrorCode) {
+        self.init(codeNumber: Int(code.rawValue))
+    }
+}
