@@ -1,5 +1,6 @@
 import ChorusCore
 import Logging
+import NIOCore
 
 /// What every connection and API request of one server shares.
 final class ServerContext: Sendable {
@@ -21,6 +22,8 @@ final class ServerContext: Sendable {
     let subscriptionCounts: SubscriptionCountNotifier
     /// Signed-in users and the watchlists that follow them.
     let watchlists = WatchlistRegistry()
+    /// The activity checks of each event loop's connections, indexed like the broadcaster's shards.
+    let activityWheels: [NIOLoopBoundBox<ActivityTimerWheel<PusherConnectionHandler>>]
 
     init(
         configuration: ServerConfiguration,
@@ -38,6 +41,9 @@ final class ServerContext: Sendable {
         self.metrics = metrics
         self.webhooks = webhooks
         self.subscriptionCounts = SubscriptionCountNotifier(publisher: publisher, webhooks: webhooks)
+        self.activityWheels = broadcaster.shards.map { shard in
+            .makeBoxSendingValue(ActivityTimerWheel(eventLoop: shard.eventLoop), eventLoop: shard.eventLoop)
+        }
         self.logger = logger
     }
 }

@@ -132,10 +132,10 @@ struct WebSocketHandshakeTests {
         }) { server in
             let socket = try await server.connect()
             #expect(socket.activityTimeout == 1)
-            try await socket.expect("pusher:ping", timeout: .seconds(3))
-            let error = try await socket.expect("pusher:error", timeout: .seconds(3))
+            try await socket.expect("pusher:ping", timeout: .seconds(5))
+            let error = try await socket.expect("pusher:error", timeout: .seconds(5))
             #expect(error.data?["code"] == .integer(4201))
-            #expect(try await socket.expectClose(timeout: .seconds(3)) == 4201)
+            #expect(try await socket.expectClose(timeout: .seconds(5)) == 4201)
         }
     }
 
@@ -146,9 +146,9 @@ struct WebSocketHandshakeTests {
             $0.pongTimeoutSeconds = 1
         }) { server in
             let socket = try await server.connect()
-            try await socket.expect("pusher:ping", timeout: .seconds(3))
+            try await socket.expect("pusher:ping", timeout: .seconds(5))
             try await socket.send(rawText: #"{"event":"pusher:pong","data":{}}"#)
-            try await socket.expect("pusher:ping", timeout: .seconds(3))
+            try await socket.expect("pusher:ping", timeout: .seconds(5))
             try await socket.send(rawText: #"{"event":"pusher:pong","data":{}}"#)
             try await socket.send(rawText: #"{"event":"pusher:ping","data":{}}"#)
             try await socket.expect("pusher:pong")

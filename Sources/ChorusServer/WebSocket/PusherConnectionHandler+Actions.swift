@@ -147,9 +147,8 @@ extension PusherConnectionHandler {
     }
 
     private func unregister() {
-        activityCheck?.cancel()
-        activityCheck = nil
         guard let shard else { return }
+        server.activityWheels[shardIndex].value.cancel(slot: slot)
         shard.unregister(slot)
         self.shard = nil
         server.connections.remove(socketID: machine.socketID)
@@ -158,12 +157,8 @@ extension PusherConnectionHandler {
     }
 
     private func scheduleActivityCheck(after delay: TimeAmount) {
-        guard let context else { return }
-        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        activityCheck = context.eventLoop.scheduleTask(in: delay) {
-            let handler = loopBoundSelf.value
-            handler.execute(handler.machine.activityCheckDue(now: .now()))
-        }
+        guard shard != nil, let context else { return }
+        server.activityWheels[shardIndex].value.schedule(self, slot: slot, at: context.eventLoop.now + delay)
     }
 
     private func join(_ join: SubscriptionJoin) {

@@ -11,7 +11,7 @@ import Prometheus
 /// registry calls to ``PusherSessionStateMachine`` and carries out the actions it returns.
 /// Every text frame to the client goes through the connection's shard slot, so replies and
 /// broadcasts reach the client in the order they were produced and obey one outbound limit.
-final class PusherConnectionHandler: ChannelInboundHandler {
+final class PusherConnectionHandler: ChannelInboundHandler, ActivityDeadlineOwner {
     typealias InboundIn = WebSocketFrame
 
     let server: ServerContext
@@ -21,7 +21,6 @@ final class PusherConnectionHandler: ChannelInboundHandler {
     var shard: BroadcastShard?
     var slot: UInt32 = 0
     var context: ChannelHandlerContext?
-    var activityCheck: Scheduled<Void>?
 
     init(server: ServerContext, request: ConnectionRequest, outlet: BroadcastOutlet) {
         self.server = server
@@ -64,6 +63,11 @@ final class PusherConnectionHandler: ChannelInboundHandler {
     /// Closed by the server: the HTTP API's `terminate_connections`, or shutdown.
     func close(for reason: ServerCloseReason) {
         execute(machine.closeRequested(reason))
+    }
+
+    /// The activity deadline passed (``ActivityTimerWheel``).
+    func activityCheckDue() {
+        execute(machine.activityCheckDue(now: .now()))
     }
 
     // MARK: Inbound
