@@ -98,6 +98,7 @@ public final class ChorusServer: Service, Sendable {
                     let outlet = BroadcastOutlet()
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(outlet, position: .first)
+                    try sync.addHandler(WebSocketFrameValidator())
                     try sync.addHandler(
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0,

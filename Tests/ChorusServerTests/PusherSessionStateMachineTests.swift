@@ -159,27 +159,111 @@ struct PusherSessionStateMachineTests {
         #expect(shutdown.closeRequested(.serverShutdown).map(\.label) == ["close 4200"])
     }
 
+    static func closePayload(code: UInt16?, reason: [UInt8] = []) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        if let code { buffer.writeInteger(code) }
+        buffer.writeBytes(reason)
+        return buffer
+    }
+
     @Test("a client close is answered with its code; after the server's own close it completes the handshake")
     func clientClose() throws {
         var machine = try Self.machine()
         #expect(
-            machine.closeReceived(code: .goingAway, now: Self.start).map(\.label) == [
+            machine.closeReceived(payload: Self.closePayload(code: 1001), now: Self.start).map(\.label) == [
                 "answerClose 1001", "finishClose",
+            ]
+        )
+        var empty = try Self.machine()
+        #expect(
+            empty.closeReceived(payload: ByteBuffer(), now: Self.start).map(\.label) == [
+                "answerClose 1000", "finishClose",
             ]
         )
         var closing = try Self.machine()
         _ = closing.closeRequested(.serverShutdown)
-        #expect(closing.closeReceived(code: .normalClosure, now: Self.start).map(\.label) == ["finishClose"])
+        #expect(
+            closing.closeReceived(payload: Self.closePayload(code: 1000), now: Self.start).map(\.label) == [
+                "finishClose"
+            ]
+        )
     }
 
-    @Test("WebSocket protocol errors close with 1009 for size and 1002 otherwise; later frames are ignored")
-    func protocolErrors() throws {
-        var tooBig = try Self.machine()
-        #expect(tooBig.protocolError(.invalidFrameLength).map(\.label) == ["closeForProtocolError 1009"])
-        #expect(tooBig.textReceived(Self.text(["event": "pusher:ping"]), now: Self.start).isEmpty)
-        var fragmented = try Self.machine()
-        #expect(fragmented.protocolError(.fragmentedControlFrame).map(\.label) == ["closeForProtocolError 1002"])
-        #expect(fragmented.protocolError(.fragmentedControlFrame).isEmpty)
+    @Test(
+        "a close code no client may send is answered with 1002",
+        arguments: [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535] as [UInt16]
+    )
+    func invalidCloseCodes(code: UInt16) throws {
+        var machine = try Self.machine()
+        #expect(
+            machine.closeReceived(payload: Self.closePayload(code: code), now: Self.start).map(\.label) == [
+                "answerClose 1002", "finishClose",
+            ]
+        )
+    }
+
+    @Test("valid close codes are echoed", arguments: [1000, 1003, 1007, 1014, 3000, 4999] as [UInt16])
+    func validCloseCodes(code: UInt16) throws {
+        var machine = try Self.machine()
+        #expect(
+            machine.closeReceived(payload: Self.closePayload(code: code), now: Self.start).first?.label
+                == "answerClose \(code)"
+        )
+    }
+
+    @Test("a one-byte close payload is answered with 1002, a reason that is not UTF-8 with 1007")
+    func malformedClosePayloads() throws {
+        var oneByte = try Self.machine()
+        var payload = ByteBuffer()
+        payload.writeInteger(UInt8(3))
+        #expect(oneByte.closeReceived(payload: payload, now: Self.start).first?.label == "answerClose 1002")
+        var badReason = try Self.machine()
+        #expect(
+            badReason.closeReceived(payload: Self.closePayload(code: 1000, reason: [0xC3, 0x28]), now: Self.start)
+                .first?
+                .label == "answerClose 1007"
+        )
+    }
+
+    @Test("text that is not UTF-8 closes with 1007")
+    func invalidUTF8() throws {
+        var machine = try Self.machine()
+        #expect(
+            machine.textReceived([0x7B, 0xFF, 0x7D], now: Self.start).map(\.label) == ["closeForProtocolError 1007"]
+        )
+        #expect(machine.state == .closing(registered: true))
+    }
+
+    @Test(
+        "protocol violations close with their RFC 6455 code; later frames are ignored",
+        arguments: [
+            (WebSocketViolation.messageTooLarge, 1009), (.unmaskedFrame, 1002), (.reservedBitsSet, 1002),
+            (.reservedOpcode, 1002), (.invalidControlFrame, 1002), (.badFragmentSequence, 1002),
+        ] as [(WebSocketViolation, UInt16)]
+    )
+    func protocolViolations(violation: WebSocketViolation, code: UInt16) throws {
+        var machine = try Self.machine()
+        #expect(machine.protocolViolation(violation).map(\.label) == ["closeForProtocolError \(code)"])
+        #expect(machine.textReceived(Self.text(["event": "pusher:ping"]), now: Self.start).isEmpty)
+        #expect(machine.protocolViolation(violation).isEmpty)
+    }
+
+    @Test("errors of NIO's decoder and aggregator map to the violations they stand for")
+    func errorMapping() {
+        #expect(WebSocketViolation(NIOWebSocketError.invalidFrameLength) == .messageTooLarge)
+        #expect(WebSocketViolation(NIOWebSocketError.fragmentedControlFrame) == .invalidControlFrame)
+        #expect(
+            WebSocketViolation(NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge) == .messageTooLarge
+        )
+        #expect(
+            WebSocketViolation(NIOWebSocketFrameAggregator.Error.didReceiveFragmentBeforeReceivingTextOrBinaryFrame)
+                == .badFragmentSequence
+        )
+        #expect(
+            WebSocketViolation(NIOWebSocketFrameAggregator.Error.receivedNewFrameWithoutFinishingPrevious)
+                == .badFragmentSequence
+        )
+        #expect(WebSocketViolation(ChannelError.ioOnClosedChannel) == nil)
     }
 
     @Test("invalid JSON, binary frames and unknown events get pusher:error and leave the connection open")
@@ -547,7 +631,7 @@ extension PusherSessionAction {
         case .refuseSubscription(_, let error): "refuseSubscription \(error.type)"
         case .close(let code, _): "close \(code.rawValue)"
         case .closeForProtocolError(let code, _): "closeForProtocolError \(UInt16(webSocketErrorCode: code))"
-        case .answerClose(let code): "answerClose \(UInt16(webSocketErrorCode: code))"
+        case .answerClose(let code, _): "answerClose \(UInt16(webSocketErrorCode: code))"
         case .finishClose: "finishClose"
         case .pong: "pong"
         case .scheduleActivityCheck(let delay): "schedule \(delay.nanoseconds / 1_000_000_000)s"

@@ -63,11 +63,6 @@ final class BroadcastOutlet: ChannelInboundHandler, FrameSink {
     func finishClosing() {
         context?.close(promise: nil)
     }
-
-    /// Writes a control frame (pong) directly.
-    func writeControl(_ frame: ByteBuffer) {
-        context?.writeAndFlush(NIOAny(frame), promise: nil)
-    }
 }
 
 @available(*, unavailable)

@@ -45,12 +45,12 @@ extension PusherConnectionHandler {
             outlet.sendCloseFrame(code: WebSocketErrorCode(code), reason: message)
         case .closeForProtocolError(let code, let reason):
             outlet.sendCloseFrame(code: code, reason: reason)
-        case .answerClose(let code):
-            outlet.sendCloseFrame(code: code, reason: "")
+        case .answerClose(let code, let reason):
+            outlet.sendCloseFrame(code: code, reason: reason)
         case .finishClose:
             outlet.finishClosing()
         case .pong(let payload):
-            outlet.writeControl(WebSocketFrameWriter.frame(.pong, payload: payload.readableBytesView))
+            return enqueue(WebSocketFrameWriter.frame(.pong, payload: payload.readableBytesView))
         case .scheduleActivityCheck(let delay):
             scheduleActivityCheck(after: delay)
         case .join(let join):

@@ -87,17 +87,16 @@ final class PusherConnectionHandler: ChannelInboundHandler, ActivityDeadlineOwne
         case .pong:
             machine.pongReceived(now: now)
         case .connectionClose:
-            var payload = frame.unmaskedData
-            execute(machine.closeReceived(code: payload.readWebSocketErrorCode(), now: now))
+            execute(machine.closeReceived(payload: frame.unmaskedData, now: now))
         default:
             break
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let error = error as? NIOWebSocketError {
-            log(.info, "closing on WebSocket protocol error", ["error": "\(error)"])
-            execute(machine.protocolError(error))
+        if let violation = WebSocketViolation(error) {
+            log(.info, "closing on WebSocket protocol error", ["error": .string(violation.reason)])
+            execute(machine.protocolViolation(violation))
             return
         }
         log(.debug, "connection error", ["error": "\(error)"])

@@ -21,11 +21,12 @@ package enum PusherSessionAction {
     case close(PusherErrorCode, message: String)
     /// Start the closing handshake for a WebSocket protocol violation (no `pusher:error`).
     case closeForProtocolError(WebSocketErrorCode, reason: String)
-    /// Answer the client's close frame with `code` and end the connection.
-    case answerClose(WebSocketErrorCode)
+    /// Answer the client's close frame with `code`.
+    case answerClose(WebSocketErrorCode, reason: String)
     /// The closing handshake is complete: end the connection.
     case finishClose
-    /// Answer a WebSocket ping with this payload.
+    /// Queue a WebSocket pong with this payload, behind anything already queued and within the
+    /// same outbound limit.
     case pong(ByteBuffer)
     /// Report ``PusherSessionStateMachine/activityCheckDue(now:)`` after this delay.
     case scheduleActivityCheck(TimeAmount)

@@ -128,10 +128,11 @@ package struct PusherSessionStateMachine {
 
     // MARK: Frames
 
-    /// A text frame: one Pusher message.
+    /// A text frame: one Pusher message. Text that is not UTF-8 closes the connection (1007).
     package mutating func textReceived(_ bytes: some Collection<UInt8>, now: NIODeadline) -> [PusherSessionAction] {
         activity.recordActivity(now: now)
         guard isOpen else { return [] }
+        guard String(validating: bytes, as: UTF8.self) != nil else { return protocolViolation(.invalidUTF8) }
         let message: PusherMessage
         do {
             message = try PusherMessage(parsing: bytes)
@@ -160,8 +161,10 @@ package struct PusherSessionStateMachine {
         activity.recordActivity(now: now)
     }
 
-    /// The client's close frame: answers it (or completes the server's own closing handshake).
-    package mutating func closeReceived(code: WebSocketErrorCode?, now: NIODeadline) -> [PusherSessionAction] {
+    /// The client's close frame: answered with its code, or with 1002 / 1007 when the code or the
+    /// reason is not one a client may send; after the server's own close frame it completes the
+    /// closing handshake.
+    package mutating func closeReceived(payload: ByteBuffer, now: NIODeadline) -> [PusherSessionAction] {
         activity.recordActivity(now: now)
         switch state {
         case .closing:
@@ -170,20 +173,31 @@ package struct PusherSessionStateMachine {
             return []
         case .awaitingHandshake, .open:
             state = .closing(registered: state == .open)
-            return [.answerClose(code ?? .normalClosure), .finishClose]
         }
+        var payload = payload
+        guard payload.readableBytes > 0 else { return [.answerClose(.normalClosure, reason: ""), .finishClose] }
+        let answer: WebSocketErrorCode
+        let reason: String
+        if let code = payload.readInteger(as: UInt16.self), WebSocketViolation.isValidCloseCode(code) {
+            if String(validating: payload.readableBytesView, as: UTF8.self) != nil {
+                (answer, reason) = (WebSocketErrorCode(codeNumber: Int(code)), "")
+            } else {
+                (answer, reason) = (WebSocketViolation.invalidUTF8.closeCode, WebSocketViolation.invalidUTF8.reason)
+            }
+        } else {
+            let violation = WebSocketViolation.invalidClosePayload
+            (answer, reason) = (violation.closeCode, violation.reason)
+        }
+        return [.answerClose(answer, reason: reason), .finishClose]
     }
 
-    /// The WebSocket layer refused a frame.
-    package mutating func protocolError(_ error: NIOWebSocketError) -> [PusherSessionAction] {
+    /// A frame broke RFC 6455: close with the violation's code.
+    package mutating func protocolViolation(_ violation: WebSocketViolation) -> [PusherSessionAction] {
         switch state {
         case .closing, .closed: return []
         case .awaitingHandshake, .open: state = .closing(registered: state == .open)
         }
-        switch error {
-        case .invalidFrameLength: return [.closeForProtocolError(.messageTooLarge, reason: "Message too big")]
-        default: return [.closeForProtocolError(.protocolError, reason: "Protocol error")]
-        }
+        return [.closeForProtocolError(violation.closeCode, reason: violation.reason)]
     }
 
     // MARK: Activity

@@ -1,0 +1,161 @@
+"""RFC 6455 violations sent over a raw TCP socket to a real `chorus serve`: each is answered with
+the close frame the RFC asks for (1002 protocol error, 1007 bad UTF-8, 1009 too big), never a bare
+TCP drop, and a ping flood from a client that never reads is bounded by the outbound limit."""
+import base64
+import json
+import os
+import socket
+import struct
+import time
+
+import pytest
+
+from conftest import start_chorus
+
+
+class RawClient:
+    """A WebSocket client that writes whatever bytes a test asks for."""
+
+    def __init__(self, server, receive_buffer=None):
+        self.sock = socket.create_connection((server.host, server.port), timeout=5)
+        if receive_buffer:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        key = base64.b64encode(os.urandom(16)).decode()
+        request = (
+            f"GET /app/{server.key}?protocol=7 HTTP/1.1\r\nHost: {server.host}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        self.sock.sendall(request.encode())
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            self.buffer += self.sock.recv(4096)
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 101")
+        opcode, payload = self.read_frame()
+        assert opcode == 1 and json.loads(payload)["event"] == "pusher:connection_established"
+
+    @staticmethod
+    def frame(opcode, payload=b"", fin=True, rsv=0, masked=True, length=None):
+        first = (0x80 if fin else 0) | (rsv << 4) | opcode
+        size = len(payload) if length is None else length
+        mask_bit = 0x80 if masked else 0
+        if size < 126:
+            header = struct.pack("!BB", first, mask_bit | size)
+        elif size < 65536:
+            header = struct.pack("!BBH", first, mask_bit | 126, size)
+        else:
+            header = struct.pack("!BBQ", first, mask_bit | 127, size)
+        if not masked:
+            return header + payload
+        mask = os.urandom(4)
+        return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def read_exact(self, count):
+        while len(self.buffer) < count:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed before a whole frame arrived")
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:count], self.buffer[count:]
+        return data
+
+    def read_frame(self):
+        first, second = self.read_exact(2)
+        size = second & 0x7F
+        if size == 126:
+            (size,) = struct.unpack("!H", self.read_exact(2))
+        elif size == 127:
+            (size,) = struct.unpack("!Q", self.read_exact(8))
+        return first & 0x0F, self.read_exact(size)
+
+    def close_code(self):
+        """Reads until the server's close frame; returns its code."""
+        while True:
+            opcode, payload = self.read_frame()
+            if opcode == 8:
+                return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+
+
+@pytest.fixture(scope="module")
+def small_server():
+    server = start_chorus("apps:\n  - {id: 1, key: chorus-key, secret: chorus-secret}\nmax_message_bytes: 4096\n")
+    yield server
+    server.stop()
+
+
+def close_payload(code, reason=b""):
+    return struct.pack("!H", code) + reason
+
+
+VIOLATIONS = {
+    "unmasked frame": (RawClient.frame(1, b'{"event":"pusher:ping"}', masked=False), 1002),
+    "rsv1 without an extension": (RawClient.frame(1, b'{"event":"pusher:ping"}', rsv=4), 1002),
+    "rsv3 without an extension": (RawClient.frame(1, b'{"event":"pusher:ping"}', rsv=1), 1002),
+    "reserved data opcode 3": (RawClient.frame(3, b"x"), 1002),
+    "reserved control opcode 0xB": (RawClient.frame(0xB, b"x"), 1002),
+    "fragmented ping": (RawClient.frame(9, b"x", fin=False), 1002),
+    "continuation with nothing to continue": (RawClient.frame(0, b"x"), 1002),
+    "text frame inside a fragmented message": (RawClient.frame(1, b"ab", fin=False) + RawClient.frame(1, b"c"), 1002),
+    "invalid UTF-8 text": (RawClient.frame(1, b'{"event":"\xff"}'), 1007),
+    "close with a one-byte payload": (RawClient.frame(8, b"\x03"), 1002),
+    "close with a reason that is not UTF-8": (RawClient.frame(8, close_payload(1000, b"\xc3\x28")), 1007),
+    "a 2^63 length": (RawClient.frame(1, b"", length=2**63 - 1), 1009),
+    "a message over max_message_bytes": (RawClient.frame(1, b"x" * 5000), 1009),
+    "fragments adding up to more than max_message_bytes": (
+        RawClient.frame(1, b"x" * 3000, fin=False) + RawClient.frame(0, b"x" * 3000),
+        1009,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIOLATIONS))
+def test_violation_gets_its_close_code(small_server, name):
+    data, code = VIOLATIONS[name]
+    client = RawClient(small_server)
+    client.send(data)
+    assert client.close_code() == code
+
+
+@pytest.mark.parametrize("code", [0, 999, 1004, 1005, 1006, 1016, 2999, 5000, 65535])
+def test_invalid_close_code_is_answered_with_1002(small_server, code):
+    client = RawClient(small_server)
+    client.send(RawClient.frame(8, close_payload(code)))
+    assert client.close_code() == 1002
+
+
+@pytest.mark.parametrize("code", [1000, 1001, 3000, 4999])
+def test_valid_close_code_is_echoed(small_server, code):
+    client = RawClient(small_server)
+    client.send(RawClient.frame(8, close_payload(code)))
+    assert client.close_code() == code
+
+
+def test_ping_flood_from_a_client_that_never_reads_is_bounded(small_server):
+    """Pongs count against the outbound limit: a client that floods pings and never reads is
+    closed (4100 by the default slow-consumer policy) instead of growing the server's memory."""
+    before = rss_kb(small_server.process.pid)
+    client = RawClient(small_server, receive_buffer=4096)
+    ping = RawClient.frame(9, b"p" * 125)
+    deadline = time.monotonic() + 20
+    closed = False
+    client.sock.settimeout(0.5)
+    while time.monotonic() < deadline:
+        try:
+            client.send(ping * 200)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            closed = True
+            break
+    after = rss_kb(small_server.process.pid)
+    assert closed, "the server kept accepting pings from a client that never reads"
+    assert after - before < 64 * 1024, f"RSS grew by {after - before} KB during the flood"
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
