@@ -106,7 +106,10 @@ struct WebSocketHandshakeTests {
                     == .close(code: 4004, reason: "Application is over its connection quota")
             )
             await first.close()
-            try await Task.sleep(for: .milliseconds(200))
+            try await eventually("the first connection counted as closed") {
+                let metrics = try await server.httpClient().get("/metrics").bodyText.split(separator: "\n")
+                return metrics.first { $0.hasPrefix("chorus_connections ") }?.split(separator: " ").last.flatMap { Double($0) } == 1
+            }
             let third = try await server.connect()
             await second.close()
             await third.close()
