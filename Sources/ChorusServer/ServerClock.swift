@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// The time that webhook delivery and the subscription-count throttle read, and the timers they
 /// set. A server runs on ``EventLoopClock``; tests pass a clock they advance by hand, so no test of
