@@ -180,7 +180,11 @@ struct WebSocketHandshakeTests {
 
     @Test("a message over max_message_bytes closes that connection with 1009 and no other")
     func oversizedMessage() async throws {
-        try await TestServer.with({ $0.maxMessageBytes = 4096 }) { server in
+        try await TestServer.with({ configuration in
+            configuration.maxMessageBytes = 4096
+            // The app's largest client event must fit the smaller cap (checked at start-up).
+            configuration.apps[0].maxEventPayloadInKB = 1
+        }) { server in
             let bystander = try await server.connect()
             let socket = try await server.connect()
             let prefix = #"{"event":"pusher:ping","data":{"pad":""#
