@@ -60,7 +60,8 @@ struct ConformCommand: AsyncParsableCommand {
         } catch {
             throw FileProblem(
                 output,
-                "cannot be written (\(error.localizedDescription))",
+                "cannot be written",
+                error: error,
                 remedy: "pass --output DIR naming a writable directory"
             )
         }

@@ -54,7 +54,8 @@ struct LoadCommand: AsyncParsableCommand {
                 throw Self.cannotRun(
                     FileProblem(
                         out,
-                        "cannot be written (\(error.localizedDescription))",
+                        "cannot be written",
+                        error: error,
                         remedy: "pass --out DIR naming a writable directory, or --no-write"
                     )
                 )
@@ -82,7 +83,8 @@ struct LoadCommand: AsyncParsableCommand {
         } catch {
             throw FileProblem(
                 path,
-                "is not a readable run report (\(error.localizedDescription))",
+                "is not a readable run report",
+                error: error,
                 remedy: "pass --baseline the .json report a previous run wrote"
             )
         }
