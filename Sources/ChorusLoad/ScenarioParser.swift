@@ -15,7 +15,11 @@ public struct ScenarioParser: Sendable {
     /// Reads and parses the scenario file at `path`.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ScenarioError(source: path, field: nil, reason: "cannot be read: no such file; \(BundledScenarios.hint)")
+            throw ScenarioError(
+                source: path,
+                field: nil,
+                reason: "cannot be read: no such file; \(BundledScenarios.hint)"
+            )
         }
         let text: String
         do {

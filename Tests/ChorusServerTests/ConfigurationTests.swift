@@ -106,8 +106,11 @@ struct ConfigurationTests {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        let yaml = try #require(text.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
-        let keys = ServerConfiguration.settings.map(\.key) + AppConfiguration.settings.map(\.key)
+        let yaml = try #require(
+            text.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first
+        )
+        let keys =
+            ServerConfiguration.settings.map(\.key) + AppConfiguration.settings.map(\.key)
             + WebhookDeliverySettings.settings.map(\.key) + WebhookTarget.settings.map(\.key)
         for key in keys { #expect(yaml.contains("\(key):"), "\(key) is missing from the example") }
         var example = try Self.decode(yaml).apps[0]
