@@ -102,6 +102,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            // The named scenarios ship with the executable (`chorus load smoke` works from any directory).
+            resources: [.copy("Scenarios")],
             swiftSettings: swiftSettings
         ),
         // The conformance runner: replays documented cases against any Pusher-compatible server.
@@ -119,6 +121,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            // The cases ship with the executable (`chorus conform` works from any directory).
+            resources: [.copy("Cases")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

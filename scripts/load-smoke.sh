@@ -40,5 +40,5 @@ if [[ -z "$port" ]]; then
 fi
 
 echo "load-smoke: chorus serve (pid $server) on port $port"
-"$CHORUS" load Scenarios/smoke.yaml --port "$port" --server-pid "$server" --out "$OUT" \
+"$CHORUS" load smoke --port "$port" --server-pid "$server" --out "$OUT" \
     --baseline "$BASELINE" --tolerance "$TOLERANCE"

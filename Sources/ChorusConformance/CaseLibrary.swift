@@ -8,10 +8,29 @@ public struct CaseLibrary: Sendable {
     public let directory: URL
     public let cases: [ConformanceCase]
 
-    public init(directory: URL) throws {
+    /// The cases that ship inside the runner (this target's `Cases/`, a SwiftPM resource), so
+    /// `chorus conform` works from any directory.
+    public static var bundledDirectory: URL {
+        Bundle.module.url(forResource: "Cases", withExtension: nil)
+            ?? Bundle.module.bundleURL.appendingPathComponent("Cases", isDirectory: true)
+    }
+
+    /// Reads every case file in `directory`; a missing directory, an unreadable or invalid file, or
+    /// a directory without cases is a ``CaseFileError`` naming the path.
+    public init(directory: URL) throws(CaseFileError) {
         self.directory = directory
-        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-            .filter { ["yaml", "yml", "json"].contains($0.pathExtension) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw CaseFileError("\(directory.path): no such directory; give a directory of case files (*.yaml, *.json)")
+        }
+        let listed: [URL]
+        do {
+            listed = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        } catch {
+            throw CaseFileError("\(directory.path): cannot be listed (\(error.localizedDescription))")
+        }
+        let files = listed.filter { ["yaml", "yml", "json"].contains($0.pathExtension) }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         var cases: [ConformanceCase] = []
         var names: Set<String> = []
@@ -30,6 +49,9 @@ public struct CaseLibrary: Sendable {
                 }
             }
         }
+        guard !cases.isEmpty else {
+            throw CaseFileError("\(directory.path): holds no case files (*.yaml or *.json with a `cases` list)")
+        }
         self.cases = cases
     }
 
@@ -41,13 +63,18 @@ public struct CaseLibrary: Sendable {
         }
     }
 
-    private static func document(at file: URL) throws -> JSONValue {
-        let text = try String(contentsOf: file, encoding: .utf8)
-        if file.pathExtension == "json" { return try JSONValue(parsing: text) }
+    private static func document(at file: URL) throws(CaseFileError) -> JSONValue {
+        let text: String
         do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw CaseFileError("\(file.path): cannot be read (\(error.localizedDescription))")
+        }
+        do {
+            if file.pathExtension == "json" { return try JSONValue(parsing: text) }
             return try YAMLDecoder().decode(JSONValue.self, from: text)
         } catch {
-            throw CaseFileError("\(file.lastPathComponent): not valid YAML: \(error)")
+            throw CaseFileError("\(file.path): not valid \(file.pathExtension == "json" ? "JSON" : "YAML"): \(error)")
         }
     }
 }

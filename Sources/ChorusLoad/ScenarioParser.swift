@@ -14,11 +14,22 @@ public struct ScenarioParser: Sendable {
 
     /// Reads and parses the scenario file at `path`.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ScenarioError(
+                source: path,
+                field: nil,
+                reason: "cannot be read: no such file; \(BundledScenarios.hint)"
+            )
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ScenarioError(source: path, field: nil, reason: "cannot be read (\(error.localizedDescription))")
+            throw ScenarioError(
+                source: path,
+                field: nil,
+                reason: "cannot be read (\(error.localizedDescription)); check that it is a readable UTF-8 file"
+            )
         }
         return try ScenarioParser(source: path).parse(text)
     }

@@ -37,10 +37,24 @@ public final class ChorusServer: Service, Sendable {
 
     /// Binds and starts serving; throws if the configuration is invalid or the port is taken.
     public static func start(configuration: ServerConfiguration, logger: Logger) async throws -> ChorusServer {
+        try await start(configuration: configuration, logger: logger, clock: EventLoopClock())
+    }
+
+    /// Starts a server whose webhook delivery and subscription-count throttle run on `clock`.
+    package static func start(
+        configuration: ServerConfiguration,
+        logger: Logger,
+        clock: any ServerClock
+    ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
         let metrics = ServerMetrics()
-        let webhooks = try await WebhookDispatcher.start(apps: configuration.apps, metrics: metrics, logger: logger)
+        let webhooks = try await WebhookDispatcher.start(
+            apps: configuration.apps,
+            metrics: metrics,
+            clock: clock,
+            logger: logger
+        )
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         do {
             let loops = Array(group.makeIterator())
@@ -50,6 +64,7 @@ public final class ChorusServer: Service, Sendable {
                 broadcaster: broadcaster,
                 metrics: metrics,
                 webhooks: webhooks,
+                clock: clock,
                 logger: logger
             )
             ShardMetricsSampler.start(broadcaster: broadcaster, metrics: metrics)
@@ -144,6 +159,13 @@ public final class ChorusServer: Service, Sendable {
         }
         await context.webhooks.shutdown()
         try await group.shutdownGracefully()
+    }
+
+    /// Whether webhook delivery is at rest: every event handed over so far has reached its app's
+    /// worker and no request is in flight. Tests on a manual clock wait for it before asserting
+    /// that nothing more was sent.
+    package func webhooksAtRest() async -> Bool {
+        await context.webhooks.isAtRest()
     }
 
     /// Runs until a graceful shutdown is requested (SIGINT/SIGTERM under a ServiceGroup).

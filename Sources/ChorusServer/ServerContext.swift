@@ -30,6 +30,7 @@ final class ServerContext: Sendable {
         broadcaster: Broadcaster,
         metrics: ServerMetrics,
         webhooks: WebhookDispatcher = .disabled,
+        clock: any ServerClock = EventLoopClock(),
         logger: Logger
     ) {
         self.configuration = configuration
@@ -40,7 +41,7 @@ final class ServerContext: Sendable {
         self.publisher = EventPublisher(broadcaster: broadcaster, directory: directory)
         self.metrics = metrics
         self.webhooks = webhooks
-        self.subscriptionCounts = SubscriptionCountNotifier(publisher: publisher, webhooks: webhooks)
+        self.subscriptionCounts = SubscriptionCountNotifier(publisher: publisher, webhooks: webhooks, clock: clock)
         self.activityWheels = broadcaster.shards.map { shard in
             .makeBoxSendingValue(ActivityTimerWheel(eventLoop: shard.eventLoop), eventLoop: shard.eventLoop)
         }

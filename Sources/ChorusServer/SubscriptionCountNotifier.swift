@@ -10,22 +10,31 @@ final class SubscriptionCountNotifier: Sendable {
     private let throttle: Mutex<SubscriptionCountThrottle>
     private let publisher: EventPublisher
     private let webhooks: WebhookDispatcher
+    private let clock: any ServerClock
 
-    init(publisher: EventPublisher, webhooks: WebhookDispatcher, throttle: SubscriptionCountThrottle = .init()) {
+    init(
+        publisher: EventPublisher,
+        webhooks: WebhookDispatcher,
+        clock: any ServerClock,
+        throttle: SubscriptionCountThrottle = .init()
+    ) {
         self.publisher = publisher
         self.webhooks = webhooks
+        self.clock = clock
         self.throttle = Mutex(throttle)
     }
 
     /// The channel `key` now has `count` subscriptions; a trailing update is timed on `eventLoop`.
     func countChanged(_ key: ChannelKey, count: Int, on eventLoop: any EventLoop) {
-        let decision = throttle.withLock { $0.changed(key, count: count, now: .now()) }
+        let decision = throttle.withLock { $0.changed(key, count: count, now: clock.now()) }
         switch decision {
         case .send(let count):
             announce(key, count: count)
         case .sendLater(let deadline):
-            eventLoop.scheduleTask(deadline: deadline) {
-                guard let count = self.throttle.withLock({ $0.trailingCount(for: key, now: .now()) }) else { return }
+            clock.schedule(at: deadline, on: eventLoop) {
+                guard let count = self.throttle.withLock({ $0.trailingCount(for: key, now: self.clock.now()) }) else {
+                    return
+                }
                 self.announce(key, count: count)
             }
         case .none:

@@ -29,7 +29,7 @@ struct ConformCommand: AsyncParsableCommand {
     var maxClientEvents = 10
     @Option(name: .customLong("tag"), help: "Run only cases with this tag (repeatable).") var tags: [String] = []
     @Option(name: .customLong("case"), help: "Run only the case with this name (repeatable).") var names: [String] = []
-    @Option(help: "Directory of case files.") var cases = "Scenarios/conformance"
+    @Option(help: "Directory of case files (default: the cases bundled with chorus).") var cases: String?
     @Option(help: "Directory the JUnit XML and JSON reports are written to.") var output = "results/conformance"
 
     func run() async throws {
@@ -46,7 +46,7 @@ struct ConformCommand: AsyncParsableCommand {
             maxEventBatchSize: maxBatch,
             maxClientEventsPerSecond: maxClientEvents
         )
-        let library = try CaseLibrary(directory: URL(fileURLWithPath: cases))
+        let library = try CaseLibrary(directory: cases.map { URL(fileURLWithPath: $0) } ?? CaseLibrary.bundledDirectory)
         let selected = library.selecting(tags: tags, names: names)
         guard !selected.isEmpty else { throw ValidationError("No case matches the given --tag/--case.") }
         let runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
@@ -55,7 +55,16 @@ struct ConformCommand: AsyncParsableCommand {
         }
         let report = ConformanceReport(target: "\(host):\(port)", results: results)
         print(report.table)
-        try report.write(to: URL(fileURLWithPath: output))
+        do {
+            try report.write(to: URL(fileURLWithPath: output))
+        } catch {
+            throw FileProblem(
+                output,
+                "cannot be written",
+                error: error,
+                remedy: "pass --output DIR naming a writable directory"
+            )
+        }
         print("Reports written to \(output)/conformance.xml and \(output)/conformance.json")
         if report.failed > 0 { throw ExitCode.failure }
     }

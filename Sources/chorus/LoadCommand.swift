@@ -13,7 +13,7 @@ struct LoadCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Scenario file (YAML or JSON), or the name of one in Scenarios/.")
+    @Argument(help: "Scenario file (YAML or JSON), or the name of a bundled one (smoke, fanout-10k, ...).")
     var scenario: String
 
     @Option(help: "Server host.") var host = "127.0.0.1"
@@ -32,8 +32,8 @@ struct LoadCommand: AsyncParsableCommand {
         let report: LoadReport
         let baselineReport: LoadReport?
         do {
-            let loaded = try ScenarioParser.load(path: Self.resolve(scenario))
-            baselineReport = try baseline.map { try LoadReport.read(path: $0) }
+            let loaded = try ScenarioParser.load(path: BundledScenarios.file(for: scenario))
+            baselineReport = try baseline.map(Self.readBaseline)
             let target = LoadTarget(
                 host: host,
                 port: port,
@@ -45,12 +45,21 @@ struct LoadCommand: AsyncParsableCommand {
             let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
             report = try await runner.run()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw Self.cannotRun(error)
         }
         if !noWrite {
-            let path = try ResultsDirectory(root: out).write(report)
-            print("wrote \(path)")
+            do {
+                print("wrote \(try ResultsDirectory(root: out).write(report))")
+            } catch {
+                throw Self.cannotRun(
+                    FileProblem(
+                        out,
+                        "cannot be written",
+                        error: error,
+                        remedy: "pass --out DIR naming a writable directory, or --no-write"
+                    )
+                )
+            }
         }
         print(MarkdownSummary(report: report).text)
         var failed = !report.passed
@@ -62,13 +71,22 @@ struct LoadCommand: AsyncParsableCommand {
         if failed { throw ExitCode(1) }
     }
 
-    /// A path as given, or `Scenarios/<name>.yaml` for a bare scenario name.
-    private static func resolve(_ scenario: String) -> String {
-        if FileManager.default.fileExists(atPath: scenario) { return scenario }
-        for candidate in ["Scenarios/\(scenario).yaml", "Scenarios/\(scenario).json"]
-        where FileManager.default.fileExists(atPath: candidate) {
-            return candidate
+    /// Prints why the run cannot go on and exits 2.
+    private static func cannotRun(_ error: any Error) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(2)
+    }
+
+    private static func readBaseline(_ path: String) throws -> LoadReport {
+        do {
+            return try LoadReport.read(path: path)
+        } catch {
+            throw FileProblem(
+                path,
+                "is not a readable run report",
+                error: error,
+                remedy: "pass --baseline the .json report a previous run wrote"
+            )
         }
-        return scenario
     }
 }

@@ -51,7 +51,7 @@ import Testing
                 apiRateLimit: Self.apiRateLimit
             )
         }
-        let library = try CaseLibrary(directory: conformanceCaseDirectory)
+        let library = try CaseLibrary(directory: CaseLibrary.bundledDirectory)
         let cases = library.cases.filter { $0.tags.first == group }
         #expect(!cases.isEmpty)
         let runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)

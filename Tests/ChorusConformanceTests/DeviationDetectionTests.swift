@@ -20,7 +20,7 @@ import Testing
             ),
             maxEventPayloadKB: DeviantPusherServer.payloadLimitKB
         )
-        let library = try CaseLibrary(directory: conformanceCaseDirectory)
+        let library = try CaseLibrary(directory: CaseLibrary.bundledDirectory)
         let runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
         let selected = library.selecting(names: names)
         #expect(selected.count == names.count)

@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func everyCaseFileLoadsAndCitesASource() throws {
-        let library = try CaseLibrary(directory: conformanceCaseDirectory)
+        let library = try CaseLibrary(directory: CaseLibrary.bundledDirectory)
         #expect(library.cases.count > 50)
         for testCase in library.cases {
             #expect(!testCase.source.isEmpty)

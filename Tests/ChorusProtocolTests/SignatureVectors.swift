@@ -1,7 +1,8 @@
 import ChorusProtocol
 import Foundation
 
-/// The known-answer vectors in `Scenarios/conformance/signature-vectors.json`, shared with the conformance suite.
+/// The known-answer vectors in `Sources/ChorusConformance/Cases/signature-vectors.json`, shared with the
+/// conformance suite.
 struct SignatureVectors: Decodable {
     struct ChannelAuth: Decodable {
         struct Case: Decodable {
@@ -36,7 +37,7 @@ struct SignatureVectors: Decodable {
     static func load() throws -> SignatureVectors {
         let url = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Scenarios/conformance/signature-vectors.json")
+            .appendingPathComponent("Sources/ChorusConformance/Cases/signature-vectors.json")
         return try JSONDecoder().decode(SignatureVectors.self, from: Data(contentsOf: url))
     }
 }

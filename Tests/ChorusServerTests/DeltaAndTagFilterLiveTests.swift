@@ -101,7 +101,9 @@ struct DeltaAndTagFilterLiveTests {
 
             // After a sync error the next event comes in full.
             try await perSubscription.send(DeltaDecoder.syncErrorMessage(channel: "telemetry"))
-            try await Task.sleep(for: .milliseconds(100))
+            // A connection handles its messages in order: once the pong is back, the sync error was.
+            try await perSubscription.send(PusherMessage(event: "pusher:ping", data: .object([:])))
+            #expect(try await perSubscription.nextMessage().event == "pusher:pong")
             let one: JSONValue = [
                 "name": "readings", "channel": "telemetry", "data": .string(Self.data(10)), "delta": true,
             ]

@@ -49,8 +49,9 @@ struct HTTPAPIChannelsTests {
             #expect(badInfo.errorCode == "invalid_info")
             await bob.close()
             await news.close()
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(try await http.get(path).json() == ["channels": ["presence-room": [:]]])
+            try await eventually("bob and news gone from the channel list") {
+                try await http.get(path).json() == ["channels": ["presence-room": [:]]]
+            }
             _ = (alice, aliceAgain)
             await http.shutdown()
         }

@@ -42,7 +42,12 @@ struct HTTPAPITransportTests {
 
     @Test("a body over the hard cap is refused with 413 from its Content-Length alone, and the connection closed")
     func bodyCap() async throws {
-        try await TestServer.with({ $0.maxRequestBodyBytes = 4096 }) { server in
+        try await TestServer.with({ configuration in
+            configuration.maxRequestBodyBytes = 4096
+            // The app's largest event must fit the smaller cap (checked at start-up).
+            configuration.apps[0].maxEventPayloadInKB = 1
+            configuration.apps[0].maxEventChannelsAtOnce = 10
+        }) { server in
             try await RawHTTPConnection.with(port: server.port) { connection in
                 try await connection.send(
                     "POST /apps/1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n"
@@ -53,12 +58,13 @@ struct HTTPAPITransportTests {
                 #expect(try await connection.isClosedByServer())
             }
             let http = server.httpClient()
-            let atCap = #"{"name":"e","channel":"c","data":""#
-            let padding = String(repeating: "x", count: 4096 - atCap.utf8.count - 2)
+            // Exactly at the cap, padded with JSON whitespace so the event itself stays within its limits.
+            let (head, tail) = (#"{"name":"e","channel":"c","#, #""data":"x"}"#)
+            let padding = String(repeating: " ", count: 4096 - head.utf8.count - tail.utf8.count)
             let accepted = try await http.request(
                 method: .POST,
                 path: "/apps/1/events",
-                body: Array((atCap + padding + #""}"#).utf8)
+                body: Array((head + padding + tail).utf8)
             )
             #expect(accepted.status == .ok)
             await http.shutdown()

@@ -69,4 +69,36 @@ struct HTTPServerHandlerTests {
         #expect(counter.reads == 0)
         _ = try channel.finish()
     }
+
+    @Test("a body announced over the cap is refused with APIError's 413 body, and the connection closes")
+    func oversizedBodyRefused() throws {
+        let channel = EmbeddedChannel()
+        let handler = HTTPServerHandler(
+            maxBodyBytes: 1024,
+            fanOutDone: { $0.makeSucceededVoidFuture() },
+            respond: { _ in
+                Issue.record("an oversized request reached the router")
+                return .json(.ok, "{}")
+            }
+        )
+        try channel.pipeline.syncOperations.addHandler(handler)
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/apps/1/events")
+        head.headers.add(name: "Content-Length", value: "1025")
+        try channel.writeInbound(HTTPServerRequestPart.head(head))
+        channel.embeddedEventLoop.run()
+
+        guard case .head(let responseHead) = try channel.readOutbound(as: HTTPServerResponsePart.self),
+            case .body(.byteBuffer(let body)) = try channel.readOutbound(as: HTTPServerResponsePart.self)
+        else {
+            Issue.record("expected a response head and body")
+            return
+        }
+        let expected = APIError.payloadTooLarge("Request body is larger than 1024 bytes").response
+        #expect(responseHead.status == .payloadTooLarge)
+        #expect(responseHead.headers["Connection"] == ["close"])
+        #expect(responseHead.headers["Content-Type"] == ["application/json"])
+        #expect(body == expected.body)
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
+        #expect(!channel.isActive)
+    }
 }

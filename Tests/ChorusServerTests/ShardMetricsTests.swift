@@ -30,13 +30,11 @@ struct ShardMetricsTests {
             for socket in sockets { try await socket.expect("tick") }
 
             var text = ""
-            let deadline = ContinuousClock.now + .seconds(5)
-            repeat {
-                try await Task.sleep(for: .milliseconds(200))
+            try await eventually("the shard metrics sampled") {
                 text = try await http.request(method: .GET, path: "/metrics", signing: .none).bodyText
-            } while (Self.total("chorus_subscriptions", in: text) < 3
-                || Self.total("chorus_ws_frames_sent_total", in: text) < 9)
-                && ContinuousClock.now < deadline
+                return Self.total("chorus_subscriptions", in: text) >= 3
+                    && Self.total("chorus_ws_frames_sent_total", in: text) >= 9
+            }
             #expect(Self.total("chorus_subscriptions", in: text) == 3)
             // connection_established + subscription_succeeded + tick, per socket
             #expect(Self.total("chorus_ws_frames_sent_total", in: text) >= 9)

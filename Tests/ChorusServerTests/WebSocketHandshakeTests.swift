@@ -106,7 +106,12 @@ struct WebSocketHandshakeTests {
                     == .close(code: 4004, reason: "Application is over its connection quota")
             )
             await first.close()
-            try await Task.sleep(for: .milliseconds(200))
+            try await eventually("the first connection counted as closed") {
+                let metrics = try await server.httpClient().get("/metrics").bodyText.split(separator: "\n")
+                return metrics.first { $0.hasPrefix("chorus_connections ") }?.split(separator: " ").last.flatMap {
+                    Double($0)
+                } == 1
+            }
             let third = try await server.connect()
             await second.close()
             await third.close()
@@ -177,7 +182,11 @@ struct WebSocketHandshakeTests {
 
     @Test("a message over max_message_bytes closes that connection with 1009 and no other")
     func oversizedMessage() async throws {
-        try await TestServer.with({ $0.maxMessageBytes = 4096 }) { server in
+        try await TestServer.with({ configuration in
+            configuration.maxMessageBytes = 4096
+            // The app's largest client event must fit the smaller cap (checked at start-up).
+            configuration.apps[0].maxEventPayloadInKB = 1
+        }) { server in
             let bystander = try await server.connect()
             let socket = try await server.connect()
             let prefix = #"{"event":"pusher:ping","data":{"pad":""#

@@ -82,25 +82,19 @@ final class WebhookReceiver: Sendable {
     /// Waits until at least `count` requests have arrived; returns them all.
     @discardableResult
     func waitForRequests(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [Request] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let requests = self.requests
-            if requests.count >= count { return requests }
-            guard ContinuousClock.now < deadline else { throw ReceiverTimeout(expected: count, got: requests.count) }
-            try await Task.sleep(for: .milliseconds(10))
+        try await eventually("\(count) webhook requests, got \(requests.count)", timeout: timeout) {
+            requests.count >= count
         }
+        return requests
     }
 
     /// Waits until at least `count` events have arrived; returns them all.
     @discardableResult
     func waitForEvents(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [JSONValue] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let events = self.events
-            if events.count >= count { return events }
-            guard ContinuousClock.now < deadline else { throw ReceiverTimeout(expected: count, got: events.count) }
-            try await Task.sleep(for: .milliseconds(10))
+        try await eventually("\(count) webhook events, got \(events.count)", timeout: timeout) {
+            events.count >= count
         }
+        return events
     }
 
     func stop() async {
@@ -113,12 +107,6 @@ final class WebhookReceiver: Sendable {
             return state.script.isEmpty ? state.fallback : state.script.removeFirst()
         }
     }
-}
-
-struct ReceiverTimeout: Error, CustomStringConvertible {
-    var expected: Int
-    var got: Int
-    var description: String { "webhook receiver: expected \(expected), got \(got) in time" }
 }
 
 /// Collects one request's head and body, then answers as the receiver decides.

@@ -81,7 +81,10 @@ class RawClient:
 
 @pytest.fixture(scope="module")
 def small_server():
-    server = start_chorus("apps:\n  - {id: 1, key: chorus-key, secret: chorus-secret}\nmax_message_bytes: 4096\n")
+    server = start_chorus(
+        "apps:\n  - {id: 1, key: chorus-key, secret: chorus-secret, max_event_payload_in_kb: 2}\n"
+        "max_message_bytes: 4096\n"
+    )
     yield server
     server.stop()
 

@@ -1,7 +1,7 @@
 /// One application: its credentials, switches and limits.
 ///
 /// Every field but the credentials has a default, so a config file names only what it changes.
-public struct AppConfiguration: Sendable, Hashable, Codable {
+public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSection {
     /// Numeric id (the official server SDKs reject non-numeric ids).
     public var id: String
     public var key: String
@@ -48,66 +48,55 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         self.secret = secret
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, key, secret, enabled
-        case clientEventsEnabled = "client_events_enabled"
-        case subscriptionCountEnabled = "subscription_count_enabled"
-        case maxConnections = "max_connections"
-        case maxPresenceMembers = "max_presence_members"
-        case maxPresenceUserInfoBytes = "max_presence_user_info_bytes"
-        case maxClientEventsPerSecond = "max_client_events_per_second"
-        case maxEventPayloadInKB = "max_event_payload_in_kb"
-        case maxEventChannelsAtOnce = "max_event_channels_at_once"
-        case maxEventBatchSize = "max_event_batch_size"
-        case maxEventNameLength = "max_event_name_length"
-        case maxAPIRequestsPerWindow = "max_api_requests_per_window"
-        case apiRateLimitWindowSeconds = "api_rate_limit_window_seconds"
-        case cacheTTLSeconds = "cache_ttl_seconds"
-        case webhooks
-        case webhookDelivery = "webhook_delivery"
-        case tagFilteringEnabled = "tag_filtering_enabled"
-        case stripTags = "strip_tags"
-        case deltaCompressionEnabled = "delta_compression_enabled"
-        case deltaFullEvery = "delta_full_every"
-        case deltaMinimumBytes = "delta_min_bytes"
+    /// The limits and switches as the configuration file names them, each with its rule; the
+    /// defaults are the initial values above.
+    static var settings: [ConfigurationSetting<Self>] {
+        [
+            .value("enabled", \.enabled),
+            .value("client_events_enabled", \.clientEventsEnabled),
+            .value("subscription_count_enabled", \.subscriptionCountEnabled),
+            .int("max_connections", \.maxConnections, .zeroMeansUnlimited),
+            .int("max_presence_members", \.maxPresenceMembers, .atLeast(1)),
+            .int("max_presence_user_info_bytes", \.maxPresenceUserInfoBytes, .atLeast(1)),
+            .int("max_client_events_per_second", \.maxClientEventsPerSecond, .atLeast(1)),
+            .int("max_event_payload_in_kb", \.maxEventPayloadInKB, .atLeast(1)),
+            .int("max_event_channels_at_once", \.maxEventChannelsAtOnce, .atLeast(1)),
+            .int("max_event_batch_size", \.maxEventBatchSize, .atLeast(1)),
+            .int("max_event_name_length", \.maxEventNameLength, .atLeast(1)),
+            .int("max_api_requests_per_window", \.maxAPIRequestsPerWindow, .zeroMeansUnlimited),
+            .int("api_rate_limit_window_seconds", \.apiRateLimitWindowSeconds, .atLeast(1)),
+            .int("cache_ttl_seconds", \.cacheTTLSeconds, .within(1...1800)),
+            .value("webhooks", \.webhooks),
+            .section("webhook_delivery", \.webhookDelivery),
+            .value("tag_filtering_enabled", \.tagFilteringEnabled),
+            .value("strip_tags", \.stripTags),
+            .value("delta_compression_enabled", \.deltaCompressionEnabled),
+            .int("delta_full_every", \.deltaFullEvery, .atLeast(1)),
+            .int("delta_min_bytes", \.deltaMinimumBytes, .atLeast(0)),
+        ]
+    }
+
+    /// The credentials, read and checked outside the table: they have no default.
+    private enum CredentialKeys: String, CodingKey, CaseIterable {
+        case id, key, secret
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try UnknownKeys.reject(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
-        id = try c.decodeScalarText(forKey: .id)
-        key = try c.decode(String.self, forKey: .key)
-        secret = try c.decode(String.self, forKey: .secret)
-        let d = AppConfiguration(id: id, key: key, secret: secret)
-        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-        clientEventsEnabled = try c.decodeIfPresent(Bool.self, forKey: .clientEventsEnabled) ?? d.clientEventsEnabled
-        subscriptionCountEnabled =
-            try c.decodeIfPresent(Bool.self, forKey: .subscriptionCountEnabled) ?? d.subscriptionCountEnabled
-        maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? d.maxConnections
-        maxPresenceMembers = try c.decodeIfPresent(Int.self, forKey: .maxPresenceMembers) ?? d.maxPresenceMembers
-        maxPresenceUserInfoBytes =
-            try c.decodeIfPresent(Int.self, forKey: .maxPresenceUserInfoBytes) ?? d.maxPresenceUserInfoBytes
-        maxClientEventsPerSecond =
-            try c.decodeIfPresent(Int.self, forKey: .maxClientEventsPerSecond) ?? d.maxClientEventsPerSecond
-        maxEventPayloadInKB = try c.decodeIfPresent(Int.self, forKey: .maxEventPayloadInKB) ?? d.maxEventPayloadInKB
-        maxEventChannelsAtOnce =
-            try c.decodeIfPresent(Int.self, forKey: .maxEventChannelsAtOnce) ?? d.maxEventChannelsAtOnce
-        maxEventBatchSize = try c.decodeIfPresent(Int.self, forKey: .maxEventBatchSize) ?? d.maxEventBatchSize
-        maxEventNameLength = try c.decodeIfPresent(Int.self, forKey: .maxEventNameLength) ?? d.maxEventNameLength
-        maxAPIRequestsPerWindow =
-            try c.decodeIfPresent(Int.self, forKey: .maxAPIRequestsPerWindow) ?? d.maxAPIRequestsPerWindow
-        apiRateLimitWindowSeconds =
-            try c.decodeIfPresent(Int.self, forKey: .apiRateLimitWindowSeconds) ?? d.apiRateLimitWindowSeconds
-        cacheTTLSeconds = try c.decodeIfPresent(Int.self, forKey: .cacheTTLSeconds) ?? d.cacheTTLSeconds
-        webhooks = try c.decodeIfPresent([WebhookTarget].self, forKey: .webhooks) ?? d.webhooks
-        webhookDelivery =
-            try c.decodeIfPresent(WebhookDeliverySettings.self, forKey: .webhookDelivery) ?? d.webhookDelivery
-        tagFilteringEnabled = try c.decodeIfPresent(Bool.self, forKey: .tagFilteringEnabled) ?? d.tagFilteringEnabled
-        stripTags = try c.decodeIfPresent(Bool.self, forKey: .stripTags) ?? d.stripTags
-        deltaCompressionEnabled =
-            try c.decodeIfPresent(Bool.self, forKey: .deltaCompressionEnabled) ?? d.deltaCompressionEnabled
-        deltaFullEvery = try c.decodeIfPresent(Int.self, forKey: .deltaFullEvery) ?? d.deltaFullEvery
-        deltaMinimumBytes = try c.decodeIfPresent(Int.self, forKey: .deltaMinimumBytes) ?? d.deltaMinimumBytes
+        let c = try decoder.container(keyedBy: CredentialKeys.self)
+        self.init(
+            id: try c.decodeScalarText(forKey: .id),
+            key: try c.decode(String.self, forKey: .key),
+            secret: try c.decode(String.self, forKey: .secret)
+        )
+        try decodeSettings(from: decoder, otherKeys: CredentialKeys.allCases.map(\.rawValue))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CredentialKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(key, forKey: .key)
+        try c.encode(secret, forKey: .secret)
+        try encodeSettings(to: encoder)
     }
 
     /// Problems that make the app unusable, each naming its field.
@@ -119,27 +108,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable {
         }
         if key.isEmpty { problems.append("\(name): key must not be empty") }
         if secret.isEmpty { problems.append("\(name): secret must not be empty") }
-        let positive: [(String, Int)] = [
-            ("max_presence_members", maxPresenceMembers), ("max_presence_user_info_bytes", maxPresenceUserInfoBytes),
-            ("max_client_events_per_second", maxClientEventsPerSecond),
-            ("max_event_payload_in_kb", maxEventPayloadInKB),
-            ("max_event_channels_at_once", maxEventChannelsAtOnce), ("max_event_batch_size", maxEventBatchSize),
-            ("max_event_name_length", maxEventNameLength), ("api_rate_limit_window_seconds", apiRateLimitWindowSeconds),
-        ]
-        for (field, value) in positive where value <= 0 {
-            problems.append("\(name): \(field) must be positive, got \(value)")
-        }
-        if maxConnections < 0 { problems.append("\(name): max_connections must be 0 (unlimited) or positive") }
-        if maxAPIRequestsPerWindow < 0 {
-            problems.append("\(name): max_api_requests_per_window must be 0 (unlimited) or positive")
-        }
-        if !(1...1800).contains(cacheTTLSeconds) {
-            problems.append("\(name): cache_ttl_seconds must be between 1 and 1800, got \(cacheTTLSeconds)")
-        }
-        if deltaFullEvery < 1 { problems.append("\(name): delta_full_every must be at least 1, got \(deltaFullEvery)") }
-        if deltaMinimumBytes < 0 { problems.append("\(name): delta_min_bytes must not be negative") }
+        problems += settingProblems.map { "\(name): \($0)" }
         problems += webhooks.flatMap { $0.problems(owner: name) }
-        problems += webhookDelivery.problems(owner: name)
         return problems
     }
 }

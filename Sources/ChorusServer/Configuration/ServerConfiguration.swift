@@ -2,7 +2,7 @@ public import ChorusCore
 import NIOCore
 
 /// Everything `chorus serve` runs with: where it listens, its timeouts and limits, and its apps.
-public struct ServerConfiguration: Sendable, Codable {
+public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var host: String = "127.0.0.1"
     /// TCP port for both the WebSocket endpoint and the HTTP API; 0 picks a free one.
     public var port: Int = 6001
@@ -36,53 +36,60 @@ public struct ServerConfiguration: Sendable, Codable {
         OutboundLimits(framesPerConnection: outboundFramesPerConnection, policy: slowConsumerPolicy)
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, apps
-        case eventLoops = "event_loops"
-        case activityTimeoutSeconds = "activity_timeout_seconds"
-        case pongTimeoutSeconds = "pong_timeout_seconds"
-        case maxMessageBytes = "max_message_bytes"
-        case maxRequestBodyBytes = "max_request_body_bytes"
-        case outboundFramesPerConnection = "outbound_frames_per_connection"
-        case slowConsumerPolicy = "slow_consumer_policy"
+    /// The settings as the configuration file names them, each with its rule; the defaults are
+    /// the initial values above (and the default app when `apps` is absent).
+    static var settings: [ConfigurationSetting<Self>] {
+        [
+            .value("host", \.host),
+            .int("port", \.port, .within(0...65535)),
+            .int("event_loops", \.eventLoops, .atLeast(1)),
+            .int("activity_timeout_seconds", \.activityTimeoutSeconds, .atLeast(1)),
+            .int("pong_timeout_seconds", \.pongTimeoutSeconds, .atLeast(1)),
+            .int("max_message_bytes", \.maxMessageBytes, .atLeast(1024)),
+            .int("max_request_body_bytes", \.maxRequestBodyBytes, .atLeast(1024)),
+            .int("outbound_frames_per_connection", \.outboundFramesPerConnection, .within(1...Int(UInt16.max))),
+            .value("slow_consumer_policy", \.slowConsumerPolicy),
+            .value("apps", \.apps),
+        ]
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try UnknownKeys.reject(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
-        let d = ServerConfiguration(apps: [])
-        apps = try c.decodeIfPresent([AppConfiguration].self, forKey: .apps) ?? [Self.defaultApp]
-        host = try c.decodeIfPresent(String.self, forKey: .host) ?? d.host
-        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? d.port
-        eventLoops = try c.decodeIfPresent(Int.self, forKey: .eventLoops) ?? d.eventLoops
-        activityTimeoutSeconds =
-            try c.decodeIfPresent(Int.self, forKey: .activityTimeoutSeconds) ?? d.activityTimeoutSeconds
-        pongTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .pongTimeoutSeconds) ?? d.pongTimeoutSeconds
-        maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes) ?? d.maxMessageBytes
-        maxRequestBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxRequestBodyBytes) ?? d.maxRequestBodyBytes
-        outboundFramesPerConnection =
-            try c.decodeIfPresent(Int.self, forKey: .outboundFramesPerConnection) ?? d.outboundFramesPerConnection
-        slowConsumerPolicy =
-            try c.decodeIfPresent(SlowConsumerPolicy.self, forKey: .slowConsumerPolicy) ?? d.slowConsumerPolicy
+        self = .embeddedDefault
+        try decodeSettings(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try encodeSettings(to: encoder)
     }
 
     /// Problems that keep the server from starting, each naming its field.
     public func problems() -> [String] {
-        var problems: [String] = []
-        if !(0...65535).contains(port) { problems.append("port must be 0...65535, got \(port)") }
-        if eventLoops < 1 { problems.append("event_loops must be at least 1, got \(eventLoops)") }
-        if activityTimeoutSeconds < 1 { problems.append("activity_timeout_seconds must be at least 1") }
-        if pongTimeoutSeconds < 1 { problems.append("pong_timeout_seconds must be at least 1") }
-        if maxMessageBytes < 1024 { problems.append("max_message_bytes must be at least 1024") }
-        if maxRequestBodyBytes < 1024 { problems.append("max_request_body_bytes must be at least 1024") }
-        if !(1...Int(UInt16.max)).contains(outboundFramesPerConnection) {
-            problems.append("outbound_frames_per_connection must be 1...65535")
-        }
+        var problems = settingProblems
         if apps.isEmpty { problems.append("apps must name at least one app") }
         problems += apps.flatMap { $0.problems() }
+        problems += apps.flatMap(payloadProblems)
         for (field, values) in [("id", apps.map(\.id)), ("key", apps.map(\.key))] {
             let duplicates = Dictionary(grouping: values, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
             if !duplicates.isEmpty { problems.append("apps: duplicate \(field) \(duplicates.joined(separator: ", "))") }
+        }
+        return problems
+    }
+
+    /// An event as large as `app` allows must fit in an HTTP request body and in a WebSocket message.
+    private func payloadProblems(_ app: AppConfiguration) -> [String] {
+        let payload = "app '\(app.id)': max_event_payload_in_kb (\(app.maxEventPayloadInKB))"
+        var problems: [String] = []
+        if app.largestPublishBodyBytes > maxRequestBodyBytes {
+            problems.append(
+                "\(payload) needs request bodies of \(app.largestPublishBodyBytes) bytes with the JSON envelope, "
+                    + "over max_request_body_bytes (\(maxRequestBodyBytes))"
+            )
+        }
+        if app.largestClientEventBytes > maxMessageBytes {
+            problems.append(
+                "\(payload) needs WebSocket messages of \(app.largestClientEventBytes) bytes with the JSON envelope, "
+                    + "over max_message_bytes (\(maxMessageBytes))"
+            )
         }
         return problems
     }

@@ -37,12 +37,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
-                return refuseOversizedBody(context: context, version: head.version)
+                return refuseOversizedBody(head, context: context)
             }
             state = .collecting(head, context.channel.allocator.buffer(capacity: 0))
         case (.body(var chunk), .collecting(let head, var body)):
             guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else {
-                return refuseOversizedBody(context: context, version: head.version)
+                return refuseOversizedBody(head, context: context)
             }
             state = .idle  // drop the reference so `body` is uniquely owned while it grows
             body.writeBuffer(&chunk)
@@ -50,14 +50,18 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.end, .collecting(let head, let body)):
             state = .idle
             let request = HTTPRequest(head: head, body: body, remoteAddress: context.channel.remoteAddress)
-            write(respond(request), for: head, context: context)
+            write(respond(request), for: head, keepAlive: head.isKeepAlive, context: context)
         case (.body, _), (.end, _):
             break
         }
     }
 
-    private func write(_ response: HTTPResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
-        let keepAlive = request.isKeepAlive
+    private func write(
+        _ response: HTTPResponse,
+        for request: HTTPRequestHead,
+        keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
@@ -85,19 +89,11 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func refuseOversizedBody(context: ChannelHandlerContext, version: HTTPVersion) {
+    /// Answers 413 and closes: the rest of the body is never read.
+    private func refuseOversizedBody(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         state = .discarding
-        let text = #"{"error":"Request body is larger than \#(maxBodyBytes) bytes","code":"payload_too_large"}"#
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(text.utf8.count))
-        headers.add(name: "Connection", value: "close")
-        let head = HTTPResponseHead(version: version, status: .payloadTooLarge, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
-            channel.close(promise: nil)
-        }
+        let refusal = APIError.payloadTooLarge("Request body is larger than \(maxBodyBytes) bytes")
+        write(refusal.response, for: head, keepAlive: false, context: context)
     }
 }
 

@@ -1,6 +1,6 @@
 /// How an app's webhooks are delivered: batching, the delay of departures, retries and the bound
 /// on waiting events. Every field has a default; tests shorten the times.
-public struct WebhookDeliverySettings: Sendable, Hashable, Codable {
+public struct WebhookDeliverySettings: Sendable, Hashable, Codable, ConfigurationSection {
     /// Events that occur within this window of the first one go out in one request.
     public var batchWindowMilliseconds: Int = 50
     /// `channel_vacated` and `member_removed` wait this long and are dropped, with the matching
@@ -20,48 +20,24 @@ public struct WebhookDeliverySettings: Sendable, Hashable, Codable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case batchWindowMilliseconds = "batch_window_ms"
-        case vacateDelayMilliseconds = "vacate_delay_ms"
-        case requestTimeoutMilliseconds = "request_timeout_ms"
-        case retryBackoffMilliseconds = "retry_backoff_ms"
-        case retryBudgetMilliseconds = "retry_budget_ms"
-        case queueCapacity = "queue_capacity"
+    /// The settings as the configuration file names them (under `webhook_delivery`), each with
+    /// its rule; the defaults are the initial values above.
+    static var settings: [ConfigurationSetting<Self>] {
+        [
+            .int("batch_window_ms", \.batchWindowMilliseconds, .within(0...60_000)),
+            .int("vacate_delay_ms", \.vacateDelayMilliseconds, .within(0...600_000)),
+            .int("request_timeout_ms", \.requestTimeoutMilliseconds, .within(1...600_000)),
+            .int("retry_backoff_ms", \.retryBackoffMilliseconds, .within(1...600_000)),
+            .int("retry_budget_ms", \.retryBudgetMilliseconds, .within(0...86_400_000)),
+            .int("queue_capacity", \.queueCapacity, .within(1...10_000_000)),
+        ]
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try UnknownKeys.reject(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
-        let d = WebhookDeliverySettings()
-        batchWindowMilliseconds =
-            try c.decodeIfPresent(Int.self, forKey: .batchWindowMilliseconds) ?? d.batchWindowMilliseconds
-        vacateDelayMilliseconds =
-            try c.decodeIfPresent(Int.self, forKey: .vacateDelayMilliseconds) ?? d.vacateDelayMilliseconds
-        requestTimeoutMilliseconds =
-            try c.decodeIfPresent(Int.self, forKey: .requestTimeoutMilliseconds) ?? d.requestTimeoutMilliseconds
-        retryBackoffMilliseconds =
-            try c.decodeIfPresent(Int.self, forKey: .retryBackoffMilliseconds) ?? d.retryBackoffMilliseconds
-        retryBudgetMilliseconds =
-            try c.decodeIfPresent(Int.self, forKey: .retryBudgetMilliseconds) ?? d.retryBudgetMilliseconds
-        queueCapacity = try c.decodeIfPresent(Int.self, forKey: .queueCapacity) ?? d.queueCapacity
+        try decodeSettings(from: decoder)
     }
 
-    /// Problems with the settings, each naming `owner` and the field.
-    func problems(owner: String) -> [String] {
-        var problems: [String] = []
-        let fields: [(String, Int, ClosedRange<Int>)] = [
-            ("batch_window_ms", batchWindowMilliseconds, 0...60_000),
-            ("vacate_delay_ms", vacateDelayMilliseconds, 0...600_000),
-            ("request_timeout_ms", requestTimeoutMilliseconds, 1...600_000),
-            ("retry_backoff_ms", retryBackoffMilliseconds, 1...600_000),
-            ("retry_budget_ms", retryBudgetMilliseconds, 0...86_400_000),
-            ("queue_capacity", queueCapacity, 1...10_000_000),
-        ]
-        for (field, value, range) in fields where !range.contains(value) {
-            problems.append(
-                "\(owner): webhook_delivery.\(field) must be \(range.lowerBound)...\(range.upperBound), got \(value)"
-            )
-        }
-        return problems
+    public func encode(to encoder: any Encoder) throws {
+        try encodeSettings(to: encoder)
     }
 }

@@ -22,6 +22,7 @@ final class WebhookDispatcher: Sendable {
     static func start(
         apps: [AppConfiguration],
         metrics: ServerMetrics,
+        clock: any ServerClock,
         logger: Logger
     ) async throws
         -> WebhookDispatcher
@@ -44,12 +45,14 @@ final class WebhookDispatcher: Sendable {
                         app: app,
                         client: client,
                         eventLoop: loop,
+                        clock: clock,
                         metrics: metrics,
                         logger: logger
                     )
                 }
                 let worker = WebhookWorker(
                     eventLoop: loop,
+                    clock: clock,
                     settings: app.webhookDelivery,
                     targets: targets,
                     metrics: metrics
@@ -69,6 +72,12 @@ final class WebhookDispatcher: Sendable {
     /// Hands `event` of app `appID` over for delivery; returns at once.
     func enqueue(_ event: WebhookEvent, appID: String) {
         queues[appID]?.enqueue(event)
+    }
+
+    /// Whether every event handed over so far has reached its worker and no request is in flight.
+    func isAtRest() async -> Bool {
+        for queue in queues.values where !(await queue.isAtRest()) { return false }
+        return true
     }
 
     /// Stops delivery, abandoning what is pending, and releases the thread and the client.

@@ -71,6 +71,14 @@ final class WebhookQueue: Sendable {
         worker.value.receive(events)
     }
 
+    /// Whether every event handed over so far has reached the worker and no request is in flight.
+    func isAtRest() async -> Bool {
+        let atRest = eventLoop.submit {
+            self.state.withLock { $0.events.isEmpty } && !self.worker.value.hasRequestInFlight
+        }
+        return (try? await atRest.get()) ?? true
+    }
+
     /// Stops taking events and stops the worker on its loop.
     func stop() async {
         state.withLock { $0.stopped = true }

@@ -1,6 +1,6 @@
 /// One receiver of an app's webhooks: where they go, which event types it wants, and extra
 /// headers (say a bearer token) sent with every request.
-public struct WebhookTarget: Sendable, Hashable, Codable {
+public struct WebhookTarget: Sendable, Hashable, Codable, ConfigurationSection {
     /// An `http://` or `https://` URL that receives `POST` requests.
     public var url: String
     /// The event types this target receives (`channel_occupied`, …); `nil` means all of them.
@@ -14,17 +14,24 @@ public struct WebhookTarget: Sendable, Hashable, Codable {
         self.headers = headers
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case url, headers
-        case eventTypes = "event_types"
+    /// The optional settings; `url` is read outside the table, it has no default.
+    static var settings: [ConfigurationSetting<Self>] {
+        [.value("event_types", \.eventTypes), .value("headers", \.headers)]
+    }
+
+    private enum URLKey: String, CodingKey {
+        case url
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try UnknownKeys.reject(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
-        url = try c.decode(String.self, forKey: .url)
-        eventTypes = try c.decodeIfPresent([String].self, forKey: .eventTypes)
-        headers = try c.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
+        self.init(url: try decoder.container(keyedBy: URLKey.self).decode(String.self, forKey: .url))
+        try decodeSettings(from: decoder, otherKeys: [URLKey.url.rawValue])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: URLKey.self)
+        try c.encode(url, forKey: .url)
+        try encodeSettings(to: encoder)
     }
 
     /// Whether this target wants events of `kind`.

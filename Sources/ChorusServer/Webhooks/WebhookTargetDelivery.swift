@@ -23,20 +23,25 @@ final class WebhookTargetDelivery {
     private let signer: WebhookSigner
     private let client: HTTPClient
     private let eventLoop: any EventLoop
+    private let clock: any ServerClock
     private let settings: WebhookDeliverySettings
     private let retry: WebhookRetryPolicy
     private let metrics: ServerMetrics
     private let logger: Logger
     private var queue = CircularBuffer<Pending>()
     private var queuedEvents = 0
+    /// A batch is being sent or waits for its retry.
     private var busy = false
     private var stopped = false
+    /// A request is awaiting its answer.
+    private(set) var requestInFlight = false
 
     init(
         target: WebhookTarget,
         app: AppConfiguration,
         client: HTTPClient,
         eventLoop: any EventLoop,
+        clock: any ServerClock,
         metrics: ServerMetrics,
         logger: Logger
     ) {
@@ -45,6 +50,7 @@ final class WebhookTargetDelivery {
         self.signer = WebhookSigner(secret: app.secret)
         self.client = client
         self.eventLoop = eventLoop
+        self.clock = clock
         self.settings = app.webhookDelivery
         self.retry = WebhookRetryPolicy(
             initialBackoff: .milliseconds(Int64(settings.retryBackoffMilliseconds)),
@@ -84,7 +90,7 @@ final class WebhookTargetDelivery {
     private func sendNext() {
         guard !busy, !stopped, var pending = queue.first else { return }
         busy = true
-        let now = NIODeadline.now()
+        let now = clock.now()
         if pending.body == nil {
             pending.body = WebhookEvent.body(pending.events, timeMilliseconds: Self.unixMilliseconds())
             pending.firstAttempt = now
@@ -98,11 +104,24 @@ final class WebhookTargetDelivery {
             finish(dropped: true)
             return
         }
-        let deadline = now + .milliseconds(Int64(settings.requestTimeoutMilliseconds))
+        // The timeout is a timer on the injected clock that cancels the request, rather than an
+        // AsyncHTTPClient deadline, so that tests can make it pass without waiting.
+        let task = client.execute(
+            request: request,
+            delegate: ResponseAccumulator(request: request),
+            eventLoop: .delegate(on: eventLoop)
+        )
+        let timeout = clock.schedule(
+            at: now + .milliseconds(Int64(settings.requestTimeoutMilliseconds)),
+            on: eventLoop
+        ) { task.cancel() }
+        requestInFlight = true
         let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
-        client.execute(request: request, eventLoop: .delegate(on: eventLoop), deadline: deadline)
+        task.futureResult
             .hop(to: eventLoop)
             .whenComplete { result in
+                timeout.cancel()
+                loopBoundSelf.value.requestInFlight = false
                 switch result {
                 case .success(let response) where (200..<300).contains(response.status.code):
                     loopBoundSelf.value.delivered()
@@ -133,7 +152,7 @@ final class WebhookTargetDelivery {
         metrics.webhookRequestsFailed.increment()
         pending.failures += 1
         queue[queue.startIndex] = pending
-        let now = NIODeadline.now()
+        let now = clock.now()
         guard let delay = retry.delay(afterFailures: pending.failures, firstAttempt: firstAttempt, now: now) else {
             logger.warning(
                 "webhook not delivered within the retry budget: dropping events",
@@ -147,7 +166,7 @@ final class WebhookTargetDelivery {
         }
         logger.debug("webhook attempt failed; retrying", metadata: ["reason": .string(reason), "delay": "\(delay)"])
         let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
-        eventLoop.scheduleTask(in: delay) {
+        clock.schedule(at: now + delay, on: eventLoop) {
             let delivery = loopBoundSelf.value
             delivery.busy = false
             delivery.sendNext()

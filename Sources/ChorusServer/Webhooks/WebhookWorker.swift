@@ -5,6 +5,7 @@ import Prometheus
 /// wakes up when a batch is due, and hands each batch to every target.
 final class WebhookWorker {
     private let eventLoop: any EventLoop
+    private let clock: any ServerClock
     private var batcher: WebhookBatcher
     private let targets: [WebhookTargetDelivery]
     private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
@@ -15,11 +16,13 @@ final class WebhookWorker {
 
     init(
         eventLoop: any EventLoop,
+        clock: any ServerClock,
         settings: WebhookDeliverySettings,
         targets: [WebhookTargetDelivery],
         metrics: ServerMetrics
     ) {
         self.eventLoop = eventLoop
+        self.clock = clock
         self.capacity = settings.queueCapacity
         self.metrics = metrics
         self.batcher = WebhookBatcher(
@@ -32,7 +35,7 @@ final class WebhookWorker {
     /// Takes events handed over by connections, in the order they were handed over.
     func receive(_ events: [WebhookEvent]) {
         guard !stopped else { return }
-        let now = NIODeadline.now()
+        let now = clock.now()
         for event in events {
             guard batcher.pendingCount < capacity else {
                 metrics.webhookEventsDroppedQueueFull.increment()
@@ -42,6 +45,9 @@ final class WebhookWorker {
         }
         release(now: now)
     }
+
+    /// Whether a request to any target is awaiting its answer.
+    var hasRequestInFlight: Bool { targets.contains { $0.requestInFlight } }
 
     /// Stops timers and deliveries; pending events are abandoned.
     func stop() {
@@ -67,11 +73,11 @@ final class WebhookWorker {
             timer.task.cancel()
         }
         let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
-        let task = eventLoop.scheduleTask(deadline: next) {
+        let task = clock.schedule(at: next, on: eventLoop) {
             let worker = loopBoundSelf.value
             worker.timer = nil
             guard !worker.stopped else { return }
-            worker.release(now: .now())
+            worker.release(now: worker.clock.now())
         }
         timer = (next, task)
     }

@@ -13,9 +13,10 @@ struct TestServer: Sendable {
     var app: AppConfiguration { server.configuration.apps[0] }
     var port: Int { server.port }
 
-    /// Runs `body` against a fresh server, always shutting it down afterwards.
+    /// Runs `body` against a fresh server on `clock`, always shutting it down afterwards.
     static func with<T: Sendable>(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
+        clock: any ServerClock = EventLoopClock(),
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         var configuration = ServerConfiguration.embeddedDefault
@@ -24,7 +25,7 @@ struct TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "chorus-test")
         logger.logLevel = .warning
-        let server = try await ChorusServer.start(configuration: configuration, logger: logger)
+        let server = try await ChorusServer.start(configuration: configuration, logger: logger, clock: clock)
         do {
             let result = try await body(TestServer(server: server))
             try await server.shutdown()
