@@ -355,6 +355,21 @@ struct PusherSessionStateMachineTests {
         #expect(full.status == 403 && tooLarge.status == 403)
     }
 
+    @Test("max_subscriptions_per_connection at its edge: the limit is accepted, one more is LimitReached")
+    func subscriptionLimit() throws {
+        var machine = try Self.machine(app: Self.app { $0.maxSubscriptionsPerConnection = 3 })
+        for channel in ["a", "b", "c"] { _ = try Self.join(&machine, ["channel": .string(channel)]) }
+        #expect(machine.subscriptions.count == 3)
+        #expect(
+            machine.textReceived(Self.subscribe(["channel": "d"]), now: Self.start).map(\.label) == [
+                "refuseSubscription LimitReached"
+            ]
+        )
+        #expect(machine.textReceived(Self.subscribe(["channel": "a"]), now: Self.start).map(\.label) == ["confirm a"])
+        _ = machine.textReceived(Self.text(["event": "pusher:unsubscribe", "data": ["channel": "a"]]), now: Self.start)
+        #expect(machine.textReceived(Self.subscribe(["channel": "d"]), now: Self.start).map(\.label) == ["join d"])
+    }
+
     @Test("presence: joining announces member_added to the others, leaving announces member_removed, with webhooks")
     func presenceBookkeeping() throws {
         var machine = try Self.machine(app: Self.app { $0.webhooks = [WebhookTarget(url: "http://127.0.0.1:1/")] })

@@ -16,6 +16,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
     public var maxConnections: Int = 0
     public var maxPresenceMembers: Int = 100
     public var maxPresenceUserInfoBytes: Int = 1024
+    /// Channels one connection may be subscribed to at once; more are refused (`LimitReached`).
+    public var maxSubscriptionsPerConnection: Int = 1000
     /// Client events one connection may send per second before `pusher:error` 4301.
     public var maxClientEventsPerSecond: Int = 10
     public var maxEventPayloadInKB: Int = 100
@@ -58,6 +60,7 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
             .int("max_connections", \.maxConnections, .zeroMeansUnlimited),
             .int("max_presence_members", \.maxPresenceMembers, .atLeast(1)),
             .int("max_presence_user_info_bytes", \.maxPresenceUserInfoBytes, .atLeast(1)),
+            .int("max_subscriptions_per_connection", \.maxSubscriptionsPerConnection, .atLeast(1)),
             .int("max_client_events_per_second", \.maxClientEventsPerSecond, .atLeast(1)),
             .int("max_event_payload_in_kb", \.maxEventPayloadInKB, .atLeast(1)),
             .int("max_event_channels_at_once", \.maxEventChannelsAtOnce, .atLeast(1)),

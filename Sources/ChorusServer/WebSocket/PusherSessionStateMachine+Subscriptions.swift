@@ -17,6 +17,14 @@ extension PusherSessionStateMachine {
             return [.refuseSubscription(channel: channelName, .invalidChannelName(channelName))]
         }
         if subscriptions[channelName] != nil { return [.confirmSubscription(channel)] }
+        guard subscriptions.count < app.maxSubscriptionsPerConnection else {
+            return [
+                .refuseSubscription(
+                    channel: channelName,
+                    .tooManySubscriptions(limit: app.maxSubscriptionsPerConnection)
+                )
+            ]
+        }
         do {
             let member = try authenticate(data, channel: channel, app: app)
             let (filter, delta) = try subscriptionOptions(data, channel: channel, app: app)

@@ -19,6 +19,8 @@ package enum SubscriptionError: Error, Sendable, Equatable {
     case userInfoTooLarge(bytes: Int, limit: Int)
     /// The presence channel has the app's `max_presence_members`.
     case presenceChannelFull(limit: Int)
+    /// The connection has the app's `max_subscriptions_per_connection`.
+    case tooManySubscriptions(limit: Int)
     /// A tag filter that is refused or does not parse.
     case invalidFilter(String)
 
@@ -28,7 +30,7 @@ package enum SubscriptionError: Error, Sendable, Equatable {
         case .invalidChannelName: "InvalidChannel"
         case .missingAuth, .invalidSignature, .missingChannelData, .notSignedInAs: "AuthError"
         case .invalidChannelData: "InvalidChannelData"
-        case .userInfoTooLarge, .presenceChannelFull: "LimitReached"
+        case .userInfoTooLarge, .presenceChannelFull, .tooManySubscriptions: "LimitReached"
         case .invalidFilter: "InvalidFilter"
         }
     }
@@ -38,7 +40,7 @@ package enum SubscriptionError: Error, Sendable, Equatable {
         switch self {
         case .invalidChannelName, .invalidChannelData, .invalidFilter: 400
         case .missingAuth, .invalidSignature, .missingChannelData, .notSignedInAs: 401
-        case .userInfoTooLarge, .presenceChannelFull: 403
+        case .userInfoTooLarge, .presenceChannelFull, .tooManySubscriptions: 403
         }
     }
 
@@ -54,6 +56,7 @@ package enum SubscriptionError: Error, Sendable, Equatable {
         case .invalidChannelData(let reason): reason
         case .userInfoTooLarge(let bytes, let limit): "user_info is \(bytes) bytes; the limit is \(limit)"
         case .presenceChannelFull(let limit): "Presence channel is full (\(limit) members)"
+        case .tooManySubscriptions(let limit): "This connection is subscribed to \(limit) channels, the most allowed"
         case .invalidFilter(let reason): reason
         }
     }
