@@ -208,6 +208,19 @@ public final class BroadcastShard {
             dirtyIndex += 1
         }
         pending.clearDirty()
+        closeMarkedSlots()
+        releaseRingIfDrained()
+    }
+
+    /// Writes what `slot` has queued once its connection is writable again; closes it when frames
+    /// it still needed were evicted from the ring meanwhile (policy `close`).
+    public func resume(_ slot: UInt32) {
+        drain(slot)
+        closeMarkedSlots()
+        releaseRingIfDrained()
+    }
+
+    private func closeMarkedSlots() {
         for slot in slotsToClose {
             let index = Int(slot)
             guard mustClose[index], let sink = sinks[index] else { continue }
@@ -216,13 +229,6 @@ public final class BroadcastShard {
             sink.close(code: .slowConsumer)
         }
         slotsToClose.removeAll(keepingCapacity: true)
-        releaseRingIfDrained()
-    }
-
-    /// Writes what `slot` has queued once its connection is writable again.
-    public func resume(_ slot: UInt32) {
-        drain(slot)
-        releaseRingIfDrained()
     }
 
     private func releaseRingIfDrained() {

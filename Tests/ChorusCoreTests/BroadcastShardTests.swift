@@ -182,8 +182,8 @@ struct BroadcastShardTests {
             #expect(sinks[0].payloads == ["b", "c"])
             #expect(shard.statistics.droppedFrames == 1)
         case .close:
+            // Closed by the resume itself: no later publish may come to flush the shard.
             #expect(sinks[0].payloads.isEmpty)
-            shard.flush()
             #expect(sinks[0].events == [.close(.slowConsumer)])
         }
     }

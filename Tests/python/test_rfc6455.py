@@ -1,9 +1,6 @@
 """RFC 6455 violations sent over a raw TCP socket to a real `chorus serve`: each is answered with
 the close frame the RFC asks for (1002 protocol error, 1007 bad UTF-8, 1009 too big), never a bare
 TCP drop, and a ping flood from a client that never reads is bounded by the outbound limit."""
-import base64
-import json
-import os
 import socket
 import struct
 import time
@@ -11,72 +8,7 @@ import time
 import pytest
 
 from conftest import start_chorus
-
-
-class RawClient:
-    """A WebSocket client that writes whatever bytes a test asks for."""
-
-    def __init__(self, server, receive_buffer=None):
-        self.sock = socket.create_connection((server.host, server.port), timeout=5)
-        if receive_buffer:
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-        key = base64.b64encode(os.urandom(16)).decode()
-        request = (
-            f"GET /app/{server.key}?protocol=7 HTTP/1.1\r\nHost: {server.host}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        )
-        self.sock.sendall(request.encode())
-        self.buffer = b""
-        while b"\r\n\r\n" not in self.buffer:
-            self.buffer += self.sock.recv(4096)
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        assert head.startswith(b"HTTP/1.1 101")
-        opcode, payload = self.read_frame()
-        assert opcode == 1 and json.loads(payload)["event"] == "pusher:connection_established"
-
-    @staticmethod
-    def frame(opcode, payload=b"", fin=True, rsv=0, masked=True, length=None):
-        first = (0x80 if fin else 0) | (rsv << 4) | opcode
-        size = len(payload) if length is None else length
-        mask_bit = 0x80 if masked else 0
-        if size < 126:
-            header = struct.pack("!BB", first, mask_bit | size)
-        elif size < 65536:
-            header = struct.pack("!BBH", first, mask_bit | 126, size)
-        else:
-            header = struct.pack("!BBQ", first, mask_bit | 127, size)
-        if not masked:
-            return header + payload
-        mask = os.urandom(4)
-        return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-
-    def send(self, data):
-        self.sock.sendall(data)
-
-    def read_exact(self, count):
-        while len(self.buffer) < count:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed before a whole frame arrived")
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:count], self.buffer[count:]
-        return data
-
-    def read_frame(self):
-        first, second = self.read_exact(2)
-        size = second & 0x7F
-        if size == 126:
-            (size,) = struct.unpack("!H", self.read_exact(2))
-        elif size == 127:
-            (size,) = struct.unpack("!Q", self.read_exact(8))
-        return first & 0x0F, self.read_exact(size)
-
-    def close_code(self):
-        """Reads until the server's close frame; returns its code."""
-        while True:
-            opcode, payload = self.read_frame()
-            if opcode == 8:
-                return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+from raw_websocket import RawClient, rss_kb
 
 
 @pytest.fixture(scope="module")
@@ -154,11 +86,3 @@ def test_ping_flood_from_a_client_that_never_reads_is_bounded(small_server):
     after = rss_kb(small_server.process.pid)
     assert closed, "the server kept accepting pings from a client that never reads"
     assert after - before < 64 * 1024, f"RSS grew by {after - before} KB during the flood"
-
-
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
