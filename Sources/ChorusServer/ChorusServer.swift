@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 public import ServiceLifecycle
+import Synchronization
 
 /// A running Chorus server: the WebSocket endpoint and the HTTP API on one port.
 ///
@@ -144,15 +145,21 @@ public final class ChorusServer: Service, Sendable {
         try sync.addHandler(httpHandler, name: "chorus-http")
     }
 
-    /// Stops accepting, tells every client to reconnect (4200), and stops the event loops once the
-    /// clients have closed or the closing handshake has timed out.
+    /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every
+    /// publish already acknowledged reach the subscribers' queues, tells every client to reconnect
+    /// (4200, queued behind those frames), waits up to `shutdown_grace_seconds` for the clients to
+    /// close, flushes the webhooks and stops the event loops.
     public func shutdown() async throws {
         try? await serverChannel.close()
+        context.draining.store(true, ordering: .releasing)
+        // Any request that saw the server open has finished on its loop once each loop ran one more
+        // task; its fan-out is then queued ahead of the 4200 closes below on every loop.
+        for shard in context.broadcaster.shards { try? await shard.eventLoop.submit {}.get() }
         let open = context.connections.all()
         if !open.isEmpty {
             context.logger.info("closing connections", metadata: ["count": .stringConvertible(open.count)])
             for connection in open { connection.close(.serverShutdown) }
-            let deadline = ContinuousClock.now + .seconds(3)
+            let deadline = ContinuousClock.now + .seconds(configuration.shutdownGraceSeconds)
             while context.connections.count > 0, ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(20))
             }

@@ -1,6 +1,7 @@
 import ChorusCore
 import Logging
 import NIOCore
+import Synchronization
 
 /// What every connection and API request of one server shares.
 final class ServerContext: Sendable {
@@ -22,6 +23,8 @@ final class ServerContext: Sendable {
     let subscriptionCounts: SubscriptionCountNotifier
     /// Signed-in users and the watchlists that follow them.
     let watchlists = WatchlistRegistry()
+    /// Set once a graceful shutdown began: the API refuses new publishes and `/up` answers 503.
+    let draining = Atomic<Bool>(false)
     /// The activity checks of each event loop's connections, indexed like the broadcaster's shards.
     let activityWheels: [NIOLoopBoundBox<ActivityTimerWheel<PusherConnectionHandler>>]
 

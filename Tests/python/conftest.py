@@ -42,9 +42,9 @@ class ChorusProcess:
             self.process.kill()
 
 
-def start_chorus(config_text=None):
-    """Starts `chorus serve` on a free port, optionally with a YAML config; returns a ChorusProcess."""
-    args = [CHORUS_BIN, "serve", "--port", "0", "--log-level", "warning"]
+def start_chorus(config_text=None, port=0):
+    """Starts `chorus serve` on `port` (0: a free one), optionally with a YAML config; returns a ChorusProcess."""
+    args = [CHORUS_BIN, "serve", "--port", str(port), "--log-level", "warning"]
     if config_text is not None:
         handle = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
         handle.write(config_text)

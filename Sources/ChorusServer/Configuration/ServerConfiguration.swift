@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var activityTimeoutSeconds: Int = 120
     /// Seconds the server waits for a pong before closing with 4201.
     public var pongTimeoutSeconds: Int = 30
+    /// Seconds a graceful shutdown waits for clients to take their queued frames and close.
+    public var shutdownGraceSeconds: Int = 5
     /// Largest WebSocket message a client may send; larger ones close the connection with 1009.
     public var maxMessageBytes: Int = 128 * 1024
     /// Largest HTTP request body; larger ones are refused with 413 before they are read.
@@ -45,6 +47,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .int("event_loops", \.eventLoops, .atLeast(1)),
             .int("activity_timeout_seconds", \.activityTimeoutSeconds, .atLeast(1)),
             .int("pong_timeout_seconds", \.pongTimeoutSeconds, .atLeast(1)),
+            .int("shutdown_grace_seconds", \.shutdownGraceSeconds, .within(0...300)),
             .int("max_message_bytes", \.maxMessageBytes, .atLeast(1024)),
             .int("max_request_body_bytes", \.maxRequestBodyBytes, .atLeast(1024)),
             .int("outbound_frames_per_connection", \.outboundFramesPerConnection, .within(1...Int(UInt16.max))),

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Sends each HTTP request to what serves its path: health, metrics, or the signed Pusher API, and
 /// counts it by route and status.
@@ -13,9 +14,10 @@ struct HTTPRouter: Sendable {
     }
 
     private func route(_ request: HTTPRequest) -> (label: String, response: HTTPResponse) {
+        let draining = server.draining.load(ordering: .acquiring)
         switch (request.head.method, request.path) {
         case (.GET, "/up"), (.HEAD, "/up"):
-            return ("/up", .json(.ok, #"{"ok":true}"#))
+            return ("/up", draining ? APIError.shuttingDown.response : .json(.ok, #"{"ok":true}"#))
         case (.GET, "/metrics"):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
@@ -27,6 +29,10 @@ struct HTTPRouter: Sendable {
             break
         }
         switch APIRoute.match(method: request.head.method, path: request.path) {
+        case .success(let match) where draining:
+            var response = APIError.shuttingDown.response
+            response.headers.add(name: "Retry-After", value: "1")
+            return (match.route.label, response)
         case .success(let match):
             var response = PusherAPI(server: server).respond(to: request, match: match)
             switch match.route {

@@ -31,6 +31,12 @@ struct APIError: Error, Sendable {
         message: "Forbidden: the application is disabled"
     )
 
+    static let shuttingDown = APIError(
+        status: .serviceUnavailable,
+        code: "shutting_down",
+        message: "The server is shutting down; retry against another instance"
+    )
+
     static let rateLimited = APIError(
         status: .tooManyRequests,
         code: "rate_limited",

@@ -1,0 +1,110 @@
+"""SIGTERM while a publisher runs flat out: every event the API acknowledged reaches the
+subscriber before its 4200, publishes after the drain began get 503, the process exits 0, and the
+subscriber reconnects to the restarted server and goes on receiving."""
+import asyncio
+import json
+import signal
+import threading
+import time
+
+import pytest
+import websockets
+
+from conftest import start_chorus
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+class Publisher(threading.Thread):
+    """Triggers `{"seq": n}` on `orders` as fast as the server answers, until it stops answering."""
+
+    def __init__(self, server, first=1):
+        super().__init__(daemon=True)
+        self.sdk = server.sdk(timeout=5)
+        self.next = first
+        self.acknowledged = []
+        self.refusals = []
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                self.sdk.trigger("orders", "order", {"seq": self.next})
+                self.acknowledged.append(self.next)
+            except Exception as error:  # 503 while draining, then refused connections
+                self.refusals.append(repr(error))
+                if len(self.refusals) > 50:
+                    return
+                time.sleep(0.01)
+            self.next += 1
+
+
+async def subscribe(server):
+    ws = await websockets.connect(server.ws_url())
+    await ws.recv()
+    await ws.send(json.dumps({"event": "pusher:subscribe", "data": {"channel": "orders"}}))
+    assert json.loads(await ws.recv())["event"] == "pusher_internal:subscription_succeeded"
+    return ws
+
+
+async def receive_until_closed(ws, received):
+    try:
+        async for text in ws:
+            message = json.loads(text)
+            if message["event"] == "order":
+                received.append(json.loads(message["data"])["seq"])
+    except websockets.ConnectionClosed:
+        pass
+    return ws.close_code
+
+
+def test_sigterm_loses_no_acknowledged_event_and_clients_reconnect():
+    server = start_chorus()
+    port = server.port
+    received = []
+
+    async def first_run():
+        ws = await subscribe(server)
+        publisher = Publisher(server)
+        reader = asyncio.create_task(receive_until_closed(ws, received))
+        publisher.start()
+        await asyncio.sleep(1.5)
+        server.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(reader, 15)
+        publisher.stopping.set()
+        publisher.join(10)
+        return code, publisher
+
+    close_code, publisher = asyncio.run(first_run())
+    assert server.process.wait(15) == 0
+    assert close_code == 4200
+    assert len(publisher.acknowledged) > 20
+    print(f"acknowledged {len(publisher.acknowledged)}, received {len(received)}, refusals: {publisher.refusals[:2]}")
+    lost = sorted(set(publisher.acknowledged) - set(received))
+    assert not lost, f"{len(lost)} acknowledged events never arrived, e.g. {lost[:10]}"
+    assert received == sorted(received), "events arrived out of order"
+
+    restarted = start_chorus(port=port)
+    try:
+
+        async def second_run():
+            ws = await subscribe(restarted)
+            later = Publisher(restarted, first=publisher.next + 1)
+            later.start()
+            while len(later.acknowledged) < 20:
+                await asyncio.sleep(0.05)
+            later.stopping.set()
+            later.join(10)
+            seen = []
+            deadline = time.monotonic() + 5
+            while len(seen) < len(later.acknowledged) and time.monotonic() < deadline:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                if message["event"] == "order":
+                    seen.append(json.loads(message["data"])["seq"])
+            await ws.close()
+            return later.acknowledged, seen
+
+        acknowledged, seen = asyncio.run(second_run())
+        assert seen == acknowledged
+    finally:
+        restarted.stop()
