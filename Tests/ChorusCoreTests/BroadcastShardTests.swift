@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
 
-@testable import ChorusCore
+import ChorusCore
 
 @Suite("BroadcastShard")
 struct BroadcastShardTests {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ChorusCore
+import ChorusCore
 
 @Suite("PendingFrames")
 struct PendingFramesTests {

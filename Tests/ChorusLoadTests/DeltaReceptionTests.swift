@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@testable import ChorusLoad
+import ChorusLoad
 
 @Suite("Delta reception in the load generator")
 struct DeltaReceptionTests {

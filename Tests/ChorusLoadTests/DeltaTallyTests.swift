@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ChorusLoad
+import ChorusLoad
 
 @Suite("Delta tally: rebuilt messages against the reference copies")
 struct DeltaTallyTests {

@@ -2,7 +2,7 @@ import ChorusProtocol
 import NIOHTTP1
 import Testing
 
-@testable import ChorusServer
+import ChorusServer
 
 @Suite("HTTP API: request authenticator")
 struct HTTPAPIAuthenticatorTests {

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-@testable import ChorusServer
+import ChorusServer
 
 @Suite("HTTP API: rate limiter windows")
 struct HTTPAPIRateLimiterTests {

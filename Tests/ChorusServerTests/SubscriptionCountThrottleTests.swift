@@ -2,7 +2,7 @@ import ChorusCore
 import NIOCore
 import Testing
 
-@testable import ChorusServer
+import ChorusServer
 
 @Suite("Subscription count throttle")
 struct SubscriptionCountThrottleTests {

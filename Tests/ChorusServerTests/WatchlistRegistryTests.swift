@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ChorusServer
+import ChorusServer
 
 @Suite("Watchlist registry")
 struct WatchlistRegistryTests {

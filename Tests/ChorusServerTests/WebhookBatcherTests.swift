@@ -2,7 +2,7 @@ import ChorusProtocol
 import NIOCore
 import Testing
 
-@testable import ChorusServer
+import ChorusServer
 
 @Suite("Webhook batching, departure delay and retry policy")
 struct WebhookBatcherTests {
