@@ -1,7 +1,7 @@
 package import ChorusProtocol
 package import ChorusServer
 import Logging
-package import NIOCore
+import NIOCore
 package import NIOHTTP1
 import NIOPosix
 

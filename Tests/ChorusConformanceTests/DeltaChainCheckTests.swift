@@ -1,4 +1,5 @@
 import ChorusConformance
+import ChorusServer
 import ChorusTesting
 import Testing
 

@@ -16,7 +16,8 @@ struct HTTPRouterTests {
             #expect(metrics.headers.first(name: "Content-Type")?.hasPrefix("text/plain") == true)
             let missing = router.execute(.GET, "/nowhere")
             #expect(missing.status == .notFound)
-            #expect(try missing.json()["code"]?.stringValue == "not_found")
+            let code = try missing.json()["code"]?.stringValue
+            #expect(code == "not_found")
         }
     }
 

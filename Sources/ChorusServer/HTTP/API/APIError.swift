@@ -1,5 +1,5 @@
-package import ChorusProtocol
-package import NIOCore
+import ChorusProtocol
+import NIOCore
 package import NIOHTTP1
 
 /// A refused API request: its status, a sentence for people and a stable code for programs,

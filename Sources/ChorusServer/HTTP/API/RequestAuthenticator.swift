@@ -1,4 +1,4 @@
-package import ChorusProtocol
+import ChorusProtocol
 import Foundation
 package import NIOHTTP1
 
