@@ -29,7 +29,12 @@ struct FanOutFixture {
         for index in 0..<subscribers {
             let sink = DiscardingSink()
             let key = ChannelKey(appID: Self.settings.appID, channel: channels[index % channels.count])
-            shard.subscribe(shard.register(sink), to: key, filter: filter(index).map(CompiledTagFilter.init), delta: delta)
+            shard.subscribe(
+                shard.register(sink),
+                to: key,
+                filter: filter(index).map(CompiledTagFilter.init),
+                delta: delta
+            )
             if delta { encoder.deltaChains.join(key) }
             sinks.append(sink)
         }

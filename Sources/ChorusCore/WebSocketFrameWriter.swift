@@ -32,7 +32,8 @@ package enum WebSocketFrameWriter {
     }
 
     /// A text frame holding the serialised Pusher message.
-    package static func textFrame(_ text: String, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+    package static func textFrame(_ text: String, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer
+    {
         frame(.text, payload: text.utf8, allocator: allocator)
     }
 

@@ -4,7 +4,11 @@ import NIOHTTP1
 
 extension PusherHTTPClient {
     /// A signed `POST` of `json` to `path`.
-    package func post(_ path: String, json: JSONValue, signing: RequestSigning = .valid) async throws -> PusherHTTPResponse {
+    package func post(
+        _ path: String,
+        json: JSONValue,
+        signing: RequestSigning = .valid
+    ) async throws -> PusherHTTPResponse {
         try await request(method: .POST, path: path, body: Array(json.jsonText.utf8), signing: signing)
     }
 

@@ -9,7 +9,10 @@ package struct RawHTTPConnection {
     package let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
 
     /// Connects to 127.0.0.1:`port` and runs `body` with the connection, closing it afterwards.
-    package static func with<T: Sendable>(port: Int, _ body: (inout RawHTTPConnection) async throws -> T) async throws -> T {
+    package static func with<T: Sendable>(
+        port: Int,
+        _ body: (inout RawHTTPConnection) async throws -> T
+    ) async throws -> T {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {

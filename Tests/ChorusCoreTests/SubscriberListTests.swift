@@ -1,6 +1,5 @@
-import Testing
-
 import ChorusCore
+import Testing
 
 @Suite("SubscriberList")
 struct SubscriberListTests {

@@ -1,6 +1,5 @@
-import Testing
-
 import ChorusLoad
+import Testing
 
 @Suite("Delta tally: rebuilt messages against the reference copies")
 struct DeltaTallyTests {

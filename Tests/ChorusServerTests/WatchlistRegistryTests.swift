@@ -1,6 +1,5 @@
-import Testing
-
 import ChorusServer
+import Testing
 
 @Suite("Watchlist registry")
 struct WatchlistRegistryTests {

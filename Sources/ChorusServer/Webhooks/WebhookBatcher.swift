@@ -30,8 +30,11 @@ package struct WebhookBatcher {
     private var holdQueue = CircularBuffer<Held>()
     private var generation: UInt64 = 0
 
-    package init(batchWindow: TimeAmount, vacateDelay: TimeAmount, maxBatchEvents: Int = WebhookDeliverySettings.maxBatchEvents)
-    {
+    package init(
+        batchWindow: TimeAmount,
+        vacateDelay: TimeAmount,
+        maxBatchEvents: Int = WebhookDeliverySettings.maxBatchEvents
+    ) {
         self.batchWindow = batchWindow
         self.vacateDelay = vacateDelay
         self.maxBatchEvents = maxBatchEvents

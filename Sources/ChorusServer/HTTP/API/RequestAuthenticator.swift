@@ -42,7 +42,11 @@ package struct RequestAuthenticator: Sendable {
     }
 
     /// The app `credentials` authenticate; `pathAppID` is the app the path names, if it names one.
-    package func authenticate(_ credentials: Credentials, pathAppID: String?, now: Int) throws(APIError) -> AppConfiguration {
+    package func authenticate(
+        _ credentials: Credentials,
+        pathAppID: String?,
+        now: Int
+    ) throws(APIError) -> AppConfiguration {
         let names = Set(credentials.query.map { $0.0.lowercased() })
         if names.contains("auth_signature") || names.contains("auth_key") {
             return try verifySignedQuery(credentials, pathAppID: pathAppID, now: now)
