@@ -12,11 +12,12 @@ cd "$(dirname "$0")/.."
 
 stages=()
 current=""
+load_start="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 summary() {
   local status=$?
   [ -n "$current" ] && stages+=("$current|$((SECONDS - stage_start))|FAILED")
   echo
-  echo "== stage times (load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))"
+  echo "== stage times (load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))"
   printf '%-44s %8s\n' "stage" "seconds"
   for entry in "${stages[@]}"; do
     IFS='|' read -r name seconds result <<<"$entry"
@@ -38,13 +39,12 @@ stage() {
   current=""
 }
 
-chorus="$PWD/.build/release/chorus"
-
 stage "setup" scripts/setup.sh --test
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 stage "swift format lint" swift format lint --strict -r Sources Tests Benchmarks/ChorusBenchmarks Package.swift
 stage "swift build (release, with tests)" swift build -c release --build-tests
+chorus="$(swift build -c release --show-bin-path)/chorus"
 stage "swift test" swift test -c release --skip-build
 stage "python clients (pusher SDK, websockets)" env CHORUS_BIN="$chorus" python3 -m pytest -q Tests/python
 stage "conformance suite against chorus serve" env CHORUS="$chorus" OUT="$(mktemp -d)" scripts/conformance.sh

@@ -8,10 +8,6 @@ import NIOHTTP1
 package struct HTTPRouter: Sendable {
     let server: ServerContext
 
-    init(server: ServerContext) {
-        self.server = server
-    }
-
     /// A router over fresh server state for `configuration`, its engine on `eventLoops`, with no
     /// socket bound and no webhooks: requests can be served in memory (`ChorusTesting`).
     package static func detached(
