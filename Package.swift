@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Pusher wire types, channel names, signatures, error and close codes. No I/O.
@@ -138,22 +139,37 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Helpers shared by the test targets.
-        .target(name: "ChorusTestSupport", path: "Tests/ChorusTestSupport", swiftSettings: swiftSettings),
+        // What tests of Chorus need: a live `TestServer`, an in-memory `TestRouter`, EmbeddedChannel
+        // helpers and a seeded generator. Shared by every test target instead of private copies.
+        .target(
+            name: "ChorusTesting",
+            dependencies: [
+                "ChorusServer",
+                "ChorusClient",
+                "ChorusProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChorusProtocolTests",
-            dependencies: ["ChorusProtocol", "ChorusTestSupport"],
+            dependencies: ["ChorusProtocol", "ChorusTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChorusCoreTests",
-            dependencies: ["ChorusCore", "ChorusTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["ChorusCore", "ChorusTesting", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChorusServerTests",
             dependencies: [
                 "ChorusServer",
+                "ChorusTesting",
                 "ChorusClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -175,7 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusLoadTests",
-            dependencies: ["ChorusLoad", "ChorusServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ChorusLoad", "ChorusServer", "ChorusTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -185,6 +201,7 @@ let package = Package(
                 "ChorusClient",
                 "ChorusProtocol",
                 "ChorusServer",
+                "ChorusTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -192,6 +209,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
+        ),
+        // The benchmark suites (`scripts/benchmarks.sh`): built by the same release build as the tests.
+        .executableTarget(
+            name: "ChorusBenchmarks",
+            dependencies: [
+                "ChorusCore",
+                "ChorusProtocol",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ChorusBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
 )

@@ -4,9 +4,9 @@
 # Reports go to results/conformance/ (override with OUT=dir). Exits non-zero on any failing case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CHORUS="${CHORUS:-.build/debug/chorus}"
+CHORUS="${CHORUS:-.build/release/chorus}"
 OUT="${OUT:-results/conformance}"
-[ -x "$CHORUS" ] || swift build --product chorus
+[ -x "$CHORUS" ] || swift build -c release --product chorus
 
 config=$(mktemp --suffix=.yaml)
 log=$(mktemp)

@@ -1,33 +1,54 @@
 #!/usr/bin/env bash
 # The whole test suite: Swift unit and live tests, the Python SDK/client tests against a real
-# `chorus serve`, the conformance suite, the load smoke gate and the benchmark malloc gate.
-# Installs what it needs first. Exits non-zero if anything fails.
+# `chorus serve`, the conformance suite against a real `chorus serve`, the load smoke gate and the
+# benchmark malloc gate. Installs what it needs first. Exits non-zero if anything fails.
+#
+# One release build compiles everything once — the library modules, the `chorus` binary, the test
+# targets (which use `package` access, so no `-enable-testing` is needed and the modules keep the
+# flags of a plain release build) and the benchmark target; every later stage reuses its products.
+# A table of the time each stage took is printed at the end, also when a stage fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test
+
+stages=()
+current=""
+load_start="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+summary() {
+  local status=$?
+  [ -n "$current" ] && stages+=("$current|$((SECONDS - stage_start))|FAILED")
+  echo
+  echo "== stage times (load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))"
+  printf '%-44s %8s\n' "stage" "seconds"
+  for entry in "${stages[@]}"; do
+    IFS='|' read -r name seconds result <<<"$entry"
+    printf '%-44s %8s %s\n' "$name" "$seconds" "$result"
+  done
+  printf '%-44s %8s\n' "total" "$SECONDS"
+  exit "$status"
+}
+trap summary EXIT
+
+# Runs one stage: `stage NAME COMMAND...`, timed.
+stage() {
+  current="$1"
+  shift
+  echo "== $current"
+  stage_start=$SECONDS
+  "$@"
+  stages+=("$current|$((SECONDS - stage_start))|")
+  current=""
+}
+
+stage "setup" scripts/setup.sh --test
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-echo "== swift format lint"
-swift format lint --strict -r Sources Tests Benchmarks/ChorusBenchmarks Benchmarks/Package.swift Package.swift
-
-echo "== swift build"
-swift build --build-tests
-
-echo "== swift test"
-swift test --skip-build
-
-echo "== python clients (official pusher SDK, websockets)"
-CHORUS_BIN="$PWD/.build/debug/chorus" python3 -m pytest -q Tests/python
-
-echo "== conformance suite against chorus serve"
-OUT="$(mktemp -d)" scripts/conformance.sh
-
-if [ -x scripts/load-smoke.sh ]; then
-  echo "== load smoke with the baseline gate"
-  scripts/load-smoke.sh
-fi
-
-if [ -x scripts/benchmarks.sh ] && [ "${CHORUS_SKIP_BENCHMARKS:-0}" != "1" ]; then
-  echo "== benchmark malloc gate"
-  scripts/benchmarks.sh --check
+stage "swift format lint" swift format lint --strict -r Sources Tests Benchmarks/ChorusBenchmarks Package.swift
+stage "swift build (release, with tests)" swift build -c release --build-tests
+chorus="$(swift build -c release --show-bin-path)/chorus"
+stage "swift test" swift test -c release --skip-build
+stage "python clients (pusher SDK, websockets)" env CHORUS_BIN="$chorus" python3 -m pytest -q Tests/python
+stage "conformance suite against chorus serve" env CHORUS="$chorus" OUT="$(mktemp -d)" scripts/conformance.sh
+stage "load smoke with the baseline gate" env CHORUS="$chorus" scripts/load-smoke.sh
+if [ "${CHORUS_SKIP_BENCHMARKS:-0}" != "1" ]; then
+  stage "benchmark malloc gate" scripts/benchmarks.sh --check
 fi

@@ -22,6 +22,10 @@ let benchmarks: @Sendable () -> Void = {
     // The same, then every subscriber's frames written to its sink and flushed once.
     fanOut("broadcast.1event.10k+flush", subscribers: 10_000, flushing: true)
     fanOut("broadcast.batch10.10k+flush", subscribers: 10_000, events: 10, flushing: true)
+    // The whole publish path on one shard: from the events as published to the queued frames.
+    publish("publish.1event.1k", subscribers: 1_000)
+    publish("publish.1event.10k", subscribers: 10_000)
+    publish("publish.batch10.10k", subscribers: 10_000, events: 10)
 
     // The yardstick: per-connection queues of frame references, measured in the same run.
     var queues: PerConnectionQueues?
@@ -84,21 +88,39 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 /// Registers one fan-out benchmark: `events` events, each to every channel of a shard holding
-/// `subscribers` connections spread over `channels` channels.
+/// `subscribers` connections spread over `channels` channels. The events go through the server's
+/// publish path (``EventEncoder``) before measurement; measured is the shard queueing the batch.
 func fanOut(_ name: String, subscribers: Int, channels: Int = 1, events: Int = 1, flushing: Bool = false) {
-    var fixture: FanOutFixture?
-    let frames = (0..<events).map { SampleEvent.frame(number: $0) }
+    var fixture: (shard: FanOutFixture, batch: [OutboundEvent])?
     Benchmark(name) { benchmark in
-        let shard = fixture ?? FanOutFixture(subscribers: subscribers, channels: channels)
-        fixture = shard
-        shard.drain()
+        let current =
+            fixture
+            ?? {
+                let shard = FanOutFixture(subscribers: subscribers, channelCount: channels)
+                let batch = shard.batch((0..<events).map { SampleEvent.event(number: $0, channels: shard.channels) })
+                return (shard, batch)
+            }()
+        fixture = current
+        current.shard.drain()
         benchmark.startMeasurement()
-        for frame in frames {
-            for key in shard.keys {
-                blackHole(shard.shard.enqueue(frame, to: key))
-            }
-        }
-        if flushing { shard.shard.flush() }
+        current.shard.enqueue(current.batch)
+        if flushing { current.shard.drain() }
+        benchmark.stopMeasurement()
+    }
+}
+
+/// Registers one end-to-end publish benchmark: `events` events to the one channel of a shard
+/// holding `subscribers` connections, measured from the published events (serialising, framing,
+/// joining the batch) to every subscriber's queue holding them.
+func publish(_ name: String, subscribers: Int, events: Int = 1) {
+    var fixture: FanOutFixture?
+    let published = (0..<events).map { SampleEvent.event(number: $0) }
+    Benchmark(name) { benchmark in
+        let current = fixture ?? FanOutFixture(subscribers: subscribers, channelCount: 1)
+        fixture = current
+        current.drain()
+        benchmark.startMeasurement()
+        current.enqueue(current.batch(published))
         benchmark.stopMeasurement()
     }
 }

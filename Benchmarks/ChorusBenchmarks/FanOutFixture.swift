@@ -2,25 +2,58 @@ import ChorusCore
 import ChorusProtocol
 import NIOCore
 
-/// One shard with its subscribers connected and subscribed, built before measurement starts.
+/// One shard with its subscribers connected and subscribed, and the server's publish path
+/// (``EventEncoder``) in front of it, built before measurement starts.
 struct FanOutFixture {
     let shard: BroadcastShard
-    let keys: [ChannelKey]
+    let encoder: EventEncoder
+    let channels: [String]
     let sinks: [DiscardingSink]
 
-    /// `subscribers` connections spread round-robin over `channels` channels of one app.
-    init(subscribers: Int, channels: Int = 1, limits: OutboundLimits = OutboundLimits()) {
+    static let settings = PublishSettings(appID: "1")
+
+    /// `subscribers` connections spread round-robin over `channels` channels of one app; `filter`
+    /// gives the tag filter of the subscriber at an index, and `delta` whether it takes deltas.
+    init(
+        subscribers: Int,
+        channels: [String],
+        limits: OutboundLimits = OutboundLimits(),
+        filter: (Int) -> TagFilter? = { _ in nil },
+        delta: Bool = false
+    ) {
         shard = BroadcastShard(limits: limits)
-        keys = (0..<channels).map { ChannelKey(appID: "1", channel: "market-\($0)") }
+        encoder = EventEncoder(directory: ChannelDirectory())
+        self.channels = channels
         var sinks: [DiscardingSink] = []
         sinks.reserveCapacity(subscribers)
         for index in 0..<subscribers {
             let sink = DiscardingSink()
-            let slot = shard.register(sink)
-            shard.subscribe(slot, to: keys[index % channels])
+            let key = ChannelKey(appID: Self.settings.appID, channel: channels[index % channels.count])
+            shard.subscribe(
+                shard.register(sink),
+                to: key,
+                filter: filter(index).map(CompiledTagFilter.init),
+                delta: delta
+            )
+            if delta { encoder.deltaChains.join(key) }
             sinks.append(sink)
         }
         self.sinks = sinks
+    }
+
+    /// `subscribers` connections spread round-robin over `channelCount` channels named `market-N`.
+    init(subscribers: Int, channelCount: Int) {
+        self.init(subscribers: subscribers, channels: (0..<channelCount).map { "market-\($0)" })
+    }
+
+    /// What the server hands each shard for `events`.
+    func batch(_ events: [PublishedEvent]) -> [OutboundEvent] {
+        encoder.outboundEvents(for: events, settings: Self.settings)
+    }
+
+    /// Queues `batch` as the server's broadcaster does on each of its shards.
+    func enqueue(_ batch: [OutboundEvent]) {
+        shard.enqueue(batch, shardIndex: 0)
     }
 
     /// Writes out whatever is queued, so the next measured run starts from empty queues.
@@ -37,16 +70,21 @@ enum SampleEvent {
 
     /// The `number`th event of a stream, all of the same size.
     static func message(number: Int) -> PusherMessage {
-        let sequence = String(1_767_225_600_000 + number)
-        return PusherMessage(
-            event: "price-update",
-            channel: "market-0",
-            data: .string(#"{"symbol":"EURUSD","bid":1.08412,"ask":1.08415,"ts":"# + sequence + #","venue":"lp-3"}"#)
-        )
+        PusherMessage(event: "price-update", channel: "market-0", data: data(number: number))
+    }
+
+    /// The `number`th event of the stream as a backend publishes it to `channels`.
+    static func event(number: Int, channels: [String] = ["market-0"], tags: [String: String]? = nil) -> PublishedEvent {
+        PublishedEvent(name: "price-update", channels: channels, data: data(number: number), tags: tags)
     }
 
     /// The complete WebSocket text frame of the `number`th event.
     static func frame(number: Int) -> ByteBuffer {
         WebSocketFrameWriter.textFrame(message(number: number).jsonText)
+    }
+
+    private static func data(number: Int) -> JSONValue {
+        let sequence = String(1_767_225_600_000 + number)
+        return .string(#"{"symbol":"EURUSD","bid":1.08412,"ask":1.08415,"ts":"# + sequence + #","venue":"lp-3"}"#)
     }
 }

@@ -39,32 +39,21 @@ func filterBenchmarks() {
     filteredFanOut("filter.shard.complex.10k", subscribers: subscribers, filter: FilterSamples.complex)
 }
 
-/// One tagged event queued on a shard whose subscribers all have the filter `filter(i % 100)`.
+/// One tagged event, through the server's publish path before measurement, queued on a shard whose
+/// subscribers all have the filter `filter(i % 100)`.
 func filteredFanOut(_ name: String, subscribers: Int, filter: @escaping (Int) -> TagFilter) {
-    var fixture: (shard: BroadcastShard, sinks: [DiscardingSink])?
-    let key = ChannelKey(appID: "1", channel: "market-0")
-    let event = OutboundEvent(key: key, frame: SampleEvent.frame(number: 0), tags: EventTags(FilterSamples.eventTags))
+    var fixture: (shard: FanOutFixture, batch: [OutboundEvent])?
     Benchmark(name) { benchmark in
         let current =
             fixture
             ?? {
-                let shard = BroadcastShard()
-                let sinks = (0..<subscribers).map { index in
-                    let sink = DiscardingSink()
-                    shard.subscribe(
-                        shard.register(sink),
-                        to: key,
-                        filter: CompiledTagFilter(filter(index % 100)),
-                        delta: false
-                    )
-                    return sink
-                }
-                return (shard, sinks)
+                let shard = FanOutFixture(subscribers: subscribers, channels: ["market-0"]) { filter($0 % 100) }
+                return (shard, shard.batch([SampleEvent.event(number: 0, tags: FilterSamples.eventTags)]))
             }()
         fixture = current
-        current.shard.flush()
+        current.shard.drain()
         benchmark.startMeasurement()
-        blackHole(current.shard.enqueue(event, excluding: nil))
+        current.shard.enqueue(current.batch)
         benchmark.stopMeasurement()
     }
 }

@@ -1,20 +1,20 @@
-public import ChorusProtocol
+package import ChorusProtocol
 import Foundation
-public import NIOCore
-public import NIOHTTP1
-public import NIOPosix
+package import NIOCore
+package import NIOHTTP1
+package import NIOPosix
 
 /// A client of the Pusher HTTP API that signs its requests and keeps one HTTP/1.1 connection alive
 /// between them (reconnecting when the server closes it).
-public actor PusherHTTPClient {
-    public let host: String
-    public let port: Int
-    public let signer: RequestSigner
+package actor PusherHTTPClient {
+    package let host: String
+    package let port: Int
+    package let signer: RequestSigner
     private let group: any EventLoopGroup
     private let timeout: TimeAmount
     private var channel: (any Channel)?
 
-    public init(
+    package init(
         host: String,
         port: Int,
         key: String,
@@ -30,7 +30,7 @@ public actor PusherHTTPClient {
     }
 
     /// Sends one request; `query` holds the caller's own parameters, the auth ones are added per `signing`.
-    public func request(
+    package func request(
         method: HTTPMethod,
         path: String,
         query: [(String, String)] = [],
@@ -68,7 +68,7 @@ public actor PusherHTTPClient {
     }
 
     /// `POST /apps/{appID}/events` with `{name, data, channels, socket_id?}`; `data` is sent as given.
-    public func trigger(
+    package func trigger(
         appID: String,
         name: String,
         channels: [String],
@@ -89,13 +89,13 @@ public actor PusherHTTPClient {
     }
 
     /// `POST /apps/{appID}/batch_events` with `{"batch": events}`.
-    public func triggerBatch(appID: String, events: [JSONValue]) async throws -> PusherHTTPResponse {
+    package func triggerBatch(appID: String, events: [JSONValue]) async throws -> PusherHTTPResponse {
         let body: JSONValue = ["batch": .array(events)]
         return try await request(method: .POST, path: "/apps/\(appID)/batch_events", body: Array(body.jsonText.utf8))
     }
 
     /// Closes the kept-alive connection.
-    public func shutdown() async {
+    package func shutdown() async {
         if let channel {
             self.channel = nil
             try? await channel.close()
@@ -153,11 +153,11 @@ public actor PusherHTTPClient {
 }
 
 /// Why an HTTP API request produced no response.
-public enum PusherHTTPClientError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum PusherHTTPClientError: Error, Sendable, Hashable, CustomStringConvertible {
     case connectionClosed
     case timedOut
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .connectionClosed: "The server closed the connection before answering"
         case .timedOut: "No HTTP response in time"

@@ -1,20 +1,20 @@
-public import ChorusProtocol
-public import NIOCore
+package import ChorusProtocol
+package import NIOCore
 
 /// A Pusher client connection: connected once `pusher:connection_established` has arrived.
-public struct PusherSocket: Sendable {
+package struct PusherSocket: Sendable {
     /// The WebSocket underneath, for raw frames and close codes.
-    public let session: WebSocketSession
+    package let session: WebSocketSession
     /// The socket id the server assigned.
-    public let socketID: String
+    package let socketID: String
     /// The server's `activity_timeout` in seconds, if it sent one.
-    public let activityTimeout: Int?
+    package let activityTimeout: Int?
 
     /// Opens `/app/{key}` and waits for `pusher:connection_established`.
     ///
     /// Throws ``PusherSocketError`` when the server answers with anything else (say `pusher:error`
     /// for an unknown key) or closes, and ``WebSocketSessionError/timedOut`` after `timeout`.
-    public static func connect(
+    package static func connect(
         connector: WebSocketConnector,
         key: String,
         on group: any EventLoopGroup,
@@ -45,17 +45,17 @@ public struct PusherSocket: Sendable {
     }
 
     /// Sends a Pusher message.
-    public func send(_ message: PusherMessage) async throws {
+    package func send(_ message: PusherMessage) async throws {
         try await session.send(text: message.jsonText)
     }
 
     /// Sends a text frame exactly as given (for malformed or unusual messages).
-    public func send(rawText: String) async throws {
+    package func send(rawText: String) async throws {
         try await session.send(text: rawText)
     }
 
     /// Sends `pusher:subscribe` (data as an object, as pusher-js does); does not wait for the answer.
-    public func subscribe(channel: String, auth: String? = nil, channelData: String? = nil) async throws {
+    package func subscribe(channel: String, auth: String? = nil, channelData: String? = nil) async throws {
         var data: [String: JSONValue] = ["channel": .string(channel)]
         if let auth { data["auth"] = .string(auth) }
         if let channelData { data["channel_data"] = .string(channelData) }
@@ -63,18 +63,18 @@ public struct PusherSocket: Sendable {
     }
 
     /// Sends `pusher:unsubscribe`.
-    public func unsubscribe(channel: String) async throws {
+    package func unsubscribe(channel: String) async throws {
         try await send(PusherMessage(event: PusherEventName.unsubscribe, data: ["channel": .string(channel)]))
     }
 
     /// The next Pusher message; throws ``PusherSocketError/closed(code:reason:)`` if the server
     /// closes instead and ``WebSocketSessionError/timedOut`` if nothing arrives in time.
-    public func next(timeout: TimeAmount = .seconds(5)) async throws -> PusherMessage {
+    package func next(timeout: TimeAmount = .seconds(5)) async throws -> PusherMessage {
         try await Self.message(from: session.next(timeout: timeout))
     }
 
     /// Closes with a normal closing handshake.
-    public func close() async {
+    package func close() async {
         await session.close()
     }
 
@@ -97,7 +97,7 @@ public struct PusherSocket: Sendable {
 }
 
 /// Why a ``PusherSocket`` did not produce a message.
-public enum PusherSocketError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum PusherSocketError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The first message was not a well-formed `pusher:connection_established`.
     case unexpectedHandshake(PusherMessage)
     /// A text frame that is not a Pusher envelope.
@@ -107,7 +107,7 @@ public enum PusherSocketError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The server closed the connection (close frame code, if one was sent).
     case closed(code: UInt16?, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unexpectedHandshake(let message): "Expected pusher:connection_established, got \(message.jsonText)"
         case .notAPusherMessage(let text): "Not a Pusher message: \(text)"

@@ -1,5 +1,5 @@
 /// How ``PusherHTTPClient`` signs a request: correctly, or wrong on purpose to probe a server's checks.
-public enum RequestSigning: Sendable, Hashable {
+package enum RequestSigning: Sendable, Hashable {
     /// Signed with the app's key and secret at the current time.
     case valid
     /// No auth parameters at all.

@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
@@ -7,15 +7,15 @@ import NIOWebSocket
 ///
 /// The connector adds nothing per message: after the upgrade the pipeline holds NIO's frame
 /// encoder and decoder, its protocol error handler, and whatever `configure` installs.
-public struct WebSocketConnector: Sendable {
-    public let host: String
-    public let port: Int
+package struct WebSocketConnector: Sendable {
+    package let host: String
+    package let port: Int
     /// How long the TCP connect and the upgrade together may take.
-    public var timeout: TimeAmount
+    package var timeout: TimeAmount
     /// The largest frame accepted from the server.
-    public var maxFrameSize: Int
+    package var maxFrameSize: Int
 
-    public init(host: String, port: Int, timeout: TimeAmount = .seconds(10), maxFrameSize: Int = 1 << 20) {
+    package init(host: String, port: Int, timeout: TimeAmount = .seconds(10), maxFrameSize: Int = 1 << 20) {
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -23,7 +23,7 @@ public struct WebSocketConnector: Sendable {
     }
 
     /// The Pusher WebSocket path of an app key, e.g. `/app/key?protocol=7&client=chorus&version=1.0`.
-    public static func pusherPath(key: String, protocolVersion: Int = 7) -> String {
+    package static func pusherPath(key: String, protocolVersion: Int = 7) -> String {
         "/app/\(key)?protocol=\(protocolVersion)&client=chorus&version=1.0"
     }
 
@@ -32,7 +32,7 @@ public struct WebSocketConnector: Sendable {
     ///
     /// Fails with ``WebSocketConnectError`` when the upgrade is refused or does not finish in time,
     /// and with NIO's connect error when nothing listens.
-    public func connect(
+    package func connect(
         path: String,
         on group: any EventLoopGroup,
         configure: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
@@ -78,7 +78,7 @@ public struct WebSocketConnector: Sendable {
 }
 
 /// Why a WebSocket connection could not be set up.
-public enum WebSocketConnectError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum WebSocketConnectError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The server answered the upgrade request with this HTTP status instead of 101.
     case upgradeRefused(status: Int)
     /// The server answered 101 with a wrong `Sec-WebSocket-Accept`, or the HTTP exchange was malformed.
@@ -88,7 +88,7 @@ public enum WebSocketConnectError: Error, Sendable, Hashable, CustomStringConver
     /// Connect and upgrade took longer than the connector's timeout.
     case timedOut
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .upgradeRefused(let status): "WebSocket upgrade refused with HTTP status \(status)"
         case .invalidUpgradeResponse: "Invalid WebSocket upgrade response"

@@ -1,5 +1,5 @@
 /// What a ``WebSocketSession`` receives from the server, in order.
-public enum WebSocketInbound: Sendable, Hashable {
+package enum WebSocketInbound: Sendable, Hashable {
     /// A complete text message (continuation frames joined).
     case text(String)
     /// A complete binary message.

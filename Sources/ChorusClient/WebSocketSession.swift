@@ -1,13 +1,13 @@
-public import NIOCore
-public import NIOWebSocket
+package import NIOCore
+package import NIOWebSocket
 
 /// An open WebSocket connection read from async code: send text, await what arrives next.
 ///
 /// Client frames are masked (RFC 6455). Pings are answered and the closing handshake completed
 /// by the session itself; close frames still show up in ``next(timeout:)`` with their code.
-public final class WebSocketSession: Sendable {
+package final class WebSocketSession: Sendable {
     /// The underlying channel, for callers that need NIO directly.
-    public let channel: any Channel
+    package let channel: any Channel
     private let mailbox: WebSocketMailbox
 
     private init(channel: any Channel, mailbox: WebSocketMailbox) {
@@ -16,7 +16,7 @@ public final class WebSocketSession: Sendable {
     }
 
     /// Opens a WebSocket on `path` (e.g. ``WebSocketConnector/pusherPath(key:protocolVersion:)``).
-    public static func open(
+    package static func open(
         connector: WebSocketConnector,
         path: String,
         on group: any EventLoopGroup
@@ -31,24 +31,24 @@ public final class WebSocketSession: Sendable {
     }
 
     /// Sends one text frame.
-    public func send(text: String) async throws {
+    package func send(text: String) async throws {
         var buffer = channel.allocator.buffer(capacity: text.utf8.count)
         buffer.writeString(text)
         try await send(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer))
     }
 
     /// Sends one frame as it is (the caller chooses opcode and mask).
-    public func send(_ frame: WebSocketFrame) async throws {
+    package func send(_ frame: WebSocketFrame) async throws {
         try await channel.writeAndFlush(frame)
     }
 
     /// The next thing received; throws ``WebSocketSessionError/timedOut`` if nothing arrives in time.
-    public func next(timeout: TimeAmount) async throws -> WebSocketInbound {
+    package func next(timeout: TimeAmount) async throws -> WebSocketInbound {
         try await mailbox.next(timeout: timeout, on: channel.eventLoop)
     }
 
     /// Starts the closing handshake and waits (at most `timeout`) for the server to end the connection.
-    public func close(code: WebSocketErrorCode = .normalClosure, timeout: TimeAmount = .seconds(2)) async {
+    package func close(code: WebSocketErrorCode = .normalClosure, timeout: TimeAmount = .seconds(2)) async {
         var buffer = channel.allocator.buffer(capacity: 2)
         buffer.write(webSocketErrorCode: code)
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: buffer)
@@ -58,16 +58,16 @@ public final class WebSocketSession: Sendable {
     }
 
     /// Drops the TCP connection without a closing handshake.
-    public func abort() async {
+    package func abort() async {
         try? await channel.close()
     }
 }
 
 /// Why a read from a ``WebSocketSession`` failed.
-public enum WebSocketSessionError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum WebSocketSessionError: Error, Sendable, Hashable, CustomStringConvertible {
     case timedOut
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .timedOut: "Nothing received from the server in time"
         }

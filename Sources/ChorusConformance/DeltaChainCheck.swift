@@ -9,11 +9,11 @@ import NIOPosix
 /// a small change of the one before, to one channel. Every message the delta subscribers rebuild
 /// must equal, byte for byte, what the plain subscriber received, and at least half must arrive as
 /// deltas. The case-file step `verify_delta_chain` runs it.
-enum DeltaChainCheck {
+package enum DeltaChainCheck {
     /// The most events one `batch_events` request carries.
-    static let maximumEvents = 10
+    package static let maximumEvents = 10
 
-    static func verify(target: ConformanceTarget, channel: String, events: Int) async throws(StepFailure) {
+    package static func verify(target: ConformanceTarget, channel: String, events: Int) async throws(StepFailure) {
         do {
             try await run(target: target, channel: channel, events: events)
         } catch let failure as StepFailure {
@@ -88,7 +88,7 @@ enum DeltaChainCheck {
     }
 
     /// About 1 KB of readings; event `number` changes two of them.
-    static func payload(_ number: Int) -> String {
+    package static func payload(_ number: Int) -> String {
         let readings = (0..<16).map { sensor in
             #"{"sensor":"bay-\#(sensor)","celsius":\#(sensor % 8 == number % 8 ? 20 + number : 20 + sensor).5,"status":"ok"}"#
         }

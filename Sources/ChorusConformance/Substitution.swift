@@ -65,12 +65,12 @@ struct Substitution {
 }
 
 /// Why a step did not go as the case says: the first mismatch, worded as expected vs got.
-struct StepFailure: Error, CustomStringConvertible {
-    var message: String
+package struct StepFailure: Error, CustomStringConvertible {
+    package var message: String
 
-    init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    var description: String { message }
+    package var description: String { message }
 }

@@ -7,7 +7,7 @@ extension BroadcastShard {
     /// Subscribes `slot` to `key` with a tag filter and/or delta compression; without either it is
     /// an ordinary ``subscribe(_:to:)``. Returns `false` if `slot` already was subscribed.
     @discardableResult
-    public func subscribe(_ slot: UInt32, to key: ChannelKey, filter: CompiledTagFilter?, delta: Bool) -> Bool {
+    package func subscribe(_ slot: UInt32, to key: ChannelKey, filter: CompiledTagFilter?, delta: Bool) -> Bool {
         guard filter != nil || delta else { return subscribe(slot, to: key) }
         guard subscriptions[Int(slot)].insert(key).inserted else { return false }
         audience(of: key).insert(slot, filter: filter, delta: delta)
@@ -18,7 +18,7 @@ extension BroadcastShard {
     /// Makes `slot` take deltas on `key` from now on (`pusher:enable_delta_compression` after the
     /// subscription); returns `false` if it is not subscribed or already did.
     @discardableResult
-    public func enableDelta(_ slot: UInt32, on key: ChannelKey) -> Bool {
+    package func enableDelta(_ slot: UInt32, on key: ChannelKey) -> Bool {
         guard subscriptions[Int(slot)].contains(key) else { return false }
         if let list = channels[key], list.remove(slot) {
             if list.isEmpty { channels[key] = nil }
@@ -33,12 +33,12 @@ extension BroadcastShard {
     }
 
     /// Whether `slot` takes deltas on `key`.
-    public func takesDeltas(_ slot: UInt32, on key: ChannelKey) -> Bool {
+    package func takesDeltas(_ slot: UInt32, on key: ChannelKey) -> Bool {
         audiences[key]?.takesDeltas(slot) ?? false
     }
 
     /// Sends `slot` the next message of `key` in full (`pusher:delta_sync_error`).
-    public func resetDeltaBase(_ slot: UInt32, on key: ChannelKey) {
+    package func resetDeltaBase(_ slot: UInt32, on key: ChannelKey) {
         audiences[key]?.resetDeltaBase(slot)
     }
 
@@ -63,7 +63,7 @@ extension BroadcastShard {
     /// Returns how many got it. Channels without filtered or delta subscribers take
     /// ``enqueue(_:to:excluding:)`` unchanged.
     @discardableResult
-    public func enqueue(_ event: OutboundEvent, excluding excluded: UInt32?) -> Int {
+    package func enqueue(_ event: OutboundEvent, excluding excluded: UInt32?) -> Int {
         guard !audiences.isEmpty, let audience = audiences[event.key] else {
             return enqueue(event.frame, to: event.key, excluding: excluded)
         }

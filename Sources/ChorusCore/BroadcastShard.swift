@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 /// The subscribers of the connections owned by one event loop, and the fan-out to them.
 ///
@@ -7,9 +7,9 @@ public import NIOCore
 /// number for each subscriber of the channel in flat arrays — no allocation and no retain per
 /// subscriber. ``flush()`` then writes each touched connection's queued frames and flushes it once,
 /// so the frames of one batch bound for one connection leave in one gathering write.
-public final class BroadcastShard {
-    public let limits: OutboundLimits
-    var ring: FrameRing
+package final class BroadcastShard {
+    package let limits: OutboundLimits
+    package var ring: FrameRing
     let pending: PendingFrames
     var sinks: [(any FrameSink)?] = []
     var mustClose: [Bool] = []
@@ -21,9 +21,9 @@ public final class BroadcastShard {
     private var presenceJoinVersions: [ChannelKey: [UInt32: UInt64]] = [:]
     var subscriptions: [Set<ChannelKey>] = []
     private var freeSlots: [UInt32] = []
-    public internal(set) var statistics = ShardStatistics()
+    package internal(set) var statistics = ShardStatistics()
 
-    public init(limits: OutboundLimits = OutboundLimits()) {
+    package init(limits: OutboundLimits = OutboundLimits()) {
         self.limits = limits
         self.ring = FrameRing(capacity: limits.ringFrames, byteBudget: limits.ringBytes)
         self.pending = PendingFrames(perSlot: limits.framesPerConnection)
@@ -32,7 +32,7 @@ public final class BroadcastShard {
     // MARK: Connections and subscriptions
 
     /// Gives `sink` a slot; the slot is reused after ``unregister(_:)``.
-    public func register(_ sink: any FrameSink) -> UInt32 {
+    package func register(_ sink: any FrameSink) -> UInt32 {
         let slot: UInt32
         if let reused = freeSlots.popLast() {
             slot = reused
@@ -51,7 +51,7 @@ public final class BroadcastShard {
     }
 
     /// Removes the connection in `slot` from every channel and frees the slot.
-    public func unregister(_ slot: UInt32) {
+    package func unregister(_ slot: UInt32) {
         let index = Int(slot)
         guard sinks[index] != nil else { return }
         for key in subscriptions[index] { removeSubscriber(slot, from: key) }
@@ -64,7 +64,7 @@ public final class BroadcastShard {
 
     /// Subscribes `slot` to `key`; returns `false` if it already was.
     @discardableResult
-    public func subscribe(_ slot: UInt32, to key: ChannelKey) -> Bool {
+    package func subscribe(_ slot: UInt32, to key: ChannelKey) -> Bool {
         guard subscriptions[Int(slot)].insert(key).inserted else { return false }
         let list: SubscriberList
         if let existing = channels[key] {
@@ -81,7 +81,7 @@ public final class BroadcastShard {
     /// Subscribes `slot` to the presence channel `key` whose roster, as sent to this subscriber,
     /// is at `presenceVersion`; membership events up to that version will skip it.
     @discardableResult
-    public func subscribe(_ slot: UInt32, to key: ChannelKey, presenceVersion: UInt64) -> Bool {
+    package func subscribe(_ slot: UInt32, to key: ChannelKey, presenceVersion: UInt64) -> Bool {
         guard subscribe(slot, to: key) else { return false }
         presenceJoinVersions[key, default: [:]][slot] = presenceVersion
         return true
@@ -89,24 +89,24 @@ public final class BroadcastShard {
 
     /// Unsubscribes `slot` from `key`; returns `false` if it was not subscribed.
     @discardableResult
-    public func unsubscribe(_ slot: UInt32, from key: ChannelKey) -> Bool {
+    package func unsubscribe(_ slot: UInt32, from key: ChannelKey) -> Bool {
         guard subscriptions[Int(slot)].remove(key) != nil else { return false }
         removeSubscriber(slot, from: key)
         return true
     }
 
     /// Whether `slot` is subscribed to `key`.
-    public func isSubscribed(_ slot: UInt32, to key: ChannelKey) -> Bool {
+    package func isSubscribed(_ slot: UInt32, to key: ChannelKey) -> Bool {
         subscriptions[Int(slot)].contains(key)
     }
 
     /// The channels `slot` is subscribed to.
-    public func channels(of slot: UInt32) -> Set<ChannelKey> {
+    package func channels(of slot: UInt32) -> Set<ChannelKey> {
         subscriptions[Int(slot)]
     }
 
     /// The number of this shard's connections subscribed to `key`.
-    public func subscriberCount(_ key: ChannelKey) -> Int {
+    package func subscriberCount(_ key: ChannelKey) -> Int {
         (channels[key]?.count ?? 0) + (audiences[key]?.count ?? 0)
     }
 
@@ -128,7 +128,7 @@ public final class BroadcastShard {
     ///
     /// Nothing is written until ``flush()``.
     @discardableResult
-    public func enqueue(_ frame: ByteBuffer, to key: ChannelKey, excluding excluded: UInt32? = nil) -> Int {
+    package func enqueue(_ frame: ByteBuffer, to key: ChannelKey, excluding excluded: UInt32? = nil) -> Int {
         guard let list = channels[key] else { return 0 }
         let sequence = ring.append(frame)
         var queued = list.slots.withUnsafeBufferPointer { slots in
@@ -146,7 +146,7 @@ public final class BroadcastShard {
     /// `version` for the subscribers of `key` that joined before it — those whose roster snapshot
     /// does not already reflect it — but `excluded`.
     @discardableResult
-    public func enqueue(
+    package func enqueue(
         _ frame: ByteBuffer,
         to key: ChannelKey,
         excluding excluded: UInt32?,
@@ -168,7 +168,7 @@ public final class BroadcastShard {
 
     /// Queues `frame` for the one connection in `slot` (server-to-user messages, replies that must
     /// stay in order with broadcasts).
-    public func enqueue(_ frame: ByteBuffer, toSlot slot: UInt32) {
+    package func enqueue(_ frame: ByteBuffer, toSlot slot: UInt32) {
         guard sinks[Int(slot)] != nil else { return }
         queue(ring.append(frame), for: slot)
         statistics.framesQueued &+= 1
@@ -200,7 +200,7 @@ public final class BroadcastShard {
 
     /// Writes every queued frame of every writable connection touched since the last flush, one
     /// flush per connection, and applies the slow-consumer policy to those that fell behind.
-    public func flush() {
+    package func flush() {
         // Index-based: a sink may re-enter the shard while being written to.
         var dirtyIndex = 0
         while dirtyIndex < pending.dirtyCount {
@@ -214,7 +214,7 @@ public final class BroadcastShard {
 
     /// Writes what `slot` has queued once its connection is writable again; closes it when frames
     /// it still needed were evicted from the ring meanwhile (policy `close`).
-    public func resume(_ slot: UInt32) {
+    package func resume(_ slot: UInt32) {
         drain(slot)
         closeMarkedSlots()
         releaseRingIfDrained()
@@ -265,21 +265,21 @@ public final class BroadcastShard {
 extension BroadcastShard: Sendable {}
 
 /// Counters of one shard, read on its event loop.
-public struct ShardStatistics: Sendable, Hashable {
-    public var connections = 0
-    public var subscriptions = 0
+package struct ShardStatistics: Sendable, Hashable {
+    package var connections = 0
+    package var subscriptions = 0
     /// Frame deliveries queued (one per subscriber per frame).
-    public var framesQueued = 0
+    package var framesQueued = 0
     /// Frames handed to connections (a batch's joined frames count once).
-    public var framesWritten = 0
+    package var framesWritten = 0
     /// Bytes of those frames.
-    public var bytesWritten = 0
+    package var bytesWritten = 0
     /// Connection flushes that wrote at least one frame.
-    public var flushes = 0
+    package var flushes = 0
     /// Frames a slow subscriber lost under ``SlowConsumerPolicy/dropOldest``.
-    public var droppedFrames = 0
+    package var droppedFrames = 0
     /// Connections closed with 4100 under ``SlowConsumerPolicy/close``.
-    public var slowConsumersClosed = 0
+    package var slowConsumersClosed = 0
 
-    public init() {}
+    package init() {}
 }

@@ -1,20 +1,20 @@
-public import NIOCore
+package import NIOCore
 
 /// One event ready to fan out: its channel, its frame (encoded once) and the connection that must
 /// not receive it (the publisher's own `socket_id`, or the sender of a client event).
-public struct OutboundEvent: Sendable {
-    public var key: ChannelKey
-    public var frame: ByteBuffer
-    public var excluding: SubscriberAddress?
+package struct OutboundEvent: Sendable {
+    package var key: ChannelKey
+    package var frame: ByteBuffer
+    package var excluding: SubscriberAddress?
     /// For presence membership events: the roster version they announce. Subscribers that joined at
     /// that version or later already have the change in their roster and do not get the event.
-    public var presenceVersion: UInt64?
+    package var presenceVersion: UInt64?
     /// The event's tags, matched against subscribers' tag filters.
-    public var tags: EventTags?
+    package var tags: EventTags?
     /// The event's frames for subscribers taking deltas, when its channel has any.
-    public var delta: DeltaFrames?
+    package var delta: DeltaFrames?
 
-    public init(
+    package init(
         key: ChannelKey,
         frame: ByteBuffer,
         excluding: SubscriberAddress? = nil,
@@ -36,21 +36,21 @@ public struct OutboundEvent: Sendable {
 /// A publish hands the same frames once to each loop — never once per subscriber — and each loop
 /// fans them out to its own connections, so different loops write in parallel. Events handed over
 /// together are queued in order and flushed together: a batch reaches each connection in one write.
-public final class Broadcaster: Sendable {
+package final class Broadcaster: Sendable {
     /// A shard and the loop it is confined to.
-    public struct Shard: Sendable {
-        public let eventLoop: any EventLoop
+    package struct Shard: Sendable {
+        package let eventLoop: any EventLoop
         let bound: NIOLoopBound<BroadcastShard>
 
         /// The shard itself; call only on ``eventLoop``.
-        public var value: BroadcastShard { bound.value }
+        package var value: BroadcastShard { bound.value }
     }
 
-    public let shards: [Shard]
+    package let shards: [Shard]
 
     /// Creates one shard on each of `eventLoops`; must be called where each shard can be created
     /// (it is created on its own loop).
-    public init(eventLoops: [any EventLoop], limits: OutboundLimits = OutboundLimits()) async throws {
+    package init(eventLoops: [any EventLoop], limits: OutboundLimits = OutboundLimits()) async throws {
         var shards: [Shard] = []
         for loop in eventLoops {
             let bound = try await loop.submit { NIOLoopBound(BroadcastShard(limits: limits), eventLoop: loop) }.get()
@@ -60,7 +60,7 @@ public final class Broadcaster: Sendable {
     }
 
     /// The index of the shard confined to `eventLoop`.
-    public func shardIndex(for eventLoop: any EventLoop) -> Int? {
+    package func shardIndex(for eventLoop: any EventLoop) -> Int? {
         shards.firstIndex { $0.eventLoop === eventLoop }
     }
 
@@ -70,7 +70,7 @@ public final class Broadcaster: Sendable {
     /// (an HTTP publish, a client event) finishes first — its response is written before the
     /// fan-out's thousands of socket writes — and tasks run in the order they were handed over,
     /// so events stay in order per loop.
-    public func publish(_ events: [OutboundEvent]) {
+    package func publish(_ events: [OutboundEvent]) {
         guard !events.isEmpty else { return }
         for (index, shard) in shards.enumerated() {
             shard.eventLoop.execute {
@@ -80,14 +80,7 @@ public final class Broadcaster: Sendable {
     }
 
     private static func deliver(_ events: [OutboundEvent], on shard: BroadcastShard, shardIndex: Int) {
-        for event in events {
-            let excluded = event.excluding.flatMap { $0.shard == shardIndex ? $0.slot : nil }
-            if let version = event.presenceVersion {
-                shard.enqueue(event.frame, to: event.key, excluding: excluded, presenceVersion: version)
-            } else {
-                shard.enqueue(event, excluding: excluded)
-            }
-        }
+        shard.enqueue(events, shardIndex: shardIndex)
         shard.flush()
     }
 
@@ -96,7 +89,7 @@ public final class Broadcaster: Sendable {
     ///
     /// Publishers use it for back-pressure: a connection that published waits for this before it
     /// reads its next request, so no publisher can queue fan-out work faster than sockets drain.
-    public func deliveriesQueuedSoFar(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+    package func deliveriesQueuedSoFar(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
         let markers = shards.map { $0.eventLoop.submit {} }
         return EventLoopFuture.andAllSucceed(markers, on: eventLoop)
     }

@@ -1,37 +1,37 @@
-public import ChorusProtocol
-public import NIOCore
+package import ChorusProtocol
+package import NIOCore
 import Synchronization
 
 /// What every shard shares about channels: subscription counts, presence rosters and cached
 /// events, per app. Touched on subscribe, unsubscribe and cache-channel publishes — never once per
 /// subscriber — so one lock serves all event loops.
-public final class ChannelDirectory: Sendable {
+package final class ChannelDirectory: Sendable {
     private let channels = Mutex<[ChannelKey: ChannelState]>([:])
 
-    public init() {}
+    package init() {}
 
     /// The outcome of one connection subscribing.
-    public enum JoinOutcome: Sendable {
+    package enum JoinOutcome: Sendable {
         case joined(Join)
         /// The presence channel already has the app's maximum number of members.
         case memberLimitReached
     }
 
     /// What one connection's subscription changed.
-    public struct Join: Sendable {
+    package struct Join: Sendable {
         /// The channel had no subscriber before (a `channel_occupied` moment).
-        public var isFirstSubscriber: Bool
+        package var isFirstSubscriber: Bool
         /// The presence user had no other connection on the channel (announce `member_added`).
-        public var memberAdded: Bool
+        package var memberAdded: Bool
         /// The presence roster including the new member; empty for other channels.
-        public var roster: [PresenceMember]
+        package var roster: [PresenceMember]
         /// The last event of a cache channel, if one is held and fresh.
-        public var cached: CachedEvent?
+        package var cached: CachedEvent?
         /// Subscriptions after this one.
-        public var subscriptionCount: Int
+        package var subscriptionCount: Int
         /// The presence roster's version after this join (0 for other channels); membership events
         /// older than this are already in ``roster`` and must not reach this subscriber again.
-        public var presenceVersion: UInt64
+        package var presenceVersion: UInt64
 
         package init(
             isFirstSubscriber: Bool,
@@ -51,15 +51,15 @@ public final class ChannelDirectory: Sendable {
     }
 
     /// What one connection's unsubscription changed.
-    public struct Leave: Sendable {
+    package struct Leave: Sendable {
         /// The channel has no subscriber left (a `channel_vacated` moment).
-        public var isLastSubscriber: Bool
+        package var isLastSubscriber: Bool
         /// The presence user has no connection left on the channel (announce `member_removed`).
-        public var memberRemoved: Bool
+        package var memberRemoved: Bool
         /// Subscriptions after this one.
-        public var subscriptionCount: Int
+        package var subscriptionCount: Int
         /// The presence roster's version after this departure (0 for other channels).
-        public var presenceVersion: UInt64
+        package var presenceVersion: UInt64
 
         package init(isLastSubscriber: Bool, memberRemoved: Bool, subscriptionCount: Int, presenceVersion: UInt64) {
             self.isLastSubscriber = isLastSubscriber
@@ -70,7 +70,7 @@ public final class ChannelDirectory: Sendable {
     }
 
     /// Records a subscription; `member` is the presence member for presence channels.
-    public func subscribe(
+    package func subscribe(
         _ key: ChannelKey,
         member: PresenceMember?,
         maxMembers: Int,
@@ -103,7 +103,7 @@ public final class ChannelDirectory: Sendable {
     }
 
     /// Records an unsubscription (or a disconnection) of one connection.
-    public func unsubscribe(_ key: ChannelKey, userID: String?) -> Leave {
+    package func unsubscribe(_ key: ChannelKey, userID: String?) -> Leave {
         channels.withLock { channels in
             guard var state = channels[key], state.subscriptionCount > 0 else {
                 return Leave(isLastSubscriber: false, memberRemoved: false, subscriptionCount: 0, presenceVersion: 0)
@@ -126,7 +126,7 @@ public final class ChannelDirectory: Sendable {
     }
 
     /// Keeps `event` as the last event of a cache channel until `ttl` has passed.
-    public func cache(_ event: CachedEvent, for key: ChannelKey) {
+    package func cache(_ event: CachedEvent, for key: ChannelKey) {
         channels.withLock { channels in
             var state = channels[key] ?? ChannelState()
             state.cached = event
@@ -135,14 +135,14 @@ public final class ChannelDirectory: Sendable {
     }
 
     /// The state of one channel now.
-    public func snapshot(_ key: ChannelKey, now: NIODeadline = .now()) -> ChannelSnapshot {
+    package func snapshot(_ key: ChannelKey, now: NIODeadline = .now()) -> ChannelSnapshot {
         channels.withLock { channels in
             ChannelSnapshot(state: channels[key] ?? ChannelState(), now: now)
         }
     }
 
     /// Occupied channels of `appID` whose names start with `prefix`, sorted by name.
-    public func occupiedChannels(appID: String, prefix: String = "") -> [(name: String, snapshot: ChannelSnapshot)] {
+    package func occupiedChannels(appID: String, prefix: String = "") -> [(name: String, snapshot: ChannelSnapshot)] {
         let now = NIODeadline.now()
         return channels.withLock { channels in
             channels.compactMap { key, state in
@@ -153,20 +153,20 @@ public final class ChannelDirectory: Sendable {
     }
 
     /// The members of a presence channel, in join order.
-    public func members(_ key: ChannelKey) -> [PresenceMember] {
+    package func members(_ key: ChannelKey) -> [PresenceMember] {
         channels.withLock { $0[key]?.roster?.members ?? [] }
     }
 }
 
 /// The last event of a cache channel, kept for subscribers that arrive later.
-public struct CachedEvent: Sendable {
+package struct CachedEvent: Sendable {
     /// The complete WebSocket frame, replayed as it was broadcast.
-    public var frame: ByteBuffer
-    public var event: String
-    public var data: String
-    public var expires: NIODeadline
+    package var frame: ByteBuffer
+    package var event: String
+    package var data: String
+    package var expires: NIODeadline
 
-    public init(frame: ByteBuffer, event: String, data: String, expires: NIODeadline) {
+    package init(frame: ByteBuffer, event: String, data: String, expires: NIODeadline) {
         self.frame = frame
         self.event = event
         self.data = data
@@ -175,13 +175,13 @@ public struct CachedEvent: Sendable {
 }
 
 /// A channel's state as the HTTP API reports it.
-public struct ChannelSnapshot: Sendable {
-    public var subscriptionCount: Int
+package struct ChannelSnapshot: Sendable {
+    package var subscriptionCount: Int
     /// Distinct presence users; `nil` for other channels.
-    public var userCount: Int?
-    public var cached: CachedEvent?
+    package var userCount: Int?
+    package var cached: CachedEvent?
 
-    public var isOccupied: Bool { subscriptionCount > 0 }
+    package var isOccupied: Bool { subscriptionCount > 0 }
 
     init(state: ChannelState, now: NIODeadline) {
         self.subscriptionCount = state.subscriptionCount

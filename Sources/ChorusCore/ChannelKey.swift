@@ -1,22 +1,22 @@
 /// A channel of one app: channels of different apps never share subscribers.
-public struct ChannelKey: Sendable, Hashable, CustomStringConvertible {
-    public var appID: String
-    public var channel: String
+package struct ChannelKey: Sendable, Hashable, CustomStringConvertible {
+    package var appID: String
+    package var channel: String
 
-    public init(appID: String, channel: String) {
+    package init(appID: String, channel: String) {
         self.appID = appID
         self.channel = channel
     }
 
-    public var description: String { "\(appID)/\(channel)" }
+    package var description: String { "\(appID)/\(channel)" }
 }
 
 /// A connection's place in the broadcast engine: its shard (event loop) and its slot there.
-public struct SubscriberAddress: Sendable, Hashable {
-    public var shard: Int
-    public var slot: UInt32
+package struct SubscriberAddress: Sendable, Hashable {
+    package var shard: Int
+    package var slot: UInt32
 
-    public init(shard: Int, slot: UInt32) {
+    package init(shard: Int, slot: UInt32) {
         self.shard = shard
         self.slot = slot
     }

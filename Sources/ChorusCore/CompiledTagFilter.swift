@@ -1,4 +1,4 @@
-public import ChorusProtocol
+package import ChorusProtocol
 
 /// A ``TagFilter`` compiled once, at subscribe time, into flat arrays of plain-integer nodes and
 /// packed operands (``PackedText``), so evaluating it against ``EventTags`` allocates nothing,
@@ -7,9 +7,9 @@ public import ChorusProtocol
 ///
 /// Filters compare equal when their trees do, so subscribers with the same filter share one
 /// evaluation per event.
-public final class CompiledTagFilter: Sendable, Hashable {
+package final class CompiledTagFilter: Sendable, Hashable {
     /// The filter as the client sent it.
-    public let source: TagFilter
+    package let source: TagFilter
     private let nodes: [Node]
     /// Keys and operands of every leaf, as text and packed, in the same order.
     private let strings: [String]
@@ -37,7 +37,7 @@ public final class CompiledTagFilter: Sendable, Hashable {
         var childCount = 0
     }
 
-    public init(_ filter: TagFilter) {
+    package init(_ filter: TagFilter) {
         source = filter
         var nodes = [Node()]
         var strings: [String] = []
@@ -54,9 +54,9 @@ public final class CompiledTagFilter: Sendable, Hashable {
         }
     }
 
-    public static func == (lhs: CompiledTagFilter, rhs: CompiledTagFilter) -> Bool { lhs.source == rhs.source }
+    package static func == (lhs: CompiledTagFilter, rhs: CompiledTagFilter) -> Bool { lhs.source == rhs.source }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(source) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(source) }
 
     private static func compile(_ filter: TagFilter, at index: Int, into nodes: inout [Node], strings: inout [String]) {
         let children: [TagFilter]
@@ -101,7 +101,7 @@ public final class CompiledTagFilter: Sendable, Hashable {
     }
 
     /// Whether an event with `tags` passes the filter.
-    public func matches(_ tags: EventTags) -> Bool {
+    package func matches(_ tags: EventTags) -> Bool {
         if let (key, operand, negated) = shortEquality {
             return tags.tags.withUnsafeBufferPointer { tags in
                 for tag in tags where tag.key == key { return (tag.value == operand) != negated }
@@ -132,7 +132,7 @@ public final class CompiledTagFilter: Sendable, Hashable {
     }
 
     /// Whether an event with `tags` passes the filter (preparing the tags first; tests and tools).
-    public func matches(_ tags: [String: String]) -> Bool {
+    package func matches(_ tags: [String: String]) -> Bool {
         matches(EventTags(tags))
     }
 
@@ -198,7 +198,7 @@ public final class CompiledTagFilter: Sendable, Hashable {
 
     /// The `(key, value)` pairs of which an event must carry one to pass, when the filter is a
     /// single `eq` or `in` leaf; such filters are looked up by tag instead of evaluated.
-    public var indexablePairs: [TagPair]? {
+    package var indexablePairs: [TagPair]? {
         guard case .compare(let key, let comparison, let values) = source else { return nil }
         switch comparison {
         case .eq, .in: return values.map { TagPair(key: key, value: $0) }
@@ -208,11 +208,11 @@ public final class CompiledTagFilter: Sendable, Hashable {
 }
 
 /// One tag of an event: the key an index looks filters up by.
-public struct TagPair: Sendable, Hashable {
-    public var key: String
-    public var value: String
+package struct TagPair: Sendable, Hashable {
+    package var key: String
+    package var value: String
 
-    public init(key: String, value: String) {
+    package init(key: String, value: String) {
         self.key = key
         self.value = value
     }

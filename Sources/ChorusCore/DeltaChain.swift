@@ -1,13 +1,13 @@
 import ChorusProtocol
 
 /// When a channel's next message goes as a delta.
-public struct DeltaPolicy: Sendable, Hashable {
+package struct DeltaPolicy: Sendable, Hashable {
     /// Every `fullEvery`th message of a chain is sent in full, so a lost delta costs at most that many.
-    public var fullEvery: Int
+    package var fullEvery: Int
     /// Messages shorter than this are always sent in full.
-    public var minimumBytes: Int
+    package var minimumBytes: Int
 
-    public init(fullEvery: Int = 10, minimumBytes: Int = 100) {
+    package init(fullEvery: Int = 10, minimumBytes: Int = 100) {
         self.fullEvery = fullEvery
         self.minimumBytes = minimumBytes
     }
@@ -16,26 +16,26 @@ public struct DeltaPolicy: Sendable, Hashable {
 /// The delta state of one channel on the publishing side: its last message and the sequence of the
 /// chain. Each message is compared with the one before, so events must be appended in the order
 /// they are broadcast — a batch to one channel forms one chain.
-public struct DeltaChain: Sendable {
+package struct DeltaChain: Sendable {
     /// The last message appended.
-    public private(set) var base: [UInt8]?
+    package private(set) var base: [UInt8]?
     /// The sequence of the last message appended; 0 before any.
-    public private(set) var sequence: UInt64 = 0
+    package private(set) var sequence: UInt64 = 0
     private var deltasSinceFull = 0
 
-    public init() {}
+    package init() {}
 
     /// What ``append(_:policy:force:)`` decided for one message.
-    public struct Step: Sendable, Hashable {
-        public var sequence: UInt64
+    package struct Step: Sendable, Hashable {
+        package var sequence: UInt64
         /// The Fossil delta from the previous message, or `nil` to send this one in full.
-        public var delta: [UInt8]?
+        package var delta: [UInt8]?
     }
 
     /// Appends `message` to the chain. `force` is the publisher's `delta` flag: `false` sends it in
     /// full; `true` ignores the size floor and the full-message interval (never the rule that the
     /// delta must be smaller than the message).
-    public mutating func append(_ message: [UInt8], policy: DeltaPolicy, force: Bool? = nil) -> Step {
+    package mutating func append(_ message: [UInt8], policy: DeltaPolicy, force: Bool? = nil) -> Step {
         defer { base = message }
         sequence += 1
         guard force != false, let base else { return full() }

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Shared by every publisher: a publish advances the chains of its channels under one lock, event
 /// by event in batch order, so concurrent publishes to one channel still form a single chain.
-public final class DeltaChainStore: Sendable {
+package final class DeltaChainStore: Sendable {
     private struct Entry {
         var subscribers = 0
         var chain = DeltaChain()
@@ -13,15 +13,15 @@ public final class DeltaChainStore: Sendable {
 
     private let entries = Mutex<[ChannelKey: Entry]>([:])
 
-    public init() {}
+    package init() {}
 
     /// Records a subscriber of `key` that takes deltas.
-    public func join(_ key: ChannelKey) {
+    package func join(_ key: ChannelKey) {
         entries.withLock { $0[key, default: Entry()].subscribers += 1 }
     }
 
     /// Records that a subscriber of `key` no longer takes deltas; the chain goes with the last one.
-    public func leave(_ key: ChannelKey) {
+    package func leave(_ key: ChannelKey) {
         entries.withLock { entries in
             guard var entry = entries[key] else { return }
             entry.subscribers -= 1
@@ -30,12 +30,12 @@ public final class DeltaChainStore: Sendable {
     }
 
     /// Whether `key` has subscribers that take deltas.
-    public func isTracked(_ key: ChannelKey) -> Bool {
+    package func isTracked(_ key: ChannelKey) -> Bool {
         entries.withLock { $0[key] != nil }
     }
 
     /// Appends `message` to the chain of `key`; `nil` when no subscriber of `key` takes deltas.
-    public func append(_ message: [UInt8], to key: ChannelKey, policy: DeltaPolicy, force: Bool?) -> DeltaChain.Step? {
+    package func append(_ message: [UInt8], to key: ChannelKey, policy: DeltaPolicy, force: Bool?) -> DeltaChain.Step? {
         entries.withLock { entries in
             guard entries[key] != nil else { return nil }
             return entries[key]!.chain.append(message, policy: policy, force: force)
@@ -44,7 +44,7 @@ public final class DeltaChainStore: Sendable {
 
     /// Appends the serialised event `message` (named `event`) to the chain of `key` and builds its
     /// frames for subscribers taking deltas; `nil` when `key` has none.
-    public func frames(
+    package func frames(
         for message: [UInt8],
         event: String,
         key: ChannelKey,

@@ -1,23 +1,23 @@
-public import NIOCore
+package import NIOCore
 
 /// The frames of one event for the subscribers of its channel that take deltas: the full message
 /// carrying its chain sequence, and — when worth it — the `pusher:delta` against the previous
 /// message of the chain. Built once per channel per event; a shard gives each such subscriber the
 /// delta if it was sent the base, the full frame otherwise.
-public struct DeltaFrames: Sendable {
+package struct DeltaFrames: Sendable {
     /// The event's sequence in its channel's chain (from 1).
-    public var sequence: UInt64
+    package var sequence: UInt64
     /// The full message with `"__delta_seq"`.
-    public var full: ByteBuffer
+    package var full: ByteBuffer
     /// The `pusher:delta` frame, applying to the message of sequence `sequence - 1`.
-    public var delta: ByteBuffer?
+    package var delta: ByteBuffer?
 
-    public init(sequence: UInt64, full: ByteBuffer, delta: ByteBuffer?) {
+    package init(sequence: UInt64, full: ByteBuffer, delta: ByteBuffer?) {
         self.sequence = sequence
         self.full = full
         self.delta = delta
     }
 
     /// The sequence of the message the delta applies to.
-    public var baseSequence: UInt64 { sequence - 1 }
+    package var baseSequence: UInt64 { sequence - 1 }
 }

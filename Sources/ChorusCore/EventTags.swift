@@ -1,7 +1,7 @@
 /// An event's tags prepared once per event for filter evaluation: keys and values packed into
 /// integers and values read as numbers up front, so a filter leaf finds and compares its tag
 /// without parsing, hashing or reference counting per subscriber.
-public struct EventTags: Sendable {
+package struct EventTags: Sendable {
     /// What a leaf compares; plain integers.
     struct Tag: Sendable {
         var key: PackedText
@@ -14,12 +14,12 @@ public struct EventTags: Sendable {
     let keys: [String]
     let texts: [String]
     /// The tags as published.
-    public let values: [String: String]
+    package let values: [String: String]
 
     /// No tags: what an event published without any is matched as.
-    public static let empty = EventTags([:])
+    package static let empty = EventTags([:])
 
-    public init(_ values: [String: String]) {
+    package init(_ values: [String: String]) {
         self.values = values
         keys = Array(values.keys)
         texts = keys.map { values[$0]! }
@@ -29,5 +29,5 @@ public struct EventTags: Sendable {
         }
     }
 
-    public var isEmpty: Bool { tags.isEmpty }
+    package var isEmpty: Bool { tags.isEmpty }
 }

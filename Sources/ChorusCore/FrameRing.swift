@@ -1,28 +1,28 @@
-import NIOCore
+package import NIOCore
 
 /// The frames a shard has broadcast recently, each held once and named by a sequence number.
 ///
 /// Subscribers refer to frames by sequence, so queueing a frame for 10,000 subscribers stores
 /// 10,000 integers and retains the buffer once. A frame is released when the ring needs its slot
 /// or its byte budget; a subscriber still pointing at it then has fallen behind.
-struct FrameRing {
-    var frames: [ByteBuffer?]
-    var sizes: [Int]
+package struct FrameRing {
+    package var frames: [ByteBuffer?]
+    package var sizes: [Int]
     /// The sequence the next appended frame gets.
-    private(set) var nextSequence: UInt64 = 0
+    package private(set) var nextSequence: UInt64 = 0
     /// The oldest sequence still held.
-    private(set) var oldestSequence: UInt64 = 0
-    private(set) var heldBytes = 0
-    let byteBudget: Int
+    package private(set) var oldestSequence: UInt64 = 0
+    package private(set) var heldBytes = 0
+    package let byteBudget: Int
 
-    init(capacity: Int, byteBudget: Int) {
+    package init(capacity: Int, byteBudget: Int) {
         self.frames = Array(repeating: nil, count: capacity)
         self.sizes = Array(repeating: 0, count: capacity)
         self.byteBudget = byteBudget
     }
 
     /// Holds `frame` and returns its sequence.
-    mutating func append(_ frame: ByteBuffer) -> UInt64 {
+    package mutating func append(_ frame: ByteBuffer) -> UInt64 {
         let capacity = UInt64(frames.count)
         if nextSequence - oldestSequence == capacity { releaseOldest() }
         let size = frame.readableBytes
@@ -36,12 +36,12 @@ struct FrameRing {
     }
 
     /// The frame with `sequence`, or `nil` when it has been released.
-    func frame(_ sequence: UInt64) -> ByteBuffer? {
+    package func frame(_ sequence: UInt64) -> ByteBuffer? {
         guard sequence >= oldestSequence, sequence < nextSequence else { return nil }
         return frames[Int(sequence % UInt64(frames.count))]
     }
 
-    mutating func releaseOldest() {
+    package mutating func releaseOldest() {
         let index = Int(oldestSequence % UInt64(frames.count))
         frames[index] = nil
         heldBytes -= sizes[index]
@@ -50,7 +50,7 @@ struct FrameRing {
     }
 
     /// Releases every frame no subscriber still needs: those before `sequence`.
-    mutating func release(before sequence: UInt64) {
+    package mutating func release(before sequence: UInt64) {
         while oldestSequence < min(sequence, nextSequence) { releaseOldest() }
     }
 }

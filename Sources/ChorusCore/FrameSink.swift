@@ -1,8 +1,8 @@
-public import NIOCore
+package import NIOCore
 
 /// Where a shard writes a subscriber's frames: the connection's socket in the server, a counter in
 /// benchmarks. Called only on the shard's event loop.
-public protocol FrameSink: AnyObject {
+package protocol FrameSink: AnyObject {
     /// Whether the transport accepts more bytes now; a shard holds frames for a sink that does not.
     var isWritable: Bool { get }
     /// Queues one complete WebSocket frame.
@@ -14,7 +14,7 @@ public protocol FrameSink: AnyObject {
 }
 
 /// Why a shard closes a connection.
-public enum PusherCloseReason: Sendable, Hashable {
+package enum PusherCloseReason: Sendable, Hashable {
     /// The subscriber fell behind further than its outbound queue holds (close code 4100).
     case slowConsumer
 }

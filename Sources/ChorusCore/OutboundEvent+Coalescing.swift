@@ -8,7 +8,7 @@ extension OutboundEvent {
     /// Every subscriber of that channel takes the whole run, so the shard queues one frame per
     /// subscriber and the socket gets one buffer per batch instead of one per event. The joined
     /// buffer is built once per publish, not per subscriber; order is unchanged.
-    public static func coalescing(_ events: [OutboundEvent]) -> [OutboundEvent] {
+    package static func coalescing(_ events: [OutboundEvent]) -> [OutboundEvent] {
         guard events.count > 1 else { return events }
         var result: [OutboundEvent] = []
         result.reserveCapacity(events.count)

@@ -7,11 +7,11 @@
 /// allocation, retain, bounds check or copy-on-write check per subscriber.
 ///
 /// Confined to its shard's event loop, like the shard.
-final class PendingFrames {
+package final class PendingFrames {
     /// The most sequences one slot holds.
-    let perSlot: Int
+    package let perSlot: Int
     /// Slots the storage has room for.
-    private(set) var slotCapacity = 0
+    package private(set) var slotCapacity = 0
     private var sequences: UnsafeMutablePointer<UInt64>
     private var heads: UnsafeMutablePointer<UInt16>
     private var counts: UnsafeMutablePointer<UInt16>
@@ -19,13 +19,13 @@ final class PendingFrames {
     private var dirty: UnsafeMutablePointer<UInt32>
     private var full: UnsafeMutablePointer<UInt32>
     /// Slots that gained a frame since the last ``clearDirty()``, in the order they did.
-    private(set) var dirtyCount = 0
+    package private(set) var dirtyCount = 0
     /// Slots the last ``push(_:to:skipping:)`` found full, which got nothing.
-    private(set) var fullCount = 0
+    package private(set) var fullCount = 0
     /// Slots with at least one queued sequence.
-    private(set) var slotsWithPending = 0
+    package private(set) var slotsWithPending = 0
 
-    init(perSlot: Int, slotCapacity: Int = 16) {
+    package init(perSlot: Int, slotCapacity: Int = 16) {
         precondition(perSlot > 0 && perSlot <= Int(UInt16.max))
         self.perSlot = perSlot
         self.slotCapacity = max(slotCapacity, 1)
@@ -52,7 +52,7 @@ final class PendingFrames {
     }
 
     /// Grows storage to hold at least `slotCount` slots (doubling, so registering is amortised O(1)).
-    func grow(toSlots slotCount: Int) {
+    package func grow(toSlots slotCount: Int) {
         guard slotCount > slotCapacity else { return }
         let old = slotCapacity
         let new = max(slotCount, old * 2)
@@ -88,15 +88,15 @@ final class PendingFrames {
         return grown
     }
 
-    func count(_ slot: Int) -> Int {
+    package func count(_ slot: Int) -> Int {
         precondition(slot < slotCapacity)
         return Int(counts[slot])
     }
 
-    func isFull(_ slot: Int) -> Bool { count(slot) == perSlot }
+    package func isFull(_ slot: Int) -> Bool { count(slot) == perSlot }
 
     /// Queues `sequence` for one slot; the caller has checked the slot is not full.
-    func push(_ sequence: UInt64, slot: Int) {
+    package func push(_ sequence: UInt64, slot: Int) {
         precondition(slot < slotCapacity && Int(counts[slot]) < perSlot)
         let count = Int(counts[slot])
         var position = Int(heads[slot]) + count
@@ -109,7 +109,7 @@ final class PendingFrames {
 
     /// Queues `sequence` for every slot in `slots` but `skipped`, the broadcast hot loop; returns
     /// how many slots got it. Full slots get nothing and are listed in ``fullSlots``.
-    func push(_ sequence: UInt64, to slots: UnsafeBufferPointer<UInt32>, skipping skipped: UInt32) -> Int {
+    package func push(_ sequence: UInt64, to slots: UnsafeBufferPointer<UInt32>, skipping skipped: UInt32) -> Int {
         let sequences = self.sequences
         let heads = self.heads
         let counts = self.counts
@@ -150,16 +150,16 @@ final class PendingFrames {
     }
 
     /// The slots the last bulk ``push(_:to:skipping:)`` found full.
-    var fullSlots: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: full, count: fullCount) }
+    package var fullSlots: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: full, count: fullCount) }
 
     /// The oldest queued sequence of `slot`; the caller has checked it has one.
-    func first(_ slot: Int) -> UInt64 {
+    package func first(_ slot: Int) -> UInt64 {
         precondition(slot < slotCapacity && counts[slot] > 0)
         return sequences[Int(heads[slot]) * slotCapacity + slot]
     }
 
     /// Removes the oldest queued sequence of `slot`; the caller has checked it has one.
-    func removeFirst(slot: Int) {
+    package func removeFirst(slot: Int) {
         precondition(slot < slotCapacity && counts[slot] > 0)
         counts[slot] -= 1
         if counts[slot] == 0 {
@@ -172,7 +172,7 @@ final class PendingFrames {
     }
 
     /// Empties `slot`.
-    func clear(slot: Int) {
+    package func clear(slot: Int) {
         precondition(slot < slotCapacity)
         if counts[slot] > 0 { slotsWithPending -= 1 }
         heads[slot] = 0
@@ -187,13 +187,13 @@ final class PendingFrames {
     }
 
     /// The `index`th slot that gained a frame since the last ``clearDirty()``.
-    func dirtySlot(_ index: Int) -> UInt32 {
+    package func dirtySlot(_ index: Int) -> UInt32 {
         precondition(index < dirtyCount)
         return dirty[index]
     }
 
     /// Forgets which slots gained frames (after a flush has visited them all).
-    func clearDirty() {
+    package func clearDirty() {
         for index in 0..<dirtyCount { isDirty[Int(dirty[index])] = false }
         dirtyCount = 0
     }

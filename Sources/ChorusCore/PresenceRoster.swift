@@ -1,10 +1,10 @@
-public import ChorusProtocol
+package import ChorusProtocol
 
 /// The members of one presence channel: each user once, however many connections it has.
 ///
 /// A user joins on its first connection and leaves on its last; only those two moments are
 /// announced to the other members.
-public struct PresenceRoster: Sendable {
+package struct PresenceRoster: Sendable {
     private struct Entry: Sendable {
         var info: JSONValue?
         var connections: Int
@@ -13,20 +13,20 @@ public struct PresenceRoster: Sendable {
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
 
-    public init() {}
+    package init() {}
 
     /// Distinct users present.
-    public var count: Int { entries.count }
+    package var count: Int { entries.count }
 
     /// Members in the order they joined.
-    public var members: [PresenceMember] {
+    package var members: [PresenceMember] {
         order.map { PresenceMember(userID: $0, userInfo: entries[$0]?.info) }
     }
 
-    public func contains(_ userID: String) -> Bool { entries[userID] != nil }
+    package func contains(_ userID: String) -> Bool { entries[userID] != nil }
 
     /// Adds one connection of `member`; returns `true` when this is the user's first.
-    public mutating func join(_ member: PresenceMember) -> Bool {
+    package mutating func join(_ member: PresenceMember) -> Bool {
         if var entry = entries[member.userID] {
             entry.connections += 1
             entries[member.userID] = entry
@@ -38,7 +38,7 @@ public struct PresenceRoster: Sendable {
     }
 
     /// Removes one connection of `userID`; returns `true` when it was the user's last.
-    public mutating func leave(_ userID: String) -> Bool {
+    package mutating func leave(_ userID: String) -> Bool {
         guard var entry = entries[userID] else { return false }
         entry.connections -= 1
         if entry.connections > 0 {

@@ -1,17 +1,17 @@
 /// The subscriber slots of one channel on one shard, contiguous for the broadcast loop, with
 /// O(1) removal by swapping the last slot into the gap.
-final class SubscriberList {
-    private(set) var slots: [UInt32] = []
+package final class SubscriberList {
+    package private(set) var slots: [UInt32] = []
     private var positions: [UInt32: Int] = [:]
 
-    init() {}
+    package init() {}
 
-    var isEmpty: Bool { slots.isEmpty }
-    var count: Int { slots.count }
+    package var isEmpty: Bool { slots.isEmpty }
+    package var count: Int { slots.count }
 
     /// Adds `slot`; returns `false` if it was already there.
     @discardableResult
-    func insert(_ slot: UInt32) -> Bool {
+    package func insert(_ slot: UInt32) -> Bool {
         guard positions[slot] == nil else { return false }
         positions[slot] = slots.count
         slots.append(slot)
@@ -20,7 +20,7 @@ final class SubscriberList {
 
     /// Removes `slot`; returns `false` if it was not there.
     @discardableResult
-    func remove(_ slot: UInt32) -> Bool {
+    package func remove(_ slot: UInt32) -> Bool {
         guard let position = positions.removeValue(forKey: slot) else { return false }
         let last = slots.removeLast()
         if position < slots.count {
@@ -30,7 +30,7 @@ final class SubscriberList {
         return true
     }
 
-    func contains(_ slot: UInt32) -> Bool { positions[slot] != nil }
+    package func contains(_ slot: UInt32) -> Bool { positions[slot] != nil }
 }
 
 @available(*, unavailable)

@@ -1,10 +1,10 @@
-public import NIOCore
+package import NIOCore
 
 /// Encodes complete server→client WebSocket frames (RFC 6455, unmasked) into one buffer each,
 /// so a broadcast frame is built once and the same bytes are written to every subscriber.
-public enum WebSocketFrameWriter {
+package enum WebSocketFrameWriter {
     /// Opcodes the server sends.
-    public enum Opcode: UInt8, Sendable {
+    package enum Opcode: UInt8, Sendable {
         case text = 0x1
         case close = 0x8
         case ping = 0x9
@@ -13,13 +13,13 @@ public enum WebSocketFrameWriter {
 
     /// The header length for a payload of `length` bytes.
     @inlinable
-    public static func headerLength(payloadLength length: Int) -> Int {
+    package static func headerLength(payloadLength length: Int) -> Int {
         length < 126 ? 2 : (length <= Int(UInt16.max) ? 4 : 10)
     }
 
     /// A complete final frame holding `payload`.
     @inlinable
-    public static func frame(
+    package static func frame(
         _ opcode: Opcode,
         payload: some Collection<UInt8>,
         allocator: ByteBufferAllocator = ByteBufferAllocator()
@@ -32,12 +32,13 @@ public enum WebSocketFrameWriter {
     }
 
     /// A text frame holding the serialised Pusher message.
-    public static func textFrame(_ text: String, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+    package static func textFrame(_ text: String, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer
+    {
         frame(.text, payload: text.utf8, allocator: allocator)
     }
 
     /// A close frame with a status code and an optional reason (truncated to fit 125 bytes).
-    public static func closeFrame(code: UInt16, reason: String = "") -> ByteBuffer {
+    package static func closeFrame(code: UInt16, reason: String = "") -> ByteBuffer {
         var payload: [UInt8] = [UInt8(code >> 8), UInt8(code & 0xFF)]
         payload.append(contentsOf: reason.utf8.prefix(123))
         return frame(.close, payload: payload)

@@ -1,5 +1,5 @@
-import ChorusProtocol
-import NIOCore
+package import ChorusProtocol
+package import NIOCore
 
 /// What the delta subscribers of one event loop learned from each distinct frame, so a frame all
 /// of them receive (the server sends one frame for all) is parsed once, and a delta is applied
@@ -7,9 +7,9 @@ import NIOCore
 ///
 /// Applying a delta is a pure function of the base bytes and the frame bytes: a subscriber whose
 /// base and frame equal those already applied gets the same result, shared rather than recomputed.
-final class DeltaFrameCache {
+package final class DeltaFrameCache {
     /// One distinct frame, parsed.
-    enum Frame {
+    package enum Frame {
         /// A full message carrying its chain sequence; `plain` is the text without it.
         case full(plain: [UInt8], sequence: UInt64)
         /// A `pusher:delta` frame, with the last base it was applied to and the result.
@@ -19,14 +19,14 @@ final class DeltaFrameCache {
     }
 
     /// Frames held before the cache starts over; a chain needs only its latest few.
-    static let capacity = 1_024
+    package static let capacity = 1_024
 
     private var frames: [ByteBuffer: Frame] = [:]
 
-    init() {}
+    package init() {}
 
     /// The parsed form of `frame`.
-    func frame(_ frame: ByteBuffer) -> Frame {
+    package func frame(_ frame: ByteBuffer) -> Frame {
         if let known = frames[frame] { return known }
         let bytes = Array(frame.readableBytesView)
         let parsed: Frame
@@ -44,7 +44,7 @@ final class DeltaFrameCache {
 
     /// `delta` (from `frame`) applied to `base`: the remembered result when `base` equals the last
     /// base applied, else a fresh application, remembered for the next subscriber.
-    func apply(_ delta: DeltaMessage, of frame: ByteBuffer, to base: [UInt8]) throws -> [UInt8] {
+    package func apply(_ delta: DeltaMessage, of frame: ByteBuffer, to base: [UInt8]) throws -> [UInt8] {
         if case .delta(_, let lastBase?, let lastResult) = frames[frame], lastBase == base { return lastResult }
         let result = try FossilDelta.apply(delta.delta, to: base)
         if frames[frame] != nil { frames[frame] = .delta(delta, lastBase: base, lastResult: result) }

@@ -1,5 +1,5 @@
 import ChorusProtocol
-import NIOCore
+package import NIOCore
 
 /// One load connection's side of delta compression: turns every received text frame back into the
 /// full message (rebuilding `pusher:delta` frames from the channel's previous message), so the
@@ -8,21 +8,21 @@ import NIOCore
 /// A load connection subscribes to one channel, so it keeps one base. ``SubscriberHandler`` passes
 /// each text frame of a delta subscriber through ``receive(_:cache:)`` before scanning and
 /// answers `.syncError` with ``DeltaDecoder/syncErrorMessage(channel:)``.
-struct DeltaReception {
+package struct DeltaReception {
     /// The last full message and its chain sequence.
     private var base: (sequence: UInt64, text: [UInt8])?
 
-    init() {}
+    package init() {}
 
     /// What one text frame amounts to.
-    enum Outcome: Hashable {
+    package enum Outcome: Hashable {
         /// The full message text, to be scanned like any delivery; `rebuilt` when it came as a delta.
         case message([UInt8], rebuilt: Bool)
         /// A delta that cannot be applied; the connection must send a sync error for `channel`.
         case syncError(channel: String)
     }
 
-    mutating func receive(_ frame: ByteBuffer, cache: DeltaFrameCache) -> Outcome {
+    package mutating func receive(_ frame: ByteBuffer, cache: DeltaFrameCache) -> Outcome {
         switch cache.frame(frame) {
         case .other:
             return .message(Array(frame.readableBytesView), rebuilt: false)

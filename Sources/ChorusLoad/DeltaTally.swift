@@ -2,26 +2,31 @@
 /// text delta subscribers ended up with per event, and the text each plain reference subscriber
 /// received for it. Comparing the two, byte for byte, happens once at the end (``comparison``), so
 /// the order in which loops receive an event does not matter.
-struct DeltaTally: Sendable {
+package struct DeltaTally: Sendable {
     /// One event: its channel index and its sequence number in that channel.
-    struct Key: Sendable, Hashable {
-        var channel: Int
-        var sequence: Int64
+    package struct Key: Sendable, Hashable {
+        package var channel: Int
+        package var sequence: Int64
+
+        package init(channel: Int, sequence: Int64) {
+            self.channel = channel
+            self.sequence = sequence
+        }
     }
 
     /// The texts delta subscribers had for one event; nearly always one, so that one is compared
     /// directly and only differing texts are hashed.
-    struct Texts: Sendable {
-        var first: [UInt8]
-        var firstCount: Int64 = 1
-        var others: [[UInt8]: Int64] = [:]
+    package struct Texts: Sendable {
+        package var first: [UInt8]
+        package var firstCount: Int64 = 1
+        package var others: [[UInt8]: Int64] = [:]
 
-        mutating func add(_ texts: Texts) {
+        package mutating func add(_ texts: Texts) {
             add(texts.first, count: texts.firstCount)
             for (text, count) in texts.others { add(text, count: count) }
         }
 
-        mutating func add(_ text: [UInt8], count: Int64 = 1) {
+        package mutating func add(_ text: [UInt8], count: Int64 = 1) {
             if text == first {
                 firstCount += count
             } else {
@@ -29,10 +34,10 @@ struct DeltaTally: Sendable {
             }
         }
 
-        var total: Int64 { others.values.reduce(firstCount, +) }
+        package var total: Int64 { others.values.reduce(firstCount, +) }
 
         /// How many of the texts differ from `reference`.
-        func mismatches(against reference: [UInt8]) -> Int64 {
+        package func mismatches(against reference: [UInt8]) -> Int64 {
             var count = first == reference ? 0 : firstCount
             for (text, times) in others where text != reference { count += times }
             return count
@@ -40,19 +45,21 @@ struct DeltaTally: Sendable {
     }
 
     /// Event deliveries to delta subscribers.
-    var messages: Int64 = 0
+    package var messages: Int64 = 0
     /// Of ``messages``, those rebuilt from a `pusher:delta`.
-    var rebuilt: Int64 = 0
+    package var rebuilt: Int64 = 0
     /// Deltas that could not be applied (each answered with `pusher:delta_sync_error`).
-    var syncErrors: Int64 = 0
+    package var syncErrors: Int64 = 0
     /// Bytes of those deliveries' frames as received.
-    var receivedBytes: Int64 = 0
+    package var receivedBytes: Int64 = 0
     /// Bytes the same deliveries would have taken as full messages.
-    var fullBytes: Int64 = 0
+    package var fullBytes: Int64 = 0
     private(set) var texts: [Key: Texts] = [:]
     private(set) var references: [Key: [UInt8]] = [:]
 
-    mutating func recordMessage(_ text: [UInt8], key: Key, frameBytes: Int, rebuilt: Bool) {
+    package init() {}
+
+    package mutating func recordMessage(_ text: [UInt8], key: Key, frameBytes: Int, rebuilt: Bool) {
         messages += 1
         if rebuilt { self.rebuilt += 1 }
         receivedBytes += Int64(frameBytes)
@@ -65,13 +72,13 @@ struct DeltaTally: Sendable {
     }
 
     /// Messages the reference subscribers hold.
-    var referenceCount: Int { references.count }
+    package var referenceCount: Int { references.count }
 
-    mutating func recordReference(_ text: [UInt8], key: Key) {
+    package mutating func recordReference(_ text: [UInt8], key: Key) {
         references[key] = text
     }
 
-    mutating func add(_ other: DeltaTally) {
+    package mutating func add(_ other: DeltaTally) {
         messages += other.messages
         rebuilt += other.rebuilt
         syncErrors += other.syncErrors
@@ -89,7 +96,7 @@ struct DeltaTally: Sendable {
 
     /// Delta subscribers' messages compared with a reference, those that differed, and those
     /// without a reference to compare with (the reference subscriber missed the event).
-    var comparison: (compared: Int64, mismatches: Int64, unreferenced: Int64) {
+    package var comparison: (compared: Int64, mismatches: Int64, unreferenced: Int64) {
         var result: (compared: Int64, mismatches: Int64, unreferenced: Int64) = (0, 0, 0)
         for (key, texts) in texts {
             guard let reference = references[key] else {

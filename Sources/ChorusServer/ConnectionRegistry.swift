@@ -1,20 +1,20 @@
-public import ChorusCore
+package import ChorusCore
 import Synchronization
 
 /// Every open connection by socket id: where it lives in the broadcast engine, which user it
 /// signed in as, and how to terminate it. Used by the HTTP API (`socket_id` exclusion,
 /// `terminate_connections`) and for per-app connection quotas.
-public final class ConnectionRegistry: Sendable {
+package final class ConnectionRegistry: Sendable {
     /// One open connection.
-    public struct Entry: Sendable {
-        public var appID: String
-        public var address: SubscriberAddress
-        public var userID: String?
+    package struct Entry: Sendable {
+        package var appID: String
+        package var address: SubscriberAddress
+        package var userID: String?
         /// Closes the connection for `reason`, on its own event loop.
         var close: @Sendable (ServerCloseReason) -> Void
 
         /// Sends `pusher:error` 4009 and closes the connection (`terminate_connections`).
-        public func terminate() { close(.terminatedByApp) }
+        package func terminate() { close(.terminatedByApp) }
     }
 
     private struct State {
@@ -24,10 +24,10 @@ public final class ConnectionRegistry: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Adds a connection unless its app already has `limit` connections (0: no limit).
-    public func add(socketID: String, entry: Entry, limit: Int) -> Bool {
+    package func add(socketID: String, entry: Entry, limit: Int) -> Bool {
         state.withLock { state in
             let count = state.countsByApp[entry.appID, default: 0]
             guard limit == 0 || count < limit else { return false }
@@ -37,7 +37,7 @@ public final class ConnectionRegistry: Sendable {
         }
     }
 
-    public func remove(socketID: String) {
+    package func remove(socketID: String) {
         state.withLock { state in
             guard let entry = state.entries.removeValue(forKey: socketID) else { return }
             state.countsByApp[entry.appID, default: 1] -= 1
@@ -45,36 +45,36 @@ public final class ConnectionRegistry: Sendable {
     }
 
     /// Records the user a connection signed in as.
-    public func setUser(_ userID: String, socketID: String) {
+    package func setUser(_ userID: String, socketID: String) {
         state.withLock { $0.entries[socketID]?.userID = userID }
     }
 
     /// The connection with `socketID` of app `appID`.
-    public func entry(socketID: String, appID: String) -> Entry? {
+    package func entry(socketID: String, appID: String) -> Entry? {
         state.withLock { state in
             state.entries[socketID].flatMap { $0.appID == appID ? $0 : nil }
         }
     }
 
     /// The connections of app `appID` signed in as `userID`.
-    public func entries(userID: String, appID: String) -> [Entry] {
+    package func entries(userID: String, appID: String) -> [Entry] {
         state.withLock { state in
             state.entries.values.filter { $0.appID == appID && $0.userID == userID }
         }
     }
 
     /// Every open connection.
-    public func all() -> [Entry] {
+    package func all() -> [Entry] {
         state.withLock { Array($0.entries.values) }
     }
 
     /// Open connections of every app.
-    public var count: Int {
+    package var count: Int {
         state.withLock { $0.entries.count }
     }
 
     /// Open connections of app `appID`.
-    public func count(appID: String) -> Int {
+    package func count(appID: String) -> Int {
         state.withLock { $0.countsByApp[appID, default: 0] }
     }
 }

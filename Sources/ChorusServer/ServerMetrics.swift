@@ -1,9 +1,9 @@
 import NIOHTTP1
-public import Prometheus
+package import Prometheus
 
 /// The server's Prometheus metrics, one registry per server instance (so tests can run several).
-public struct ServerMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package struct ServerMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     let connections: Gauge
     let connectionsTotal: Counter
     let messagesReceived: Counter
@@ -25,7 +25,7 @@ public struct ServerMetrics: Sendable {
     /// Webhook attempts that failed (non-2xx, timeout, connection error).
     let webhookRequestsFailed: Counter
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         connections = registry.makeGauge(descriptor: .chorus("connections", help: "Open WebSocket connections"))
         connectionsTotal = registry.makeCounter(
@@ -92,7 +92,7 @@ public struct ServerMetrics: Sendable {
     }
 
     /// The metrics in Prometheus text format.
-    public func render() -> [UInt8] {
+    package func render() -> [UInt8] {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer

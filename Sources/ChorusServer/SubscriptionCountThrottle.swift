@@ -1,14 +1,14 @@
-import ChorusCore
-import NIOCore
+package import ChorusCore
+package import NIOCore
 
 /// When to announce a channel's subscription count: every change while the channel has at most
 /// `threshold` subscribers; above that at most once per `interval`, with one trailing update so
 /// the last count is never lost.
 ///
 /// A value driven by the caller's clock, one entry per channel that has subscribers.
-struct SubscriptionCountThrottle {
+package struct SubscriptionCountThrottle {
     /// What to do with one change.
-    enum Decision: Equatable {
+    package enum Decision: Equatable {
         /// Announce this count now.
         case send(Int)
         /// Too soon: wake up at this time and call ``trailingCount(for:now:)``.
@@ -23,20 +23,20 @@ struct SubscriptionCountThrottle {
         var trailingPending = false
     }
 
-    let threshold: Int
-    let interval: TimeAmount
+    package let threshold: Int
+    package let interval: TimeAmount
     private var entries: [ChannelKey: Entry] = [:]
 
-    init(threshold: Int = 100, interval: TimeAmount = .seconds(5)) {
+    package init(threshold: Int = 100, interval: TimeAmount = .seconds(5)) {
         self.threshold = threshold
         self.interval = interval
     }
 
     /// Channels with state held (for tests: entries go when a channel empties).
-    var trackedChannels: Int { entries.count }
+    package var trackedChannels: Int { entries.count }
 
     /// The count of `key` is now `count`.
-    mutating func changed(_ key: ChannelKey, count: Int, now: NIODeadline) -> Decision {
+    package mutating func changed(_ key: ChannelKey, count: Int, now: NIODeadline) -> Decision {
         var entry = entries[key] ?? Entry(latest: count)
         entry.latest = count
         defer { entries[key] = count == 0 && !entry.trailingPending ? nil : entry }
@@ -50,7 +50,7 @@ struct SubscriptionCountThrottle {
     }
 
     /// The count to announce for a trailing update that fell due, if the channel still has one.
-    mutating func trailingCount(for key: ChannelKey, now: NIODeadline) -> Int? {
+    package mutating func trailingCount(for key: ChannelKey, now: NIODeadline) -> Int? {
         guard var entry = entries[key], entry.trailingPending else { return nil }
         entry.trailingPending = false
         entry.lastSent = now

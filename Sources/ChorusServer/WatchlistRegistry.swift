@@ -1,4 +1,4 @@
-import ChorusProtocol
+package import ChorusProtocol
 import Synchronization
 
 /// Which users of each app are online (signed in on at least one connection) and whose
@@ -6,17 +6,28 @@ import Synchronization
 /// with its last; a watchlist lasts while its owner is online, the latest sign-in's list winning.
 package final class WatchlistRegistry: Sendable {
     /// A watcher to tell that a user came online or went offline.
-    struct Notice: Sendable, Hashable {
-        var watcher: String
-        var userID: String
-        var online: Bool
+    package struct Notice: Sendable, Hashable {
+        package var watcher: String
+        package var userID: String
+        package var online: Bool
+
+        package init(watcher: String, userID: String, online: Bool) {
+            self.watcher = watcher
+            self.userID = userID
+            self.online = online
+        }
     }
 
     /// What one sign-in changed.
-    struct SignIn: Sendable, Hashable {
+    package struct SignIn: Sendable, Hashable {
         /// The users of the new watchlist who are online now.
-        var onlineWatched: [String]
-        var notices: [Notice]
+        package var onlineWatched: [String]
+        package var notices: [Notice]
+
+        package init(onlineWatched: [String], notices: [Notice]) {
+            self.onlineWatched = onlineWatched
+            self.notices = notices
+        }
     }
 
     private struct AppState {
@@ -57,9 +68,11 @@ package final class WatchlistRegistry: Sendable {
 
     private let apps = Mutex<[String: AppState]>([:])
 
+    package init() {}
+
     /// A connection signed in as `userID` (after `previous`, if it had signed in before), with the
     /// watchlist of its user data (`nil`: none given, or refused).
-    func signIn(_ userID: String, previous: String?, watchlist: [String]?, appID: String) -> SignIn {
+    package func signIn(_ userID: String, previous: String?, watchlist: [String]?, appID: String) -> SignIn {
         apps.withLock { apps in
             var state = apps[appID] ?? AppState()
             defer { apps[appID] = state }
@@ -76,7 +89,7 @@ package final class WatchlistRegistry: Sendable {
     }
 
     /// A connection signed in as `userID` closed.
-    func signOut(_ userID: String, appID: String) -> [Notice] {
+    package func signOut(_ userID: String, appID: String) -> [Notice] {
         apps.withLock { apps in
             guard var state = apps[appID] else { return [] }
             let notices = state.signOut(userID)
@@ -89,7 +102,7 @@ package final class WatchlistRegistry: Sendable {
 extension PusherMessage {
     /// `pusher_internal:watchlist_events` in the pusher-js shape:
     /// `{"events":[{"name":"online","user_ids":[…]}]}` (double encoded).
-    static func watchlistEvents(online: [String], offline: [String]) -> PusherMessage {
+    package static func watchlistEvents(online: [String], offline: [String]) -> PusherMessage {
         var events: [JSONValue] = []
         if !online.isEmpty { events.append(["name": "online", "user_ids": .array(online.map { .string($0) })]) }
         if !offline.isEmpty { events.append(["name": "offline", "user_ids": .array(offline.map { .string($0) })]) }

@@ -1,7 +1,6 @@
+import ChorusCore
 import NIOCore
 import Testing
-
-@testable import ChorusCore
 
 @Suite("BroadcastShard")
 struct BroadcastShardTests {

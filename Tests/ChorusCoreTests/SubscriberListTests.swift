@@ -1,6 +1,5 @@
+import ChorusCore
 import Testing
-
-@testable import ChorusCore
 
 @Suite("SubscriberList")
 struct SubscriberListTests {

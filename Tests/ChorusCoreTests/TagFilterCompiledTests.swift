@@ -1,6 +1,6 @@
 import ChorusCore
 import ChorusProtocol
-import ChorusTestSupport
+import ChorusTesting
 import Testing
 
 @Suite("Compiled tag filters")

@@ -1,9 +1,8 @@
+import ChorusLoad
 import ChorusProtocol
 import Foundation
 import NIOCore
 import Testing
-
-@testable import ChorusLoad
 
 @Suite("Delta reception in the load generator")
 struct DeltaReceptionTests {

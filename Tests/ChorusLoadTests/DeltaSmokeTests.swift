@@ -1,6 +1,6 @@
 import ChorusLoad
 import ChorusServer
-import Logging
+import ChorusTesting
 import Testing
 
 /// A tiny delta run over real sockets against an in-process `chorus serve`: both ways of opting in
@@ -8,26 +8,30 @@ import Testing
 @Suite(.serialized) struct DeltaSmokeTests {
     @Test(arguments: [Scenario.DeltaMode.subscription, .connection])
     func deltaSmoke(mode: Scenario.DeltaMode) async throws {
-        var configuration = ServerConfiguration.embeddedDefault
-        configuration.port = 0
-        let server = try await ChorusServer.start(configuration: configuration, logger: Logger(label: "delta-smoke"))
-        let app = configuration.apps[0]
-        let scenario = Scenario(
-            name: "delta-smoke",
-            subscribers: 20,
-            channels: 2,
-            events: 40,
-            warmup: 10,
-            batchSize: 10,
-            rate: 200,
-            payloadBytes: 600,
-            connectTimeout: 10,
-            drainTimeout: 10,
-            delta: mode
-        )
-        let target = LoadTarget(host: "127.0.0.1", port: server.port, appID: app.id, key: app.key, secret: app.secret)
-        let report = try await LoadRunner(scenario: scenario, target: target, showProgress: false).run()
-        try await server.shutdown()
+        let report = try await TestServer.with { server in
+            let app = server.app
+            let scenario = Scenario(
+                name: "delta-smoke",
+                subscribers: 20,
+                channels: 2,
+                events: 40,
+                warmup: 10,
+                batchSize: 10,
+                rate: 200,
+                payloadBytes: 600,
+                connectTimeout: 10,
+                drainTimeout: 10,
+                delta: mode
+            )
+            let target = LoadTarget(
+                host: "127.0.0.1",
+                port: server.port,
+                appID: app.id,
+                key: app.key,
+                secret: app.secret
+            )
+            return try await LoadRunner(scenario: scenario, target: target, showProgress: false).run()
+        }
 
         #expect(report.failures == [])
         let delta = try #require(report.delta)

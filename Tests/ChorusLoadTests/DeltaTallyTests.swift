@@ -1,6 +1,5 @@
+import ChorusLoad
 import Testing
-
-@testable import ChorusLoad
 
 @Suite("Delta tally: rebuilt messages against the reference copies")
 struct DeltaTallyTests {

@@ -1,5 +1,5 @@
 import ChorusProtocol
-import ChorusTestSupport
+import ChorusTesting
 import Foundation
 import Testing
 

@@ -1,8 +1,7 @@
 import ChorusProtocol
+import ChorusServer
 import NIOHTTP1
 import Testing
-
-@testable import ChorusServer
 
 @Suite("HTTP API: request authenticator")
 struct HTTPAPIAuthenticatorTests {

@@ -1,6 +1,7 @@
 import ChorusClient
 import ChorusProtocol
 import ChorusServer
+import ChorusTesting
 import NIOCore
 import NIOHTTP1
 import Testing

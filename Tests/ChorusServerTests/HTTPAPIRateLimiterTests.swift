@@ -1,8 +1,7 @@
+import ChorusServer
 import NIOCore
 import NIOHTTP1
 import Testing
-
-@testable import ChorusServer
 
 @Suite("HTTP API: rate limiter windows")
 struct HTTPAPIRateLimiterTests {

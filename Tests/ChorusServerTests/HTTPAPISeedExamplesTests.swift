@@ -1,6 +1,7 @@
 import ChorusClient
 import ChorusProtocol
 import ChorusServer
+import ChorusTesting
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,28 +1,12 @@
+import ChorusServer
+import ChorusTesting
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import Testing
 
-@testable import ChorusServer
-
 @Suite("HTTP connection back-pressure for publishers")
 struct HTTPServerHandlerTests {
-    /// Counts the `read` requests that reach the head of the pipeline.
-    final class ReadCounter: ChannelOutboundHandler {
-        typealias OutboundIn = Any
-        var reads = 0
-
-        func read(context: ChannelHandlerContext) {
-            reads += 1
-            context.read()
-        }
-    }
-
-    static func request() -> [HTTPServerRequestPart] {
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/apps/1/events")
-        return [.head(head), .end(nil)]
-    }
-
     @Test("after a publish the response leaves at once, and the next request is read only after the fan-out ran")
     func holdsReadsUntilFanOut() throws {
         let channel = EmbeddedChannel()
@@ -34,10 +18,9 @@ struct HTTPServerHandlerTests {
             return response
         }
         try channel.pipeline.syncOperations.addHandlers([counter, handler])
-        for part in Self.request() { try channel.writeInbound(part) }
-        channel.embeddedEventLoop.run()
+        try channel.writeRequest(.POST, "/apps/1/events")
 
-        guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
+        guard case .head(let head) = try channel.readResponseParts().first else {
             Issue.record("expected the response head before the fan-out completed")
             return
         }
@@ -63,9 +46,8 @@ struct HTTPServerHandlerTests {
             respond: { _ in .json(.ok, "{}") }
         )
         try channel.pipeline.syncOperations.addHandlers([counter, handler])
-        for part in Self.request() { try channel.writeInbound(part) }
-        channel.embeddedEventLoop.run()
-        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) != nil)
+        try channel.writeRequest(.POST, "/apps/1/events")
+        #expect(try !channel.readResponseParts().isEmpty)
         #expect(counter.reads == 0)
         _ = try channel.finish()
     }

@@ -1,8 +1,7 @@
 import ChorusCore
+import ChorusServer
 import NIOCore
 import Testing
-
-@testable import ChorusServer
 
 @Suite("Subscription count throttle")
 struct SubscriptionCountThrottleTests {

@@ -1,6 +1,5 @@
+import ChorusServer
 import Testing
-
-@testable import ChorusServer
 
 @Suite("Watchlist registry")
 struct WatchlistRegistryTests {

@@ -1,6 +1,7 @@
 import ChorusClient
 import ChorusProtocol
 import ChorusServer
+import ChorusTesting
 import NIOHTTP1
 import Testing
 

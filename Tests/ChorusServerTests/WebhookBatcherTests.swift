@@ -1,8 +1,7 @@
 import ChorusProtocol
+import ChorusServer
 import NIOCore
 import Testing
-
-@testable import ChorusServer
 
 @Suite("Webhook batching, departure delay and retry policy")
 struct WebhookBatcherTests {

@@ -1,4 +1,5 @@
 import ChorusProtocol
+import ChorusTesting
 import NIOCore
 import NIOHTTP1
 import NIOPosix

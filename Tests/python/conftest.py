@@ -1,6 +1,6 @@
 """Starts real `chorus serve` processes for the Python client tests.
 
-The binary comes from $CHORUS_BIN (default .build/debug/chorus). Each server listens on a free
+The binary comes from $CHORUS_BIN (default .build/release/chorus). Each server listens on a free
 port on 127.0.0.1; its banner line tells the port.
 """
 import os
@@ -13,7 +13,7 @@ import pusher
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CHORUS_BIN = os.environ.get("CHORUS_BIN", os.path.join(ROOT, ".build", "debug", "chorus"))
+CHORUS_BIN = os.environ.get("CHORUS_BIN", os.path.join(ROOT, ".build", "release", "chorus"))
 
 
 @dataclass

@@ -1,15 +1,15 @@
-public import NIOCore
-public import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
 
 /// A complete HTTP request: its head and its whole body (bounded by the server's body cap).
-public struct HTTPRequest: Sendable {
-    public var head: HTTPRequestHead
-    public var body: ByteBuffer
-    public var remoteAddress: SocketAddress?
+package struct HTTPRequest: Sendable {
+    package var head: HTTPRequestHead
+    package var body: ByteBuffer
+    package var remoteAddress: SocketAddress?
     /// When the request's last byte arrived (the start of publish-to-enqueue latency).
-    public var receivedAt: NIODeadline
+    package var receivedAt: NIODeadline
 
-    public init(
+    package init(
         head: HTTPRequestHead,
         body: ByteBuffer,
         remoteAddress: SocketAddress? = nil,
@@ -22,34 +22,34 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The path without the query string.
-    public var path: Substring {
+    package var path: Substring {
         head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
     }
 
     /// The raw query string (after `?`), empty when there is none.
-    public var rawQuery: Substring {
+    package var rawQuery: Substring {
         let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         return parts.count > 1 ? parts[1] : ""
     }
 }
 
 /// A complete HTTP response.
-public struct HTTPResponse: Sendable {
-    public var status: HTTPResponseStatus
-    public var headers: HTTPHeaders
-    public var body: ByteBuffer
+package struct HTTPResponse: Sendable {
+    package var status: HTTPResponseStatus
+    package var headers: HTTPHeaders
+    package var body: ByteBuffer
     /// The request published events: the connection reads its next request only after the
     /// engine has delivered them (back-pressure for publishers; the response itself leaves first).
-    public var awaitsFanOut = false
+    package var awaitsFanOut = false
 
-    public init(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer = ByteBuffer()) {
+    package init(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer = ByteBuffer()) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// A JSON response.
-    public static func json(
+    package static func json(
         _ status: HTTPResponseStatus,
         _ text: String,
         headers: HTTPHeaders = HTTPHeaders()

@@ -1,13 +1,32 @@
-import NIOCore
+import ChorusCore
+package import Logging
+package import NIOCore
 import NIOHTTP1
 import Synchronization
 
 /// Sends each HTTP request to what serves its path: health, metrics, or the signed Pusher API, and
 /// counts it by route and status.
-struct HTTPRouter: Sendable {
+package struct HTTPRouter: Sendable {
     let server: ServerContext
 
-    func respond(to request: HTTPRequest) -> HTTPResponse {
+    /// A router over fresh server state for `configuration`, its engine on `eventLoops`, with no
+    /// socket bound and no webhooks: requests can be served in memory (`ChorusTesting`).
+    package static func detached(
+        configuration: ServerConfiguration,
+        eventLoops: [any EventLoop],
+        logger: Logger
+    ) async throws -> HTTPRouter {
+        let broadcaster = try await Broadcaster(eventLoops: eventLoops, limits: configuration.outboundLimits)
+        let context = ServerContext(
+            configuration: configuration,
+            broadcaster: broadcaster,
+            metrics: ServerMetrics(),
+            logger: logger
+        )
+        return HTTPRouter(server: context)
+    }
+
+    package func respond(to request: HTTPRequest) -> HTTPResponse {
         let (route, response) = route(request)
         server.metrics.recordHTTPRequest(route: route, status: response.status)
         return response

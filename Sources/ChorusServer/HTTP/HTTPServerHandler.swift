@@ -1,5 +1,5 @@
-import NIOCore
-import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
 
 /// Collects each HTTP request (head and body up to the body cap), hands it to the router and writes
 /// the response, keeping the connection alive for the next request when the client allows it.
@@ -7,9 +7,9 @@ import NIOHTTP1
 /// A body larger than the cap is refused with 413 as soon as its `Content-Length` announces it (or
 /// as soon as a chunked body crosses it), and the connection is closed: nothing over the cap is
 /// held in memory.
-final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPServerRequestPart
+    package typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         case idle
@@ -23,7 +23,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let fanOutDone: (any EventLoop) -> EventLoopFuture<Void>
     private var state = State.idle
 
-    init(
+    package init(
         maxBodyBytes: Int,
         fanOutDone: @escaping (any EventLoop) -> EventLoopFuture<Void>,
         respond: @escaping (HTTPRequest) -> HTTPResponse
@@ -33,7 +33,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.respond = respond
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {

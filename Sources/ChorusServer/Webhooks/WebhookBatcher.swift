@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// Groups webhook events that occur close together into one request, and holds `channel_vacated`
 /// and `member_removed` back for a while: when the channel or the member comes back in that time,
@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// A value driven by the caller's clock: ``add(_:now:)`` as events arrive, ``takeDue(now:)`` at
 /// ``nextDeadline``.
-struct WebhookBatcher {
+package struct WebhookBatcher {
     private struct HoldKey: Hashable {
         var channel: String
         var userID: String?
@@ -30,24 +30,27 @@ struct WebhookBatcher {
     private var holdQueue = CircularBuffer<Held>()
     private var generation: UInt64 = 0
 
-    init(batchWindow: TimeAmount, vacateDelay: TimeAmount, maxBatchEvents: Int = WebhookDeliverySettings.maxBatchEvents)
-    {
+    package init(
+        batchWindow: TimeAmount,
+        vacateDelay: TimeAmount,
+        maxBatchEvents: Int = WebhookDeliverySettings.maxBatchEvents
+    ) {
         self.batchWindow = batchWindow
         self.vacateDelay = vacateDelay
         self.maxBatchEvents = maxBatchEvents
     }
 
     /// Events accepted and not yet taken, held departures included.
-    var pendingCount: Int { batch.count + held.count }
+    package var pendingCount: Int { batch.count + held.count }
 
     /// When ``takeDue(now:)`` has something to return next; `nil` when nothing is pending.
-    var nextDeadline: NIODeadline? {
+    package var nextDeadline: NIODeadline? {
         let holdDue = holdQueue.first?.due
         guard let batchDue, !batch.isEmpty else { return holdDue }
         return holdDue.map { min($0, batchDue) } ?? batchDue
     }
 
-    mutating func add(_ event: WebhookEvent, now: NIODeadline) {
+    package mutating func add(_ event: WebhookEvent, now: NIODeadline) {
         switch event.kind {
         case .channelVacated, .memberRemoved:
             guard vacateDelay > .zero else { return append(event, now: now) }
@@ -65,7 +68,7 @@ struct WebhookBatcher {
 
     /// The next batch to send, if one is due at `now` (empty otherwise). Held departures whose
     /// delay has passed are released into it first.
-    mutating func takeDue(now: NIODeadline) -> [WebhookEvent] {
+    package mutating func takeDue(now: NIODeadline) -> [WebhookEvent] {
         while let first = holdQueue.first, first.due <= now {
             holdQueue.removeFirst()
             guard held[first.key] == first.generation else { continue }

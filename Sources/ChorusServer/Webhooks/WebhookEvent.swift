@@ -1,4 +1,4 @@
-import ChorusProtocol
+package import ChorusProtocol
 
 /// One entry of a webhook's `events` array, in Pusher's shape: `{"name":"channel_occupied","channel":"c"}`.
 ///
@@ -17,40 +17,40 @@ package struct WebhookEvent: Sendable, Hashable {
     }
 
     package var kind: Kind
-    var channel: String
-    var userID: String?
+    package var channel: String
+    package var userID: String?
     /// The client event's name (`client_event` only).
-    var event: String?
+    package var event: String?
     /// The client event's data as text (`client_event` only).
-    var data: String?
-    var socketID: String?
-    var subscriptionCount: Int?
+    package var data: String?
+    package var socketID: String?
+    package var subscriptionCount: Int?
 
-    static func channelOccupied(_ channel: String) -> WebhookEvent {
+    package static func channelOccupied(_ channel: String) -> WebhookEvent {
         WebhookEvent(kind: .channelOccupied, channel: channel)
     }
 
-    static func channelVacated(_ channel: String) -> WebhookEvent {
+    package static func channelVacated(_ channel: String) -> WebhookEvent {
         WebhookEvent(kind: .channelVacated, channel: channel)
     }
 
-    static func memberAdded(_ channel: String, userID: String) -> WebhookEvent {
+    package static func memberAdded(_ channel: String, userID: String) -> WebhookEvent {
         WebhookEvent(kind: .memberAdded, channel: channel, userID: userID)
     }
 
-    static func memberRemoved(_ channel: String, userID: String) -> WebhookEvent {
+    package static func memberRemoved(_ channel: String, userID: String) -> WebhookEvent {
         WebhookEvent(kind: .memberRemoved, channel: channel, userID: userID)
     }
 
-    static func cacheMiss(_ channel: String) -> WebhookEvent {
+    package static func cacheMiss(_ channel: String) -> WebhookEvent {
         WebhookEvent(kind: .cacheMiss, channel: channel)
     }
 
-    static func subscriptionCount(_ channel: String, count: Int) -> WebhookEvent {
+    package static func subscriptionCount(_ channel: String, count: Int) -> WebhookEvent {
         WebhookEvent(kind: .subscriptionCount, channel: channel, subscriptionCount: count)
     }
 
-    static func clientEvent(
+    package static func clientEvent(
         _ channel: String,
         event: String,
         data: String,
@@ -63,7 +63,7 @@ package struct WebhookEvent: Sendable, Hashable {
     }
 
     /// The event as it appears in the request body.
-    var json: JSONValue {
+    package var json: JSONValue {
         var members: [String: JSONValue] = ["name": .string(kind.rawValue), "channel": .string(channel)]
         if let userID { members["user_id"] = .string(userID) }
         if let event { members["event"] = .string(event) }
@@ -74,7 +74,7 @@ package struct WebhookEvent: Sendable, Hashable {
     }
 
     /// The request body `{"time_ms":…,"events":[…]}` for `events` sent at `timeMilliseconds`.
-    static func body(_ events: [WebhookEvent], timeMilliseconds: Int64) -> [UInt8] {
+    package static func body(_ events: [WebhookEvent], timeMilliseconds: Int64) -> [UInt8] {
         let body: JSONValue = ["time_ms": .integer(timeMilliseconds), "events": .array(events.map(\.json))]
         var bytes: [UInt8] = []
         body.write(into: &bytes)

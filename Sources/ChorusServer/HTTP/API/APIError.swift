@@ -1,50 +1,50 @@
 import ChorusProtocol
 import NIOCore
-import NIOHTTP1
+package import NIOHTTP1
 
 /// A refused API request: its status, a sentence for people and a stable code for programs,
 /// rendered as `{"error": "...", "code": "..."}`.
-struct APIError: Error, Sendable {
-    var status: HTTPResponseStatus
-    var code: String
-    var message: String
+package struct APIError: Error, Sendable {
+    package var status: HTTPResponseStatus
+    package var code: String
+    package var message: String
 
-    static func badRequest(_ message: String, code: String = "invalid_request") -> APIError {
+    package static func badRequest(_ message: String, code: String = "invalid_request") -> APIError {
         APIError(status: .badRequest, code: code, message: message)
     }
 
-    static func unauthorized(_ message: String, code: String) -> APIError {
+    package static func unauthorized(_ message: String, code: String) -> APIError {
         APIError(status: .unauthorized, code: code, message: message)
     }
 
-    static func notFound(_ message: String, code: String = "not_found") -> APIError {
+    package static func notFound(_ message: String, code: String = "not_found") -> APIError {
         APIError(status: .notFound, code: code, message: message)
     }
 
-    static func payloadTooLarge(_ message: String) -> APIError {
+    package static func payloadTooLarge(_ message: String) -> APIError {
         APIError(status: .payloadTooLarge, code: "payload_too_large", message: message)
     }
 
-    static let appDisabled = APIError(
+    package static let appDisabled = APIError(
         status: .forbidden,
         code: "app_disabled",
         message: "Forbidden: the application is disabled"
     )
 
-    static let shuttingDown = APIError(
+    package static let shuttingDown = APIError(
         status: .serviceUnavailable,
         code: "shutting_down",
         message: "The server is shutting down; retry against another instance"
     )
 
-    static let rateLimited = APIError(
+    package static let rateLimited = APIError(
         status: .tooManyRequests,
         code: "rate_limited",
         message: "Too many API requests for this application; retry after the time in Retry-After"
     )
 
     /// The JSON response carrying this error.
-    var response: HTTPResponse {
+    package var response: HTTPResponse {
         let body: JSONValue = ["error": .string(message), "code": .string(code)]
         return .json(status, body.jsonText)
     }

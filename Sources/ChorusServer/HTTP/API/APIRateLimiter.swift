@@ -1,22 +1,22 @@
-import NIOCore
-import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
 import Synchronization
 
 /// Counts each app's signed API requests in fixed windows and refuses those over the app's limit.
 ///
 /// The window starts with an app's first request and lasts `api_rate_limit_window_seconds`; the
 /// caller passes the time so tests need not sleep.
-final class APIRateLimiter: Sendable {
+package final class APIRateLimiter: Sendable {
     /// The outcome of one request, with what the `X-RateLimit-*` headers report.
-    struct Decision: Sendable, Hashable {
-        var allowed: Bool
-        var limit: Int
-        var remaining: Int
+    package struct Decision: Sendable, Hashable {
+        package var allowed: Bool
+        package var limit: Int
+        package var remaining: Int
         /// Whole seconds until the window resets (at least 1).
-        var resetSeconds: Int
+        package var resetSeconds: Int
 
         /// `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`, and `Retry-After` when refused.
-        var headers: HTTPHeaders {
+        package var headers: HTTPHeaders {
             var headers = HTTPHeaders()
             headers.add(name: "X-RateLimit-Limit", value: String(limit))
             headers.add(name: "X-RateLimit-Remaining", value: String(remaining))
@@ -33,10 +33,10 @@ final class APIRateLimiter: Sendable {
 
     private let windows = Mutex<[String: Window]>([:])
 
-    init() {}
+    package init() {}
 
     /// Counts one request of `appID`; `nil` when the app has no limit.
-    func acquire(appID: String, limit: Int, windowSeconds: Int, now: NIODeadline) -> Decision? {
+    package func acquire(appID: String, limit: Int, windowSeconds: Int, now: NIODeadline) -> Decision? {
         guard limit > 0 else { return nil }
         let length = TimeAmount.seconds(Int64(windowSeconds))
         return windows.withLock { windows in

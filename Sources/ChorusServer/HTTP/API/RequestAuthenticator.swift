@@ -1,6 +1,6 @@
 import ChorusProtocol
 import Foundation
-import NIOHTTP1
+package import NIOHTTP1
 
 /// Decides which app a signed API request speaks for, or why it speaks for none.
 ///
@@ -14,23 +14,39 @@ import NIOHTTP1
 ///
 /// The header styles send the secret itself and have no replay protection; they exist for backends
 /// that cannot sign. Query signing is tried first whenever `auth_signature` or `auth_key` is present.
-struct RequestAuthenticator: Sendable {
-    static let maximumClockSkewSeconds = 600
+package struct RequestAuthenticator: Sendable {
+    package static let maximumClockSkewSeconds = 600
 
-    let apps: AppRegistry
+    package let apps: AppRegistry
+
+    package init(apps: AppRegistry) {
+        self.apps = apps
+    }
 
     /// The request's credentials as received.
-    struct Credentials {
-        var method: String
+    package struct Credentials {
+        package var method: String
         /// The path exactly as sent (what was signed).
-        var path: String
-        var query: [(String, String)]
-        var headers: HTTPHeaders
-        var body: [UInt8]
+        package var path: String
+        package var query: [(String, String)]
+        package var headers: HTTPHeaders
+        package var body: [UInt8]
+
+        package init(method: String, path: String, query: [(String, String)], headers: HTTPHeaders, body: [UInt8]) {
+            self.method = method
+            self.path = path
+            self.query = query
+            self.headers = headers
+            self.body = body
+        }
     }
 
     /// The app `credentials` authenticate; `pathAppID` is the app the path names, if it names one.
-    func authenticate(_ credentials: Credentials, pathAppID: String?, now: Int) throws(APIError) -> AppConfiguration {
+    package func authenticate(
+        _ credentials: Credentials,
+        pathAppID: String?,
+        now: Int
+    ) throws(APIError) -> AppConfiguration {
         let names = Set(credentials.query.map { $0.0.lowercased() })
         if names.contains("auth_signature") || names.contains("auth_key") {
             return try verifySignedQuery(credentials, pathAppID: pathAppID, now: now)
@@ -113,7 +129,7 @@ struct RequestAuthenticator: Sendable {
     }
 
     /// Compares two secrets without stopping at the first difference.
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    package static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)
         let y = Array(b.utf8)
         var difference = UInt8(x.count == y.count ? 0 : 1)

@@ -1,15 +1,19 @@
-import ChorusClient
-import ChorusProtocol
+package import ChorusClient
+package import ChorusProtocol
 import NIOHTTP1
 
 extension PusherHTTPClient {
     /// A signed `POST` of `json` to `path`.
-    func post(_ path: String, json: JSONValue, signing: RequestSigning = .valid) async throws -> PusherHTTPResponse {
+    package func post(
+        _ path: String,
+        json: JSONValue,
+        signing: RequestSigning = .valid
+    ) async throws -> PusherHTTPResponse {
         try await request(method: .POST, path: path, body: Array(json.jsonText.utf8), signing: signing)
     }
 
     /// A signed `GET` of `path` with the caller's `query`.
-    func get(
+    package func get(
         _ path: String,
         query: [(String, String)] = [],
         signing: RequestSigning = .valid
@@ -20,5 +24,5 @@ extension PusherHTTPClient {
 
 extension PusherHTTPResponse {
     /// The machine `code` of an error body, if there is one.
-    var errorCode: String? { (try? json())?["code"]?.stringValue }
+    package var errorCode: String? { (try? json())?["code"]?.stringValue }
 }

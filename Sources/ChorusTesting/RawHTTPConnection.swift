@@ -1,15 +1,18 @@
 import Foundation
-import NIOCore
+package import NIOCore
 import NIOPosix
 
 /// One plain TCP connection for byte-level HTTP tests (keep-alive, pipelining, oversized bodies)
 /// that a well-behaved client library would not let a test write.
-struct RawHTTPConnection {
-    var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+package struct RawHTTPConnection {
+    package var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    package let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
 
     /// Connects to 127.0.0.1:`port` and runs `body` with the connection, closing it afterwards.
-    static func with<T: Sendable>(port: Int, _ body: (inout RawHTTPConnection) async throws -> T) async throws -> T {
+    package static func with<T: Sendable>(
+        port: Int,
+        _ body: (inout RawHTTPConnection) async throws -> T
+    ) async throws -> T {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -22,13 +25,13 @@ struct RawHTTPConnection {
         }
     }
 
-    func send(_ text: String) async throws {
+    package func send(_ text: String) async throws {
         try await outbound.write(ByteBuffer(string: text))
     }
 
     /// Reads until `count` complete responses (head and `Content-Length` body) have arrived, or the
     /// server closes; returns each response's text.
-    mutating func receive(responses count: Int) async throws -> [String] {
+    package mutating func receive(responses count: Int) async throws -> [String] {
         var text = ""
         var responses: [String] = []
         while responses.count < count {
@@ -41,7 +44,7 @@ struct RawHTTPConnection {
     }
 
     /// Whether the server has closed the connection (after any bytes still unread).
-    mutating func isClosedByServer() async throws -> Bool {
+    package mutating func isClosedByServer() async throws -> Bool {
         while try await inbound.next() != nil {}
         return true
     }

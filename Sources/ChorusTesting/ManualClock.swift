@@ -1,10 +1,10 @@
-import ChorusServer
-import NIOCore
+package import ChorusServer
+package import NIOCore
 import Synchronization
 
 /// A ``ServerClock`` that stands still until the test moves it: ``advance(by:)`` runs the timers
 /// that fall due, in deadline order, each on its event loop.
-final class ManualClock: ServerClock {
+package final class ManualClock: ServerClock {
     private struct Timer {
         var deadline: NIODeadline
         var order: Int
@@ -21,10 +21,12 @@ final class ManualClock: ServerClock {
 
     private let state = Mutex(State())
 
-    func now() -> NIODeadline { state.withLock { $0.now } }
+    package init() {}
+
+    package func now() -> NIODeadline { state.withLock { $0.now } }
 
     @discardableResult
-    func schedule(
+    package func schedule(
         at deadline: NIODeadline,
         on eventLoop: any EventLoop,
         _ work: @escaping @Sendable () -> Void
@@ -47,7 +49,7 @@ final class ManualClock: ServerClock {
     }
 
     /// Moves time forward by `amount` and runs every timer now due.
-    func advance(by amount: TimeAmount) {
+    package func advance(by amount: TimeAmount) {
         let due = state.withLock { state in
             state.now = state.now + amount
             let due = state.timers.values.filter { $0.deadline <= state.now }

@@ -1,6 +1,6 @@
 /// Waits until `condition` holds, checking every 10 ms, and fails after `timeout`: how a live test
 /// waits for what it asserts instead of sleeping a fixed time.
-func eventually(
+package func eventually(
     _ what: @autoclosure () -> String,
     timeout: Duration = .seconds(5),
     _ condition: () async throws -> Bool
@@ -13,7 +13,7 @@ func eventually(
 }
 
 /// A condition a test waited for did not come about in time.
-struct NotInTime: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "not in time: \(what)" }
+package struct NotInTime: Error, CustomStringConvertible {
+    package var what: String
+    package var description: String { "not in time: \(what)" }
 }

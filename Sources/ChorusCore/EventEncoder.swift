@@ -1,0 +1,77 @@
+package import ChorusProtocol
+package import NIOCore
+
+/// Turns published events into what the shards fan out: one frame per channel per event, encoded
+/// once and shared by every subscriber, with the event's tags prepared for filters and its delta
+/// frames where the channel has subscribers taking deltas. Cache channels also keep the frame for
+/// late subscribers.
+package struct EventEncoder: Sendable {
+    /// The delta chains of channels with subscribers taking deltas.
+    package let deltaChains: DeltaChainStore
+    /// Where cache channels keep their last event.
+    package let directory: ChannelDirectory
+
+    package init(deltaChains: DeltaChainStore = DeltaChainStore(), directory: ChannelDirectory) {
+        self.deltaChains = deltaChains
+        self.directory = directory
+    }
+
+    /// The outbound events for `events`, in order, with consecutive plain events for one channel
+    /// joined (``OutboundEvent/coalescing(_:)``) so they reach each subscriber in one write.
+    package func outboundEvents(
+        for events: [PublishedEvent],
+        settings: PublishSettings,
+        excluding: SubscriberAddress? = nil,
+        now: NIODeadline = .now()
+    ) -> [OutboundEvent] {
+        var outbound: [OutboundEvent] = []
+        outbound.reserveCapacity(events.reduce(0) { $0 + $1.channels.count })
+        for event in events {
+            let tags = event.tags.map(EventTags.init)
+            for channel in event.channels {
+                let message = PusherMessage(event: event.name, channel: channel, data: event.data, userID: event.userID)
+                let text = message.serialised(tags: settings.stripsTags ? nil : event.tags)
+                let frame = WebSocketFrameWriter.frame(.text, payload: text)
+                let key = ChannelKey(appID: settings.appID, channel: channel)
+                let name = ChannelName(channel)
+                // Encrypted payloads do not compress; their subscribers get every event in full.
+                let delta =
+                    name?.kind == .privateEncrypted
+                    ? nil
+                    : deltaChains.frames(
+                        for: text,
+                        event: event.name,
+                        key: key,
+                        policy: settings.deltaPolicy,
+                        force: event.delta
+                    )
+                if name?.isCache == true {
+                    let data = event.data.stringValue ?? event.data.jsonText
+                    directory.cache(
+                        CachedEvent(frame: frame, event: event.name, data: data, expires: now + settings.cacheTTL),
+                        for: key
+                    )
+                }
+                outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding, tags: tags, delta: delta))
+            }
+        }
+        return OutboundEvent.coalescing(outbound)
+    }
+
+    /// The outbound event for one protocol message (member_added, subscription_count, …) of app
+    /// `appID`; `nil` for a message without a channel.
+    package func outboundEvent(
+        for message: PusherMessage,
+        appID: String,
+        excluding: SubscriberAddress? = nil,
+        presenceVersion: UInt64? = nil
+    ) -> OutboundEvent? {
+        guard let channel = message.channel else { return nil }
+        return OutboundEvent(
+            key: ChannelKey(appID: appID, channel: channel),
+            frame: WebSocketFrameWriter.textFrame(message.jsonText),
+            excluding: excluding,
+            presenceVersion: presenceVersion
+        )
+    }
+}

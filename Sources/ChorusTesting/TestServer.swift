@@ -1,0 +1,70 @@
+package import ChorusClient
+package import ChorusProtocol
+package import ChorusServer
+import Logging
+import NIOPosix
+
+/// An in-process Chorus server on 127.0.0.1 with a free port, and clients pointed at it: the live
+/// counterpart of ``TestRouter``, for tests that need real sockets.
+///
+/// ```swift
+/// try await TestServer.with { server in
+///     let socket = try await server.connect()
+///     try await socket.expect("pusher:connection_established")
+/// }
+/// ```
+package struct TestServer: Sendable {
+    package let server: ChorusServer
+
+    /// The first configured app (the default one unless the test changed it).
+    package var app: AppConfiguration { server.configuration.apps[0] }
+    package var port: Int { server.port }
+
+    /// Runs `body` against a fresh server on `clock`, always shutting it down afterwards.
+    package static func with<T: Sendable>(
+        _ configure: (inout ServerConfiguration) -> Void = { _ in },
+        clock: any ServerClock = EventLoopClock(),
+        _ body: (TestServer) async throws -> T
+    ) async throws -> T {
+        var configuration = ServerConfiguration.embeddedDefault
+        configuration.port = 0
+        configuration.eventLoops = 2
+        configure(&configuration)
+        var logger = Logger(label: "chorus-test")
+        logger.logLevel = .warning
+        let server = try await ChorusServer.start(configuration: configuration, logger: logger, clock: clock)
+        do {
+            let result = try await body(TestServer(server: server))
+            try await server.shutdown()
+            return result
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
+    }
+
+    package var connector: WebSocketConnector { WebSocketConnector(host: "127.0.0.1", port: port) }
+
+    /// A connected Pusher client of app `key` (default: the first app).
+    package func connect(key: String? = nil) async throws -> PusherSocket {
+        try await PusherSocket.connect(
+            connector: connector,
+            key: key ?? app.key,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
+    }
+
+    /// Opens a WebSocket at `path` without waiting for the Pusher handshake.
+    package func openSession(path: String) async throws -> WebSocketSession {
+        try await WebSocketSession.open(connector: connector, path: path, on: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    /// A signed HTTP API client for app `app` (default: the first app).
+    package func httpClient(app: AppConfiguration? = nil) -> PusherHTTPClient {
+        let app = app ?? self.app
+        return PusherHTTPClient(host: "127.0.0.1", port: port, key: app.key, secret: app.secret)
+    }
+
+    /// Signs subscriptions and sign-ins as the app's backend would.
+    package var authenticator: ChannelAuthenticator { ChannelAuthenticator(key: app.key, secret: app.secret) }
+}
