@@ -139,6 +139,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The parsers Chorus exposes to untrusted bytes, as fuzz entry points (libFuzzer in
+        // `scripts/fuzz.sh`, corpus replay in the tests).
+        .target(
+            name: "ChorusFuzzTargets",
+            dependencies: [
+                "ChorusProtocol",
+                "ChorusCore",
+                "ChorusServer",
+                "ChorusLoad",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // libFuzzer's driver when built with `--sanitize fuzzer -Xswiftc -DCHORUS_LIBFUZZER`; otherwise
+        // a replayer of inputs (`chorus-fuzz TARGET FILE...`).
+        .executableTarget(
+            name: "chorus-fuzz",
+            dependencies: ["ChorusFuzzTargets"],
+            swiftSettings: swiftSettings
+        ),
         // What tests of Chorus need: a live `TestServer`, an in-memory `TestRouter`, EmbeddedChannel
         // helpers and a seeded generator. Shared by every test target instead of private copies.
         .target(
@@ -208,6 +233,11 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusFuzzTargetsTests",
+            dependencies: ["ChorusFuzzTargets"],
             swiftSettings: swiftSettings
         ),
         // The benchmark suites (`scripts/benchmarks.sh`): built by the same release build as the tests.
