@@ -40,7 +40,8 @@ public final class ChorusServer: Service, Sendable {
         try await start(configuration: configuration, logger: logger, clock: EventLoopClock())
     }
 
-    /// Starts a server whose webhook delivery and subscription-count throttle run on `clock`.
+    /// Starts a server whose webhook delivery, subscription-count throttle and HTTP connection
+    /// timeouts run on `clock`.
     package static func start(
         configuration: ServerConfiguration,
         logger: Logger,
@@ -137,9 +138,21 @@ public final class ChorusServer: Service, Sendable {
             withServerUpgrade: (
                 upgraders: [upgrader],
                 completionHandler: { context in
-                    context.pipeline.syncOperations.removeHandler(name: "chorus-http", promise: nil)
+                    for name in ["chorus-http", "chorus-http-errors", "chorus-http-timeout"] {
+                        context.pipeline.syncOperations.removeHandler(name: name, promise: nil)
+                    }
                 }
-            )
+            ),
+            withErrorHandling: false,
+            withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
+            withDecoderLimitConfiguration: HTTPHeadLimits.decoderConfiguration
+        )
+        let decoder = try sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+        try sync.addHandler(HTTPRequestErrorResponder(), name: "chorus-http-errors", position: .after(decoder))
+        try sync.addHandler(
+            HTTPTimeoutHandler(timeouts: context.configuration.httpTimeouts, clock: context.clock),
+            name: "chorus-http-timeout",
+            position: .first
         )
         try sync.addHandler(httpHandler, name: "chorus-http")
     }

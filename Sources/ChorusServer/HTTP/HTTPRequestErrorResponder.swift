@@ -1,0 +1,57 @@
+import NIOCore
+import NIOHTTP1
+
+/// Answers what cannot be served as a request with an ``APIError`` JSON response, then closes the
+/// connection: bytes that are not HTTP/1.1 (400 `malformed_request`), a head over
+/// ``HTTPHeadLimits`` (431 `header_fields_too_large`) and a request that did not arrive in time
+/// (408 `request_timeout`, on ``HTTPTimeoutHandler/RequestTimedOut``).
+///
+/// It sits right after the HTTP decoder, ahead of NIO's pipelining handler, which accepts a
+/// response only to a request head it has seen: a head that never completed gets its answer here.
+final class HTTPRequestErrorResponder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+
+    /// Once answered, the connection is closing: later errors of the same bytes are not answered again.
+    private var answered = false
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let parserError = error as? HTTPParserError {
+            answer(Self.refusal(of: parserError), context: context)
+        } else if !answered {
+            context.fireErrorCaught(error)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is HTTPTimeoutHandler.RequestTimedOut else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        answer(.requestTimeout, context: context)
+    }
+
+    private func answer(_ error: APIError, context: ChannelHandlerContext) {
+        guard !answered else { return }
+        answered = true
+        error.response.write(version: .http1_1, keepAlive: false, to: context).whenComplete {
+            [channel = context.channel] _ in channel.close(promise: nil)
+        }
+    }
+
+    /// The answer to a request the decoder could not parse.
+    static func refusal(of error: HTTPParserError) -> APIError {
+        switch error {
+        case .headerOverflow:
+            APIError(
+                status: .requestHeaderFieldsTooLarge,
+                code: "header_fields_too_large",
+                message: "The request head is over \(HTTPHeadLimits.maxHeadBytes) bytes or "
+                    + "\(HTTPHeadLimits.maxHeaderFields) header fields"
+            )
+        default:
+            .badRequest("The request is not valid HTTP/1.1 (\(error))", code: "malformed_request")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTPRequestErrorResponder: Sendable {}
