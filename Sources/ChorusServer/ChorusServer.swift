@@ -133,28 +133,12 @@ public final class ChorusServer: Service, Sendable {
             fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
             respond: { router.respond(to: $0) }
         )
-        let sync = channel.pipeline.syncOperations
-        try sync.configureHTTPServerPipeline(
-            withServerUpgrade: (
-                upgraders: [upgrader],
-                completionHandler: { context in
-                    for name in ["chorus-http", "chorus-http-errors", "chorus-http-timeout"] {
-                        context.pipeline.syncOperations.removeHandler(name: name, promise: nil)
-                    }
-                }
-            ),
-            withErrorHandling: false,
-            withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
-            withDecoderLimitConfiguration: HTTPHeadLimits.decoderConfiguration
+        try channel.pipeline.syncOperations.configureChorusHTTP(
+            handler: httpHandler,
+            timeouts: context.configuration.httpTimeouts,
+            clock: context.clock,
+            upgraders: [upgrader]
         )
-        let decoder = try sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-        try sync.addHandler(HTTPRequestErrorResponder(), name: "chorus-http-errors", position: .after(decoder))
-        try sync.addHandler(
-            HTTPTimeoutHandler(timeouts: context.configuration.httpTimeouts, clock: context.clock),
-            name: "chorus-http-timeout",
-            position: .first
-        )
-        try sync.addHandler(httpHandler, name: "chorus-http")
     }
 
     /// Stops accepting, tells every client to reconnect (4200), and stops the event loops once the

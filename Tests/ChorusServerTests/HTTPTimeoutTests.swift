@@ -1,0 +1,174 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+
+@testable import ChorusServer
+
+@Suite("HTTP connection timeouts: slow heads, stalled bodies, idle keep-alive")
+struct HTTPTimeoutTests {
+    static let timeouts = HTTPTimeouts(header: .seconds(10), body: .seconds(5), idle: .seconds(60))
+    static let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+
+    @Test("state machine: a silent new connection is closed, a begun head times out with 408")
+    func headDeadline() {
+        var silent = HTTPTimeoutStateMachine(timeouts: Self.timeouts, openedAt: Self.start)
+        #expect(silent.initialAction == .schedule(Self.start + .seconds(10)))
+        #expect(silent.deadlineReached(now: Self.start + .seconds(9)) == .schedule(Self.start + .seconds(10)))
+        #expect(silent.deadlineReached(now: Self.start + .seconds(10)) == .close)
+
+        var slow = HTTPTimeoutStateMachine(timeouts: Self.timeouts, openedAt: Self.start)
+        // Bytes do not move the head's deadline: one byte a second cannot keep a connection.
+        #expect(slow.bytesReceived(now: Self.start + .seconds(9)) == .none)
+        #expect(slow.deadlineReached(now: Self.start + .seconds(10)) == .timeOut)
+        #expect(slow.bytesReceived(now: Self.start + .seconds(11)) == .none)
+        #expect(slow.headReceived(now: Self.start + .seconds(11)) == .none)
+    }
+
+    @Test("state machine: a body times out after a silence, not while it keeps coming")
+    func bodySilence() {
+        var machine = HTTPTimeoutStateMachine(timeouts: Self.timeouts, openedAt: Self.start)
+        #expect(machine.headReceived(now: Self.start + .seconds(1)) == .schedule(Self.start + .seconds(6)))
+        #expect(machine.bytesReceived(now: Self.start + .seconds(4)) == .none)
+        #expect(machine.deadlineReached(now: Self.start + .seconds(6)) == .schedule(Self.start + .seconds(9)))
+        #expect(machine.deadlineReached(now: Self.start + .seconds(9)) == .timeOut)
+    }
+
+    @Test("state machine: no timer while the server answers; idle after the response, header time on its first byte")
+    func keepAlive() {
+        var machine = HTTPTimeoutStateMachine(timeouts: Self.timeouts, openedAt: Self.start)
+        _ = machine.headReceived(now: Self.start)
+        #expect(machine.requestReceived() == .cancel)
+        #expect(machine.deadlineReached(now: Self.start + .seconds(100)) == .none)
+        let answered = Self.start + .seconds(100)
+        #expect(machine.responseSent(now: answered) == .schedule(answered + .seconds(60)))
+        #expect(machine.bytesReceived(now: answered + .seconds(30)) == .schedule(answered + .seconds(40)))
+        #expect(machine.deadlineReached(now: answered + .seconds(40)) == .timeOut)
+
+        var idle = HTTPTimeoutStateMachine(timeouts: Self.timeouts, openedAt: Self.start)
+        _ = idle.responseSent(now: Self.start)
+        #expect(idle.deadlineReached(now: Self.start + .seconds(60)) == .close)
+    }
+
+    /// A connection with Chorus's HTTP pipeline on a manual clock, answering every request 200.
+    struct Connection {
+        let channel = EmbeddedChannel()
+        let clock = ManualClock()
+
+        init() throws {
+            let handler = HTTPServerHandler(
+                maxBodyBytes: 1024,
+                fanOutDone: { $0.makeSucceededVoidFuture() },
+                respond: { _ in .json(.ok, "{}") }
+            )
+            try channel.pipeline.syncOperations.configureChorusHTTP(
+                handler: handler,
+                timeouts: HTTPTimeoutTests.timeouts,
+                clock: clock
+            )
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        }
+
+        func send(_ text: String) throws {
+            try channel.writeInbound(ByteBuffer(string: text))
+        }
+
+        func advance(by amount: TimeAmount) {
+            clock.advance(by: amount)
+            channel.embeddedEventLoop.run()
+        }
+
+        /// Everything the server wrote so far.
+        func written() throws -> String {
+            var text = ""
+            while let buffer = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
+            return text
+        }
+    }
+
+    @Test("a connection that sends nothing is closed at the header timeout, without an answer")
+    func silentConnectionClosed() throws {
+        let connection = try Connection()
+        connection.advance(by: .seconds(9))
+        #expect(connection.channel.isActive)
+        connection.advance(by: .seconds(1))
+        #expect(!connection.channel.isActive)
+        #expect(try connection.written() == "")
+    }
+
+    @Test("a head still incomplete at the header timeout is answered 408 with APIError's body, then closed")
+    func slowHeadAnswered408() throws {
+        let connection = try Connection()
+        try connection.send("GET /up HTTP/1.1\r\nX-Slow: ")
+        for _ in 0..<9 {
+            try connection.send("a")
+            connection.advance(by: .seconds(1))
+        }
+        #expect(connection.channel.isActive)
+        connection.advance(by: .seconds(1))
+        let answer = try connection.written()
+        #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        #expect(answer.contains("Connection: close\r\n"))
+        #expect(answer.hasSuffix(String(buffer: APIError.requestTimeout.response.body)))
+        #expect(!connection.channel.isActive)
+    }
+
+    @Test("a body that stops short of its Content-Length is answered 408 after the body timeout")
+    func stalledBodyAnswered408() throws {
+        let connection = try Connection()
+        try connection.send("POST /apps/1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        connection.advance(by: .seconds(4))
+        try connection.send("\"a\"")
+        connection.advance(by: .seconds(4))
+        #expect(connection.channel.isActive)
+        connection.advance(by: .seconds(1))
+        #expect(try connection.written().hasPrefix("HTTP/1.1 408"))
+        #expect(!connection.channel.isActive)
+    }
+
+    @Test("a keep-alive connection waits the idle timeout, not the header timeout, for its next request")
+    func idleKeepAlive() throws {
+        let connection = try Connection()
+        try connection.send("GET /up HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try connection.written().hasPrefix("HTTP/1.1 200"))
+        connection.advance(by: .seconds(59))
+        #expect(connection.channel.isActive)
+        try connection.send("GET /up HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try connection.written().hasPrefix("HTTP/1.1 200"))
+        connection.advance(by: .seconds(59))
+        #expect(connection.channel.isActive)
+        connection.advance(by: .seconds(1))
+        #expect(!connection.channel.isActive)
+        #expect(try connection.written() == "")
+    }
+
+    @Test("bytes that are not HTTP are answered 400 malformed_request once, and the connection closed")
+    func malformedRequest() throws {
+        for garbage in ["\u{1}garbage\r\n\r\n", "GET /up\r\n\r\n", "FOO /up HTTP/1.1\r\nHost: x\r\n\r\n"] {
+            let connection = try Connection()
+            try? connection.send(garbage)
+            try? connection.send("GET /up HTTP/1.1\r\n\r\n")
+            let answer = try connection.written()
+            #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(garbage)")
+            #expect(answer.contains(#""code":"malformed_request""#))
+            #expect(answer.ranges(of: "HTTP/1.1 400").count == 1, "answered once: \(answer)")
+            #expect(!connection.channel.isActive)
+        }
+    }
+
+    @Test("a head over the field count or size limits is answered 431 header_fields_too_large")
+    func headTooLarge() throws {
+        let floods = [
+            (0...HTTPHeadLimits.maxHeaderFields).map { "X-\($0): a\r\n" }.joined(),
+            "X-Big: " + String(repeating: "a", count: HTTPHeadLimits.maxHeadBytes) + "\r\n",
+        ]
+        for flood in floods {
+            let connection = try Connection()
+            try? connection.send("GET /up HTTP/1.1\r\n" + flood + "\r\n")
+            let answer = try connection.written()
+            #expect(answer.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
+            #expect(answer.contains(#""code":"header_fields_too_large""#))
+            #expect(!connection.channel.isActive)
+        }
+    }
+}
