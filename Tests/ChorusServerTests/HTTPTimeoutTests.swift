@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOWebSocket
 import Testing
 
 @testable import ChorusServer
@@ -55,7 +56,7 @@ struct HTTPTimeoutTests {
         let channel = EmbeddedChannel()
         let clock = ManualClock()
 
-        init() throws {
+        init(upgraders: [any HTTPServerProtocolUpgrader] = []) throws {
             let handler = HTTPServerHandler(
                 maxBodyBytes: 1024,
                 fanOutDone: { $0.makeSucceededVoidFuture() },
@@ -64,7 +65,8 @@ struct HTTPTimeoutTests {
             try channel.pipeline.syncOperations.configureChorusHTTP(
                 handler: handler,
                 timeouts: HTTPTimeoutTests.timeouts,
-                clock: clock
+                clock: clock,
+                upgraders: upgraders
             )
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         }
@@ -140,6 +142,27 @@ struct HTTPTimeoutTests {
         connection.advance(by: .seconds(1))
         #expect(!connection.channel.isActive)
         #expect(try connection.written() == "")
+    }
+
+    @Test("a WebSocket upgrade removes the timeouts: the upgraded connection outlives every one of them")
+    func upgradeRemovesTimeouts() throws {
+        let upgrader = NIOWebSocketServerUpgrader(
+            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+            upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() }
+        )
+        let connection = try Connection(upgraders: [upgrader])
+        try connection.send(
+            "GET /app/key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        connection.channel.embeddedEventLoop.run()
+        let answer = try connection.written()
+        #expect(answer.hasPrefix("HTTP/1.1 101"), "\(answer)")
+        for name in ["chorus-http-timeout", "chorus-http-errors", "chorus-http"] {
+            #expect(throws: (any Error).self) { try connection.channel.pipeline.syncOperations.context(name: name) }
+        }
+        connection.advance(by: .seconds(3600))
+        #expect(connection.channel.isActive)
     }
 
     @Test("bytes that are not HTTP are answered 400 malformed_request once, and the connection closed")
