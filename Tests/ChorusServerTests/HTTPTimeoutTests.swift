@@ -6,7 +6,7 @@ import Testing
 
 @testable import ChorusServer
 
-@Suite("HTTP connection timeouts: slow heads, stalled bodies, idle keep-alive")
+@Suite("HTTP connection timeouts: slow heads, stalled bodies, idle keep-alive, removal on upgrade")
 struct HTTPTimeoutTests {
     static let timeouts = HTTPTimeouts(header: .seconds(10), body: .seconds(5), idle: .seconds(60))
     static let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
@@ -51,46 +51,9 @@ struct HTTPTimeoutTests {
         #expect(idle.deadlineReached(now: Self.start + .seconds(60)) == .close)
     }
 
-    /// A connection with Chorus's HTTP pipeline on a manual clock, answering every request 200.
-    struct Connection {
-        let channel = EmbeddedChannel()
-        let clock = ManualClock()
-
-        init(upgraders: [any HTTPServerProtocolUpgrader] = []) throws {
-            let handler = HTTPServerHandler(
-                maxBodyBytes: 1024,
-                fanOutDone: { $0.makeSucceededVoidFuture() },
-                respond: { _ in .json(.ok, "{}") }
-            )
-            try channel.pipeline.syncOperations.configureChorusHTTP(
-                handler: handler,
-                timeouts: HTTPTimeoutTests.timeouts,
-                clock: clock,
-                upgraders: upgraders
-            )
-            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        }
-
-        func send(_ text: String) throws {
-            try channel.writeInbound(ByteBuffer(string: text))
-        }
-
-        func advance(by amount: TimeAmount) {
-            clock.advance(by: amount)
-            channel.embeddedEventLoop.run()
-        }
-
-        /// Everything the server wrote so far.
-        func written() throws -> String {
-            var text = ""
-            while let buffer = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
-            return text
-        }
-    }
-
     @Test("a connection that sends nothing is closed at the header timeout, without an answer")
     func silentConnectionClosed() throws {
-        let connection = try Connection()
+        let connection = try HTTPPipelineConnection(timeouts: Self.timeouts)
         connection.advance(by: .seconds(9))
         #expect(connection.channel.isActive)
         connection.advance(by: .seconds(1))
@@ -100,7 +63,7 @@ struct HTTPTimeoutTests {
 
     @Test("a head still incomplete at the header timeout is answered 408 with APIError's body, then closed")
     func slowHeadAnswered408() throws {
-        let connection = try Connection()
+        let connection = try HTTPPipelineConnection(timeouts: Self.timeouts)
         try connection.send("GET /up HTTP/1.1\r\nX-Slow: ")
         for _ in 0..<9 {
             try connection.send("a")
@@ -117,7 +80,7 @@ struct HTTPTimeoutTests {
 
     @Test("a body that stops short of its Content-Length is answered 408 after the body timeout")
     func stalledBodyAnswered408() throws {
-        let connection = try Connection()
+        let connection = try HTTPPipelineConnection(timeouts: Self.timeouts)
         try connection.send("POST /apps/1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
         connection.advance(by: .seconds(4))
         try connection.send("\"a\"")
@@ -130,7 +93,7 @@ struct HTTPTimeoutTests {
 
     @Test("a keep-alive connection waits the idle timeout, not the header timeout, for its next request")
     func idleKeepAlive() throws {
-        let connection = try Connection()
+        let connection = try HTTPPipelineConnection(timeouts: Self.timeouts)
         try connection.send("GET /up HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try connection.written().hasPrefix("HTTP/1.1 200"))
         connection.advance(by: .seconds(59))
@@ -150,7 +113,7 @@ struct HTTPTimeoutTests {
             shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
             upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() }
         )
-        let connection = try Connection(upgraders: [upgrader])
+        let connection = try HTTPPipelineConnection(timeouts: Self.timeouts, upgraders: [upgrader])
         try connection.send(
             "GET /app/key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
@@ -163,35 +126,5 @@ struct HTTPTimeoutTests {
         }
         connection.advance(by: .seconds(3600))
         #expect(connection.channel.isActive)
-    }
-
-    @Test("bytes that are not HTTP are answered 400 malformed_request once, and the connection closed")
-    func malformedRequest() throws {
-        for garbage in ["\u{1}garbage\r\n\r\n", "GET /up\r\n\r\n", "FOO /up HTTP/1.1\r\nHost: x\r\n\r\n"] {
-            let connection = try Connection()
-            try? connection.send(garbage)
-            try? connection.send("GET /up HTTP/1.1\r\n\r\n")
-            let answer = try connection.written()
-            #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(garbage)")
-            #expect(answer.contains(#""code":"malformed_request""#))
-            #expect(answer.ranges(of: "HTTP/1.1 400").count == 1, "answered once: \(answer)")
-            #expect(!connection.channel.isActive)
-        }
-    }
-
-    @Test("a head over the field count or size limits is answered 431 header_fields_too_large")
-    func headTooLarge() throws {
-        let floods = [
-            (0...HTTPHeadLimits.maxHeaderFields).map { "X-\($0): a\r\n" }.joined(),
-            "X-Big: " + String(repeating: "a", count: HTTPHeadLimits.maxHeadBytes) + "\r\n",
-        ]
-        for flood in floods {
-            let connection = try Connection()
-            try? connection.send("GET /up HTTP/1.1\r\n" + flood + "\r\n")
-            let answer = try connection.written()
-            #expect(answer.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
-            #expect(answer.contains(#""code":"header_fields_too_large""#))
-            #expect(!connection.channel.isActive)
-        }
     }
 }

@@ -12,9 +12,10 @@ extension ChannelPipeline.SynchronousOperations {
         clock: any ServerClock,
         upgraders: [any HTTPServerProtocolUpgrader] = []
     ) throws {
-        let names = ["chorus-http", "chorus-http-errors", "chorus-http-timeout"]
         let removeChorusHandlers: @Sendable (ChannelHandlerContext) -> Void = { context in
-            for name in names { context.pipeline.syncOperations.removeHandler(name: name, promise: nil) }
+            for name in ChorusHTTPHandler.allCases {
+                context.pipeline.syncOperations.removeHandler(name: name.rawValue, promise: nil)
+            }
         }
         let upgrade: NIOHTTPServerUpgradeConfiguration? =
             upgraders.isEmpty ? nil : (upgraders: upgraders, completionHandler: removeChorusHandlers)
@@ -25,8 +26,16 @@ extension ChannelPipeline.SynchronousOperations {
             withDecoderLimitConfiguration: HTTPHeadLimits.decoderConfiguration
         )
         let decoder = try self.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-        try addHandler(HTTPRequestErrorResponder(), name: names[1], position: .after(decoder))
-        try addHandler(HTTPTimeoutHandler(timeouts: timeouts, clock: clock), name: names[2], position: .first)
-        try addHandler(handler, name: names[0])
+        let timeoutHandler = HTTPTimeoutHandler(timeouts: timeouts, clock: clock)
+        try addHandler(HTTPRequestErrorResponder(), name: ChorusHTTPHandler.errors.rawValue, position: .after(decoder))
+        try addHandler(timeoutHandler, name: ChorusHTTPHandler.timeout.rawValue, position: .first)
+        try addHandler(handler, name: ChorusHTTPHandler.requests.rawValue)
     }
+}
+
+/// The names of the handlers Chorus adds to NIO's HTTP pipeline (and removes on upgrade).
+enum ChorusHTTPHandler: String, CaseIterable {
+    case timeout = "chorus-http-timeout"
+    case errors = "chorus-http-errors"
+    case requests = "chorus-http"
 }
