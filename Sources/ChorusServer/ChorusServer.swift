@@ -137,6 +137,7 @@ public final class ChorusServer: Service, Sendable {
             handler: httpHandler,
             timeouts: context.configuration.httpTimeouts,
             clock: context.clock,
+            metrics: context.metrics,
             upgraders: [upgrader]
         )
     }

@@ -16,6 +16,8 @@ struct HTTPRequestErrorResponderTests {
             #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(garbage)")
             #expect(answer.contains(#""code":"malformed_request""#))
             #expect(answer.ranges(of: "HTTP/1.1 400").count == 1, "answered once: \(answer)")
+            let metrics = String(decoding: connection.metrics.render(), as: UTF8.self)
+            #expect(metrics.contains(#"chorus_http_requests_total{route="unparsed",status="400"} 1"#))
             #expect(!connection.channel.isActive)
         }
     }

@@ -346,6 +346,15 @@ def test_slowloris_connections_are_closed_while_others_are_served(server):
     assert elapsed < HEADER_TIMEOUT + 2
     statuses = {parse_responses(answer)[0].status for answer in answers.values() if parse_responses(answer)}
     assert statuses == {408}
+    assert unparsed_count(server, 408) >= 50
+
+
+def unparsed_count(server, status):
+    """`chorus_http_requests_total` of the requests answered before they reached the router."""
+    result = exchange(server, b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    prefix = f'chorus_http_requests_total{{route="unparsed",status="{status}"}} '
+    lines = [line for line in result.responses[0].body.decode().splitlines() if line.startswith(prefix)]
+    return int(float(lines[0][len(prefix) :])) if lines else 0
 
 
 def test_silent_connection_is_closed_without_an_answer(server):

@@ -10,6 +10,7 @@ extension ChannelPipeline.SynchronousOperations {
         handler: HTTPServerHandler,
         timeouts: HTTPTimeouts,
         clock: any ServerClock,
+        metrics: ServerMetrics,
         upgraders: [any HTTPServerProtocolUpgrader] = []
     ) throws {
         let removeChorusHandlers: @Sendable (ChannelHandlerContext) -> Void = { context in
@@ -27,7 +28,11 @@ extension ChannelPipeline.SynchronousOperations {
         )
         let decoder = try self.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
         let timeoutHandler = HTTPTimeoutHandler(timeouts: timeouts, clock: clock)
-        try addHandler(HTTPRequestErrorResponder(), name: ChorusHTTPHandler.errors.rawValue, position: .after(decoder))
+        try addHandler(
+            HTTPRequestErrorResponder(metrics: metrics),
+            name: ChorusHTTPHandler.errors.rawValue,
+            position: .after(decoder)
+        )
         try addHandler(timeoutHandler, name: ChorusHTTPHandler.timeout.rawValue, position: .first)
         try addHandler(handler, name: ChorusHTTPHandler.requests.rawValue)
     }

@@ -6,13 +6,23 @@ import NIOHTTP1
 /// ``HTTPHeadLimits`` (431 `header_fields_too_large`) and a request that did not arrive in time
 /// (408 `request_timeout`, on ``HTTPTimeoutHandler/RequestTimedOut``).
 ///
+/// Each answer is counted in `chorus_http_requests_total` under the route `unparsed`.
+///
 /// It sits right after the HTTP decoder, ahead of NIO's pipelining handler, which accepts a
 /// response only to a request head it has seen: a head that never completed gets its answer here.
 final class HTTPRequestErrorResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
 
+    /// The route label of requests answered here: they never reached the router.
+    static let metricsRoute = "unparsed"
+
+    private let metrics: ServerMetrics
     /// Once answered, the connection is closing: later errors of the same bytes are not answered again.
     private var answered = false
+
+    init(metrics: ServerMetrics) {
+        self.metrics = metrics
+    }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let parserError = error as? HTTPParserError {
@@ -32,6 +42,7 @@ final class HTTPRequestErrorResponder: ChannelInboundHandler, RemovableChannelHa
     private func answer(_ error: APIError, context: ChannelHandlerContext) {
         guard !answered else { return }
         answered = true
+        metrics.recordHTTPRequest(route: Self.metricsRoute, status: error.status)
         error.response.write(version: .http1_1, keepAlive: false, to: context).whenComplete {
             [channel = context.channel] _ in channel.close(promise: nil)
         }

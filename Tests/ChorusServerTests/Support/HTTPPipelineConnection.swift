@@ -8,6 +8,7 @@ import NIOHTTP1
 struct HTTPPipelineConnection {
     let channel = EmbeddedChannel()
     let clock = ManualClock()
+    let metrics = ServerMetrics()
 
     init(
         timeouts: HTTPTimeouts = HTTPTimeouts(header: .seconds(10), body: .seconds(10), idle: .seconds(60)),
@@ -22,6 +23,7 @@ struct HTTPPipelineConnection {
             handler: handler,
             timeouts: timeouts,
             clock: clock,
+            metrics: metrics,
             upgraders: upgraders
         )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
