@@ -159,6 +159,18 @@ def test_body_over_the_cap_with_content_length(server):
     assert_still_serves(server)
 
 
+def test_body_over_the_cap_without_content_length(server):
+    """Without Content-Length or chunking a request has no body: the signed request fails its
+    body_md5, and the body's bytes, read as the next request, are not HTTP."""
+    body = json.dumps({"name": "e", "channel": "c", "data": "x" * (BODY_CAP * 2)}).encode()
+    query = encode_query(signed_query(server, "POST", "/apps/1/events", body))
+    result = exchange(server, f"POST /apps/1/events?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode() + body)
+    assert [r.status for r in result.responses] == [401, 400]
+    assert [r.error_code() for r in result.responses] == ["body_md5_mismatch", "malformed_request"]
+    assert result.closed
+    assert_still_serves(server)
+
+
 def test_chunked_body_over_the_cap(server):
     head = b"POST /apps/1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
     assert_refused(exchange(server, head + chunked(b"a" * (BODY_CAP * 2))), 413, "payload_too_large")
@@ -172,6 +184,7 @@ def test_chunked_body_within_the_cap_is_served(server):
     result = exchange(server, head + chunked(body, size=100), stop_after=1)
     assert [r.status for r in result.responses] == [200]
     assert result.responses[0].json() == {}
+    assert_still_serves(server)
 
 
 def test_content_length_shorter_than_the_body(server):
@@ -230,6 +243,7 @@ def test_pipelined_requests_are_answered_in_order(server):
     assert [r.status for r in result.responses] == [200, 200, 200, 200]
     assert [r.json() for r in result.responses[:3]] == [{}, {"ok": True}, {"channels": {}}]
     assert not result.closed
+    assert_still_serves(server)
 
 
 # Path tricks
@@ -362,6 +376,7 @@ def test_silent_connection_is_closed_without_an_answer(server):
     result = exchange(server, b"", wait=HEADER_TIMEOUT + 3)
     assert result.closed and result.responses == []
     assert HEADER_TIMEOUT - 0.5 < time.monotonic() - started < HEADER_TIMEOUT + 2
+    assert_still_serves(server)
 
 
 def test_idle_keep_alive_connection_is_closed_after_the_idle_timeout(server):
@@ -370,6 +385,7 @@ def test_idle_keep_alive_connection_is_closed_after_the_idle_timeout(server):
     assert [r.status for r in result.responses] == [200]
     assert result.closed
     assert IDLE_TIMEOUT - 0.5 < time.monotonic() - started < IDLE_TIMEOUT + 2
+    assert_still_serves(server)
 
 
 def upgrade_request(server):
@@ -384,6 +400,7 @@ def test_upgrade_request_that_never_completes_is_answered_408(server):
     request = upgrade_request(server)
     result = exchange(server, request[:-4], wait=HEADER_TIMEOUT + 3)
     assert_refused(result, 408, "request_timeout")
+    assert_still_serves(server)
 
 
 def test_upgraded_websocket_outlives_the_http_timeouts(server):
