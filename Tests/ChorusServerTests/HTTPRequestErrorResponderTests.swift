@@ -37,4 +37,26 @@ struct HTTPRequestErrorResponderTests {
             #expect(!connection.channel.isActive)
         }
     }
+
+    /// Takes every write and never completes it: a client that does not read.
+    final class StalledWrites: ChannelOutboundHandler {
+        typealias OutboundIn = Any
+        var pending: [EventLoopPromise<Void>] = []
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            if let promise { pending.append(promise) }
+        }
+
+        func flush(context: ChannelHandlerContext) {}
+    }
+
+    @Test("an answer the client never reads does not hold the connection past the header timeout")
+    func unreadAnswerClosedByTimeout() throws {
+        let connection = try HTTPPipelineConnection()
+        try connection.channel.pipeline.syncOperations.addHandler(StalledWrites(), position: .first)
+        try? connection.send("FOO /up HTTP/1.1\r\n\r\n")
+        #expect(connection.channel.isActive)
+        connection.advance(by: .seconds(10))
+        #expect(!connection.channel.isActive)
+    }
 }

@@ -418,3 +418,34 @@ def test_upgraded_websocket_outlives_the_http_timeouts(server):
     except BlockingIOError:
         pass  # everything read and the connection still open
     sock.close()
+
+
+def test_pipelining_without_reading_is_bounded(server):
+    """A client that pipelines requests and never reads the responses: the server stops reading
+    once the client stops taking responses, instead of piling responses up in memory."""
+    before = rss_kb(server.process.pid)
+    sock = socket.create_connection((server.host, server.port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(1)
+    requests = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 1000
+    deadline = time.monotonic() + 15
+    stopped = False
+    while time.monotonic() < deadline:
+        try:
+            sock.sendall(requests)
+        except (socket.timeout, BrokenPipeError, ConnectionResetError):
+            stopped = True
+            break
+    grown = rss_kb(server.process.pid) - before
+    sock.close()
+    assert stopped, "the server kept reading requests whose responses were not read"
+    assert grown < 16 * 1024, f"RSS grew by {grown} KB"
+    assert_still_serves(server)
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")

@@ -36,6 +36,8 @@ final class HTTPRequestErrorResponder: ChannelInboundHandler, RemovableChannelHa
         guard event is HTTPTimeoutHandler.RequestTimedOut else {
             return context.fireUserInboundEventTriggered(event)
         }
+        // Already answered and still open: the client does not read the answer. Time is up.
+        guard !answered else { return context.close(promise: nil) }
         answer(.requestTimeout, context: context)
     }
 

@@ -6,13 +6,18 @@ import NIOHTTP1
 ///
 /// A body larger than the cap is refused with 413 as soon as its `Content-Length` announces it (or
 /// as soon as a chunked body crosses it), and the connection is closed: nothing over the cap is
-/// held in memory. Each request's progress is reported to ``HTTPTimeoutHandler``.
+/// held in memory. A request that arrives while the connection is not writable (the client is not
+/// reading its earlier responses) is answered only once it is writable again: until then NIO's
+/// pipelining handler stops reading, so pipelining without reading cannot pile responses up in
+/// memory. Each request's progress is reported to ``HTTPTimeoutHandler``.
 final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
 
     private enum State {
         case idle
         case collecting(HTTPRequestHead, ByteBuffer)
+        /// Complete, waiting for the client to read what was already written.
+        case awaitingWritable(HTTPRequest)
         case discarding
     }
 
@@ -48,13 +53,30 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             body.writeBuffer(&chunk)
             state = .collecting(head, body)
         case (.end, .collecting(let head, let body)):
-            state = .idle
             report(.requestReceived, context: context)
             let request = HTTPRequest(head: head, body: body, remoteAddress: context.channel.remoteAddress)
-            write(respond(request), for: head, keepAlive: head.isKeepAlive, context: context)
+            if context.channel.isWritable {
+                state = .idle
+                answer(request, context: context)
+            } else {
+                state = .awaitingWritable(request)
+                report(.responseSent, context: context)  // the client has the next move: the idle timeout runs
+            }
         case (.body, _), (.end, _):
             break
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, case .awaitingWritable(let request) = state {
+            state = .idle
+            answer(request, context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func answer(_ request: HTTPRequest, context: ChannelHandlerContext) {
+        write(respond(request), for: request.head, keepAlive: request.head.isKeepAlive, context: context)
     }
 
     /// Tells ``HTTPTimeoutHandler`` how far the request on this connection has come.

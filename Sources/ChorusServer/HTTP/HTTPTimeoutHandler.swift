@@ -16,6 +16,8 @@ final class HTTPTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     enum Progress {
         case headReceived
         case requestReceived
+        /// The response went out, or waits for the client to read earlier ones: either way the
+        /// client has the next move.
         case responseSent
     }
 
