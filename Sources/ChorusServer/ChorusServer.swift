@@ -41,7 +41,8 @@ public final class ChorusServer: Service, Sendable {
         try await start(configuration: configuration, logger: logger, clock: EventLoopClock())
     }
 
-    /// Starts a server whose webhook delivery and subscription-count throttle run on `clock`.
+    /// Starts a server whose webhook delivery, subscription-count throttle and HTTP connection
+    /// timeouts run on `clock`.
     package static func start(
         configuration: ServerConfiguration,
         logger: Logger,
@@ -133,16 +134,13 @@ public final class ChorusServer: Service, Sendable {
             fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
             respond: { router.respond(to: $0) }
         )
-        let sync = channel.pipeline.syncOperations
-        try sync.configureHTTPServerPipeline(
-            withServerUpgrade: (
-                upgraders: [upgrader],
-                completionHandler: { context in
-                    context.pipeline.syncOperations.removeHandler(name: "chorus-http", promise: nil)
-                }
-            )
+        try channel.pipeline.syncOperations.configureChorusHTTP(
+            handler: httpHandler,
+            timeouts: context.configuration.httpTimeouts,
+            clock: context.clock,
+            metrics: context.metrics,
+            upgraders: [upgrader]
         )
-        try sync.addHandler(httpHandler, name: "chorus-http")
     }
 
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every

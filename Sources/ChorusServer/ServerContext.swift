@@ -13,6 +13,8 @@ final class ServerContext: Sendable {
     let publisher: EventPublisher
     let metrics: ServerMetrics
     let logger: Logger
+    /// The time the server's timers run on (a manual one in tests).
+    let clock: any ServerClock
     /// Signed API requests counted per app (`max_api_requests_per_window`).
     let rateLimiter = APIRateLimiter()
     /// First answers to `idempotency_key`s of the API.
@@ -49,5 +51,6 @@ final class ServerContext: Sendable {
             .makeBoxSendingValue(ActivityTimerWheel(eventLoop: shard.eventLoop), eventLoop: shard.eventLoop)
         }
         self.logger = logger
+        self.clock = clock
     }
 }

@@ -1,4 +1,4 @@
-package import ChorusServer
+import ChorusServer
 package import NIOCore
 import Synchronization
 

@@ -1,7 +1,8 @@
+import ChorusServer
+import ChorusTesting
 import Foundation
+import NIOCore
 import Testing
-
-@testable import ChorusServer
 
 @Suite("Configuration: one table per section, and limits that must fit each other")
 struct ConfigurationTests {
@@ -41,6 +42,21 @@ struct ConfigurationTests {
                 "app '1': max_connections must be 0 (unlimited) or positive, got -1",
                 "app '1': cache_ttl_seconds must be between 1 and 1800, got 0",
                 "app '1': delta_min_bytes must be at least 0, got -1",
+            ]
+        )
+    }
+
+    @Test("the HTTP timeouts are read in seconds, and each must be at least one")
+    func httpTimeouts() throws {
+        let configuration = try Self.decode(
+            "{http_header_timeout_seconds: 2, http_body_timeout_seconds: 3, http_idle_timeout_seconds: 4}"
+        )
+        #expect(configuration.httpTimeouts == HTTPTimeouts(header: .seconds(2), body: .seconds(3), idle: .seconds(4)))
+        let broken = try Self.decode("{http_header_timeout_seconds: 0, http_idle_timeout_seconds: -1}")
+        #expect(
+            broken.problems() == [
+                "http_header_timeout_seconds must be at least 1, got 0",
+                "http_idle_timeout_seconds must be at least 1, got -1",
             ]
         )
     }

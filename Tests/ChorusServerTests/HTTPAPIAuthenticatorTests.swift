@@ -49,6 +49,23 @@ struct HTTPAPIAuthenticatorTests {
         }
     }
 
+    @Test(
+        "a signing parameter given twice is refused, even when one copy makes a valid request",
+        arguments: ["auth_signature", "auth_timestamp", "auth_key", "AUTH_VERSION", "body_md5"]
+    )
+    func duplicatedSigningParameter(name: String) throws {
+        var credentials = Self.credentials(timestamp: Self.now, body: Array("{}".utf8))
+        let copy = try #require(credentials.query.first { $0.0 == name.lowercased() })
+        credentials.query.insert((name, name == "auth_signature" ? "0" : copy.1), at: 0)
+        do {
+            _ = try Self.authenticator.authenticate(credentials, pathAppID: "1", now: Self.now)
+            Issue.record("a request with two \(name) was accepted")
+        } catch {
+            #expect(error.status == .unauthorized)
+            #expect(error.code == "duplicate_auth_parameter")
+        }
+    }
+
     @Test("secrets compare equal only when identical")
     func constantTimeEquals() {
         #expect(RequestAuthenticator.constantTimeEquals("secret", "secret"))

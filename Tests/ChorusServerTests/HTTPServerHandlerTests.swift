@@ -83,4 +83,25 @@ struct HTTPServerHandlerTests {
         #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
         #expect(!channel.isActive)
     }
+
+    @Test("a request that arrives while the client is not reading is answered once the connection is writable")
+    func waitsForWritability() throws {
+        let channel = EmbeddedChannel()
+        let handler = HTTPServerHandler(maxBodyBytes: 1024, fanOutDone: { $0.makeSucceededVoidFuture() }) { _ in
+            .json(.ok, "{}")
+        }
+        try channel.pipeline.syncOperations.addHandler(handler)
+        channel.isWritable = false
+        try channel.writeRequest(.POST, "/apps/1/events")
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == nil)
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
+            Issue.record("expected the response once the connection was writable")
+            return
+        }
+        #expect(head.status == .ok)
+        _ = try channel.finish()
+    }
 }

@@ -11,12 +11,12 @@ extension AppConfiguration {
     static let fixedEnvelopeBytes = 256
 
     /// The largest `POST /events` body the app's limits allow: a full payload to the most channels.
-    var largestPublishBodyBytes: Int {
+    package var largestPublishBodyBytes: Int {
         maxEventPayloadInKB * 1024 + envelopeBytes(channels: maxEventChannelsAtOnce)
     }
 
     /// The largest client event the app's limits allow: a full payload on one channel.
-    var largestClientEventBytes: Int {
+    package var largestClientEventBytes: Int {
         maxEventPayloadInKB * 1024 + envelopeBytes(channels: 1)
     }
 }

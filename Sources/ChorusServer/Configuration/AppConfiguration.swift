@@ -52,7 +52,7 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
 
     /// The limits and switches as the configuration file names them, each with its rule; the
     /// defaults are the initial values above.
-    static var settings: [ConfigurationSetting<Self>] {
+    package static var settings: [ConfigurationSetting<Self>] {
         [
             .value("enabled", \.enabled),
             .value("client_events_enabled", \.clientEventsEnabled),

@@ -4,8 +4,8 @@
 /// A section lists its settings once, in its ``ConfigurationSection/settings`` table; decoding,
 /// encoding, unknown-key rejection and validation all read that table. A setting's default is the
 /// property's initial value: decoding starts from a default section and sets only the keys present.
-struct ConfigurationSetting<Section> {
-    let key: String
+package struct ConfigurationSetting<Section> {
+    package let key: String
     fileprivate let read: (KeyedDecodingContainer<ConfigurationKey>, inout Section) throws -> Void
     fileprivate let write: (Section, inout KeyedEncodingContainer<ConfigurationKey>) throws -> Void
     /// Problems with the value in `Section`, each starting with the key.

@@ -18,6 +18,13 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var maxMessageBytes: Int = 128 * 1024
     /// Largest HTTP request body; larger ones are refused with 413 before they are read.
     public var maxRequestBodyBytes: Int = 4 * 1024 * 1024
+    /// Seconds an HTTP request head (an upgrade request's too) may take to arrive, counted from the
+    /// connection opening or from the first byte of a later request; then 408 and close.
+    public var httpHeaderTimeoutSeconds: Int = 10
+    /// Longest silence, in seconds, while an HTTP request body is arriving; then 408 and close.
+    public var httpBodyTimeoutSeconds: Int = 10
+    /// Seconds a keep-alive HTTP connection may wait for its next request before it is closed.
+    public var httpIdleTimeoutSeconds: Int = 60
     /// Frames held for a connection that is not writable before the slow-consumer policy applies.
     public var outboundFramesPerConnection: Int = 64
     public var slowConsumerPolicy: SlowConsumerPolicy = .close
@@ -33,6 +40,15 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     /// In-memory state and one default app: what `chorus serve` runs with no config.
     public static var embeddedDefault: ServerConfiguration { ServerConfiguration(apps: [defaultApp]) }
 
+    /// The timeouts every HTTP connection runs with until it upgrades to WebSocket.
+    package var httpTimeouts: HTTPTimeouts {
+        HTTPTimeouts(
+            header: .seconds(Int64(httpHeaderTimeoutSeconds)),
+            body: .seconds(Int64(httpBodyTimeoutSeconds)),
+            idle: .seconds(Int64(httpIdleTimeoutSeconds))
+        )
+    }
+
     /// The outbound limits each shard is built with.
     public var outboundLimits: OutboundLimits {
         OutboundLimits(framesPerConnection: outboundFramesPerConnection, policy: slowConsumerPolicy)
@@ -40,7 +56,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
 
     /// The settings as the configuration file names them, each with its rule; the defaults are
     /// the initial values above (and the default app when `apps` is absent).
-    static var settings: [ConfigurationSetting<Self>] {
+    package static var settings: [ConfigurationSetting<Self>] {
         [
             .value("host", \.host),
             .int("port", \.port, .within(0...65535)),
@@ -50,6 +66,9 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .int("shutdown_grace_seconds", \.shutdownGraceSeconds, .within(0...300)),
             .int("max_message_bytes", \.maxMessageBytes, .atLeast(1024)),
             .int("max_request_body_bytes", \.maxRequestBodyBytes, .atLeast(1024)),
+            .int("http_header_timeout_seconds", \.httpHeaderTimeoutSeconds, .atLeast(1)),
+            .int("http_body_timeout_seconds", \.httpBodyTimeoutSeconds, .atLeast(1)),
+            .int("http_idle_timeout_seconds", \.httpIdleTimeoutSeconds, .atLeast(1)),
             .int("outbound_frames_per_connection", \.outboundFramesPerConnection, .within(1...Int(UInt16.max))),
             .value("slow_consumer_policy", \.slowConsumerPolicy),
             .value("apps", \.apps),

@@ -6,14 +6,18 @@ package import NIOHTTP1
 ///
 /// A body larger than the cap is refused with 413 as soon as its `Content-Length` announces it (or
 /// as soon as a chunked body crosses it), and the connection is closed: nothing over the cap is
-/// held in memory.
+/// held in memory. A request that arrives while the connection is not writable (the client is not
+/// reading its earlier responses) is answered only once it is writable again: until then NIO's
+/// pipelining handler stops reading, so pipelining without reading cannot pile responses up in
+/// memory. Each request's progress is reported to ``HTTPTimeoutHandler``.
 package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     package typealias InboundIn = HTTPServerRequestPart
-    package typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         case idle
         case collecting(HTTPRequestHead, ByteBuffer)
+        /// Complete, waiting for the client to read what was already written.
+        case awaitingWritable(HTTPRequest)
         case discarding
     }
 
@@ -36,6 +40,7 @@ package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHa
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
+            report(.headReceived, context: context)
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
                 return refuseOversizedBody(head, context: context)
             }
@@ -48,29 +53,47 @@ package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHa
             body.writeBuffer(&chunk)
             state = .collecting(head, body)
         case (.end, .collecting(let head, let body)):
-            state = .idle
+            report(.requestReceived, context: context)
             let request = HTTPRequest(head: head, body: body, remoteAddress: context.channel.remoteAddress)
-            write(respond(request), for: head, keepAlive: head.isKeepAlive, context: context)
+            if context.channel.isWritable {
+                state = .idle
+                answer(request, context: context)
+            } else {
+                state = .awaitingWritable(request)
+                report(.responseSent, context: context)  // the client has the next move: the idle timeout runs
+            }
         case (.body, _), (.end, _):
             break
         }
     }
 
+    package func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, case .awaitingWritable(let request) = state {
+            state = .idle
+            answer(request, context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func answer(_ request: HTTPRequest, context: ChannelHandlerContext) {
+        write(respond(request), for: request.head, keepAlive: request.head.isKeepAlive, context: context)
+    }
+
+    /// Tells ``HTTPTimeoutHandler`` how far the request on this connection has come.
+    private func report(_ progress: HTTPTimeoutHandler.Progress, context: ChannelHandlerContext) {
+        context.triggerUserOutboundEvent(progress, promise: nil)
+    }
+
+    /// Writes the response; the idle timeout runs from here, so a client that never reads a large
+    /// response cannot hold the connection either.
     private func write(
         _ response: HTTPResponse,
         for request: HTTPRequestHead,
         keepAlive: Bool,
         context: ChannelHandlerContext
     ) {
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        let head = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if response.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
-        }
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        report(.responseSent, context: context)
+        let done = response.write(version: request.version, keepAlive: keepAlive, to: context)
         if !keepAlive {
             done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
         } else if response.awaitsFanOut {

@@ -1,7 +1,7 @@
 package import ChorusCore
 import ChorusProtocol
 package import NIOCore
-package import NIOWebSocket
+import NIOWebSocket
 
 /// The Pusher protocol of one connection, without I/O: every input (a frame, a timer, a request
 /// of the server, the outcome of a registry call) moves the session's state and returns the

@@ -22,7 +22,7 @@ public struct WebhookDeliverySettings: Sendable, Hashable, Codable, Configuratio
 
     /// The settings as the configuration file names them (under `webhook_delivery`), each with
     /// its rule; the defaults are the initial values above.
-    static var settings: [ConfigurationSetting<Self>] {
+    package static var settings: [ConfigurationSetting<Self>] {
         [
             .int("batch_window_ms", \.batchWindowMilliseconds, .within(0...60_000)),
             .int("vacate_delay_ms", \.vacateDelayMilliseconds, .within(0...600_000)),

@@ -15,7 +15,7 @@ public struct WebhookTarget: Sendable, Hashable, Codable, ConfigurationSection {
     }
 
     /// The optional settings; `url` is read outside the table, it has no default.
-    static var settings: [ConfigurationSetting<Self>] {
+    package static var settings: [ConfigurationSetting<Self>] {
         [.value("event_types", \.eventTypes), .value("headers", \.headers)]
     }
 

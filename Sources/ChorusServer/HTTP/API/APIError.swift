@@ -25,6 +25,13 @@ package struct APIError: Error, Sendable {
         APIError(status: .payloadTooLarge, code: "payload_too_large", message: message)
     }
 
+    /// A request that began and did not arrive whole within the HTTP header or body timeout.
+    package static let requestTimeout = APIError(
+        status: .requestTimeout,
+        code: "request_timeout",
+        message: "The request did not arrive in time"
+    )
+
     package static let appDisabled = APIError(
         status: .forbidden,
         code: "app_disabled",

@@ -8,7 +8,7 @@ package import NIOHTTP1
 /// - Pusher query signing (the default, what every server SDK sends): `auth_key`, `auth_timestamp`
 ///   (at most ``maximumClockSkewSeconds`` from now), `auth_version=1.0`, `body_md5` (required for a
 ///   non-empty body; on an empty body it may be absent or the empty-body MD5) and `auth_signature`,
-///   the HMAC-SHA256 of `METHOD\nPATH\nsorted lowercase query`.
+///   the HMAC-SHA256 of `METHOD\nPATH\nsorted lowercase query`. Each may appear only once.
 /// - `X-Relay-Key` and `X-Relay-Secret` headers naming the app's key and secret.
 /// - `Authorization: Bearer <secret>` for the app named in the path.
 ///
@@ -16,6 +16,10 @@ package import NIOHTTP1
 /// that cannot sign. Query signing is tried first whenever `auth_signature` or `auth_key` is present.
 package struct RequestAuthenticator: Sendable {
     package static let maximumClockSkewSeconds = 600
+    /// The query parameters of a signed request, each of which may appear once (names compared lowercased).
+    package static let signingParameters: Set = [
+        "auth_key", "auth_timestamp", "auth_version", "body_md5", "auth_signature",
+    ]
 
     package let apps: AppRegistry
 
@@ -83,7 +87,14 @@ package struct RequestAuthenticator: Sendable {
         now: Int
     ) throws(APIError) -> AppConfiguration {
         var parameters: [String: String] = [:]
-        for (name, value) in credentials.query { parameters[name.lowercased()] = value }
+        for (name, value) in credentials.query {
+            let name = name.lowercased()
+            // Which copy the checks read and which the signature covers must never differ.
+            if Self.signingParameters.contains(name), parameters[name] != nil {
+                throw .unauthorized("\(name) is given more than once", code: "duplicate_auth_parameter")
+            }
+            parameters[name] = value
+        }
         guard let key = parameters["auth_key"], let signature = parameters["auth_signature"] else {
             throw .unauthorized("Signed requests need both auth_key and auth_signature", code: "missing_credentials")
         }
