@@ -7,6 +7,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// `scripts/fuzz.sh` builds `chorus-fuzz` with CHORUS_FUZZ=1 (in its own build folder): the modules
+// that parse untrusted bytes are instrumented for libFuzzer and AddressSanitizer, the libraries
+// under them are built as usual, and `chorus-fuzz` links libFuzzer's driver.
+let fuzzing = Context.environment["CHORUS_FUZZ"] == "1"
+let fuzzedSettings: [SwiftSetting] =
+    swiftSettings + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("CHORUS_LIBFUZZER")] : [])
+
 let package = Package(
     name: "chorus",
     platforms: [.macOS(.v15)],
@@ -38,7 +45,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: fuzzedSettings
         ),
         // The broadcast engine: per-loop channel shards, shared frames, outbound rings, presence.
         .target(
@@ -47,7 +54,7 @@ let package = Package(
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: fuzzedSettings
         ),
         // NIO HTTP/1.1 + WebSocket server, the signed HTTP API, apps, limits, metrics.
         .target(
@@ -69,7 +76,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: fuzzedSettings
         ),
         // A Pusher client over NIO (WebSocket + signed HTTP API), shared by the load generator and
         // the conformance runner; like them it speaks only ChorusProtocol, never the engine.
@@ -85,7 +92,7 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: fuzzedSettings
         ),
         // The load generator: judges a server from outside, through the wire.
         .target(
@@ -155,14 +162,15 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: fuzzedSettings
         ),
-        // libFuzzer's driver when built with `--sanitize fuzzer -Xswiftc -DCHORUS_LIBFUZZER`; otherwise
+        // libFuzzer's driver when built with CHORUS_FUZZ=1 (`scripts/fuzz.sh`); otherwise
         // a replayer of inputs (`chorus-fuzz TARGET FILE...`).
         .executableTarget(
             name: "chorus-fuzz",
             dependencies: ["ChorusFuzzTargets"],
-            swiftSettings: swiftSettings
+            swiftSettings: fuzzedSettings,
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
         ),
         // What tests of Chorus need: a live `TestServer`, an in-memory `TestRouter`, EmbeddedChannel
         // helpers and a seeded generator. Shared by every test target instead of private copies.

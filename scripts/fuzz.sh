@@ -9,8 +9,8 @@
 #   TARGET       some of: websocket-frames pusher-message http-request tag-filter fossil-delta
 #                configuration scenario (default: all)
 #
-# The fuzz build has its own build folder (.build-fuzz): every module instrumented, libFuzzer's
-# main instead of the replayer's. A crash stops that target, leaves its input in
+# The fuzz build has its own build folder (.build-fuzz): with CHORUS_FUZZ=1 the manifest
+# instruments Chorus's own parsing modules and links libFuzzer's main instead of the replayer's. A crash stops that target, leaves its input in
 # results/fuzz/crashes/ and makes the script exit 1; add the input to Tests/Fuzz/<target>/ with
 # the fix, so the corpus replay test keeps it fixed. Inputs found to cover new code stay in a
 # temporary corpus (copy them into Tests/Fuzz/<target>/ by hand when they are worth keeping).
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=(websocket-frames pusher-message http-request tag-filter fossil-delta configuration scenario)
 
-build=(swift build --scratch-path .build-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DCHORUS_LIBFUZZER --product chorus-fuzz)
+build=(env CHORUS_FUZZ=1 swift build --scratch-path .build-fuzz --product chorus-fuzz)
 "${build[@]}"
 fuzzer="$("${build[@]}" --show-bin-path)/chorus-fuzz"
 
