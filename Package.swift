@@ -7,12 +7,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-// `scripts/fuzz.sh` builds `chorus-fuzz` with CHORUS_FUZZ=1 (in its own build folder): the modules
-// that parse untrusted bytes are instrumented for libFuzzer and AddressSanitizer, the libraries
-// under them are built as usual, and `chorus-fuzz` links libFuzzer's driver.
+// `scripts/fuzz.sh` builds `chorus-fuzz` with CHORUS_FUZZ=1 and SwiftPM's fuzzer and address
+// sanitizers in its own build folder. The benchmark plugin's tools cannot link against libFuzzer's
+// `main`, so that build leaves the benchmarks out.
 let fuzzing = Context.environment["CHORUS_FUZZ"] == "1"
-let fuzzedSettings: [SwiftSetting] =
-    swiftSettings + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("CHORUS_LIBFUZZER")] : [])
 
 let package = Package(
     name: "chorus",
@@ -45,7 +43,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
             ],
-            swiftSettings: fuzzedSettings
+            swiftSettings: swiftSettings
         ),
         // The broadcast engine: per-loop channel shards, shared frames, outbound rings, presence.
         .target(
@@ -54,7 +52,7 @@ let package = Package(
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: fuzzedSettings
+            swiftSettings: swiftSettings
         ),
         // NIO HTTP/1.1 + WebSocket server, the signed HTTP API, apps, limits, metrics.
         .target(
@@ -76,7 +74,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: fuzzedSettings
+            swiftSettings: swiftSettings
         ),
         // A Pusher client over NIO (WebSocket + signed HTTP API), shared by the load generator and
         // the conformance runner; like them it speaks only ChorusProtocol, never the engine.
@@ -92,7 +90,7 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: fuzzedSettings
+            swiftSettings: swiftSettings
         ),
         // The load generator: judges a server from outside, through the wire.
         .target(
@@ -162,15 +160,14 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: fuzzedSettings
+            swiftSettings: swiftSettings
         ),
-        // libFuzzer's driver when built with CHORUS_FUZZ=1 (`scripts/fuzz.sh`); otherwise
+        // libFuzzer's driver in the fuzz build (`scripts/fuzz.sh`); otherwise
         // a replayer of inputs (`chorus-fuzz TARGET FILE...`).
         .executableTarget(
             name: "chorus-fuzz",
             dependencies: ["ChorusFuzzTargets"],
-            swiftSettings: fuzzedSettings,
-            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+            swiftSettings: swiftSettings
         ),
         // What tests of Chorus need: a live `TestServer`, an in-memory `TestRouter`, EmbeddedChannel
         // helpers and a seeded generator. Shared by every test target instead of private copies.
@@ -248,6 +245,11 @@ let package = Package(
             dependencies: ["ChorusFuzzTargets"],
             swiftSettings: swiftSettings
         ),
+    ]
+)
+
+if !fuzzing {
+    package.targets.append(
         // The benchmark suites (`scripts/benchmarks.sh`): built by the same release build as the tests.
         .executableTarget(
             name: "ChorusBenchmarks",
@@ -260,6 +262,6 @@ let package = Package(
             path: "Benchmarks/ChorusBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-    ]
-)
+        )
+    )
+}

@@ -9,8 +9,8 @@
 #   TARGET       some of: websocket-frames pusher-message http-request tag-filter fossil-delta
 #                configuration scenario (default: all)
 #
-# The fuzz build has its own build folder (.build-fuzz): with CHORUS_FUZZ=1 the manifest
-# instruments Chorus's own parsing modules and links libFuzzer's main instead of the replayer's. A crash stops that target, leaves its input in
+# The fuzz build has its own build folder (.build-fuzz): every module instrumented (NIO's decoders
+# too), libFuzzer's main instead of the replayer's, and no benchmarks (CHORUS_FUZZ=1). A crash stops that target, leaves its input in
 # results/fuzz/crashes/ and makes the script exit 1; add the input to Tests/Fuzz/<target>/ with
 # the fix, so the corpus replay test keeps it fixed. Inputs found to cover new code stay in a
 # temporary corpus (copy them into Tests/Fuzz/<target>/ by hand when they are worth keeping).
@@ -29,7 +29,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=(websocket-frames pusher-message http-request tag-filter fossil-delta configuration scenario)
 
-build=(env CHORUS_FUZZ=1 swift build --scratch-path .build-fuzz --product chorus-fuzz)
+build=(env CHORUS_FUZZ=1 swift build --scratch-path .build-fuzz --sanitize fuzzer --sanitize address
+  -Xswiftc -DCHORUS_LIBFUZZER --product chorus-fuzz)
 "${build[@]}"
 fuzzer="$("${build[@]}" --show-bin-path)/chorus-fuzz"
 
@@ -48,17 +49,18 @@ for target in "${targets[@]}"; do
   CHORUS_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 "$fuzzer" "$corpus" "Tests/Fuzz/$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="results/fuzz/crashes/$target-" >"$log" 2>&1 || result=$?
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  features=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)
+  coverage=$( (grep -ao 'cov: [0-9]*' "$log" || true) | tail -1 | cut -d' ' -f2)
+  features=$( (grep -ao 'ft: [0-9]*' "$log" || true) | tail -1 | cut -d' ' -f2)
   units=$(find "$corpus" -type f | wc -l)
   seeds=$(find "Tests/Fuzz/$target" -type f | wc -l)
   verdict="ok"
   if [ "$result" -ne 0 ]; then
     verdict="CRASH (exit $result)"
     status=1
-    grep -E "ERROR|Fatal error|precondition|SUMMARY|artifact" "$log" | head -20 >&2 || true
+    cp "$log" "results/fuzz/crashes/$target.log"
+    (grep -aE "ERROR|Fatal error|SUMMARY|artifact" "$log" || true) | head -20 >&2
   fi
   printf '   %s: %s runs, %s/s, coverage %s edges (%s features), %s new inputs over %s seeds: %s\n' \
     "$target" "${runs:-?}" "${speed:-?}" "${coverage:-?}" "${features:-?}" "$units" "$seeds" "$verdict"

@@ -263,6 +263,11 @@ struct PusherSessionStateMachineTests {
             WebSocketViolation(NIOWebSocketFrameAggregator.Error.receivedNewFrameWithoutFinishingPrevious)
                 == .badFragmentSequence
         )
+        let laterBytes = ByteToMessageDecoderError.dataReceivedInErrorState(
+            NIOWebSocketError.fragmentedControlFrame,
+            ByteBuffer(string: "a")
+        )
+        #expect(WebSocketViolation(laterBytes) == .invalidControlFrame, "bytes after a refused frame")
         #expect(WebSocketViolation(ChannelError.ioOnClosedChannel) == nil)
     }
 

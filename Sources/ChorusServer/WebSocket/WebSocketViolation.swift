@@ -1,3 +1,4 @@
+package import NIOCore
 package import NIOWebSocket
 
 /// A client frame that breaks RFC 6455, and the close code it is answered with.
@@ -49,6 +50,9 @@ package enum WebSocketViolation: Error, Sendable, Equatable {
         switch error {
         case let violation as WebSocketViolation:
             self = violation
+        case ByteToMessageDecoderError.dataReceivedInErrorState(let cause, _):
+            // Bytes after a frame the decoder refused: the same violation, already answered.
+            self.init(cause)
         case let error as NIOWebSocketError:
             switch error {
             case .invalidFrameLength: self = .messageTooLarge
