@@ -29,8 +29,10 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=(websocket-frames pusher-message http-request tag-filter fossil-delta configuration scenario)
 
+# SwiftPM's --sanitize links the runtimes and instruments C; Swift code needs -sanitize passed to
+# swiftc as well to get libFuzzer's coverage counters.
 build=(env CHORUS_FUZZ=1 swift build --scratch-path .build-fuzz --sanitize fuzzer --sanitize address
-  -Xswiftc -DCHORUS_LIBFUZZER --product chorus-fuzz)
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCHORUS_LIBFUZZER --product chorus-fuzz)
 "${build[@]}"
 fuzzer="$("${build[@]}" --show-bin-path)/chorus-fuzz"
 
@@ -46,7 +48,7 @@ for target in "${targets[@]}"; do
   log="$work/$target.log"
   echo "== fuzz $target for ${seconds}s"
   result=0
-  CHORUS_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 "$fuzzer" "$corpus" "Tests/Fuzz/$target" \
+  CHORUS_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$fuzzer" "$corpus" "Tests/Fuzz/$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="results/fuzz/crashes/$target-" >"$log" 2>&1 || result=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)

@@ -109,7 +109,9 @@ public enum FossilDelta {
         let length = try reader.number()
         guard try reader.byte() == UInt8(ascii: "\n") else { throw .malformed("no newline after the target length") }
         var target: [UInt8] = []
-        target.reserveCapacity(length)
+        // The declared length is only a promise: reserve no more than a delta of this size can
+        // plausibly produce, so a forged header cannot ask for petabytes.
+        target.reserveCapacity(min(length, source.count + delta.count))
         while !reader.isAtEnd {
             let count = try reader.number()
             switch try reader.byte() {

@@ -102,6 +102,13 @@ struct FossilDeltaTests {
         }
     }
 
+    @Test("a forged target length (2^59 bytes) is refused without reserving it")
+    func forgedLength() {
+        // "zzzzzzzzzz" is the largest 10-digit length; the delta then ends without a checksum.
+        let delta = Array("zzzzzzzzzz\n3:abc".utf8)
+        #expect(throws: FossilDeltaError.self) { try FossilDelta.apply(delta, to: Array("source".utf8)) }
+    }
+
     static func runFossil(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: fossil!)

@@ -146,6 +146,8 @@ struct PusherSessionStateMachineTests {
             return
         }
         #expect(echoed == payload)
+        _ = machine.closeRequested(.serverShutdown)
+        #expect(machine.pingReceived(payload: payload, now: Self.start).isEmpty, "nothing after the close frame")
     }
 
     // MARK: Closing

@@ -149,10 +149,11 @@ package struct PusherSessionStateMachine {
         return [.send(.error("Binary frames are not supported; send JSON text frames", code: nil))]
     }
 
-    /// A WebSocket ping: answered with a pong carrying its payload.
+    /// A WebSocket ping: answered with a pong carrying its payload, unless the session is closing
+    /// (nothing follows the server's close frame).
     package mutating func pingReceived(payload: ByteBuffer, now: NIODeadline) -> [PusherSessionAction] {
         activity.recordActivity(now: now)
-        guard state != .closed else { return [] }
+        guard isOpen else { return [] }
         return [.pong(payload)]
     }
 
