@@ -9,8 +9,8 @@ struct ConnectionPool: Sendable {
     struct Opened: Sendable {
         /// Channel per plan index; `nil` where that connection failed.
         var channels: [(any Channel)?]
-        /// Checked subscribers that subscribed, per scenario channel.
-        var subscribedPerChannel: [Int]
+        /// Checked subscribers that subscribed, per workload and channel.
+        var subscribedPerChannel: [[Int]]
         var failures: Int
         var firstError: String?
         var handshakes: LatencyHistogram
@@ -56,7 +56,7 @@ struct ConnectionPool: Sendable {
     /// Opens every planned connection, `concurrency` at a time, giving up after `timeout` seconds.
     func openAll(
         _ plans: [ConnectionPlan],
-        channelCount: Int,
+        channelCounts: [Int],
         concurrency: Int,
         timeout: Double,
         progress: LoadProgress
@@ -65,7 +65,7 @@ struct ConnectionPool: Sendable {
         let deadline = start + UInt64(timeout * 1e9)
         var opened = Opened(
             channels: Array(repeating: nil, count: plans.count),
-            subscribedPerChannel: Array(repeating: 0, count: channelCount),
+            subscribedPerChannel: channelCounts.map { Array(repeating: 0, count: $0) },
             failures: 0,
             firstError: nil,
             handshakes: LatencyHistogram(),
@@ -93,7 +93,8 @@ struct ConnectionPool: Sendable {
                 case .success(let channel):
                     opened.channels[index] = channel
                     opened.handshakes.record(nanoseconds: elapsed)
-                    if plans[index].checked { opened.subscribedPerChannel[plans[index].channelIndex] += 1 }
+                    let plan = plans[index]
+                    if plan.checked { opened.subscribedPerChannel[plan.workload][plan.channelIndex] += 1 }
                     progress.connectionOpened()
                 case .failure(let error):
                     opened.failures += 1

@@ -1,41 +1,62 @@
 /// What the connections of one event loop observed; touched only on that loop, so no locks.
 ///
-/// Counters cover the whole run (loss is judged over every event); the latency histogram and
-/// ``phaseReceived`` cover the current phase, restarted by ``startPhase()`` after warm-up.
+/// Counters cover the whole run (loss is judged over every event), one set per workload; the
+/// latency histogram and ``phaseReceived`` cover the current phase, restarted by ``startPhase()``
+/// after warm-up; the interval histogram and count cover the time since ``takeInterval()``.
 final class LoopRecorder {
-    private(set) var counts = DeliveryCounts()
+    /// Counters per workload, in ``Scenario/workloads`` order.
+    private(set) var workloadCounts: [DeliveryCounts]
     private(set) var latency = LatencyHistogram()
     private(set) var phaseReceived: Int64 = 0
     /// Monotonic time of the latest delivery, 0 before any.
     private(set) var lastDeliveryAt: UInt64 = 0
+    private var interval = IntervalReading()
 
-    init() {}
+    init(workloads: Int) {
+        workloadCounts = Array(repeating: DeliveryCounts(), count: workloads)
+    }
 
-    func recordDelivery(_ payload: EventPayload, receivedAt: UInt64, outcome: SequenceTracker.Outcome) {
-        counts.received += 1
+    /// The counters summed over workloads.
+    var counts: DeliveryCounts { workloadCounts.reduce(DeliveryCounts(), +) }
+
+    func recordDelivery(
+        _ payload: EventPayload,
+        workload: Int,
+        receivedAt: UInt64,
+        outcome: SequenceTracker.Outcome
+    ) {
+        workloadCounts[workload].received += 1
         phaseReceived += 1
         lastDeliveryAt = receivedAt
         switch outcome {
-        case .inOrder, .skippedAhead: counts.unique += 1
+        case .inOrder, .skippedAhead: workloadCounts[workload].unique += 1
         case .late:
-            counts.unique += 1
-            counts.outOfOrder += 1
-        case .duplicate: counts.duplicates += 1
+            workloadCounts[workload].unique += 1
+            workloadCounts[workload].outOfOrder += 1
+        case .duplicate: workloadCounts[workload].duplicates += 1
         }
-        latency.record(nanoseconds: receivedAt &- payload.sentAt)
+        let nanoseconds = receivedAt &- payload.sentAt
+        latency.record(nanoseconds: nanoseconds)
+        interval.record(nanoseconds: nanoseconds)
     }
 
-    func recordPresenceEvent() { counts.presenceEvents += 1 }
+    func recordPresenceEvent(workload: Int) { workloadCounts[workload].presenceEvents += 1 }
 
     /// The first few error messages, kept for the summary.
     private(set) var errorSamples: [String] = []
 
-    func recordProtocolError(_ message: String) {
-        counts.protocolErrors += 1
+    func recordProtocolError(_ message: String, workload: Int) {
+        workloadCounts[workload].protocolErrors += 1
         if errorSamples.count < 5 { errorSamples.append(message) }
     }
 
-    func recordUnexpectedClose() { counts.unexpectedCloses += 1 }
+    func recordUnexpectedClose(workload: Int) { workloadCounts[workload].unexpectedCloses += 1 }
+
+    /// What arrived since the previous call, and a fresh interval.
+    func takeInterval() -> IntervalReading {
+        defer { interval = IntervalReading() }
+        return interval
+    }
 
     /// Delta runs only.
     private(set) var delta = DeltaTally()
@@ -57,7 +78,7 @@ final class LoopRecorder {
 
     var snapshot: LoopSnapshot {
         LoopSnapshot(
-            counts: counts,
+            workloadCounts: workloadCounts,
             latency: latency,
             phaseReceived: phaseReceived,
             lastDeliveryAt: lastDeliveryAt,
@@ -72,16 +93,22 @@ extension LoopRecorder: Sendable {}
 
 /// A copy of a ``LoopRecorder`` taken on its loop, to merge with the others.
 struct LoopSnapshot: Sendable {
-    var counts = DeliveryCounts()
+    /// Counters per workload; empty for a merge of nothing.
+    var workloadCounts: [DeliveryCounts] = []
     var latency = LatencyHistogram()
     var phaseReceived: Int64 = 0
     var lastDeliveryAt: UInt64 = 0
     var errorSamples: [String] = []
     var delta = DeltaTally()
 
+    /// The counters summed over workloads.
+    var counts: DeliveryCounts { workloadCounts.reduce(DeliveryCounts(), +) }
+
     static func merged(_ snapshots: [LoopSnapshot]) -> LoopSnapshot {
         snapshots.reduce(into: LoopSnapshot()) { total, next in
-            total.counts = total.counts + next.counts
+            total.workloadCounts =
+                total.workloadCounts.isEmpty
+                ? next.workloadCounts : zip(total.workloadCounts, next.workloadCounts).map { $0 + $1 }
             total.latency.add(next.latency)
             total.phaseReceived += next.phaseReceived
             total.lastDeliveryAt = max(total.lastDeliveryAt, next.lastDeliveryAt)

@@ -31,6 +31,11 @@ public struct ProcessSampler: Sendable {
         )
     }
 
+    /// How many descriptors the process has open (entries of `/proc/<pid>/fd`), `nil` when unreadable.
+    public func openDescriptors() -> Int? {
+        try? FileManager.default.contentsOfDirectory(atPath: "\(directory)/fd").count
+    }
+
     /// Usage between two readings `seconds` apart.
     public func usage(from start: Sample, to end: Sample, seconds: Double) -> ProcessUsage {
         let cpu = end.cpuSeconds - start.cpuSeconds

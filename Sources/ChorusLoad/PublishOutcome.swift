@@ -12,15 +12,31 @@ struct PublishOutcome: Sendable {
         acceptedPerChannel = Array(repeating: 0, count: channels)
     }
 
-    var accepted: Int { acceptedPerChannel.reduce(0, +) }
+    /// Accepted events added by ``addTotals(_:)``, outside ``acceptedPerChannel``.
+    private var acceptedElsewhere = 0
+
+    var accepted: Int { acceptedPerChannel.reduce(0, +) + acceptedElsewhere }
 
     mutating func recordError(_ message: String) {
         errors += 1
         if errorSamples.count < 5 { errorSamples.append(message) }
     }
 
+    /// Adds another outcome over the same channels.
     mutating func add(_ other: PublishOutcome) {
         for (channel, accepted) in other.acceptedPerChannel.enumerated() { acceptedPerChannel[channel] += accepted }
+        acceptedElsewhere += other.acceptedElsewhere
+        addCounters(other)
+    }
+
+    /// Adds another workload's outcome: its accepted events count towards ``accepted`` without
+    /// channels of their own.
+    mutating func addTotals(_ other: PublishOutcome) {
+        acceptedElsewhere += other.accepted
+        addCounters(other)
+    }
+
+    private mutating func addCounters(_ other: PublishOutcome) {
         requests += other.requests
         errors += other.errors
         errorSamples += other.errorSamples.prefix(max(0, 5 - errorSamples.count))

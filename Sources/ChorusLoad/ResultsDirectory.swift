@@ -9,7 +9,8 @@ public struct ResultsDirectory: Sendable {
         self.root = root
     }
 
-    /// Writes a run's JSON, Markdown summary and latency plot; returns the JSON path.
+    /// Writes a run's JSON, Markdown summary, latency plot and, when it has a time series, its plot
+    /// over time (`<stamp>-time.svg`); returns the JSON path.
     @discardableResult
     public func write(_ report: LoadReport) throws -> String {
         let directory = "\(root)/\(report.scenario)"
@@ -21,7 +22,14 @@ public struct ResultsDirectory: Sendable {
             curve: report.latency.curve
         )
         try plot.svg.write(toFile: base + ".svg", atomically: true, encoding: .utf8)
-        let summary = MarkdownSummary(report: report, plotFile: "\(report.stamp).svg")
+        var timePlotFile: String?
+        if let series = report.timeSeries, !series.points.isEmpty {
+            let file = "\(report.stamp)-time.svg"
+            let plot = TimeSeriesPlot(title: "\(report.scenario) \(report.stamp): over time", series: series)
+            try plot.svg.write(toFile: "\(directory)/\(file)", atomically: true, encoding: .utf8)
+            timePlotFile = file
+        }
+        let summary = MarkdownSummary(report: report, plotFile: "\(report.stamp).svg", timePlotFile: timePlotFile)
         try summary.text.write(toFile: base + ".md", atomically: true, encoding: .utf8)
         try writeIndex()
         return base + ".json"
