@@ -63,7 +63,9 @@ struct ConnectionPlan: Sendable {
                 )
             }
             for channel in 0..<workload.referenceSubscribers {
-                plans.append(plan(channel: channel, checked: false, user: "reference-\(channel)", deltaRole: .reference))
+                plans.append(
+                    plan(channel: channel, checked: false, user: "reference-\(channel)", deltaRole: .reference)
+                )
             }
         }
         return plans

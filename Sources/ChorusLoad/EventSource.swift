@@ -22,7 +22,13 @@ enum EventSource: Sendable {
             PusherHTTPClient(host: target.host, port: target.port, key: target.key, secret: target.secret)
         }
         return .http(
-            HTTPPublisher(scenario: scenario, workload: index, appID: target.appID, clients: clients, progress: progress)
+            HTTPPublisher(
+                scenario: scenario,
+                workload: index,
+                appID: target.appID,
+                clients: clients,
+                progress: progress
+            )
         )
     }
 

@@ -78,7 +78,12 @@ struct HTTPPublisher: Sendable {
         }
         func channel(_ event: Int) -> String { scenario.channelName(event % channels, workload: workload) }
         if load.batchSize == 1, let event = batch.first {
-            return try await client.trigger(appID: appID, name: load.eventName, channels: [channel(event)], data: data(event))
+            return try await client.trigger(
+                appID: appID,
+                name: load.eventName,
+                channels: [channel(event)],
+                data: data(event)
+            )
         }
         let events: [JSONValue] = batch.map { event in
             [

@@ -208,7 +208,7 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var delta: DeltaFigures?
     /// Per-workload figures; `nil` for a single-workload scenario.
     public var workloads: [WorkloadFigures]?
-    /// The measured phase over time; `nil` in reports written before time series existed.
+    /// The measured phase over time; `nil` when the phase was shorter than one sampling interval.
     public var timeSeries: TimeSeries?
     /// Why the run failed; empty when it passed.
     public var failures: [String]

@@ -168,7 +168,8 @@ public struct LoadRunner: Sendable {
                 publishSeconds: Double(publishEnd - phaseStart) / 1e9,
                 phaseSeconds: phaseSeconds,
                 usage: usage,
-                timeSeries: TimeSeries(intervalSeconds: scenario.sampleIntervalSeconds, points: points)
+                timeSeries: points.isEmpty
+                    ? nil : TimeSeries(intervalSeconds: scenario.sampleIntervalSeconds, points: points)
             )
         )
     }

@@ -10,7 +10,11 @@ struct ScenarioValidator {
     let source: String
 
     func validate(_ scenario: Scenario) throws(ScenarioError) {
-        try check(isName(scenario.name), "name", "must be letters, digits, '-' or '_' (it becomes part of channel names)")
+        try check(
+            isName(scenario.name),
+            "name",
+            "must be letters, digits, '-' or '_' (it becomes part of channel names)"
+        )
         switch scenario.length {
         case .events(let events):
             try range("events", events, 1...100_000_000)
@@ -70,7 +74,11 @@ struct ScenarioValidator {
             "must be 0 (as fast as accepted) or events per second"
         )
         if case .seconds = length, workload.clientEvents == nil {
-            try check(workload.rate > 0, field("rate"), "a duration_seconds run needs a rate above 0 (events per second)")
+            try check(
+                workload.rate > 0,
+                field("rate"),
+                "a duration_seconds run needs a rate above 0 (events per second)"
+            )
         }
         try range(field("publishers"), workload.publishers, 1...workload.channels)
         for size in workload.payloadBytes {

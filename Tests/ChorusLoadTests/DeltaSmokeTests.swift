@@ -14,7 +14,9 @@ import Testing
         let app = configuration.apps[0]
         let scenario = Scenario(
             name: "delta-smoke",
-            workloads: [Workload(subscribers: 20, channels: 2, batchSize: 10, rate: 200, payloadBytes: [600], delta: mode)],
+            workloads: [
+                Workload(subscribers: 20, channels: 2, batchSize: 10, rate: 200, payloadBytes: [600], delta: mode)
+            ],
             length: .events(40),
             warmup: 10,
             connectTimeout: 10,

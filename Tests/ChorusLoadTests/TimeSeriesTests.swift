@@ -69,7 +69,15 @@ import Testing
     }
 
     @Test func twoMinutesAtFiveSecondsIsEnoughToFit() throws {
-        let points = (1...24).map { TimeSeries.Point(seconds: Double($0 * 5), deliveriesPerSecond: 1, p50Milliseconds: 1, p99Milliseconds: 1, openConnections: 1) }
+        let points = (1...24).map {
+            TimeSeries.Point(
+                seconds: Double($0 * 5),
+                deliveriesPerSecond: 1,
+                p50Milliseconds: 1,
+                p99Milliseconds: 1,
+                openConnections: 1
+            )
+        }
         let trend = try #require(TimeSeries(intervalSeconds: 5, points: points).trend)
         #expect(trend.points == 13)
         #expect(trend.rssMiBPerHour == nil)
@@ -129,20 +137,23 @@ import Testing
             handshakes: LatencyHistogram(),
             seconds: 1
         )
-        return ReportBuilder(scenario: scenario, target: LoadTarget(host: "h", port: 1, appID: "1", key: "k", secret: "s"))
-            .build(
-                ReportBuilder.Measured(
-                    opened: opened,
-                    ledgers: [ledger],
-                    outcomes: [outcome],
-                    sourceNames: ["http"],
-                    snapshot: LoopSnapshot(workloadCounts: [counts], latency: latency, phaseReceived: 3_600),
-                    publishSeconds: 1_800,
-                    phaseSeconds: 1_800,
-                    usage: (nil, nil),
-                    timeSeries: series
-                )
+        return ReportBuilder(
+            scenario: scenario,
+            target: LoadTarget(host: "h", port: 1, appID: "1", key: "k", secret: "s")
+        )
+        .build(
+            ReportBuilder.Measured(
+                opened: opened,
+                ledgers: [ledger],
+                outcomes: [outcome],
+                sourceNames: ["http"],
+                snapshot: LoopSnapshot(workloadCounts: [counts], latency: latency, phaseReceived: 3_600),
+                publishSeconds: 1_800,
+                phaseSeconds: 1_800,
+                usage: (nil, nil),
+                timeSeries: series
             )
+        )
     }
 
     private static func failures(_ series: TimeSeries) -> [String] {

@@ -140,20 +140,23 @@ import Testing
         (counts[2].received, counts[2].unique) = (20, 20)
         var latency = LatencyHistogram()
         latency.record(nanoseconds: 1_000_000)
-        let report = ReportBuilder(scenario: scenario, target: LoadTarget(host: "h", port: 1, appID: "1", key: "k", secret: "s"))
-            .build(
-                ReportBuilder.Measured(
-                    opened: opened,
-                    ledgers: ledgers,
-                    outcomes: outcomes,
-                    sourceNames: ["http", "http", "client_events"],
-                    snapshot: LoopSnapshot(workloadCounts: counts, latency: latency, phaseReceived: 260),
-                    publishSeconds: 1,
-                    phaseSeconds: 1,
-                    usage: (nil, nil),
-                    timeSeries: nil
-                )
+        let report = ReportBuilder(
+            scenario: scenario,
+            target: LoadTarget(host: "h", port: 1, appID: "1", key: "k", secret: "s")
+        )
+        .build(
+            ReportBuilder.Measured(
+                opened: opened,
+                ledgers: ledgers,
+                outcomes: outcomes,
+                sourceNames: ["http", "http", "client_events"],
+                snapshot: LoopSnapshot(workloadCounts: counts, latency: latency, phaseReceived: 260),
+                publishSeconds: 1,
+                phaseSeconds: 1,
+                usage: (nil, nil),
+                timeSeries: nil
             )
+        )
         let workloads = try #require(report.workloads)
         #expect(workloads.map(\.expected) == [200, 40, 20])
         #expect(workloads.map(\.lost) == [0, 2, 0])
