@@ -96,7 +96,7 @@ public struct LoadRunner: Sendable {
         var expected: Int64 { ledgers.reduce(0) { $0 + $1.expected } }
         var warmAccepted = 0
         if scenario.warmup > 0 {
-            let warm = await Self.publish(sources, first: { _ in 0 }, count: { _ in scenario.warmup })
+            let warm = await Self.publish(sources, first: 0, count: { _ in scenario.warmup })
             for (index, outcome) in warm.enumerated() {
                 ledgers[index].add(outcome)
                 warmAccepted += outcome.accepted
@@ -107,27 +107,18 @@ public struct LoadRunner: Sendable {
 
         let generatorSampler = ProcessSampler(pid: nil)
         let serverSampler = target.serverPID.map { ProcessSampler(pid: $0) }
-        let sampler = TimeSeriesSampler(
-            clock: ContinuousClock(),
-            interval: .milliseconds(Int64(scenario.sampleIntervalSeconds * 1_000)),
-            read: {
-                TimeSeriesSampler.Reading(
-                    interval: await meter.takeInterval(),
-                    openConnections: opened.opened - Int(await meter.counts().unexpectedCloses),
-                    server: serverSampler?.sample(),
-                    serverDescriptors: serverSampler?.openDescriptors(),
-                    generatorRSSMiB: generatorSampler.sample()?.rssMiB
-                )
-            }
+        let sampling = startSampling(
+            meter: meter,
+            opened: opened.opened,
+            server: serverSampler,
+            generator: generatorSampler
         )
-        let reportsPoints: Bool = if case .seconds = scenario.length { true } else { false }
-        let sampling = Task { await sampler.run(onPoint: reportsPoints ? Self.printPoint : { _ in }) }
         let generatorBefore = generatorSampler.sample()
         let serverBefore = serverSampler?.sample()
         let phaseStart = MonotonicClock.now()
         let measured = await Self.publish(
             sources,
-            first: { _ in scenario.warmup },
+            first: scenario.warmup,
             count: { scenario.events(ofWorkload: $0) }
         )
         let publishEnd = MonotonicClock.now()
@@ -174,31 +165,21 @@ public struct LoadRunner: Sendable {
         )
     }
 
-    /// Publishes every workload's share at the same time; one outcome per workload.
+    /// Publishes every workload's events `first..<first + count(workload)` at the same time; one
+    /// outcome per workload.
     private static func publish(
         _ sources: [EventSource],
-        first: (Int) -> Int,
+        first: Int,
         count: (Int) -> Int
     ) async -> [PublishOutcome] {
         await withTaskGroup(of: (Int, PublishOutcome).self) { group in
             for (index, source) in sources.enumerated() {
-                let (start, events) = (first(index), count(index))
-                group.addTask { (index, await source.publish(first: start, count: events)) }
+                let events = count(index)
+                group.addTask { (index, await source.publish(first: first, count: events)) }
             }
             var outcomes = [PublishOutcome?](repeating: nil, count: sources.count)
             for await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes.map { $0 ?? PublishOutcome(channels: 0) }
         }
-    }
-
-    /// One line per time series point on standard error, so a long run can be followed in its log.
-    @Sendable private static func printPoint(_ point: TimeSeries.Point) {
-        var line = "t=\(Int(point.seconds))s deliveries/s=\(Int(point.deliveriesPerSecond)) "
-        line += "p50=\(Figure.text(point.p50Milliseconds))ms p99=\(Figure.text(point.p99Milliseconds))ms "
-        line += "open=\(point.openConnections)"
-        if let rss = point.serverRSSMiB { line += " server_rss=\(Figure.text(rss))MiB" }
-        if let fds = point.serverDescriptors { line += " server_fds=\(fds)" }
-        if let cpu = point.serverCPUPercent { line += " server_cpu=\(Figure.text(cpu))%" }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
