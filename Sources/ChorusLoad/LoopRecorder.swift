@@ -7,6 +7,8 @@ final class LoopRecorder {
     /// Counters per workload, in ``Scenario/workloads`` order.
     private(set) var workloadCounts: [DeliveryCounts]
     private(set) var latency = LatencyHistogram()
+    /// The phase's latency per workload (only kept with several workloads).
+    private(set) var workloadLatency: [LatencyHistogram]
     private(set) var phaseReceived: Int64 = 0
     /// Monotonic time of the latest delivery, 0 before any.
     private(set) var lastDeliveryAt: UInt64 = 0
@@ -14,6 +16,7 @@ final class LoopRecorder {
 
     init(workloads: Int) {
         workloadCounts = Array(repeating: DeliveryCounts(), count: workloads)
+        workloadLatency = workloads > 1 ? Array(repeating: LatencyHistogram(), count: workloads) : []
     }
 
     /// The counters summed over workloads.
@@ -38,6 +41,7 @@ final class LoopRecorder {
         let nanoseconds = receivedAt &- payload.sentAt
         latency.record(nanoseconds: nanoseconds)
         interval.record(nanoseconds: nanoseconds)
+        if !workloadLatency.isEmpty { workloadLatency[workload].record(nanoseconds: nanoseconds) }
     }
 
     func recordPresenceEvent(workload: Int) { workloadCounts[workload].presenceEvents += 1 }
@@ -73,12 +77,14 @@ final class LoopRecorder {
 
     func startPhase() {
         latency.reset()
+        for index in workloadLatency.indices { workloadLatency[index].reset() }
         phaseReceived = 0
     }
 
     var snapshot: LoopSnapshot {
         LoopSnapshot(
             workloadCounts: workloadCounts,
+            workloadLatency: workloadLatency,
             latency: latency,
             phaseReceived: phaseReceived,
             lastDeliveryAt: lastDeliveryAt,
@@ -95,6 +101,8 @@ extension LoopRecorder: Sendable {}
 struct LoopSnapshot: Sendable {
     /// Counters per workload; empty for a merge of nothing.
     var workloadCounts: [DeliveryCounts] = []
+    /// Latency per workload; empty for a single workload.
+    var workloadLatency: [LatencyHistogram] = []
     var latency = LatencyHistogram()
     var phaseReceived: Int64 = 0
     var lastDeliveryAt: UInt64 = 0
@@ -109,6 +117,14 @@ struct LoopSnapshot: Sendable {
             total.workloadCounts =
                 total.workloadCounts.isEmpty
                 ? next.workloadCounts : zip(total.workloadCounts, next.workloadCounts).map { $0 + $1 }
+            total.workloadLatency =
+                total.workloadLatency.isEmpty
+                ? next.workloadLatency
+                : zip(total.workloadLatency, next.workloadLatency).map { sum, other in
+                    var merged = sum
+                    merged.add(other)
+                    return merged
+                }
             total.latency.add(next.latency)
             total.phaseReceived += next.phaseReceived
             total.lastDeliveryAt = max(total.lastDeliveryAt, next.lastDeliveryAt)

@@ -7,14 +7,15 @@ extension MarkdownSummary {
         guard let workloads = report.workloads else { return [] }
         var lines = [
             "",
-            "| workload | subscribers | channels | source | events/s | payload (B) | events | expected | lost | duplicated | out of order |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| workload | subscribers | channels | source | events/s | payload (B) | events | expected | lost | duplicated | out of order | p50 / p99 (ms) |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for w in workloads {
             let sizes = w.payloadBytes.map(String.init).joined(separator: ", ")
             lines.append(
                 "| \(w.name) | \(w.subscribers) | \(w.channels) \(w.channelKind) | \(w.source) | \(Figure.text(w.rate)) "
-                    + "| \(sizes) | \(w.events) | \(w.expected) | \(w.lost) | \(w.duplicates) | \(w.outOfOrder) |"
+                    + "| \(sizes) | \(w.events) | \(w.expected) | \(w.lost) | \(w.duplicates) | \(w.outOfOrder) "
+                    + "| \(Figure.text(w.p50Milliseconds)) / \(Figure.text(w.p99Milliseconds)) |"
             )
         }
         return lines

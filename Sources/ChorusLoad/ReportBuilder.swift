@@ -126,6 +126,8 @@ struct ReportBuilder {
     private func workloadFigures(_ run: Measured) -> [WorkloadFigures] {
         scenario.workloads.enumerated().map { index, workload in
             let counts = run.snapshot.workloadCounts[index]
+            let latency =
+                run.snapshot.workloadLatency.indices.contains(index) ? run.snapshot.workloadLatency[index] : nil
             let expected = run.ledgers[index].expected
             return WorkloadFigures(
                 name: workload.name ?? scenario.name,
@@ -142,7 +144,9 @@ struct ReportBuilder {
                 lost: max(0, expected - counts.unique),
                 duplicates: counts.duplicates,
                 outOfOrder: counts.outOfOrder,
-                presenceEvents: counts.presenceEvents
+                presenceEvents: counts.presenceEvents,
+                p50Milliseconds: latency?.milliseconds(atPercentile: 50) ?? 0,
+                p99Milliseconds: latency?.milliseconds(atPercentile: 99) ?? 0
             )
         }
     }

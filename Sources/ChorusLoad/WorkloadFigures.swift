@@ -19,6 +19,9 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
     public var duplicates: Int64
     public var outOfOrder: Int64
     public var presenceEvents: Int64
+    /// The workload's measured-phase delivery latency.
+    public var p50Milliseconds: Double
+    public var p99Milliseconds: Double
 
     public init(
         name: String,
@@ -35,7 +38,9 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
         lost: Int64,
         duplicates: Int64,
         outOfOrder: Int64,
-        presenceEvents: Int64
+        presenceEvents: Int64,
+        p50Milliseconds: Double,
+        p99Milliseconds: Double
     ) {
         self.name = name
         self.subscribers = subscribers
@@ -52,11 +57,13 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
         self.duplicates = duplicates
         self.outOfOrder = outOfOrder
         self.presenceEvents = presenceEvents
+        self.p50Milliseconds = p50Milliseconds
+        self.p99Milliseconds = p99Milliseconds
     }
 
     enum CodingKeys: String, CodingKey {
         case name, subscribers, channels, source, rate, events, expected, received, unique, lost, duplicates
         case channelKind = "channel_kind", payloadBytes = "payload_bytes", outOfOrder = "out_of_order"
-        case presenceEvents = "presence_events"
+        case presenceEvents = "presence_events", p50Milliseconds = "p50_ms", p99Milliseconds = "p99_ms"
     }
 }

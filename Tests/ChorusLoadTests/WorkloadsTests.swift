@@ -140,6 +140,8 @@ import Testing
         (counts[2].received, counts[2].unique) = (20, 20)
         var latency = LatencyHistogram()
         latency.record(nanoseconds: 1_000_000)
+        var slow = LatencyHistogram()
+        slow.record(nanoseconds: 9_000_000)
         let report = ReportBuilder(
             scenario: scenario,
             target: LoadTarget(host: "h", port: 1, appID: "1", key: "k", secret: "s")
@@ -150,7 +152,12 @@ import Testing
                 ledgers: ledgers,
                 outcomes: outcomes,
                 sourceNames: ["http", "http", "client_events"],
-                snapshot: LoopSnapshot(workloadCounts: counts, latency: latency, phaseReceived: 260),
+                snapshot: LoopSnapshot(
+                    workloadCounts: counts,
+                    workloadLatency: [latency, LatencyHistogram(), slow],
+                    latency: latency,
+                    phaseReceived: 260
+                ),
                 publishSeconds: 1,
                 phaseSeconds: 1,
                 usage: (nil, nil),
@@ -162,6 +169,7 @@ import Testing
         #expect(workloads.map(\.lost) == [0, 2, 0])
         #expect(workloads.map(\.duplicates) == [0, 2, 0])
         #expect(workloads.map(\.events) == [8, 2, 10])
+        #expect(workloads.map(\.p99Milliseconds) == [1, 0, 9])
         #expect(report.deliveries.expected == 260)
         #expect(report.deliveries.lost == 2)
         #expect(report.publishing.events == 20)
