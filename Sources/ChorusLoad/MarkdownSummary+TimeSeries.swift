@@ -15,7 +15,7 @@ extension MarkdownSummary {
             lines.append(
                 "| \(w.name) | \(w.subscribers) | \(w.channels) \(w.channelKind) | \(w.source) | \(Figure.text(w.rate)) "
                     + "| \(sizes) | \(w.events) | \(w.expected) | \(w.lost) | \(w.duplicates) | \(w.outOfOrder) "
-                    + "| \(Figure.text(w.p50Milliseconds)) / \(Figure.text(w.p99Milliseconds)) |"
+                    + "| \(w.p50Milliseconds.map(Figure.text) ?? "–") / \(w.p99Milliseconds.map(Figure.text) ?? "–") |"
             )
         }
         return lines

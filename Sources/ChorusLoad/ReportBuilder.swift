@@ -145,8 +145,8 @@ struct ReportBuilder {
                 duplicates: counts.duplicates,
                 outOfOrder: counts.outOfOrder,
                 presenceEvents: counts.presenceEvents,
-                p50Milliseconds: latency?.milliseconds(atPercentile: 50) ?? 0,
-                p99Milliseconds: latency?.milliseconds(atPercentile: 99) ?? 0
+                p50Milliseconds: latency?.milliseconds(atPercentile: 50),
+                p99Milliseconds: latency?.milliseconds(atPercentile: 99)
             )
         }
     }

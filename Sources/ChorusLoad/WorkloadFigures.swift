@@ -19,9 +19,9 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
     public var duplicates: Int64
     public var outOfOrder: Int64
     public var presenceEvents: Int64
-    /// The workload's measured-phase delivery latency.
-    public var p50Milliseconds: Double
-    public var p99Milliseconds: Double
+    /// The workload's measured-phase delivery latency; `nil` in reports written before it was kept.
+    public var p50Milliseconds: Double?
+    public var p99Milliseconds: Double?
 
     public init(
         name: String,
@@ -39,8 +39,8 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
         duplicates: Int64,
         outOfOrder: Int64,
         presenceEvents: Int64,
-        p50Milliseconds: Double,
-        p99Milliseconds: Double
+        p50Milliseconds: Double?,
+        p99Milliseconds: Double?
     ) {
         self.name = name
         self.subscribers = subscribers

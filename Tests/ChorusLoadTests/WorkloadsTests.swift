@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ChorusLoad
@@ -177,5 +178,15 @@ import Testing
         #expect(report.setup.source == "client_events+http")
         #expect(report.setup.durationSeconds == 60)
         #expect(report.failures == ["2 of 260 deliveries lost", "2 duplicated deliveries"])
+    }
+
+    @Test func readsWorkloadFiguresWrittenWithoutLatency() throws {
+        let json = """
+            {"name": "a", "subscribers": 1, "channels": 1, "channel_kind": "public", "source": "http", "rate": 1,
+             "payload_bytes": [100], "events": 1, "expected": 1, "received": 1, "unique": 1, "lost": 0,
+             "duplicates": 0, "out_of_order": 0, "presence_events": 0}
+            """
+        let figures = try JSONDecoder().decode(WorkloadFigures.self, from: Data(json.utf8))
+        #expect(figures.p99Milliseconds == nil)
     }
 }
