@@ -151,15 +151,21 @@ struct ReportBuilder {
         }
     }
 
-    /// The soak verdict: growth above the scenario's limits fails the run.
+    /// The soak verdict: growth above the scenario's limits, and above the noise floor across the
+    /// fitted half, fails the run.
     private func trendFailures(_ trend: TimeSeries.Trend?) -> [String] {
+        guard let trend else { return [] }
         var failures: [String] = []
-        if let limit = scenario.maxRSSGrowthMiBPerHour, let growth = trend?.rssMiBPerHour, growth > limit {
+        if let limit = scenario.maxRSSGrowthMiBPerHour, let growth = trend.rssMiBPerHour, growth > limit,
+            trend.rise(perHour: growth) > TrendFit.rssFloorMiB
+        {
             failures.append(
                 "server RSS grew \(Figure.text(growth)) MiB/h over the second half (limit \(Figure.text(limit)))"
             )
         }
-        if let limit = scenario.maxDescriptorGrowthPerHour, let growth = trend?.descriptorsPerHour, growth > limit {
+        if let limit = scenario.maxDescriptorGrowthPerHour, let growth = trend.descriptorsPerHour, growth > limit,
+            trend.rise(perHour: growth) > TrendFit.descriptorFloor
+        {
             failures.append(
                 "server descriptors grew \(Figure.text(growth))/h over the second half (limit \(Figure.text(limit)))"
             )

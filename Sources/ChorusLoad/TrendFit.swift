@@ -3,6 +3,11 @@
 public enum TrendFit {
     /// The fewest points a trend is fitted through.
     public static let minimumPoints = 3
+    /// A growth verdict also needs the fitted line to rise more than this across the fitted half:
+    /// in a short run one allocator step would otherwise extrapolate to a leak per hour.
+    public static let rssFloorMiB = 8.0
+    /// The same floor for open descriptors.
+    public static let descriptorFloor = 10.0
 
     /// The slope of the least-squares line through `points` (y per unit of x); `nil` for fewer than
     /// ``minimumPoints`` points or when every x is the same.
@@ -33,6 +38,7 @@ public enum TrendFit {
         }
         return TimeSeries.Trend(
             fromSeconds: from,
+            toSeconds: last.seconds,
             points: half.count,
             rssMiBPerHour: perHour(\.serverRSSMiB),
             descriptorsPerHour: perHour { $0.serverDescriptors.map(Double.init) }

@@ -68,6 +68,26 @@ import Testing
         #expect(Self.failures(series) == [])
     }
 
+    @Test func oneStepInAShortRunIsNoLeak() throws {
+        // Two minutes, a point every 5 s: RSS steps up 3 MiB once in the second half. Per hour that
+        // fits to about 250 MiB/h, but the line rises less than the floor across the half.
+        let points = (1...24).map { index in
+            TimeSeries.Point(
+                seconds: Double(index * 5),
+                deliveriesPerSecond: 1,
+                p50Milliseconds: 1,
+                p99Milliseconds: 1,
+                openConnections: 1,
+                serverRSSMiB: index < 18 ? 100 : 103,
+                serverDescriptors: 10
+            )
+        }
+        let series = TimeSeries(intervalSeconds: 5, points: points)
+        let trend = try #require(series.trend)
+        #expect(try #require(trend.rssMiBPerHour) > 100)
+        #expect(Self.failures(series) == [])
+    }
+
     @Test func twoMinutesAtFiveSecondsIsEnoughToFit() throws {
         let points = (1...24).map {
             TimeSeries.Point(
