@@ -66,6 +66,7 @@ public struct Scenario: Sendable, Hashable {
     public var description: String?
     /// What runs at the same time; the single-workload form has one, without a name.
     public var workloads: [Workload]
+    /// `events` or `duration_seconds`.
     public var length: Length
     /// Events each workload publishes before measuring; checked for loss, not recorded in latency.
     public var warmup: Int

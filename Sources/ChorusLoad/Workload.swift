@@ -10,6 +10,7 @@ public struct Workload: Sendable, Hashable {
     public var subscribers: Int
     /// Channels the subscribers are spread over, round robin.
     public var channels: Int
+    /// Public, private or presence channels.
     public var channelKind: Scenario.ChannelKind
     /// Events per HTTP request: 1 uses `events`, more uses `batch_events`.
     public var batchSize: Int
@@ -20,8 +21,11 @@ public struct Workload: Sendable, Hashable {
     public var publishers: Int
     /// Sizes of the events' `data` strings, cycled by sequence number (one size: every event).
     public var payloadBytes: [Int]
+    /// The published events' name (`client-…` for client events).
     public var eventName: String
+    /// Presence members that leave and rejoin while events are published.
     public var presenceChurn: Scenario.PresenceChurn?
+    /// Publishing through client events instead of the HTTP API.
     public var clientEvents: Scenario.ClientEvents?
     /// Whether subscribers take deltas; each channel then also gets one plain reference subscriber
     /// whose messages every rebuilt message is compared with.
