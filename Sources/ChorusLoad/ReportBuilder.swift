@@ -37,7 +37,7 @@ struct ReportBuilder {
             failures.append("\(counts.unexpectedCloses) connections closed by the server")
         }
         if snapshot.latency.count == 0 { failures.append("no delivery was measured") }
-        failures += trendFailures(run.timeSeries?.trend)
+        failures += trendFailures(run.timeSeries)
         let delta = scenario.workloads[0].delta.map { deltaFigures(mode: $0, tally: snapshot.delta) }
         if let delta {
             if delta.mismatches > 0 {
@@ -153,18 +153,18 @@ struct ReportBuilder {
 
     /// The soak verdict: growth above the scenario's limits, and above the noise floor across the
     /// fitted half, fails the run.
-    private func trendFailures(_ trend: TimeSeries.Trend?) -> [String] {
-        guard let trend else { return [] }
+    private func trendFailures(_ series: TimeSeries?) -> [String] {
+        guard let series, let trend = series.trend else { return [] }
         var failures: [String] = []
         if let limit = scenario.maxRSSGrowthMiBPerHour, let growth = trend.rssMiBPerHour, growth > limit,
-            trend.rise(perHour: growth) > TrendFit.rssFloorMiB
+            series.rise(perHour: growth) > TrendFit.rssFloorMiB
         {
             failures.append(
                 "server RSS grew \(Figure.text(growth)) MiB/h over the second half (limit \(Figure.text(limit)))"
             )
         }
         if let limit = scenario.maxDescriptorGrowthPerHour, let growth = trend.descriptorsPerHour, growth > limit,
-            trend.rise(perHour: growth) > TrendFit.descriptorFloor
+            series.rise(perHour: growth) > TrendFit.descriptorFloor
         {
             failures.append(
                 "server descriptors grew \(Figure.text(growth))/h over the second half (limit \(Figure.text(limit)))"

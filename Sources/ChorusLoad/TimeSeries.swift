@@ -52,33 +52,22 @@ public struct TimeSeries: Sendable, Hashable, Codable {
 
     /// Least-squares growth over the second half of the run, per hour.
     public struct Trend: Sendable, Hashable, Codable {
-        /// Where the fitted half begins and ends, in seconds since the phase began.
+        /// Where the fitted half begins, in seconds since the phase began (it ends with the series).
         public var fromSeconds: Double
-        public var toSeconds: Double
         /// Points fitted.
         public var points: Int
         public var rssMiBPerHour: Double?
         public var descriptorsPerHour: Double?
 
-        public init(
-            fromSeconds: Double,
-            toSeconds: Double,
-            points: Int,
-            rssMiBPerHour: Double?,
-            descriptorsPerHour: Double?
-        ) {
+        public init(fromSeconds: Double, points: Int, rssMiBPerHour: Double?, descriptorsPerHour: Double?) {
             self.fromSeconds = fromSeconds
-            self.toSeconds = toSeconds
             self.points = points
             self.rssMiBPerHour = rssMiBPerHour
             self.descriptorsPerHour = descriptorsPerHour
         }
 
-        /// How much the fitted line of a per-hour growth rises across the fitted half.
-        public func rise(perHour growth: Double) -> Double { growth * (toSeconds - fromSeconds) / 3_600 }
-
         enum CodingKeys: String, CodingKey {
-            case fromSeconds = "from_seconds", toSeconds = "to_seconds", points
+            case fromSeconds = "from_seconds", points
             case rssMiBPerHour = "rss_mib_per_hour", descriptorsPerHour = "fds_per_hour"
         }
     }
@@ -92,6 +81,12 @@ public struct TimeSeries: Sendable, Hashable, Codable {
         self.intervalSeconds = intervalSeconds
         self.points = points
         self.trend = TrendFit.secondHalf(of: points)
+    }
+
+    /// How much a line growing `growth` per hour rises across the trend's fitted half.
+    public func rise(perHour growth: Double) -> Double {
+        guard let trend, let end = points.last?.seconds else { return 0 }
+        return growth * (end - trend.fromSeconds) / 3_600
     }
 
     enum CodingKeys: String, CodingKey {

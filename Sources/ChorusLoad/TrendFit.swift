@@ -38,7 +38,6 @@ public enum TrendFit {
         }
         return TimeSeries.Trend(
             fromSeconds: from,
-            toSeconds: last.seconds,
             points: half.count,
             rssMiBPerHour: perHour(\.serverRSSMiB),
             descriptorsPerHour: perHour { $0.serverDescriptors.map(Double.init) }
