@@ -1,17 +1,17 @@
 import NIOCore
 
-/// Publishes through client events: the first subscriber of each channel sends that channel's
-/// share of the events at the scenario's per-sender rate; the server relays them to the others.
+/// Publishes through client events: the first subscriber of each of the workload's channels sends
+/// that channel's share of the events at the per-sender rate; the server relays them to the others.
 struct ClientEventPublisher: Sendable {
-    let scenario: Scenario
+    let workload: Workload
     /// The sending connection of each channel, `nil` where it failed to subscribe.
     let senders: [(any Channel)?]
     let progress: LoadProgress
 
     /// Sends events `first..<first+count` of the round-robin order (event `k` on channel `k % channels`).
     func publish(first: Int, count: Int) async -> PublishOutcome {
-        let channels = scenario.channels
-        let rate = scenario.clientEvents?.ratePerSender ?? 1
+        let channels = workload.channels
+        let rate = workload.clientEvents?.ratePerSender ?? 1
         let interval = TimeAmount.nanoseconds(Int64(1e9 / rate))
         var outcome = PublishOutcome(channels: channels)
         var pending: [(Int, EventLoopFuture<Int>)] = []
@@ -23,8 +23,8 @@ struct ClientEventPublisher: Sendable {
                 SubscriberCommand.sendClientEvents(
                     count: share,
                     interval: interval,
-                    eventName: scenario.eventName,
-                    payloadBytes: scenario.payloadBytes,
+                    eventName: workload.eventName,
+                    payloadBytes: workload.payloadBytes,
                     done: done
                 )
             )

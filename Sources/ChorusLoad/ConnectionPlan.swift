@@ -1,62 +1,78 @@
-import ChorusProtocol
+package import ChorusProtocol
 
 /// One connection the run opens: what it subscribes to and whether its deliveries are checked.
-struct ConnectionPlan: Sendable {
+package struct ConnectionPlan: Sendable {
     /// A connection's part in a delta run.
-    enum DeltaRole: Sendable {
+    package enum DeltaRole: Sendable {
         /// Takes deltas and rebuilds every message.
         case decoder
         /// Takes plain messages, the copies rebuilt messages are compared with.
         case reference
     }
 
-    var request: SubscriptionRequest
-    var channelIndex: Int
-    var checked: Bool
+    package var request: SubscriptionRequest
+    /// The scenario's workload the connection belongs to.
+    package var workload: Int
+    /// The channel within that workload.
+    package var channelIndex: Int
+    package var checked: Bool
     /// `nil` outside delta runs.
-    var deltaRole: DeltaRole?
+    package var deltaRole: DeltaRole?
 
-    /// Checked subscribers first (round robin over channels), then churning presence members, then
-    /// one delta reference subscriber per channel.
-    static func plans(for scenario: Scenario, key: String, secret: String) -> [ConnectionPlan] {
+    /// Workload after workload: its checked subscribers first (round robin over its channels, so
+    /// the first `channels` are one per channel), then its churning presence members, then one delta
+    /// reference subscriber per channel.
+    package static func plans(for scenario: Scenario, key: String, secret: String) -> [ConnectionPlan] {
         let authenticator = ChannelAuthenticator(key: key, secret: secret)
-        func plan(_ index: Int, channel: Int, checked: Bool, user: String, deltaRole: DeltaRole?) -> ConnectionPlan {
-            let data = scenario.channelKind == .presence ? SubscriptionRequest.presenceChannelData(userID: user) : nil
-            let request = SubscriptionRequest(
-                channel: scenario.channelName(channel),
-                kind: scenario.channelKind,
-                channelData: data,
-                authenticator: authenticator,
-                delta: deltaRole == .decoder ? scenario.delta : nil
-            )
-            return ConnectionPlan(request: request, channelIndex: channel, checked: checked, deltaRole: deltaRole)
-        }
-        let subscriberRole: DeltaRole? = scenario.delta == nil ? nil : .decoder
-        var plans = (0..<scenario.subscribers).map { index in
-            plan(
-                index,
-                channel: scenario.channelIndex(ofSubscriber: index),
-                checked: true,
-                user: "user-\(index)",
-                deltaRole: subscriberRole
-            )
-        }
-        for churner in 0..<(scenario.presenceChurn?.connections ?? 0) {
-            plans.append(
-                plan(
-                    churner,
-                    channel: churner % scenario.channels,
-                    checked: false,
-                    user: "churn-\(churner)",
-                    deltaRole: nil
+        var plans: [ConnectionPlan] = []
+        for (index, workload) in scenario.workloads.enumerated() {
+            let users = workload.name.map { "\($0)-" } ?? ""
+            func plan(channel: Int, checked: Bool, user: String, deltaRole: DeltaRole?) -> ConnectionPlan {
+                let data =
+                    workload.channelKind == .presence
+                    ? SubscriptionRequest.presenceChannelData(userID: users + user) : nil
+                let request = SubscriptionRequest(
+                    channel: scenario.channelName(channel, workload: index),
+                    kind: workload.channelKind,
+                    channelData: data,
+                    authenticator: authenticator,
+                    delta: deltaRole == .decoder ? workload.delta : nil
                 )
-            )
-        }
-        for channel in 0..<scenario.referenceSubscribers {
-            plans.append(
-                plan(channel, channel: channel, checked: false, user: "reference-\(channel)", deltaRole: .reference)
-            )
+                return ConnectionPlan(
+                    request: request,
+                    workload: index,
+                    channelIndex: channel,
+                    checked: checked,
+                    deltaRole: deltaRole
+                )
+            }
+            let subscriberRole: DeltaRole? = workload.delta == nil ? nil : .decoder
+            for subscriber in 0..<workload.subscribers {
+                plans.append(
+                    plan(
+                        channel: workload.channelIndex(ofSubscriber: subscriber),
+                        checked: true,
+                        user: "user-\(subscriber)",
+                        deltaRole: subscriberRole
+                    )
+                )
+            }
+            for churner in 0..<(workload.presenceChurn?.connections ?? 0) {
+                plans.append(
+                    plan(channel: churner % workload.channels, checked: false, user: "churn-\(churner)", deltaRole: nil)
+                )
+            }
+            for channel in 0..<workload.referenceSubscribers {
+                plans.append(
+                    plan(channel: channel, checked: false, user: "reference-\(channel)", deltaRole: .reference)
+                )
+            }
         }
         return plans
+    }
+
+    /// The index of workload `index`'s first plan in ``plans(for:key:secret:)``.
+    package static func firstPlan(ofWorkload index: Int, in scenario: Scenario) -> Int {
+        scenario.workloads[..<index].reduce(0) { $0 + $1.totalConnections }
     }
 }

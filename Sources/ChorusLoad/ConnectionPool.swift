@@ -1,30 +1,46 @@
-import ChorusClient
-import NIOCore
-import NIOWebSocket
+package import ChorusClient
+package import NIOCore
+package import NIOWebSocket
 
 /// Opens and subscribes the run's connections, a bounded number at a time, spreading them over
 /// the event loops, and keeps their channels for commands and closing.
-struct ConnectionPool: Sendable {
+package struct ConnectionPool: Sendable {
     /// What opening produced.
-    struct Opened: Sendable {
+    package struct Opened: Sendable {
         /// Channel per plan index; `nil` where that connection failed.
         var channels: [(any Channel)?]
-        /// Checked subscribers that subscribed, per scenario channel.
-        var subscribedPerChannel: [Int]
+        /// Checked subscribers that subscribed, per workload and channel.
+        package var subscribedPerChannel: [[Int]]
         var failures: Int
         var firstError: String?
         var handshakes: LatencyHistogram
         var seconds: Double
         var opened: Int { channels.count - failures }
+
+        package init(
+            channels: [(any Channel)?],
+            subscribedPerChannel: [[Int]],
+            failures: Int,
+            firstError: String?,
+            handshakes: LatencyHistogram,
+            seconds: Double
+        ) {
+            self.channels = channels
+            self.subscribedPerChannel = subscribedPerChannel
+            self.failures = failures
+            self.firstError = firstError
+            self.handshakes = handshakes
+            self.seconds = seconds
+        }
     }
 
-    let connector: WebSocketConnector
-    let path: String
-    let loops: [any EventLoop]
-    let recorders: [NIOLoopBound<LoopRecorder>]
+    package let connector: WebSocketConnector
+    package let path: String
+    package let loops: [any EventLoop]
+    package let recorders: [NIOLoopBound<LoopRecorder>]
 
     /// Opens one connection and waits for its subscription to succeed.
-    func open(_ plan: ConnectionPlan, index: Int) async throws -> any Channel {
+    package func open(_ plan: ConnectionPlan, index: Int) async throws -> any Channel {
         let loop = loops[index % loops.count]
         let recorder = recorders[index % loops.count]
         let subscribed = loop.makePromise(of: Void.self)
@@ -54,9 +70,9 @@ struct ConnectionPool: Sendable {
     }
 
     /// Opens every planned connection, `concurrency` at a time, giving up after `timeout` seconds.
-    func openAll(
+    package func openAll(
         _ plans: [ConnectionPlan],
-        channelCount: Int,
+        channelCounts: [Int],
         concurrency: Int,
         timeout: Double,
         progress: LoadProgress
@@ -65,7 +81,7 @@ struct ConnectionPool: Sendable {
         let deadline = start + UInt64(timeout * 1e9)
         var opened = Opened(
             channels: Array(repeating: nil, count: plans.count),
-            subscribedPerChannel: Array(repeating: 0, count: channelCount),
+            subscribedPerChannel: channelCounts.map { Array(repeating: 0, count: $0) },
             failures: 0,
             firstError: nil,
             handshakes: LatencyHistogram(),
@@ -93,7 +109,8 @@ struct ConnectionPool: Sendable {
                 case .success(let channel):
                     opened.channels[index] = channel
                     opened.handshakes.record(nanoseconds: elapsed)
-                    if plans[index].checked { opened.subscribedPerChannel[plans[index].channelIndex] += 1 }
+                    let plan = plans[index]
+                    if plan.checked { opened.subscribedPerChannel[plan.workload][plan.channelIndex] += 1 }
                     progress.connectionOpened()
                 case .failure(let error):
                     opened.failures += 1

@@ -1,14 +1,14 @@
 /// How many deliveries the server owes: every accepted event times the checked subscribers of
 /// its channel (less the sender, for client events).
-struct DeliveryLedger: Sendable {
+package struct DeliveryLedger: Sendable {
     private let receiversPerChannel: [Int]
     private(set) var expected: Int64 = 0
 
-    init(subscribedPerChannel: [Int], sendersReceive: Bool) {
+    package init(subscribedPerChannel: [Int], sendersReceive: Bool) {
         receiversPerChannel = subscribedPerChannel.map { sendersReceive ? $0 : max(0, $0 - 1) }
     }
 
-    mutating func add(_ outcome: PublishOutcome) {
+    package mutating func add(_ outcome: PublishOutcome) {
         for (channel, accepted) in outcome.acceptedPerChannel.enumerated() {
             expected += Int64(accepted) * Int64(receiversPerChannel[channel])
         }

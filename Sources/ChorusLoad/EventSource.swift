@@ -1,24 +1,35 @@
 import ChorusClient
 
-/// Where a run's events come from: the signed HTTP API or subscribers' client events.
+/// Where a workload's events come from: the signed HTTP API or subscribers' client events.
 enum EventSource: Sendable {
     case http(HTTPPublisher)
     case clientEvents(ClientEventPublisher)
 
     static func make(
         scenario: Scenario,
+        workload index: Int,
         target: LoadTarget,
         opened: ConnectionPool.Opened,
         progress: LoadProgress
-    ) async throws -> EventSource {
-        if scenario.clientEvents != nil {
-            let senders = (0..<scenario.channels).map { opened.channels[$0] }
-            return .clientEvents(ClientEventPublisher(scenario: scenario, senders: senders, progress: progress))
+    ) -> EventSource {
+        let workload = scenario.workloads[index]
+        if workload.clientEvents != nil {
+            let first = ConnectionPlan.firstPlan(ofWorkload: index, in: scenario)
+            let senders = (first..<(first + workload.channels)).map { opened.channels[$0] }
+            return .clientEvents(ClientEventPublisher(workload: workload, senders: senders, progress: progress))
         }
-        let clients = (0..<scenario.publishers).map { _ in
+        let clients = (0..<workload.publishers).map { _ in
             PusherHTTPClient(host: target.host, port: target.port, key: target.key, secret: target.secret)
         }
-        return .http(HTTPPublisher(scenario: scenario, appID: target.appID, clients: clients, progress: progress))
+        return .http(
+            HTTPPublisher(
+                scenario: scenario,
+                workload: index,
+                appID: target.appID,
+                clients: clients,
+                progress: progress
+            )
+        )
     }
 
     /// `http` or `client_events`, as reports name it.

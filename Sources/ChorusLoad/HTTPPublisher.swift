@@ -3,11 +3,13 @@ import ChorusProtocol
 import NIOCore
 import NIOHTTP1
 
-/// Publishes a phase's events over the signed HTTP API: `publishers` workers, each with its own
-/// keep-alive connection and its own share of the channels (so every channel's events leave in
-/// sequence order), `batch_size` events per request, paced to the scenario's rate.
+/// Publishes a phase of one workload's events over the signed HTTP API: `publishers` workers, each
+/// with its own keep-alive connection and its own share of the channels (so every channel's events
+/// leave in sequence order), `batch_size` events per request, paced to the workload's rate.
 struct HTTPPublisher: Sendable {
     let scenario: Scenario
+    /// The index of the workload published, in ``Scenario/workloads``.
+    let workload: Int
     let appID: String
     let clients: [PusherHTTPClient]
     let progress: LoadProgress
@@ -20,23 +22,24 @@ struct HTTPPublisher: Sendable {
             for worker in clients.indices {
                 group.addTask { await publish(worker: worker, first: first, count: count) }
             }
-            var total = PublishOutcome(channels: scenario.channels)
+            var total = PublishOutcome(channels: scenario.workloads[workload].channels)
             for await outcome in group { total.add(outcome) }
             return total
         }
     }
 
     private func publish(worker: Int, first: Int, count: Int) async -> PublishOutcome {
-        let channels = scenario.channels
+        let load = scenario.workloads[workload]
+        let channels = load.channels
         let mine = (first..<(first + count)).filter { ($0 % channels) % clients.count == worker }
         var outcome = PublishOutcome(channels: channels)
         let client = clients[worker]
-        let workerRate = scenario.rate / Double(clients.count)
+        let workerRate = load.rate / Double(clients.count)
         let start = MonotonicClock.now()
         var sent = 0
         var batchStart = 0
         while batchStart < mine.count {
-            let batch = mine[batchStart..<min(batchStart + scenario.batchSize, mine.count)]
+            let batch = mine[batchStart..<min(batchStart + load.batchSize, mine.count)]
             batchStart += batch.count
             if workerRate > 0 {
                 let due = start + UInt64(Double(sent) / workerRate * 1e9)
@@ -67,21 +70,24 @@ struct HTTPPublisher: Sendable {
         client: PusherHTTPClient,
         sentAt: UInt64
     ) async throws -> PusherHTTPResponse {
-        let channels = scenario.channels
+        let load = scenario.workloads[workload]
+        let channels = load.channels
         func data(_ event: Int) -> String {
-            EventPayload(sequence: Int64(event / channels), sentAt: sentAt).text(size: scenario.payloadBytes)
+            let sequence = Int64(event / channels)
+            return EventPayload(sequence: sequence, sentAt: sentAt).text(size: load.payloadBytes(forSequence: sequence))
         }
-        if scenario.batchSize == 1, let event = batch.first {
+        func channel(_ event: Int) -> String { scenario.channelName(event % channels, workload: workload) }
+        if load.batchSize == 1, let event = batch.first {
             return try await client.trigger(
                 appID: appID,
-                name: scenario.eventName,
-                channels: [scenario.channelName(event % channels)],
+                name: load.eventName,
+                channels: [channel(event)],
                 data: data(event)
             )
         }
         let events: [JSONValue] = batch.map { event in
             [
-                "name": .string(scenario.eventName), "channel": .string(scenario.channelName(event % channels)),
+                "name": .string(load.eventName), "channel": .string(channel(event)),
                 "data": .string(data(event)),
             ]
         }

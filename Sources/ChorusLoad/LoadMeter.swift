@@ -37,6 +37,15 @@ struct LoadMeter: Sendable {
         }
     }
 
+    /// What every loop received since the previous call, merged; starts the next interval.
+    func takeInterval() async -> IntervalReading {
+        var total = IntervalReading()
+        for (loop, recorder) in zip(loops, recorders) {
+            if let reading = try? await loop.submit({ recorder.value.takeInterval() }).get() { total.add(reading) }
+        }
+        return total
+    }
+
     /// Restarts latency recording and phase counters on every loop.
     func startPhase() async {
         for (loop, recorder) in zip(loops, recorders) {

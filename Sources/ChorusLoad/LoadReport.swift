@@ -29,6 +29,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
         public var payloadBytes: Int
         public var source: String
         public var expectLoss: Bool
+        /// How long each workload published, for runs given a duration instead of an event count.
+        public var durationSeconds: Double?
 
         public init(
             subscribers: Int,
@@ -41,7 +43,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
             publishers: Int,
             payloadBytes: Int,
             source: String,
-            expectLoss: Bool
+            expectLoss: Bool,
+            durationSeconds: Double? = nil
         ) {
             self.subscribers = subscribers
             self.channels = channels
@@ -54,12 +57,13 @@ public struct LoadReport: Sendable, Hashable, Codable {
             self.payloadBytes = payloadBytes
             self.source = source
             self.expectLoss = expectLoss
+            self.durationSeconds = durationSeconds
         }
 
         enum CodingKeys: String, CodingKey {
             case subscribers, channels, events, warmup, rate, publishers, source
             case channelKind = "channel_kind", batchSize = "batch_size", payloadBytes = "payload_bytes"
-            case expectLoss = "expect_loss"
+            case expectLoss = "expect_loss", durationSeconds = "duration_seconds"
         }
     }
 
@@ -202,6 +206,10 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var server: ProcessUsage?
     /// Delta compression figures; `nil` unless the scenario takes deltas.
     public var delta: DeltaFigures?
+    /// Per-workload figures; `nil` for a single-workload scenario.
+    public var workloads: [WorkloadFigures]?
+    /// The measured phase over time; `nil` when the phase was shorter than one sampling interval.
+    public var timeSeries: TimeSeries?
     /// Why the run failed; empty when it passed.
     public var failures: [String]
 
@@ -218,6 +226,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
         generator: ProcessUsage?,
         server: ProcessUsage?,
         delta: DeltaFigures? = nil,
+        workloads: [WorkloadFigures]? = nil,
+        timeSeries: TimeSeries? = nil,
         failures: [String]
     ) {
         self.scenario = scenario
@@ -232,13 +242,16 @@ public struct LoadReport: Sendable, Hashable, Codable {
         self.generator = generator
         self.server = server
         self.delta = delta
+        self.workloads = workloads
+        self.timeSeries = timeSeries
         self.failures = failures
     }
 
     public var passed: Bool { failures.isEmpty }
 
     enum CodingKeys: String, CodingKey {
-        case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, delta, failures
-        case publishing = "publish", latency = "latency_ms"
+        case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, delta, workloads
+        case failures
+        case publishing = "publish", latency = "latency_ms", timeSeries = "time_series"
     }
 }

@@ -35,9 +35,12 @@ public struct LoadRunner: Sendable {
 
     private func run(on group: MultiThreadedEventLoopGroup) async throws -> LoadReport {
         let loops = Array(group.makeIterator())
+        let workloadCount = scenario.workloads.count
         var recorders: [NIOLoopBound<LoopRecorder>] = []
         for loop in loops {
-            recorders.append(try await loop.submit { NIOLoopBound(LoopRecorder(), eventLoop: loop) }.get())
+            recorders.append(
+                try await loop.submit { NIOLoopBound(LoopRecorder(workloads: workloadCount), eventLoop: loop) }.get()
+            )
         }
         let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(10))
         let pool = ConnectionPool(
@@ -64,7 +67,7 @@ public struct LoadRunner: Sendable {
         }
         let opened = try await pool.openAll(
             plans,
-            channelCount: scenario.channels,
+            channelCounts: scenario.workloads.map(\.channels),
             concurrency: scenario.connectConcurrency,
             timeout: scenario.connectTimeout,
             progress: progress
@@ -73,40 +76,60 @@ public struct LoadRunner: Sendable {
             for channel in opened.channels { channel?.close(promise: nil) }
             throw LoadError.tooManyConnectFailures(failed: opened.failures, firstError: opened.firstError ?? "")
         }
-        if let churn = scenario.presenceChurn {
-            for (index, channel) in opened.channels.enumerated() where !plans[index].checked {
-                channel?.pipeline.fireUserInboundEventTriggered(
-                    SubscriberCommand.startChurn(interval: .milliseconds(Int64(churn.intervalMilliseconds)))
-                )
-            }
+        for (index, channel) in opened.channels.enumerated() where !plans[index].checked {
+            guard plans[index].deltaRole == nil, let churn = scenario.workloads[plans[index].workload].presenceChurn
+            else { continue }
+            channel?.pipeline.fireUserInboundEventTriggered(
+                SubscriberCommand.startChurn(interval: .milliseconds(Int64(churn.intervalMilliseconds)))
+            )
         }
 
-        let source = try await EventSource.make(scenario: scenario, target: target, opened: opened, progress: progress)
-        var ledger = DeliveryLedger(
-            subscribedPerChannel: opened.subscribedPerChannel,
-            sendersReceive: source.sendersReceive
-        )
-        var accepted = 0
+        let sources = scenario.workloads.indices.map { index in
+            EventSource.make(scenario: scenario, workload: index, target: target, opened: opened, progress: progress)
+        }
+        var ledgers = sources.enumerated().map { index, source in
+            DeliveryLedger(
+                subscribedPerChannel: opened.subscribedPerChannel[index],
+                sendersReceive: source.sendersReceive
+            )
+        }
+        var expected: Int64 { ledgers.reduce(0) { $0 + $1.expected } }
+        var warmAccepted = 0
         if scenario.warmup > 0 {
-            let warm = await source.publish(first: 0, count: scenario.warmup)
-            ledger.add(warm)
-            accepted += warm.accepted
-            await meter.waitForDeliveries(ledger.expected, timeout: scenario.drainTimeout)
+            let warm = await Self.publish(sources, first: 0, count: { _ in scenario.warmup })
+            for (index, outcome) in warm.enumerated() {
+                ledgers[index].add(outcome)
+                warmAccepted += outcome.accepted
+            }
+            await meter.waitForDeliveries(expected, timeout: scenario.drainTimeout)
         }
         await meter.startPhase()
 
         let generatorSampler = ProcessSampler(pid: nil)
         let serverSampler = target.serverPID.map { ProcessSampler(pid: $0) }
+        let sampling = startSampling(
+            meter: meter,
+            opened: opened.opened,
+            server: serverSampler,
+            generator: generatorSampler
+        )
         let generatorBefore = generatorSampler.sample()
         let serverBefore = serverSampler?.sample()
         let phaseStart = MonotonicClock.now()
-        let measured = await source.publish(first: scenario.warmup, count: scenario.events)
+        let measured = await Self.publish(
+            sources,
+            first: scenario.warmup,
+            count: { scenario.events(ofWorkload: $0) }
+        )
         let publishEnd = MonotonicClock.now()
-        ledger.add(measured)
-        await meter.waitForDeliveries(ledger.expected, timeout: scenario.drainTimeout)
-        if scenario.delta != nil {
-            await meter.waitForDeltaReferences(accepted + measured.accepted, timeout: scenario.drainTimeout)
+        for (index, outcome) in measured.enumerated() { ledgers[index].add(outcome) }
+        await meter.waitForDeliveries(expected, timeout: scenario.drainTimeout)
+        if scenario.workloads[0].delta != nil {
+            let accepted = warmAccepted + measured.reduce(0) { $0 + $1.accepted }
+            await meter.waitForDeltaReferences(accepted, timeout: scenario.drainTimeout)
         }
+        sampling.cancel()
+        let points = await sampling.value
         let snapshot = await meter.snapshot()
         let phaseEnd = max(snapshot.lastDeliveryAt, publishEnd)
         let phaseSeconds = Double(phaseEnd - phaseStart) / 1e9
@@ -116,7 +139,7 @@ public struct LoadRunner: Sendable {
         for channel in opened.channels.compactMap({ $0 }) {
             channel.pipeline.fireUserInboundEventTriggered(SubscriberCommand.finish)
         }
-        await source.shutdown()
+        for source in sources { await source.shutdown() }
         for channel in opened.channels.compactMap({ $0 }) { channel.close(promise: nil) }
 
         var usage: (generator: ProcessUsage?, server: ProcessUsage?) = (nil, nil)
@@ -127,14 +150,36 @@ public struct LoadRunner: Sendable {
             usage.server = serverSampler.usage(from: serverBefore, to: serverAfter, seconds: phaseSeconds)
         }
         return ReportBuilder(scenario: scenario, target: target).build(
-            opened: opened,
-            ledger: ledger,
-            measured: measured,
-            sourceName: source.name,
-            snapshot: snapshot,
-            publishSeconds: Double(publishEnd - phaseStart) / 1e9,
-            phaseSeconds: phaseSeconds,
-            usage: usage
+            ReportBuilder.Measured(
+                opened: opened,
+                ledgers: ledgers,
+                outcomes: measured,
+                sourceNames: sources.map(\.name),
+                snapshot: snapshot,
+                publishSeconds: Double(publishEnd - phaseStart) / 1e9,
+                phaseSeconds: phaseSeconds,
+                usage: usage,
+                timeSeries: points.isEmpty
+                    ? nil : TimeSeries(intervalSeconds: scenario.sampleIntervalSeconds, points: points)
+            )
         )
+    }
+
+    /// Publishes every workload's events `first..<first + count(workload)` at the same time; one
+    /// outcome per workload.
+    private static func publish(
+        _ sources: [EventSource],
+        first: Int,
+        count: (Int) -> Int
+    ) async -> [PublishOutcome] {
+        await withTaskGroup(of: (Int, PublishOutcome).self) { group in
+            for (index, source) in sources.enumerated() {
+                let events = count(index)
+                group.addTask { (index, await source.publish(first: first, count: events)) }
+            }
+            var outcomes = [PublishOutcome?](repeating: nil, count: sources.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes.map { $0 ?? PublishOutcome(channels: 0) }
+        }
     }
 }

@@ -1,63 +1,90 @@
 /// What the connections of one event loop observed; touched only on that loop, so no locks.
 ///
-/// Counters cover the whole run (loss is judged over every event); the latency histogram and
-/// ``phaseReceived`` cover the current phase, restarted by ``startPhase()`` after warm-up.
-final class LoopRecorder {
-    private(set) var counts = DeliveryCounts()
+/// Counters cover the whole run (loss is judged over every event), one set per workload; the
+/// latency histogram and ``phaseReceived`` cover the current phase, restarted by ``startPhase()``
+/// after warm-up; the interval histogram and count cover the time since ``takeInterval()``.
+package final class LoopRecorder {
+    /// Counters per workload, in ``Scenario/workloads`` order.
+    private(set) var workloadCounts: [DeliveryCounts]
     private(set) var latency = LatencyHistogram()
+    /// The phase's latency per workload (only kept with several workloads).
+    private(set) var workloadLatency: [LatencyHistogram]
     private(set) var phaseReceived: Int64 = 0
     /// Monotonic time of the latest delivery, 0 before any.
     private(set) var lastDeliveryAt: UInt64 = 0
+    private var interval = IntervalReading()
 
-    init() {}
+    package init(workloads: Int) {
+        workloadCounts = Array(repeating: DeliveryCounts(), count: workloads)
+        workloadLatency = workloads > 1 ? Array(repeating: LatencyHistogram(), count: workloads) : []
+    }
 
-    func recordDelivery(_ payload: EventPayload, receivedAt: UInt64, outcome: SequenceTracker.Outcome) {
-        counts.received += 1
+    /// The counters summed over workloads.
+    package var counts: DeliveryCounts { workloadCounts.reduce(DeliveryCounts(), +) }
+
+    package func recordDelivery(
+        _ payload: EventPayload,
+        workload: Int,
+        receivedAt: UInt64,
+        outcome: SequenceTracker.Outcome
+    ) {
+        workloadCounts[workload].received += 1
         phaseReceived += 1
         lastDeliveryAt = receivedAt
         switch outcome {
-        case .inOrder, .skippedAhead: counts.unique += 1
+        case .inOrder, .skippedAhead: workloadCounts[workload].unique += 1
         case .late:
-            counts.unique += 1
-            counts.outOfOrder += 1
-        case .duplicate: counts.duplicates += 1
+            workloadCounts[workload].unique += 1
+            workloadCounts[workload].outOfOrder += 1
+        case .duplicate: workloadCounts[workload].duplicates += 1
         }
-        latency.record(nanoseconds: receivedAt &- payload.sentAt)
+        let nanoseconds = receivedAt &- payload.sentAt
+        latency.record(nanoseconds: nanoseconds)
+        interval.record(nanoseconds: nanoseconds)
+        if !workloadLatency.isEmpty { workloadLatency[workload].record(nanoseconds: nanoseconds) }
     }
 
-    func recordPresenceEvent() { counts.presenceEvents += 1 }
+    package func recordPresenceEvent(workload: Int) { workloadCounts[workload].presenceEvents += 1 }
 
     /// The first few error messages, kept for the summary.
     private(set) var errorSamples: [String] = []
 
-    func recordProtocolError(_ message: String) {
-        counts.protocolErrors += 1
+    package func recordProtocolError(_ message: String, workload: Int) {
+        workloadCounts[workload].protocolErrors += 1
         if errorSamples.count < 5 { errorSamples.append(message) }
     }
 
-    func recordUnexpectedClose() { counts.unexpectedCloses += 1 }
+    package func recordUnexpectedClose(workload: Int) { workloadCounts[workload].unexpectedCloses += 1 }
+
+    /// What arrived since the previous call, and a fresh interval.
+    package func takeInterval() -> IntervalReading {
+        defer { interval = IntervalReading() }
+        return interval
+    }
 
     /// Delta runs only.
     private(set) var delta = DeltaTally()
     /// Frames the loop's delta subscribers share (see ``DeltaFrameCache``).
-    let deltaFrames = DeltaFrameCache()
+    package let deltaFrames = DeltaFrameCache()
 
-    func recordDeltaMessage(_ text: [UInt8], key: DeltaTally.Key, frameBytes: Int, rebuilt: Bool) {
+    package func recordDeltaMessage(_ text: [UInt8], key: DeltaTally.Key, frameBytes: Int, rebuilt: Bool) {
         delta.recordMessage(text, key: key, frameBytes: frameBytes, rebuilt: rebuilt)
     }
 
-    func recordDeltaReference(_ text: [UInt8], key: DeltaTally.Key) { delta.recordReference(text, key: key) }
+    package func recordDeltaReference(_ text: [UInt8], key: DeltaTally.Key) { delta.recordReference(text, key: key) }
 
-    func recordDeltaSyncError() { delta.syncErrors += 1 }
+    package func recordDeltaSyncError() { delta.syncErrors += 1 }
 
-    func startPhase() {
+    package func startPhase() {
         latency.reset()
+        for index in workloadLatency.indices { workloadLatency[index].reset() }
         phaseReceived = 0
     }
 
-    var snapshot: LoopSnapshot {
+    package var snapshot: LoopSnapshot {
         LoopSnapshot(
-            counts: counts,
+            workloadCounts: workloadCounts,
+            workloadLatency: workloadLatency,
             latency: latency,
             phaseReceived: phaseReceived,
             lastDeliveryAt: lastDeliveryAt,
@@ -71,17 +98,51 @@ final class LoopRecorder {
 extension LoopRecorder: Sendable {}
 
 /// A copy of a ``LoopRecorder`` taken on its loop, to merge with the others.
-struct LoopSnapshot: Sendable {
-    var counts = DeliveryCounts()
-    var latency = LatencyHistogram()
-    var phaseReceived: Int64 = 0
-    var lastDeliveryAt: UInt64 = 0
-    var errorSamples: [String] = []
-    var delta = DeltaTally()
+package struct LoopSnapshot: Sendable {
+    /// Counters per workload; empty for a merge of nothing.
+    package var workloadCounts: [DeliveryCounts] = []
+    /// Latency per workload; empty for a single workload.
+    package var workloadLatency: [LatencyHistogram] = []
+    package var latency = LatencyHistogram()
+    package var phaseReceived: Int64 = 0
+    package var lastDeliveryAt: UInt64 = 0
+    package var errorSamples: [String] = []
+    package var delta = DeltaTally()
 
-    static func merged(_ snapshots: [LoopSnapshot]) -> LoopSnapshot {
+    package init(
+        workloadCounts: [DeliveryCounts] = [],
+        workloadLatency: [LatencyHistogram] = [],
+        latency: LatencyHistogram = LatencyHistogram(),
+        phaseReceived: Int64 = 0,
+        lastDeliveryAt: UInt64 = 0,
+        errorSamples: [String] = [],
+        delta: DeltaTally = DeltaTally()
+    ) {
+        self.workloadCounts = workloadCounts
+        self.workloadLatency = workloadLatency
+        self.latency = latency
+        self.phaseReceived = phaseReceived
+        self.lastDeliveryAt = lastDeliveryAt
+        self.errorSamples = errorSamples
+        self.delta = delta
+    }
+
+    /// The counters summed over workloads.
+    package var counts: DeliveryCounts { workloadCounts.reduce(DeliveryCounts(), +) }
+
+    package static func merged(_ snapshots: [LoopSnapshot]) -> LoopSnapshot {
         snapshots.reduce(into: LoopSnapshot()) { total, next in
-            total.counts = total.counts + next.counts
+            total.workloadCounts =
+                total.workloadCounts.isEmpty
+                ? next.workloadCounts : zip(total.workloadCounts, next.workloadCounts).map { $0 + $1 }
+            total.workloadLatency =
+                total.workloadLatency.isEmpty
+                ? next.workloadLatency
+                : zip(total.workloadLatency, next.workloadLatency).map { sum, other in
+                    var merged = sum
+                    merged.add(other)
+                    return merged
+                }
             total.latency.add(next.latency)
             total.phaseReceived += next.phaseReceived
             total.lastDeliveryAt = max(total.lastDeliveryAt, next.lastDeliveryAt)

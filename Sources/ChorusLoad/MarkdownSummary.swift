@@ -3,10 +3,13 @@ public struct MarkdownSummary: Sendable {
     public var report: LoadReport
     /// The plot's file name, linked from the summary.
     public var plotFile: String?
+    /// The time series plot's file name, linked from the summary.
+    public var timePlotFile: String?
 
-    public init(report: LoadReport, plotFile: String? = nil) {
+    public init(report: LoadReport, plotFile: String? = nil, timePlotFile: String? = nil) {
         self.report = report
         self.plotFile = plotFile
+        self.timePlotFile = timePlotFile
     }
 
     public var text: String {
@@ -18,7 +21,8 @@ public struct MarkdownSummary: Sendable {
             "**\(r.passed ? "PASSED" : "FAILED")** against \(r.target.host):\(r.target.port) (app \(r.target.appID)).",
             "",
             "Setup: \(r.setup.subscribers) \(r.setup.channelKind) subscribers on \(r.setup.channels) channel(s), "
-                + "\(r.setup.events) events (+\(r.setup.warmup) warm-up) via \(r.setup.source), "
+                + "\(r.setup.events) events (+\(r.setup.warmup) warm-up)"
+                + (r.setup.durationSeconds.map { " over \(f($0)) s" } ?? "") + " via \(r.setup.source), "
                 + "batch \(r.setup.batchSize), rate \(r.setup.rate == 0 ? "as fast as accepted" : "\(f(r.setup.rate))/s"), "
                 + "\(r.setup.payloadBytes) B payload.",
             "",
@@ -60,6 +64,7 @@ public struct MarkdownSummary: Sendable {
                     + "\(f(usage.rssMiB)) MiB (\(f(usage.peakRSSMiB)) MiB) |"
             )
         }
+        lines += workloadLines + timeSeriesLines
         if !r.failures.isEmpty {
             lines += ["", "Failures:"] + r.failures.map { "- \($0)" }
         }
@@ -68,6 +73,9 @@ public struct MarkdownSummary: Sendable {
         }
         if let plotFile {
             lines += ["", "![latency percentiles](\(plotFile))"]
+        }
+        if let timePlotFile {
+            lines += ["", "![over time](\(timePlotFile))"]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -7,6 +7,12 @@ public struct ProcessSampler: Sendable {
         public var cpuSeconds: Double
         public var rssMiB: Double
         public var peakRSSMiB: Double
+
+        package init(cpuSeconds: Double, rssMiB: Double, peakRSSMiB: Double) {
+            self.cpuSeconds = cpuSeconds
+            self.rssMiB = rssMiB
+            self.peakRSSMiB = peakRSSMiB
+        }
     }
 
     public let pid: Int32
@@ -29,6 +35,11 @@ public struct ProcessSampler: Sendable {
             rssMiB: Self.kibibytes("VmRSS:", in: status) / 1_024,
             peakRSSMiB: Self.kibibytes("VmHWM:", in: status) / 1_024
         )
+    }
+
+    /// How many descriptors the process has open (entries of `/proc/<pid>/fd`), `nil` when unreadable.
+    public func openDescriptors() -> Int? {
+        try? FileManager.default.contentsOfDirectory(atPath: "\(directory)/fd").count
     }
 
     /// Usage between two readings `seconds` apart.

@@ -1,33 +1,71 @@
-import Foundation
+package import Foundation
 
 /// Turns what a run measured into a ``LoadReport`` and decides whether it passed.
-struct ReportBuilder {
-    let scenario: Scenario
-    let target: LoadTarget
+package struct ReportBuilder {
+    package let scenario: Scenario
+    package let target: LoadTarget
 
-    func build(
-        opened: ConnectionPool.Opened,
-        ledger: DeliveryLedger,
-        measured: PublishOutcome,
-        sourceName: String,
-        snapshot: LoopSnapshot,
-        publishSeconds: Double,
-        phaseSeconds: Double,
-        usage: (generator: ProcessUsage?, server: ProcessUsage?)
-    ) -> LoadReport {
+    package init(scenario: Scenario, target: LoadTarget) {
+        self.scenario = scenario
+        self.target = target
+    }
+
+    /// What the run measured, as ``LoadReport`` wants it.
+    package struct Measured {
+        var opened: ConnectionPool.Opened
+        /// Per workload, in ``Scenario/workloads`` order.
+        var ledgers: [DeliveryLedger]
+        var outcomes: [PublishOutcome]
+        var sourceNames: [String]
+        var snapshot: LoopSnapshot
+        var publishSeconds: Double
+        var phaseSeconds: Double
+        var usage: (generator: ProcessUsage?, server: ProcessUsage?)
+        var timeSeries: TimeSeries?
+
+        package init(
+            opened: ConnectionPool.Opened,
+            ledgers: [DeliveryLedger],
+            outcomes: [PublishOutcome],
+            sourceNames: [String],
+            snapshot: LoopSnapshot,
+            publishSeconds: Double,
+            phaseSeconds: Double,
+            usage: (generator: ProcessUsage?, server: ProcessUsage?),
+            timeSeries: TimeSeries? = nil
+        ) {
+            self.opened = opened
+            self.ledgers = ledgers
+            self.outcomes = outcomes
+            self.sourceNames = sourceNames
+            self.snapshot = snapshot
+            self.publishSeconds = publishSeconds
+            self.phaseSeconds = phaseSeconds
+            self.usage = usage
+            self.timeSeries = timeSeries
+        }
+    }
+
+    package func build(_ run: Measured) -> LoadReport {
+        let snapshot = run.snapshot
+        let opened = run.opened
         let counts = snapshot.counts
-        let lost = max(0, ledger.expected - counts.unique)
+        let expected = run.ledgers.reduce(0) { $0 + $1.expected }
+        let lost = max(0, expected - counts.unique)
+        var published = PublishOutcome(channels: 0)
+        for outcome in run.outcomes { published.addTotals(outcome) }
         var failures: [String] = []
-        if lost > 0, !scenario.expectLoss { failures.append("\(lost) of \(ledger.expected) deliveries lost") }
+        if lost > 0, !scenario.expectLoss { failures.append("\(lost) of \(expected) deliveries lost") }
         if counts.duplicates > 0, !scenario.expectLoss { failures.append("\(counts.duplicates) duplicated deliveries") }
         if opened.failures > 0 { failures.append("\(opened.failures) connections failed: \(opened.firstError ?? "")") }
-        if measured.errors > 0 { failures.append("\(measured.errors) publish requests failed") }
+        if published.errors > 0 { failures.append("\(published.errors) publish requests failed") }
         if counts.protocolErrors > 0 { failures.append("\(counts.protocolErrors) protocol errors") }
         if counts.unexpectedCloses > 0 {
             failures.append("\(counts.unexpectedCloses) connections closed by the server")
         }
         if snapshot.latency.count == 0 { failures.append("no delivery was measured") }
-        let delta = scenario.delta.map { deltaFigures(mode: $0, tally: snapshot.delta) }
+        failures += trendFailures(run.timeSeries)
+        let delta = scenario.workloads[0].delta.map { deltaFigures(mode: $0, tally: snapshot.delta) }
         if let delta {
             if delta.mismatches > 0 {
                 failures.append("\(delta.mismatches) rebuilt messages differ from the full message")
@@ -40,23 +78,12 @@ struct ReportBuilder {
             if delta.syncErrors > 0 { failures.append("\(delta.syncErrors) deltas could not be applied (sync errors)") }
         }
         let connectErrors = opened.firstError.map { ["connect: \($0)"] } ?? []
+        let single = scenario.workloads.count == 1 && scenario.workloads[0].name == nil
         return LoadReport(
             scenario: scenario.name,
             stamp: Self.stamp(Date()),
             target: .init(host: target.host, port: target.port, appID: target.appID),
-            setup: .init(
-                subscribers: scenario.subscribers,
-                channels: scenario.channels,
-                channelKind: scenario.channelKind.rawValue,
-                events: scenario.events,
-                warmup: scenario.warmup,
-                batchSize: scenario.batchSize,
-                rate: scenario.rate,
-                publishers: scenario.publishers,
-                payloadBytes: scenario.payloadBytes,
-                source: sourceName,
-                expectLoss: scenario.expectLoss
-            ),
+            setup: setup(sourceNames: run.sourceNames),
             connections: .init(
                 opened: opened.opened,
                 failed: opened.failures,
@@ -65,38 +92,112 @@ struct ReportBuilder {
                 handshakeP99Milliseconds: opened.handshakes.milliseconds(atPercentile: 99)
             ),
             publishing: .init(
-                events: measured.accepted,
-                requests: measured.requests,
-                errors: measured.errors,
-                seconds: publishSeconds,
-                eventsPerSecond: publishSeconds > 0 ? Double(measured.accepted) / publishSeconds : 0,
-                requestP50Milliseconds: measured.requestLatency.milliseconds(atPercentile: 50),
-                requestP99Milliseconds: measured.requestLatency.milliseconds(atPercentile: 99)
+                events: published.accepted,
+                requests: published.requests,
+                errors: published.errors,
+                seconds: run.publishSeconds,
+                eventsPerSecond: run.publishSeconds > 0 ? Double(published.accepted) / run.publishSeconds : 0,
+                requestP50Milliseconds: published.requestLatency.milliseconds(atPercentile: 50),
+                requestP99Milliseconds: published.requestLatency.milliseconds(atPercentile: 99)
             ),
             deliveries: .init(
-                expected: ledger.expected,
+                expected: expected,
                 received: counts.received,
                 unique: counts.unique,
                 lost: lost,
                 duplicates: counts.duplicates,
                 outOfOrder: counts.outOfOrder,
-                perSecond: phaseSeconds > 0 ? Double(snapshot.phaseReceived) / phaseSeconds : 0,
-                seconds: phaseSeconds,
+                perSecond: run.phaseSeconds > 0 ? Double(snapshot.phaseReceived) / run.phaseSeconds : 0,
+                seconds: run.phaseSeconds,
                 presenceEvents: counts.presenceEvents
             ),
             latency: snapshot.latency.summary,
             errors: .init(
                 connect: opened.failures,
-                publish: measured.errors,
+                publish: published.errors,
                 protocolErrors: counts.protocolErrors,
                 unexpectedCloses: counts.unexpectedCloses,
-                samples: Array((connectErrors + measured.errorSamples + snapshot.errorSamples).prefix(10))
+                samples: Array((connectErrors + published.errorSamples + snapshot.errorSamples).prefix(10))
             ),
-            generator: usage.generator,
-            server: usage.server,
+            generator: run.usage.generator,
+            server: run.usage.server,
             delta: delta,
+            workloads: single ? nil : workloadFigures(run),
+            timeSeries: run.timeSeries,
             failures: failures
         )
+    }
+
+    /// The scenario's shape; with several workloads, counts are summed and kinds joined.
+    private func setup(sourceNames: [String]) -> LoadReport.Setup {
+        let workloads = scenario.workloads
+        func joined(_ names: [String]) -> String { Array(Set(names)).sorted().joined(separator: "+") }
+        let duration: Double? =
+            if case .seconds(let seconds) = scenario.length { seconds } else { nil }
+        return LoadReport.Setup(
+            subscribers: scenario.subscribers,
+            channels: workloads.reduce(0) { $0 + $1.channels },
+            channelKind: joined(workloads.map(\.channelKind.rawValue)),
+            events: workloads.indices.reduce(0) { $0 + scenario.events(ofWorkload: $1) },
+            warmup: scenario.warmup * workloads.count,
+            batchSize: workloads.map(\.batchSize).max() ?? 1,
+            rate: workloads.reduce(0) { $0 + $1.rate },
+            publishers: workloads.reduce(0) { $0 + ($1.clientEvents == nil ? $1.publishers : 0) },
+            payloadBytes: workloads.flatMap(\.payloadBytes).max() ?? 0,
+            source: joined(sourceNames),
+            expectLoss: scenario.expectLoss,
+            durationSeconds: duration
+        )
+    }
+
+    private func workloadFigures(_ run: Measured) -> [WorkloadFigures] {
+        scenario.workloads.enumerated().map { index, workload in
+            let counts = run.snapshot.workloadCounts[index]
+            let latency =
+                run.snapshot.workloadLatency.indices.contains(index) ? run.snapshot.workloadLatency[index] : nil
+            let expected = run.ledgers[index].expected
+            return WorkloadFigures(
+                name: workload.name ?? scenario.name,
+                subscribers: workload.subscribers,
+                channels: workload.channels,
+                channelKind: workload.channelKind.rawValue,
+                source: run.sourceNames[index],
+                rate: workload.eventsPerSecond,
+                payloadBytes: workload.payloadBytes,
+                events: run.outcomes[index].accepted,
+                expected: expected,
+                received: counts.received,
+                unique: counts.unique,
+                lost: max(0, expected - counts.unique),
+                duplicates: counts.duplicates,
+                outOfOrder: counts.outOfOrder,
+                presenceEvents: counts.presenceEvents,
+                p50Milliseconds: latency?.milliseconds(atPercentile: 50),
+                p99Milliseconds: latency?.milliseconds(atPercentile: 99)
+            )
+        }
+    }
+
+    /// The soak verdict: growth above the scenario's limits, and above the noise floor across the
+    /// fitted half, fails the run.
+    private func trendFailures(_ series: TimeSeries?) -> [String] {
+        guard let series, let trend = series.trend else { return [] }
+        var failures: [String] = []
+        if let limit = scenario.maxRSSGrowthMiBPerHour, let growth = trend.rssMiBPerHour, growth > limit,
+            series.rise(perHour: growth) > TrendFit.rssFloorMiB
+        {
+            failures.append(
+                "server RSS grew \(Figure.text(growth)) MiB/h over the second half (limit \(Figure.text(limit)))"
+            )
+        }
+        if let limit = scenario.maxDescriptorGrowthPerHour, let growth = trend.descriptorsPerHour, growth > limit,
+            series.rise(perHour: growth) > TrendFit.descriptorFloor
+        {
+            failures.append(
+                "server descriptors grew \(Figure.text(growth))/h over the second half (limit \(Figure.text(limit)))"
+            )
+        }
+        return failures
     }
 
     private func deltaFigures(mode: Scenario.DeltaMode, tally: DeltaTally) -> DeltaFigures {
@@ -115,7 +216,7 @@ struct ReportBuilder {
     }
 
     /// A sortable UTC time stamp usable as a file name, e.g. `20250101T120000Z`.
-    static func stamp(_ date: Date) -> String {
+    package static func stamp(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

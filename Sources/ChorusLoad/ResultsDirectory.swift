@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Where runs are kept: `<root>/<scenario>/<stamp>.{json,md,svg}`, plus `<root>/README.md`, an
 /// index of every run regenerated after each write.
@@ -9,7 +9,8 @@ public struct ResultsDirectory: Sendable {
         self.root = root
     }
 
-    /// Writes a run's JSON, Markdown summary and latency plot; returns the JSON path.
+    /// Writes a run's JSON, Markdown summary, latency plot and, when it has a time series, its plot
+    /// over time (`<stamp>-time.svg`); returns the JSON path.
     @discardableResult
     public func write(_ report: LoadReport) throws -> String {
         let directory = "\(root)/\(report.scenario)"
@@ -21,7 +22,14 @@ public struct ResultsDirectory: Sendable {
             curve: report.latency.curve
         )
         try plot.svg.write(toFile: base + ".svg", atomically: true, encoding: .utf8)
-        let summary = MarkdownSummary(report: report, plotFile: "\(report.stamp).svg")
+        var timePlotFile: String?
+        if let series = report.timeSeries, !series.points.isEmpty {
+            let file = "\(report.stamp)-time.svg"
+            let plot = TimeSeriesPlot(title: "\(report.scenario) \(report.stamp): over time", series: series)
+            try plot.svg.write(toFile: "\(directory)/\(file)", atomically: true, encoding: .utf8)
+            timePlotFile = file
+        }
+        let summary = MarkdownSummary(report: report, plotFile: "\(report.stamp).svg", timePlotFile: timePlotFile)
         try summary.text.write(toFile: base + ".md", atomically: true, encoding: .utf8)
         try writeIndex()
         return base + ".json"
@@ -70,7 +78,7 @@ public struct ResultsDirectory: Sendable {
 }
 
 extension LoadReport {
-    static var encoder: JSONEncoder {
+    package static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return encoder

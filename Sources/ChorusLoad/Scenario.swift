@@ -1,4 +1,5 @@
-/// One load run described declaratively: who subscribes where, what is published and how fast.
+/// One load run described declaratively: its workloads (who subscribes where, what is published
+/// and how fast), for how many events or how long, and what judges it.
 ///
 /// Scenario files are YAML or JSON (see `docs/load.md`); ``ScenarioParser`` reads them and
 /// rejects bad fields by name.
@@ -24,7 +25,7 @@ public struct Scenario: Sendable, Hashable {
 
     /// Presence members that leave and rejoin while events are published.
     public struct PresenceChurn: Sendable, Hashable {
-        /// Extra connections (beyond ``Scenario/subscribers``) that churn; their deliveries are not checked.
+        /// Extra connections (beyond ``Workload/subscribers``) that churn; their deliveries are not checked.
         public var connections: Int
         /// How often each churning connection toggles between unsubscribed and subscribed.
         public var intervalMilliseconds: Int
@@ -53,27 +54,22 @@ public struct Scenario: Sendable, Hashable {
         case connection
     }
 
+    /// How long a run publishes: a number of events per workload, or a time.
+    public enum Length: Sendable, Hashable {
+        /// Each workload publishes this many measured events.
+        case events(Int)
+        /// Each workload publishes at its rate for this many seconds.
+        case seconds(Double)
+    }
+
     public var name: String
     public var description: String?
-    /// Connections whose deliveries are checked.
-    public var subscribers: Int
-    /// Channels the subscribers are spread over, round robin.
-    public var channels: Int
-    public var channelKind: ChannelKind
-    /// Events published and measured (after warm-up).
-    public var events: Int
-    /// Events published before measuring; checked for loss, not recorded in latency.
+    /// What runs at the same time; the single-workload form has one, without a name.
+    public var workloads: [Workload]
+    /// `events` or `duration_seconds`.
+    public var length: Length
+    /// Events each workload publishes before measuring; checked for loss, not recorded in latency.
     public var warmup: Int
-    /// Events per HTTP request: 1 uses `events`, more uses `batch_events`.
-    public var batchSize: Int
-    /// Target events per second over all publishers; 0 publishes as fast as the server accepts.
-    public var rate: Double
-    /// Concurrent keep-alive HTTP publishers; channels are partitioned among them so each
-    /// channel's events leave in sequence order.
-    public var publishers: Int
-    /// Size of each event's `data` string.
-    public var payloadBytes: Int
-    public var eventName: String
     /// Connections being opened at the same time.
     public var connectConcurrency: Int
     /// Seconds allowed for opening and subscribing every connection.
@@ -82,71 +78,61 @@ public struct Scenario: Sendable, Hashable {
     public var drainTimeout: Double
     /// Whether losing deliveries is acceptable for this scenario (the run does not fail on it).
     public var expectLoss: Bool
-    public var presenceChurn: PresenceChurn?
-    public var clientEvents: ClientEvents?
-    /// Whether subscribers take deltas; each channel then also gets one plain reference subscriber
-    /// whose messages every rebuilt message is compared with.
-    public var delta: DeltaMode?
+    /// Seconds between two points of the report's time series.
+    public var sampleIntervalSeconds: Double
+    /// The most the server's RSS may grow per hour over the second half of the run (least-squares
+    /// fit of the time series); `nil` reports the trend without judging it.
+    public var maxRSSGrowthMiBPerHour: Double?
+    /// The same for the server's open descriptors.
+    public var maxDescriptorGrowthPerHour: Double?
 
     public init(
         name: String,
         description: String? = nil,
-        subscribers: Int,
-        channels: Int = 1,
-        channelKind: ChannelKind = .public,
-        events: Int,
+        workloads: [Workload],
+        length: Length,
         warmup: Int = 0,
-        batchSize: Int = 1,
-        rate: Double = 0,
-        publishers: Int = 1,
-        payloadBytes: Int = 100,
-        eventName: String = "load",
         connectConcurrency: Int = 200,
         connectTimeout: Double = 60,
         drainTimeout: Double = 30,
         expectLoss: Bool = false,
-        presenceChurn: PresenceChurn? = nil,
-        clientEvents: ClientEvents? = nil,
-        delta: DeltaMode? = nil
+        sampleIntervalSeconds: Double = 10,
+        maxRSSGrowthMiBPerHour: Double? = nil,
+        maxDescriptorGrowthPerHour: Double? = nil
     ) {
         self.name = name
         self.description = description
-        self.subscribers = subscribers
-        self.channels = channels
-        self.channelKind = channelKind
-        self.events = events
+        self.workloads = workloads
+        self.length = length
         self.warmup = warmup
-        self.batchSize = batchSize
-        self.rate = rate
-        self.publishers = publishers
-        self.payloadBytes = payloadBytes
-        self.eventName = eventName
         self.connectConcurrency = connectConcurrency
         self.connectTimeout = connectTimeout
         self.drainTimeout = drainTimeout
         self.expectLoss = expectLoss
-        self.presenceChurn = presenceChurn
-        self.clientEvents = clientEvents
-        self.delta = delta
+        self.sampleIntervalSeconds = sampleIntervalSeconds
+        self.maxRSSGrowthMiBPerHour = maxRSSGrowthMiBPerHour
+        self.maxDescriptorGrowthPerHour = maxDescriptorGrowthPerHour
     }
 
-    /// Every connection the run opens: checked subscribers, churning presence members and delta
-    /// reference subscribers.
-    public var totalConnections: Int { subscribers + (presenceChurn?.connections ?? 0) + referenceSubscribers }
+    /// Every connection the run opens, over all workloads.
+    public var totalConnections: Int { workloads.reduce(0) { $0 + $1.totalConnections } }
 
-    /// Plain subscribers, one per channel, that delta runs compare rebuilt messages with.
-    public var referenceSubscribers: Int { delta == nil ? 0 : channels }
+    /// Checked subscribers over all workloads.
+    public var subscribers: Int { workloads.reduce(0) { $0 + $1.subscribers } }
 
-    /// The name of channel `index`.
-    public func channelName(_ index: Int) -> String {
-        "\(channelKind.namePrefix)load-\(name)-\(index)"
+    /// Measured events workload `index` publishes.
+    public func events(ofWorkload index: Int) -> Int {
+        switch length {
+        case .events(let count): count
+        case .seconds(let seconds): max(1, Int((workloads[index].eventsPerSecond * seconds).rounded()))
+        }
     }
 
-    /// The channel subscriber `index` joins.
-    public func channelIndex(ofSubscriber index: Int) -> Int { index % channels }
-
-    /// Checked subscribers on channel `index`.
-    public func subscriberCount(onChannel index: Int) -> Int {
-        subscribers / channels + (index < subscribers % channels ? 1 : 0)
+    /// The name of channel `channel` of workload `workload`: `load-<scenario>-<i>` in the
+    /// single-workload form, `load-<scenario>-<workload>-<i>` otherwise, after the kind's prefix.
+    public func channelName(_ channel: Int, workload: Int = 0) -> String {
+        let load = workloads[workload]
+        let stem = load.name.map { "load-\(name)-\($0)" } ?? "load-\(name)"
+        return "\(load.channelKind.namePrefix)\(stem)-\(channel)"
     }
 }

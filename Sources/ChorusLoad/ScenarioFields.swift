@@ -72,6 +72,38 @@ struct ScenarioFields {
         return value
     }
 
+    /// `name` as one integer or a list of them, `nil` when absent.
+    mutating func intList(_ name: String) throws(ScenarioError) -> [Int]? {
+        read.insert(name)
+        guard let node = values[name], node.null == nil else { return nil }
+        guard let items = node.sequence else { return try int(name).map { [$0] } }
+        var values: [Int] = []
+        for item in items {
+            guard let scalar = item.scalar, let value = Int.construct(from: scalar) else {
+                throw error(name, "must be an integer or a list of integers")
+            }
+            values.append(value)
+        }
+        guard !values.isEmpty else { throw error(name, "must not be an empty list") }
+        return values
+    }
+
+    /// The list of mappings `name`, each with its indexed path (`name[0]`), `nil` when absent.
+    mutating func sections(_ name: String) throws(ScenarioError) -> [ScenarioFields]? {
+        read.insert(name)
+        guard let node = values[name], node.null == nil else { return nil }
+        guard let items = node.sequence, !items.isEmpty else { throw error(name, "must be a non-empty list") }
+        var sections: [ScenarioFields] = []
+        for (index, item) in items.enumerated() {
+            let path = "\(qualified(name))[\(index)]"
+            guard let mapping = item.mapping else {
+                throw ScenarioError(source: source, field: path, reason: "must be a mapping of fields")
+            }
+            sections.append(try ScenarioFields(mapping, path: path, source: source))
+        }
+        return sections
+    }
+
     /// The nested mapping `name`, `nil` when absent.
     mutating func section(_ name: String) throws(ScenarioError) -> ScenarioFields? {
         read.insert(name)

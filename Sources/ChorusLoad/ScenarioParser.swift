@@ -34,6 +34,15 @@ public struct ScenarioParser: Sendable {
         return try ScenarioParser(source: path).parse(text)
     }
 
+    /// The scenario with its length replaced by `seconds` of publishing (`chorus load --duration`),
+    /// validated again: every workload then needs a rate.
+    public func withDuration(_ scenario: Scenario, seconds: Double) throws(ScenarioError) -> Scenario {
+        var changed = scenario
+        changed.length = .seconds(seconds)
+        try ScenarioValidator(source: source).validate(changed)
+        return changed
+    }
+
     /// Parses and validates scenario text.
     public func parse(_ text: String) throws(ScenarioError) -> Scenario {
         let root: Node?
@@ -53,6 +62,47 @@ public struct ScenarioParser: Sendable {
     }
 
     private func read(_ fields: inout ScenarioFields) throws(ScenarioError) -> Scenario {
+        let name = try fields.requiredString("name")
+        let description = try fields.string("description")
+        let length = try readLength(&fields)
+        var workloads: [Workload] = []
+        if let sections = try fields.sections("workloads") {
+            for var section in sections {
+                let workloadName = try section.requiredString("name")
+                workloads.append(try readWorkload(&section, name: workloadName))
+                try section.rejectUnknown()
+            }
+        } else {
+            workloads = [try readWorkload(&fields, name: nil)]
+        }
+        return Scenario(
+            name: name,
+            description: description,
+            workloads: workloads,
+            length: length,
+            warmup: try fields.int("warmup") ?? 0,
+            connectConcurrency: try fields.int("connect_concurrency") ?? 200,
+            connectTimeout: try fields.double("connect_timeout") ?? 60,
+            drainTimeout: try fields.double("drain_timeout") ?? 30,
+            expectLoss: try fields.bool("expect_loss") ?? false,
+            sampleIntervalSeconds: try fields.double("sample_interval_seconds") ?? 10,
+            maxRSSGrowthMiBPerHour: try fields.double("max_rss_growth_mib_per_hour"),
+            maxDescriptorGrowthPerHour: try fields.double("max_fd_growth_per_hour")
+        )
+    }
+
+    /// `events` or `duration_seconds`, exactly one.
+    private func readLength(_ fields: inout ScenarioFields) throws(ScenarioError) -> Scenario.Length {
+        switch (try fields.int("events"), try fields.double("duration_seconds")) {
+        case (let events?, nil): return .events(events)
+        case (nil, let seconds?): return .seconds(seconds)
+        case (_?, _?): throw fields.error("duration_seconds", "give either events or duration_seconds, not both")
+        case (nil, nil): throw fields.error("events", "is required (or duration_seconds)")
+        }
+    }
+
+    /// One workload's fields, at the top level (single-workload form) or in a `workloads` entry.
+    private func readWorkload(_ fields: inout ScenarioFields, name: String?) throws(ScenarioError) -> Workload {
         var churn: Scenario.PresenceChurn?
         if var section = try fields.section("presence_churn") {
             churn = Scenario.PresenceChurn(
@@ -71,27 +121,19 @@ public struct ScenarioParser: Sendable {
             let allowed = Scenario.ChannelKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw fields.error("channel_kind", "must be one of \(allowed), got '\(kindText)'")
         }
-        let delta = try readDelta(&fields)
-        return Scenario(
-            name: try fields.requiredString("name"),
-            description: try fields.string("description"),
+        return Workload(
+            name: name,
             subscribers: try fields.requiredInt("subscribers"),
             channels: try fields.int("channels") ?? 1,
             channelKind: kind,
-            events: try fields.requiredInt("events"),
-            warmup: try fields.int("warmup") ?? 0,
             batchSize: try fields.int("batch_size") ?? 1,
             rate: try fields.double("rate") ?? 0,
             publishers: try fields.int("publishers") ?? 1,
-            payloadBytes: try fields.int("payload_bytes") ?? 100,
+            payloadBytes: try fields.intList("payload_bytes") ?? [100],
             eventName: try fields.string("event_name") ?? (clientEvents == nil ? "load" : "client-load"),
-            connectConcurrency: try fields.int("connect_concurrency") ?? 200,
-            connectTimeout: try fields.double("connect_timeout") ?? 60,
-            drainTimeout: try fields.double("drain_timeout") ?? 30,
-            expectLoss: try fields.bool("expect_loss") ?? false,
             presenceChurn: churn,
             clientEvents: clientEvents,
-            delta: delta
+            delta: try readDelta(&fields)
         )
     }
 

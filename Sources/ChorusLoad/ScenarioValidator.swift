@@ -11,66 +11,127 @@ struct ScenarioValidator {
 
     func validate(_ scenario: Scenario) throws(ScenarioError) {
         try check(
-            !scenario.name.isEmpty && scenario.name.utf8.allSatisfy(Self.isNameByte),
+            isName(scenario.name),
             "name",
             "must be letters, digits, '-' or '_' (it becomes part of channel names)"
         )
-        try range("subscribers", scenario.subscribers, 1...Scenario.maximumSubscribers)
-        try range("channels", scenario.channels, 1...scenario.subscribers)
-        try range("events", scenario.events, 1...100_000_000)
+        switch scenario.length {
+        case .events(let events):
+            try range("events", events, 1...100_000_000)
+        case .seconds(let seconds):
+            try check(
+                seconds > 0 && seconds <= 7 * 86_400,
+                "duration_seconds",
+                "must be a positive number of seconds, at most a week"
+            )
+        }
         try range("warmup", scenario.warmup, 0...100_000_000)
-        try range("batch_size", scenario.batchSize, 1...100)
-        try check(
-            scenario.rate >= 0 && scenario.rate.isFinite,
-            "rate",
-            "must be 0 (as fast as accepted) or events per second"
-        )
-        try range("publishers", scenario.publishers, 1...scenario.channels)
-        try range("payload_bytes", scenario.payloadBytes, Self.minimumPayloadBytes...1_000_000)
-        try check(!scenario.eventName.isEmpty, "event_name", "must not be empty")
         try range("connect_concurrency", scenario.connectConcurrency, 1...10_000)
         try check(scenario.connectTimeout > 0, "connect_timeout", "must be a positive number of seconds")
         try check(scenario.drainTimeout > 0, "drain_timeout", "must be a positive number of seconds")
-        if scenario.channelKind == .presence {
-            let perChannel = (scenario.totalConnections + scenario.channels - 1) / scenario.channels
+        try check(
+            scenario.sampleIntervalSeconds >= 0.1 && scenario.sampleIntervalSeconds.isFinite,
+            "sample_interval_seconds",
+            "must be at least 0.1 seconds"
+        )
+        for (field, limit) in [
+            ("max_rss_growth_mib_per_hour", scenario.maxRSSGrowthMiBPerHour),
+            ("max_fd_growth_per_hour", scenario.maxDescriptorGrowthPerHour),
+        ] {
+            if let limit { try check(limit >= 0 && limit.isFinite, field, "must be a number ≥ 0") }
+        }
+        let listed = scenario.workloads.count > 1 || scenario.workloads.first?.name != nil
+        var names: Set<String> = []
+        for (index, workload) in scenario.workloads.enumerated() {
+            let prefix = listed ? "workloads[\(index)]." : ""
+            if let name = workload.name {
+                try check(isName(name), prefix + "name", "must be letters, digits, '-' or '_'")
+                try check(names.insert(name).inserted, prefix + "name", "'\(name)' names another workload too")
+            }
+            try validate(workload, prefix: prefix, length: scenario.length)
+            if listed {
+                // Delta verification keys messages by channel index, which workloads share.
+                try check(workload.delta == nil, prefix + "delta", "delta runs take the single-workload form")
+            }
+        }
+        // Delta reference subscribers (one per channel) come on top, as in every delta run.
+        let members = scenario.workloads.reduce(0) { $0 + $1.subscribers + ($1.presenceChurn?.connections ?? 0) }
+        try check(
+            members <= Scenario.maximumSubscribers,
+            listed ? "workloads" : "presence_churn.connections",
+            "subscribers plus churning connections must not exceed \(Scenario.maximumSubscribers), got \(members)"
+        )
+    }
+
+    private func validate(_ workload: Workload, prefix: String, length: Scenario.Length) throws(ScenarioError) {
+        func field(_ name: String) -> String { prefix + name }
+        try range(field("subscribers"), workload.subscribers, 1...Scenario.maximumSubscribers)
+        try range(field("channels"), workload.channels, 1...workload.subscribers)
+        try range(field("batch_size"), workload.batchSize, 1...100)
+        try check(
+            workload.rate >= 0 && workload.rate.isFinite,
+            field("rate"),
+            "must be 0 (as fast as accepted) or events per second"
+        )
+        if case .seconds = length, workload.clientEvents == nil {
             try check(
-                perChannel <= Self.presenceMemberLimit,
-                "channels",
-                "presence channels hold at most \(Self.presenceMemberLimit) members: use at least \((scenario.totalConnections + 99) / 100) channels"
+                workload.rate > 0,
+                field("rate"),
+                "a duration_seconds run needs a rate above 0 (events per second)"
             )
         }
-        if scenario.delta != nil {
-            try check(scenario.channelKind != .presence, "delta", "presence channels never take deltas")
+        try range(field("publishers"), workload.publishers, 1...workload.channels)
+        for size in workload.payloadBytes {
+            try range(field("payload_bytes"), size, Self.minimumPayloadBytes...1_000_000)
+        }
+        try check(!workload.eventName.isEmpty, field("event_name"), "must not be empty")
+        if workload.channelKind == .presence {
+            let perChannel = (workload.totalConnections + workload.channels - 1) / workload.channels
             try check(
-                scenario.clientEvents == nil,
-                "delta",
+                perChannel <= Self.presenceMemberLimit,
+                field("channels"),
+                "presence channels hold at most \(Self.presenceMemberLimit) members: use at least \((workload.totalConnections + 99) / 100) channels"
+            )
+        }
+        if workload.delta != nil {
+            try check(workload.channelKind != .presence, field("delta"), "presence channels never take deltas")
+            try check(
+                workload.clientEvents == nil,
+                field("delta"),
                 "needs events over the HTTP API (a client event's sender gets no copy to rebuild the next delta from)"
             )
         }
-        if let churn = scenario.presenceChurn {
-            try check(scenario.channelKind == .presence, "presence_churn", "needs channel_kind: presence")
-            try range("presence_churn.connections", churn.connections, 1...Scenario.maximumSubscribers)
-            try range("presence_churn.interval_ms", churn.intervalMilliseconds, 10...3_600_000)
-            try check(
-                scenario.totalConnections <= Scenario.maximumSubscribers,
-                "presence_churn.connections",
-                "subscribers plus churning connections must not exceed \(Scenario.maximumSubscribers)"
-            )
+        if let churn = workload.presenceChurn {
+            try check(workload.channelKind == .presence, field("presence_churn"), "needs channel_kind: presence")
+            try range(field("presence_churn.connections"), churn.connections, 1...Scenario.maximumSubscribers)
+            try range(field("presence_churn.interval_ms"), churn.intervalMilliseconds, 10...3_600_000)
         }
-        if let clientEvents = scenario.clientEvents {
-            try check(scenario.channelKind != .public, "client_events", "needs channel_kind: private or presence")
+        if let clientEvents = workload.clientEvents {
+            try check(
+                workload.channelKind != .public,
+                field("client_events"),
+                "needs channel_kind: private or presence"
+            )
             try check(
                 clientEvents.ratePerSender > 0 && clientEvents.ratePerSender <= Self.clientEventRateLimit,
-                "client_events.rate_per_sender",
+                field("client_events.rate_per_sender"),
                 "must be above 0 and at most \(Int(Self.clientEventRateLimit)) (the server's limit)"
             )
-            try check(scenario.eventName.hasPrefix("client-"), "event_name", "client events must be named 'client-…'")
             try check(
-                scenario.subscribers >= 2 * scenario.channels,
-                "channels",
+                workload.eventName.hasPrefix("client-"),
+                field("event_name"),
+                "client events must be named 'client-…'"
+            )
+            try check(
+                workload.subscribers >= 2 * workload.channels,
+                field("channels"),
                 "client events need at least two subscribers per channel (a sender and a receiver)"
             )
         }
+    }
+
+    private func isName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy(Self.isNameByte)
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

@@ -4,12 +4,13 @@ import NIOCore
 enum SubscriberCommand: Sendable {
     /// Leave and rejoin the channel every `interval` (presence churn) until ``finish``.
     case startChurn(interval: TimeAmount)
-    /// Send `count` client events on the channel, one every `interval`; `done` gets the number sent.
+    /// Send `count` client events on the channel, one every `interval`, their `data` sizes cycled
+    /// from `payloadBytes` by sequence number; `done` gets the number sent.
     case sendClientEvents(
         count: Int,
         interval: TimeAmount,
         eventName: String,
-        payloadBytes: Int,
+        payloadBytes: [Int],
         done: EventLoopPromise<Int>
     )
     /// The run is ending: stop timers, and a close from now on is expected.

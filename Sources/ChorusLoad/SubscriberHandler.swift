@@ -24,6 +24,7 @@ final class SubscriberHandler: ChannelInboundHandler {
     private let request: SubscriptionRequest
     /// Whether deliveries count towards loss and latency (churning members do not).
     private let checked: Bool
+    private let workload: Int
     private let channelIndex: Int
     private let deltaRole: ConnectionPlan.DeltaRole?
     private var reception = DeltaReception()
@@ -42,6 +43,7 @@ final class SubscriberHandler: ChannelInboundHandler {
     init(plan: ConnectionPlan, recorder: LoopRecorder, subscribed: EventLoopPromise<Void>) {
         self.request = plan.request
         self.checked = plan.checked
+        self.workload = plan.workload
         self.channelIndex = plan.channelIndex
         self.deltaRole = plan.deltaRole
         self.recorder = recorder
@@ -60,7 +62,12 @@ final class SubscriberHandler: ChannelInboundHandler {
             if let payload {
                 guard checked, state == .subscribed else { return }
                 let receivedAt = MonotonicClock.now()
-                recorder.recordDelivery(payload, receivedAt: receivedAt, outcome: tracker.record(payload.sequence))
+                recorder.recordDelivery(
+                    payload,
+                    workload: workload,
+                    receivedAt: receivedAt,
+                    outcome: tracker.record(payload.sequence)
+                )
             } else {
                 handleControl(context: context, text: frame.data)
             }
@@ -103,6 +110,7 @@ final class SubscriberHandler: ChannelInboundHandler {
             guard checked else { return }
             recorder.recordDelivery(
                 payload,
+                workload: workload,
                 receivedAt: MonotonicClock.now(),
                 outcome: tracker.record(payload.sequence)
             )
@@ -112,7 +120,7 @@ final class SubscriberHandler: ChannelInboundHandler {
 
     private func handleControl(context: ChannelHandlerContext, text: ByteBuffer) {
         guard let message = try? PusherMessage(parsing: text.readableBytesView) else {
-            recorder.recordProtocolError("unparsable frame: \(String(buffer: text).prefix(120))")
+            recorder.recordProtocolError("unparsable frame: \(String(buffer: text).prefix(120))", workload: workload)
             return
         }
         switch message.event {
@@ -144,12 +152,12 @@ final class SubscriberHandler: ChannelInboundHandler {
             if state == .awaitingConnection || state == .enablingDelta || state == .subscribing {
                 subscribed.fail(LoadError.subscriptionRejected(channel: request.channel, reason: reason))
             } else {
-                recorder.recordProtocolError(reason)
+                recorder.recordProtocolError(reason, workload: workload)
             }
         case PusherEventName.ping:
             sendText(context: context, PusherMessage(event: PusherEventName.pong, data: [:]).jsonText)
         case PusherEventName.memberAdded, PusherEventName.memberRemoved:
-            if checked { recorder.recordPresenceEvent() }
+            if checked { recorder.recordPresenceEvent(workload: workload) }
         default:
             break
         }
@@ -178,8 +186,9 @@ final class SubscriberHandler: ChannelInboundHandler {
                     handler.finishClientEvents()
                     return
                 }
-                let payload = EventPayload(sequence: Int64(handler.clientEventsSent), sentAt: MonotonicClock.now())
-                    .text(size: payloadBytes)
+                let sequence = handler.clientEventsSent
+                let payload = EventPayload(sequence: Int64(sequence), sentAt: MonotonicClock.now())
+                    .text(size: payloadBytes[sequence % payloadBytes.count])
                 let message = PusherMessage(event: eventName, channel: handler.request.channel, data: .string(payload))
                 handler.sendText(context: context, message.jsonText)
                 handler.clientEventsSent += 1
@@ -217,14 +226,14 @@ final class SubscriberHandler: ChannelInboundHandler {
             if state == .awaitingConnection || state == .enablingDelta || state == .subscribing {
                 subscribed.fail(LoadError.closedBeforeSubscribing(channel: request.channel))
             }
-            recorder.recordUnexpectedClose()
+            recorder.recordUnexpectedClose(workload: workload)
             state = .finished
         }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        recorder.recordProtocolError("\(error)")
+        recorder.recordProtocolError("\(error)", workload: workload)
         context.close(promise: nil)
     }
 

@@ -1,18 +1,18 @@
-import ChorusProtocol
+package import ChorusProtocol
 
 /// How one connection subscribes: the channel, and for private and presence channels the
 /// signature the app's auth endpoint would return, computed here with the app secret.
-struct SubscriptionRequest: Sendable {
-    var channel: String
-    var kind: Scenario.ChannelKind
+package struct SubscriptionRequest: Sendable {
+    package var channel: String
+    package var kind: Scenario.ChannelKind
     /// `channel_data` for presence channels.
-    var channelData: String?
-    var authenticator: ChannelAuthenticator
+    package var channelData: String?
+    package var authenticator: ChannelAuthenticator
     /// How this connection opts in to delta compression; `nil` for plain subscribers.
-    var delta: Scenario.DeltaMode?
+    package var delta: Scenario.DeltaMode?
 
     /// The `pusher:subscribe` frame text for a connection with `socketID`.
-    func subscribeText(socketID: String) -> String {
+    package func subscribeText(socketID: String) -> String {
         var data: [String: JSONValue] = ["channel": .string(channel)]
         if kind != .public {
             data["auth"] = .string(
@@ -25,14 +25,15 @@ struct SubscriptionRequest: Sendable {
     }
 
     /// `pusher:enable_delta_compression`, sent before subscribing in connection mode.
-    static let enableDeltaText = PusherMessage(event: PusherEventName.enableDeltaCompression, data: [:]).jsonText
+    package static let enableDeltaText = PusherMessage(event: PusherEventName.enableDeltaCompression, data: [:])
+        .jsonText
 
-    var unsubscribeText: String {
+    package var unsubscribeText: String {
         PusherMessage(event: PusherEventName.unsubscribe, data: ["channel": .string(channel)]).jsonText
     }
 
     /// A presence member's `channel_data` for user `userID`.
-    static func presenceChannelData(userID: String) -> String {
+    package static func presenceChannelData(userID: String) -> String {
         JSONValue.object(["user_id": .string(userID), "user_info": ["name": .string(userID)]]).jsonText
     }
 }

@@ -26,13 +26,17 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "A committed run report (JSON) to compare with; regressions exit 1.") var baseline: String?
     @Option(help: "Allowed regression against the baseline: 0.5 lets p99 grow by 50 % and throughput fall to 1/1.5.")
     var tolerance = 0.5
+    @Option(help: "Publish for this many seconds instead of the scenario's events or duration_seconds.")
+    var duration: Double?
     @Flag(help: "Do not write result files.") var noWrite = false
 
     func run() async throws {
         let report: LoadReport
         let baselineReport: LoadReport?
         do {
-            let loaded = try ScenarioParser.load(path: BundledScenarios.file(for: scenario))
+            let file = try BundledScenarios.file(for: scenario)
+            var loaded = try ScenarioParser.load(path: file)
+            if let duration { loaded = try ScenarioParser(source: file).withDuration(loaded, seconds: duration) }
             baselineReport = try baseline.map(Self.readBaseline)
             let target = LoadTarget(
                 host: host,

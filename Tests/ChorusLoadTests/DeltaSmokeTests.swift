@@ -12,16 +12,13 @@ import Testing
             let app = server.app
             let scenario = Scenario(
                 name: "delta-smoke",
-                subscribers: 20,
-                channels: 2,
-                events: 40,
+                workloads: [
+                    Workload(subscribers: 20, channels: 2, batchSize: 10, rate: 200, payloadBytes: [600], delta: mode)
+                ],
+                length: .events(40),
                 warmup: 10,
-                batchSize: 10,
-                rate: 200,
-                payloadBytes: 600,
                 connectTimeout: 10,
-                drainTimeout: 10,
-                delta: mode
+                drainTimeout: 10
             )
             let target = LoadTarget(
                 host: "127.0.0.1",

@@ -6,7 +6,7 @@ import Testing
 /// directory.
 @Suite struct ScenarioFilesTests {
     static let required = [
-        "smoke", "fanout-10k", "batch-10k", "channels-10k", "presence-churn", "client-events", "delta-10k",
+        "smoke", "fanout-10k", "batch-10k", "channels-10k", "presence-churn", "client-events", "delta-10k", "soak",
     ]
 
     @Test func issueScenariosAreBundled() {

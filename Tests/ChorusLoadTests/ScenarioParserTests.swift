@@ -13,11 +13,16 @@ import Testing
             """
         )
         #expect(scenario.name == "fanout-10k")
-        #expect(scenario.subscribers == 10_000)
-        #expect(scenario.channels == 1)
-        #expect(scenario.channelKind == .public)
-        #expect(scenario.batchSize == 1)
-        #expect(scenario.rate == 0)
+        let workload = try #require(scenario.workloads.first)
+        #expect(workload.subscribers == 10_000)
+        #expect(workload.channels == 1)
+        #expect(workload.channelKind == .public)
+        #expect(workload.batchSize == 1)
+        #expect(workload.rate == 0)
+        #expect(workload.payloadBytes == [100])
+        #expect(scenario.length == .events(200))
+        #expect(scenario.sampleIntervalSeconds == 10)
+        #expect(scenario.maxRSSGrowthMiBPerHour == nil)
         #expect(scenario.expectLoss == false)
         #expect(scenario.channelName(0) == "load-fanout-10k-0")
     }
@@ -29,10 +34,11 @@ import Testing
              "presence_churn": {"connections": 20, "interval_ms": 250}, "expect_loss": true, "rate": 12.5}
             """#
         )
-        #expect(scenario.channelKind == .presence)
-        #expect(scenario.presenceChurn == Scenario.PresenceChurn(connections: 20, intervalMilliseconds: 250))
+        let workload = try #require(scenario.workloads.first)
+        #expect(workload.channelKind == .presence)
+        #expect(workload.presenceChurn == Scenario.PresenceChurn(connections: 20, intervalMilliseconds: 250))
         #expect(scenario.expectLoss)
-        #expect(scenario.rate == 12.5)
+        #expect(workload.rate == 12.5)
         #expect(scenario.totalConnections == 420)
         #expect(scenario.channelName(3) == "presence-load-churn-3")
     }
@@ -41,8 +47,8 @@ import Testing
         let scenario = try parser.parse(
             "{name: c, subscribers: 20, channels: 5, channel_kind: private, events: 10, client_events: {rate_per_sender: 4}}"
         )
-        #expect(scenario.eventName == "client-load")
-        #expect(scenario.clientEvents?.ratePerSender == 4)
+        #expect(scenario.workloads[0].eventName == "client-load")
+        #expect(scenario.workloads[0].clientEvents?.ratePerSender == 4)
     }
 
     @Test(arguments: [
@@ -68,8 +74,21 @@ import Testing
         ),
         ("name: x\nsubscribers: 10\nevents: 1\ndelta: fossil", "delta", "subscription or connection"),
         ("name: x\nsubscribers: 10\nevents: 1\nchannel_kind: presence\ndelta: true", "delta", "presence"),
+        ("name: x\nsubscribers: 10", "events", "is required (or duration_seconds)"),
+        ("name: x\nsubscribers: 10\nevents: 5\nduration_seconds: 5", "duration_seconds", "not both"),
+        ("name: x\nsubscribers: 10\nduration_seconds: 0\nrate: 5", "duration_seconds", "positive"),
+        ("name: x\nsubscribers: 10\nduration_seconds: 60", "rate", "needs a rate above 0"),
+        ("name: x\nsubscribers: 10\nevents: 1\nsample_interval_seconds: 0", "sample_interval_seconds", "at least"),
+        ("name: x\nsubscribers: 10\nevents: 1\nmax_rss_growth_mib_per_hour: -1", "max_rss_growth_mib_per_hour", "≥ 0"),
+        ("name: x\nsubscribers: 10\nevents: 1\npayload_bytes: [100, 10]", "payload_bytes", "between 64"),
+        ("name: x\nsubscribers: 10\nevents: 1\npayload_bytes: [100, big]", "payload_bytes", "list of integers"),
+        ("name: x\nsubscribers: 10\nevents: 1\npayload_bytes: []", "payload_bytes", "empty list"),
     ])
     func namesTheBadField(text: String, field: String, reason: String) {
+        expectError(text, field: field, reason: reason)
+    }
+
+    private func expectError(_ text: String, field: String, reason: String) {
         #expect {
             try parser.parse(text)
         } throws: { error in
@@ -88,7 +107,7 @@ import Testing
     ])
     func readsDeltaMode(line: String, mode: Scenario.DeltaMode?) throws {
         let scenario = try parser.parse("name: d\nsubscribers: 10\nchannels: 2\nevents: 1\n\(line)")
-        #expect(scenario.delta == mode)
+        #expect(scenario.workloads[0].delta == mode)
         // Each channel of a delta run gets one plain reference subscriber.
         #expect(scenario.totalConnections == (mode == nil ? 10 : 12))
     }
@@ -100,7 +119,8 @@ import Testing
 
     @Test func spreadsSubscribersOverChannels() throws {
         let scenario = try parser.parse("name: s\nsubscribers: 10\nchannels: 4\nevents: 1")
-        #expect((0..<4).map(scenario.subscriberCount(onChannel:)) == [3, 3, 2, 2])
-        #expect(scenario.channelIndex(ofSubscriber: 9) == 1)
+        let workload = scenario.workloads[0]
+        #expect((0..<4).map(workload.subscriberCount(onChannel:)) == [3, 3, 2, 2])
+        #expect(workload.channelIndex(ofSubscriber: 9) == 1)
     }
 }
