@@ -4,6 +4,7 @@ server cleans up after the hostile clients (no leftover channels or presence mem
 near where it was)."""
 import asyncio
 import json
+import socket
 import threading
 import time
 import urllib.request
@@ -150,3 +151,47 @@ def metric(server, name):
         if line.startswith(name + " "):
             return float(line.split()[1])
     return None
+
+
+def test_malformed_frames_and_http_abuse_while_the_control_stream_runs(server):
+    """Every RFC 6455 violation and a round of HTTP abuse, from threads, while the control stream
+    runs: each bad client gets its close code or its 4xx, the control loses nothing."""
+    from test_rfc6455 import VIOLATIONS
+
+    http_abuse = [
+        b"\x16\x03\x01\x02\x00garbage\r\n\r\n",
+        b"GET /up HTTP/0.9\r\n\r\n",
+        b"GET /up HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(500)) + b"\r\n",
+        b"POST /apps/1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n",
+        b"GET /apps/1/../1/channels HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    ]
+    failures = []
+
+    def frames():
+        for name, (data, code) in sorted(VIOLATIONS.items()):
+            if "max_message_bytes" in name:
+                continue  # this server keeps the default 128 KB limit
+            client = RawClient(server)
+            client.send(data)
+            got = client.close_code()
+            if got != code:
+                failures.append(f"{name}: close {got}, expected {code}")
+
+    def http():
+        for _ in range(5):
+            for request in http_abuse:
+                with socket.create_connection((server.host, server.port), timeout=5) as sock:
+                    sock.sendall(request)
+                    status = sock.recv(64).split(b" ")[1:2]
+                    if not status or not status[0].startswith(b"4"):
+                        failures.append(f"{request[:30]!r}: {status}")
+
+    with ControlStream(server) as control:
+        workers = [threading.Thread(target=frames), threading.Thread(target=http)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        wait_for(lambda: control.published >= 40)  # at least two seconds of control events
+    control.assert_intact()
+    assert not failures, failures
