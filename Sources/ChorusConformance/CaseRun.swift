@@ -116,8 +116,14 @@ final class CaseRun {
         }
         var data: [String: JSONValue] = ["channel": .string(channel)]
         if let channelData { data["channel_data"] = .string(channelData) }
-        if let auth = try auth(mode: subscribe.auth, connection: connection, channel: channel, channelData: channelData)
-        {
+        let signedChannel =
+            try subscribe.authChannel.map { name throws(StepFailure) in try substitution.applyText(name) } ?? channel
+        if let auth = try auth(
+            mode: subscribe.auth,
+            connection: connection,
+            channel: signedChannel,
+            channelData: channelData
+        ) {
             data["auth"] = .string(auth)
         }
         let message = PusherMessage(event: PusherEventName.subscribe, data: .object(data))
@@ -151,6 +157,9 @@ final class CaseRun {
         case "other_socket":
             return ChannelAuthenticator(key: app.key, secret: app.secret)
                 .channelAuth(socketID: "1234.5678", channel: channel, channelData: channelData)
+        case "without_channel":
+            let message = channelData.map { "\(socketID):\($0)" } ?? socketID
+            return "\(app.key):\(HMACSigner(secret: app.secret).signature(for: message))"
         default:
             throw StepFailure("unknown auth mode '\(mode)'")
         }
@@ -270,14 +279,25 @@ final class CaseRun {
         default: throw StepFailure("unknown sign mode '\(step.sign)'")
         }
         let method = HTTPMethod(rawValue: step.method.uppercased())
-        var response: PusherHTTPResponse?
-        for _ in 0..<(try count(step.repeatCount)) {
-            response = try await attempt("\(step.method) \(path)") {
-                try await client.request(method: method, path: path, query: query, body: body, signing: signing)
+        let deadline = ContinuousClock.now + .milliseconds(step.withinMS)
+        while true {
+            var response: PusherHTTPResponse?
+            for _ in 0..<(try count(step.repeatCount)) {
+                response = try await attempt("\(step.method) \(path)") {
+                    try await client.request(method: method, path: path, query: query, body: body, signing: signing)
+                }
+            }
+            guard let response else { return }
+            do {
+                try check(response, against: step)
+                return
+            } catch {
+                guard ContinuousClock.now < deadline else {
+                    throw step.withinMS > 0 ? StepFailure("\(error.message), still after \(step.withinMS) ms") : error
+                }
+                try? await Task.sleep(for: .milliseconds(100))
             }
         }
-        guard let response else { return }
-        try check(response, against: step)
     }
 
     private func check(_ response: PusherHTTPResponse, against step: ConformanceStep.HTTPStep) throws(StepFailure) {

@@ -34,9 +34,10 @@ public struct ConformanceRunner: Sendable {
             name: testCase.name,
             tags: testCase.tags,
             source: testCase.source,
-            outcome: .passed,
-            detail: nil,
-            durationSeconds: 0
+            level: testCase.level,
+            requires: testCase.requires,
+            rule: library.rule(of: testCase),
+            outcome: .passed
         )
         if let reason = target.skipReason(for: testCase.requires) {
             result.outcome = .skipped
@@ -59,10 +60,21 @@ public struct ConformanceRunner: Sendable {
 
     /// The variables every case starts with: credentials, limits and values derived from them.
     public func variables() -> [String: JSONValue] {
+        let run = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        /// A name of exactly `length` characters starting with `prefix` and the run id.
+        func padded(_ prefix: String, _ length: Int) -> JSONValue {
+            let head = "\(prefix)\(run)-"
+            return .string(head + String(repeating: "x", count: max(0, length - head.count)))
+        }
         var variables: [String: JSONValue] = [
+            "channel_164": padded("limit-", 164),
+            "channel_165": padded("limit-", 165),
+            "private_channel_164": padded("private-limit-", 164),
+            "event_name_200": padded("name-", 200),
+            "event_name_201": padded("name-", 201),
             "app_id": .string(target.app.id),
             "key": .string(target.app.key),
-            "run": .string(String(UInt32.random(in: 0...UInt32.max), radix: 16)),
+            "run": .string(run),
             "max_event_payload_kb": .integer(Int64(target.maxEventPayloadKB)),
             "max_event_channels": .integer(Int64(target.maxEventChannels)),
             "max_event_batch_size": .integer(Int64(target.maxEventBatchSize)),

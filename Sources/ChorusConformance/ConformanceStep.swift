@@ -38,8 +38,11 @@ public enum ConformanceStep: Sendable {
     public struct WSSubscribe: Sendable {
         public var connection: String
         public var channel: String
-        /// `valid`, `none`, `bad_signature`, `wrong_key` or `other_socket`.
+        /// `valid`, `none`, `bad_signature`, `wrong_key`, `other_socket` or `without_channel` (signed over
+        /// the string with the channel name left out: `socket_id`, or `socket_id:channel_data` for presence).
         public var auth: String
+        /// Sign for this channel instead of the one subscribed to (a token of another channel).
+        public var authChannel: String?
         public var channelData: JSONValue?
         public var await: Bool
     }
@@ -54,6 +57,9 @@ public enum ConformanceStep: Sendable {
         public var app: String
         /// Sends the request this many times; the expectations apply to the last response.
         public var repeatCount: String
+        /// Sends the request again (every 100 ms) until the expectations hold or this many ms passed;
+        /// 0: once. For state that settles (a vacated channel leaving the list).
+        public var withinMS: Int
         public var status: JSONValue?
         public var headers: [String: JSONValue]
         public var bodyPattern: JSONValue?
@@ -86,6 +92,7 @@ public enum ConformanceStep: Sendable {
                     connection: try fields.string("as"),
                     channel: try fields.string("channel"),
                     auth: try fields.optionalString("auth") ?? "valid",
+                    authChannel: try fields.optionalString("auth_channel"),
                     channelData: fields.optionalValue("channel_data"),
                     await: try fields.optionalBool("await") ?? true
                 )
@@ -127,6 +134,7 @@ public enum ConformanceStep: Sendable {
                     sign: try fields.optionalString("sign") ?? "valid",
                     app: try fields.optionalString("app") ?? "main",
                     repeatCount: fields.optionalValue("repeat")?.scalarText ?? "1",
+                    withinMS: try fields.optionalInt("within_ms") ?? 0,
                     status: expect?["status"],
                     headers: expect?["headers"]?.objectValue ?? [:],
                     bodyPattern: expect?["body"]

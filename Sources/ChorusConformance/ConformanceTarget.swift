@@ -39,6 +39,9 @@ public struct ConformanceTarget: Sendable {
     public var maxEventBatchSize: Int
     /// Client events one connection may send per second.
     public var maxClientEventsPerSecond: Int
+    /// The optional features the server offers (a ``ServerProfile``'s, adjusted by `--capabilities`);
+    /// credentials-based capabilities (`second_app`, …) are added from the apps given.
+    public var features: Set<String>
 
     public init(
         host: String,
@@ -51,8 +54,10 @@ public struct ConformanceTarget: Sendable {
         maxEventPayloadKB: Int = 100,
         maxEventChannels: Int = 100,
         maxEventBatchSize: Int = 10,
-        maxClientEventsPerSecond: Int = 10
+        maxClientEventsPerSecond: Int = 10,
+        features: Set<String> = ServerProfile.chorus.capabilities
     ) {
+        self.features = features
         self.host = host
         self.port = port
         self.app = app
@@ -68,7 +73,7 @@ public struct ConformanceTarget: Sendable {
 
     /// What this target offers, as case `requires` lists name it.
     public var capabilities: Set<String> {
-        var capabilities: Set<String> = []
+        var capabilities = features.subtracting(["second_app", "disabled_app", "rate_limit"])
         if secondApp != nil { capabilities.insert("second_app") }
         if disabledApp != nil { capabilities.insert("disabled_app") }
         if rateLimitedApp != nil, apiRateLimit != nil { capabilities.insert("rate_limit") }
@@ -97,7 +102,9 @@ public struct ConformanceTarget: Sendable {
                 case "second_app": "a second app (--second-app id:key:secret)"
                 case "disabled_app": "a disabled app (--disabled-app id:key:secret)"
                 case "rate_limit": "a rate-limited app (--rate-limited-app id:key:secret --api-rate-limit N)"
-                default: "capability '\(requirement)'"
+                default:
+                    "capability '\(requirement)' (\(ServerProfile.knownCapabilities[requirement] ?? "not declared"); "
+                        + "declare it with --capabilities \(requirement) or a --profile that has it)"
                 }
             }.joined(separator: ", ")
     }

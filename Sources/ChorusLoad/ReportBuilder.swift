@@ -1,9 +1,22 @@
 import Foundation
 
 /// Turns what a run measured into a ``LoadReport`` and decides whether it passed.
-struct ReportBuilder {
+package struct ReportBuilder {
     let scenario: Scenario
     let target: LoadTarget
+
+    /// Why the deliveries fail the run: loss and duplicates (unless the scenario expects loss) and
+    /// out-of-order deliveries (unless it expects reordering: one publisher per channel promises order).
+    package static func deliveryFailures(_ counts: DeliveryCounts, expected: Int64, scenario: Scenario) -> [String] {
+        let lost = max(0, expected - counts.unique)
+        var failures: [String] = []
+        if lost > 0, !scenario.expectLoss { failures.append("\(lost) of \(expected) deliveries lost") }
+        if counts.duplicates > 0, !scenario.expectLoss { failures.append("\(counts.duplicates) duplicated deliveries") }
+        if counts.outOfOrder > 0, !scenario.expectReorder {
+            failures.append("\(counts.outOfOrder) deliveries out of order on their channel")
+        }
+        return failures
+    }
 
     func build(
         opened: ConnectionPool.Opened,
@@ -17,9 +30,7 @@ struct ReportBuilder {
     ) -> LoadReport {
         let counts = snapshot.counts
         let lost = max(0, ledger.expected - counts.unique)
-        var failures: [String] = []
-        if lost > 0, !scenario.expectLoss { failures.append("\(lost) of \(ledger.expected) deliveries lost") }
-        if counts.duplicates > 0, !scenario.expectLoss { failures.append("\(counts.duplicates) duplicated deliveries") }
+        var failures = Self.deliveryFailures(counts, expected: ledger.expected, scenario: scenario)
         if opened.failures > 0 { failures.append("\(opened.failures) connections failed: \(opened.firstError ?? "")") }
         if measured.errors > 0 { failures.append("\(measured.errors) publish requests failed") }
         if counts.protocolErrors > 0 { failures.append("\(counts.protocolErrors) protocol errors") }

@@ -82,6 +82,9 @@ public struct Scenario: Sendable, Hashable {
     public var drainTimeout: Double
     /// Whether losing deliveries is acceptable for this scenario (the run does not fail on it).
     public var expectLoss: Bool
+    /// Whether out-of-order deliveries on a channel are acceptable (the run does not fail on them).
+    /// Per-channel order is a guarantee for a single publisher, so this is off by default.
+    public var expectReorder: Bool
     public var presenceChurn: PresenceChurn?
     public var clientEvents: ClientEvents?
     /// Whether subscribers take deltas; each channel then also gets one plain reference subscriber
@@ -105,6 +108,7 @@ public struct Scenario: Sendable, Hashable {
         connectTimeout: Double = 60,
         drainTimeout: Double = 30,
         expectLoss: Bool = false,
+        expectReorder: Bool = false,
         presenceChurn: PresenceChurn? = nil,
         clientEvents: ClientEvents? = nil,
         delta: DeltaMode? = nil
@@ -125,6 +129,7 @@ public struct Scenario: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.drainTimeout = drainTimeout
         self.expectLoss = expectLoss
+        self.expectReorder = expectReorder
         self.presenceChurn = presenceChurn
         self.clientEvents = clientEvents
         self.delta = delta

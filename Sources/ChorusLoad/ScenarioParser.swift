@@ -89,6 +89,7 @@ public struct ScenarioParser: Sendable {
             connectTimeout: try fields.double("connect_timeout") ?? 60,
             drainTimeout: try fields.double("drain_timeout") ?? 30,
             expectLoss: try fields.bool("expect_loss") ?? false,
+            expectReorder: try fields.bool("expect_reorder") ?? false,
             presenceChurn: churn,
             clientEvents: clientEvents,
             delta: delta

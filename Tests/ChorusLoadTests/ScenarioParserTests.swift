@@ -19,6 +19,7 @@ import Testing
         #expect(scenario.batchSize == 1)
         #expect(scenario.rate == 0)
         #expect(scenario.expectLoss == false)
+        #expect(scenario.expectReorder == false)
         #expect(scenario.channelName(0) == "load-fanout-10k-0")
     }
 
@@ -26,12 +27,14 @@ import Testing
         let scenario = try parser.parse(
             #"""
             {"name": "churn", "subscribers": 400, "channels": 10, "channel_kind": "presence", "events": 50,
-             "presence_churn": {"connections": 20, "interval_ms": 250}, "expect_loss": true, "rate": 12.5}
+             "presence_churn": {"connections": 20, "interval_ms": 250}, "expect_loss": true, "rate": 12.5,
+             "expect_reorder": true}
             """#
         )
         #expect(scenario.channelKind == .presence)
         #expect(scenario.presenceChurn == Scenario.PresenceChurn(connections: 20, intervalMilliseconds: 250))
         #expect(scenario.expectLoss)
+        #expect(scenario.expectReorder)
         #expect(scenario.rate == 12.5)
         #expect(scenario.totalConnections == 420)
         #expect(scenario.channelName(3) == "presence-load-churn-3")
