@@ -66,8 +66,10 @@ public struct CaseLibrary: Sendable {
                         fileSource: document["source"]?.stringValue,
                         fileLevel: fileLevel
                     )
-                    if let rule = parsed.rule, !rules.isEmpty, rules[rule] == nil {
-                        throw CaseFileError("case '\(parsed.name)': rule '\(rule)' is not in the rules catalogue")
+                    for rule in [parsed.rule].compactMap(\.self) + parsed.alsoRules where !rules.isEmpty {
+                        guard rules[rule] != nil else {
+                            throw CaseFileError("case '\(parsed.name)': rule '\(rule)' is not in the rules catalogue")
+                        }
                     }
                     guard names.insert(parsed.name).inserted else {
                         throw CaseFileError("duplicate case name '\(parsed.name)'")

@@ -65,8 +65,10 @@ final class CaseRun {
                 pattern: try pattern.map { value throws(StepFailure) in try substitution.apply(value) },
                 withinMS: withinMS
             )
-        case .wsExpectClose(let name, let code, let timeoutMS):
-            try await expectClose(try connection(name), code: code, timeoutMS: timeoutMS)
+        case .wsExpectClose(let name, let code, let timeoutMS, let ignoreMessages):
+            try await expectClose(try connection(name), code: code, timeoutMS: timeoutMS, ignoreMessages: ignoreMessages)
+        case .wsSignin(let name, let userData, let auth, let awaitSuccess):
+            try await signin(try connection(name), userData: userData, auth: auth, awaitSuccess: awaitSuccess)
         case .wsClose(let name):
             try await connection(name).session.close(timeout: .seconds(1))
             connections[name] = nil
@@ -114,7 +116,8 @@ final class CaseRun {
             let applied = try substitution.apply(value)
             return applied.stringValue ?? applied.jsonText
         }
-        var data: [String: JSONValue] = ["channel": .string(channel)]
+        var data = try substitution.apply(.object(subscribe.extra)).objectValue ?? [:]
+        data["channel"] = .string(channel)
         if let channelData { data["channel_data"] = .string(channelData) }
         let signedChannel =
             try subscribe.authChannel.map { name throws(StepFailure) in try substitution.applyText(name) } ?? channel
@@ -131,6 +134,36 @@ final class CaseRun {
         guard subscribe.await else { return }
         let succeeded: JSONValue = [
             "event": .string(PusherEventName.subscriptionSucceeded), "channel": .string(channel),
+        ]
+        try await expect(connection, pattern: succeeded, timeoutMS: 3000, ignore: [])
+    }
+
+    private func signin(
+        _ connection: CaseConnection,
+        userData: JSONValue,
+        auth mode: String,
+        awaitSuccess: Bool
+    ) async throws(StepFailure) {
+        let applied = try substitution.apply(userData)
+        let text = applied.stringValue ?? applied.jsonText
+        guard let socketID = connection.socketID else { throw StepFailure("the connection has no socket id to sign") }
+        let app = target.app
+        let secret: String
+        switch mode {
+        case "valid": secret = app.secret
+        case "bad_signature": secret = app.secret + "-wrong"
+        default: throw StepFailure("unknown sign-in auth mode '\(mode)'")
+        }
+        let auth = ChannelAuthenticator(key: app.key, secret: secret).userAuth(socketID: socketID, userData: text)
+        let message = PusherMessage(
+            event: PusherEventName.signin,
+            data: ["auth": .string(auth), "user_data": .string(text)]
+        )
+        try await attempt("sending") { try await connection.session.send(text: message.jsonText) }
+        guard awaitSuccess else { return }
+        let succeeded: JSONValue = [
+            "event": .string(PusherEventName.signinSuccess),
+            "data": ["$json_or_object": ["user_data": .string(text)]],
         ]
         try await expect(connection, pattern: succeeded, timeoutMS: 3000, ignore: [])
     }
@@ -213,10 +246,18 @@ final class CaseRun {
         }
     }
 
-    private func expectClose(_ connection: CaseConnection, code: Int?, timeoutMS: Int) async throws(StepFailure) {
+    private func expectClose(
+        _ connection: CaseConnection,
+        code: Int?,
+        timeoutMS: Int,
+        ignoreMessages: Bool
+    ) async throws(StepFailure) {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMS)
         let expected = "a close frame" + (code.map { " with code \($0)" } ?? "")
-        let item = try await next(connection, until: deadline, expecting: .string(expected))
+        var item = try await next(connection, until: deadline, expecting: .string(expected))
+        while ignoreMessages, case .text = item {
+            item = try await next(connection, until: deadline, expecting: .string(expected))
+        }
         switch item {
         case .close(let got, let reason):
             if let code, Int(got ?? 0) != code {
@@ -276,6 +317,8 @@ final class CaseRun {
         case "bad_signature": signing = .badSignature
         case "bad_body_md5": signing = .badBodyMD5
         case "expired": signing = .timestamp(Int(Date().timeIntervalSince1970) - 3600)
+        case "bad_auth_version": signing = .authVersion("2.0")
+        case "empty_body_md5": signing = .emptyBodyMD5
         default: throw StepFailure("unknown sign mode '\(step.sign)'")
         }
         let method = HTTPMethod(rawValue: step.method.uppercased())
@@ -384,7 +427,8 @@ extension ConformanceStep {
         case .wsSubscribe(let subscribe): "ws_subscribe \(subscribe.connection) \(subscribe.channel)"
         case .wsExpect(let connection, _, _, _): "ws_expect \(connection)"
         case .wsExpectNone(let connection, _, _): "ws_expect_none \(connection)"
-        case .wsExpectClose(let connection, _, _): "ws_expect_close \(connection)"
+        case .wsExpectClose(let connection, _, _, _): "ws_expect_close \(connection)"
+        case .wsSignin(let connection, _, _, _): "ws_signin \(connection)"
         case .wsClose(let connection): "ws_close \(connection)"
         case .http(let http): "http \(http.method) \(http.path)"
         case .sleep: "sleep"

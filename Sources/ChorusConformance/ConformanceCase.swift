@@ -12,6 +12,8 @@ public struct ConformanceCase: Sendable {
     public var level: CaseLevel
     /// The id of the rule (in the rules catalogue) the case checks, if it names one.
     public var rule: String?
+    /// Other rules the case checks on the way (listed in the coverage table too).
+    public var alsoRules: [String]
     public var steps: [ConformanceStep]
 
     public init(
@@ -21,8 +23,10 @@ public struct ConformanceCase: Sendable {
         requires: [String] = [],
         level: CaseLevel = .must,
         rule: String? = nil,
+        alsoRules: [String] = [],
         steps: [ConformanceStep]
     ) {
+        self.alsoRules = alsoRules
         self.name = name
         self.tags = tags
         self.source = source
@@ -32,7 +36,7 @@ public struct ConformanceCase: Sendable {
         self.steps = steps
     }
 
-    /// Reads `{name, tags, source, level?, rule?, requires?, steps}`; `fileSource` and `fileLevel`
+    /// Reads `{name, tags, source, level?, rule?, also?, requires?, steps}`; `fileSource` and `fileLevel`
     /// are used when the case names none.
     init(parsing value: JSONValue, fileSource: String?, fileLevel: CaseLevel? = nil) throws(CaseFileError) {
         guard let name = value["name"]?.stringValue else { throw CaseFileError("a case has no name") }
@@ -60,6 +64,7 @@ public struct ConformanceCase: Sendable {
         } else {
             self.rule = nil
         }
+        self.alsoRules = try Self.strings(value["also"], field: "also", caseName: name)
         guard let steps = value["steps"]?.arrayValue, !steps.isEmpty else {
             throw CaseFileError("case '\(name)': steps must be a non-empty list")
         }

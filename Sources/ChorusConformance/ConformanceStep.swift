@@ -12,10 +12,13 @@ public enum ConformanceStep: Sendable {
     case wsSubscribe(WSSubscribe)
     /// The next message on the connection (skipping events listed in `ignore`) must match.
     case wsExpect(connection: String, pattern: JSONValue, timeoutMS: Int, ignore: [String])
+    /// Sends `pusher:signin` with `user_data` and an `auth` computed from the connection's socket id
+    /// (`valid` or `bad_signature`); unless `await` is false, expects `pusher:signin_success` next.
+    case wsSignin(connection: String, userData: JSONValue, auth: String, awaitSuccess: Bool)
     /// No message (or none matching `pattern`) arrives within the window.
     case wsExpectNone(connection: String, pattern: JSONValue?, withinMS: Int)
     /// The server closes the connection with a close frame carrying `code`.
-    case wsExpectClose(connection: String, code: Int?, timeoutMS: Int)
+    case wsExpectClose(connection: String, code: Int?, timeoutMS: Int, ignoreMessages: Bool)
     /// Closes the connection with a closing handshake.
     case wsClose(connection: String)
     /// An HTTP API request and the response it must get.
@@ -44,6 +47,8 @@ public enum ConformanceStep: Sendable {
         /// Sign for this channel instead of the one subscribed to (a token of another channel).
         public var authChannel: String?
         public var channelData: JSONValue?
+        /// More members of the subscribe data (`filter`, `delta`, …).
+        public var extra: [String: JSONValue]
         public var await: Bool
     }
 
@@ -52,7 +57,8 @@ public enum ConformanceStep: Sendable {
         public var path: String
         public var query: [(String, String)]
         public var body: JSONValue?
-        /// `valid`, `none`, `bad_signature`, `bad_body_md5` or `expired`.
+        /// `valid`, `none`, `bad_signature`, `bad_body_md5`, `expired`, `bad_auth_version` (2.0, signed)
+        /// or `empty_body_md5` (the empty body's MD5 sent on a request without a body).
         public var sign: String
         public var app: String
         /// Sends the request this many times; the expectations apply to the last response.
@@ -94,6 +100,7 @@ public enum ConformanceStep: Sendable {
                     auth: try fields.optionalString("auth") ?? "valid",
                     authChannel: try fields.optionalString("auth_channel"),
                     channelData: fields.optionalValue("channel_data"),
+                    extra: fields.optionalValue("extra")?.objectValue ?? [:],
                     await: try fields.optionalBool("await") ?? true
                 )
             )
@@ -114,7 +121,15 @@ public enum ConformanceStep: Sendable {
             self = .wsExpectClose(
                 connection: try fields.string("as"),
                 code: try fields.optionalInt("code"),
-                timeoutMS: try fields.optionalInt("timeout_ms") ?? 3000
+                timeoutMS: try fields.optionalInt("timeout_ms") ?? 3000,
+                ignoreMessages: try fields.optionalBool("ignore_messages") ?? false
+            )
+        case "ws_signin":
+            self = .wsSignin(
+                connection: try fields.string("as"),
+                userData: try fields.value("user_data"),
+                auth: try fields.optionalString("auth") ?? "valid",
+                awaitSuccess: try fields.optionalBool("await") ?? true
             )
         case "ws_close":
             self = .wsClose(connection: try fields.string("as"))

@@ -4,7 +4,7 @@ import Foundation
 public struct CoverageTable: Sendable {
     public struct Row: Sendable, Hashable {
         public var rule: ConformanceRule
-        /// The cases that name the rule, with their level.
+        /// The cases that name the rule (as their rule or in `also`), with their level.
         public var cases: [(name: String, level: CaseLevel)]
 
         public static func == (lhs: Row, rhs: Row) -> Bool {
@@ -21,7 +21,9 @@ public struct CoverageTable: Sendable {
     public init(library: CaseLibrary) {
         var byRule: [String: [(name: String, level: CaseLevel)]] = [:]
         for testCase in library.cases {
-            if let rule = testCase.rule { byRule[rule, default: []].append((testCase.name, testCase.level)) }
+            for rule in [testCase.rule].compactMap(\.self) + testCase.alsoRules {
+                byRule[rule, default: []].append((testCase.name, testCase.level))
+            }
         }
         rows = library.ruleOrder.map { Row(rule: library.rules[$0]!, cases: byRule[$0] ?? []) }
     }

@@ -19,6 +19,8 @@ enum DeviantFault: String, CaseIterable, Sendable {
     case pongDataAsString
     /// `pusher:*` data sent as a JSON string is ignored (only objects understood).
     case stringDataIgnored
+    /// A protocol that is not a number is closed with 4007 instead of 4006.
+    case versionFormatClosedWith4007
     // Subscriptions
     /// `pusher:subscription_error` data as an object instead of a JSON string.
     case subscriptionErrorDataAsObject
@@ -58,6 +60,24 @@ enum DeviantFault: String, CaseIterable, Sendable {
     case memberRemovedPerConnection
     /// Members who leave stay in the roster (counts and /users never drop).
     case presenceMembersNotRemoved
+    /// `user_id` of any length accepted.
+    case presenceUserIDLengthUnchecked
+    /// `user_info` of any size accepted.
+    case presenceUserInfoSizeUnchecked
+    /// An encrypted channel's payload parsed and serialised again (keys sorted) instead of relayed.
+    case encryptedPayloadReserialised
+    // Sign-in
+    /// `pusher:signin` accepted whatever its signature.
+    case signinSignatureNotChecked
+    /// `pusher:signin_success` without the `user_data`.
+    case signinSuccessWithoutUserData
+    /// `#server-to-user-{id}` subscribable by anyone.
+    case serverToUserOpenToAnyone
+    /// `terminate_connections` answers `{}` and closes nothing.
+    case terminateIgnored
+    // Tag filters
+    /// A subscription's tag filter ignored: every event delivered.
+    case tagFilterIgnored
     // Client events
     /// Client events accepted on public channels.
     case clientEventsOnPublicAccepted
@@ -78,6 +98,10 @@ enum DeviantFault: String, CaseIterable, Sendable {
     case batchSkipsBodyMD5
     /// `auth_timestamp` not checked.
     case timestampNotChecked
+    /// `auth_version` not checked.
+    case authVersionNotChecked
+    /// `body_md5` of the empty body refused on a GET.
+    case emptyBodyMD5Refused
     // HTTP API: events
     /// No payload limit: 200 where 413 is due.
     case ignoresPayloadLimit
@@ -122,6 +146,16 @@ enum DeviantFault: String, CaseIterable, Sendable {
         case .missingProtocolRefused: "ws.protocol.missing"
         case .pongDataAsString: "ws.ping.pusher"
         case .stringDataIgnored: "ws.data.client_object_or_string"
+        case .versionFormatClosedWith4007: "ws.close.version_format"
+        case .presenceUserIDLengthUnchecked, .presenceUserInfoSizeUnchecked: "ws.presence.limits"
+        case .encryptedPayloadReserialised: "ws.encrypted.opaque"
+        case .signinSignatureNotChecked: "sig.signin"
+        case .signinSuccessWithoutUserData: "ws.signin"
+        case .serverToUserOpenToAnyone: "ws.server_to_user"
+        case .terminateIgnored: "http.terminate"
+        case .tagFilterIgnored: "tags.filter"
+        case .authVersionNotChecked: "http.sign.version"
+        case .emptyBodyMD5Refused: "http.sign.empty_body_md5"
         case .subscriptionErrorDataAsObject: "ws.subscribe.error_data_string"
         case .authErrorWithStatus403: "ws.subscribe.error_shape"
         case .unsubscribeIgnored: "ws.unsubscribe"

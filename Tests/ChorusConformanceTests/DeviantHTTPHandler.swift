@@ -84,6 +84,12 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         else {
             throw Refusal(.unauthorized, "Invalid signature", "invalid_signature")
         }
+        guard parameter("auth_version") == "1.0" || has(.authVersionNotChecked) else {
+            throw Refusal(.unauthorized, "auth_version must be 1.0", "invalid_auth_version")
+        }
+        if body.isEmpty, parameter("body_md5") != nil, has(.emptyBodyMD5Refused) {
+            throw Refusal(.unauthorized, "body_md5 without a body", "unexpected_body_md5")
+        }
         let timestamp = Int(parameter("auth_timestamp") ?? "") ?? 0
         if abs(Int(Date().timeIntervalSince1970) - timestamp) > 600, !has(.timestampNotChecked) {
             throw Refusal(.unauthorized, "Timestamp expired", "expired_timestamp")
@@ -106,6 +112,9 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return try channels(prefix: parameter("filter_by_prefix") ?? "", info: infoFields(parameter("info")))
         case (.GET, let rest) where rest.count == 2 && rest[0] == "channels":
             return channel(rest[1], info: infoFields(parameter("info")))
+        case (.POST, let rest) where rest.count == 3 && rest[0] == "users" && rest[2] == "terminate_connections":
+            server.terminate(userID: rest[1])
+            return [:]
         case (.GET, let rest) where rest.count == 3 && rest[0] == "channels" && rest[2] == "users":
             guard rest[1].hasPrefix("presence-") || has(.usersOfNonPresenceAllowed) else {
                 throw Refusal(.badRequest, "Not a presence channel", "not_presence_channel")
@@ -135,6 +144,7 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var channels: [String]
         var socketID: String?
         var info: Set<String>
+        var tags: [String: String]
     }
 
     private func validate(_ value: JSONValue) throws(Refusal) -> Event {
@@ -157,7 +167,7 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard channels.count <= DeviantPusherServer.maxChannels || has(.channelLimitUnchecked) else {
             throw Refusal(.badRequest, "Too many channels", "too_many_channels")
         }
-        for channel in channels where !server.isValidChannelName(channel) {
+        for channel in channels where !server.isValidChannelName(channel, serverToUser: true) {
             throw Refusal(.badRequest, "Invalid channel name", "invalid_channel_name")
         }
         let text = data.stringValue ?? data.jsonText
@@ -169,7 +179,8 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             data: text,
             channels: channels,
             socketID: value["socket_id"]?.stringValue,
-            info: infoFields(value["info"]?.stringValue)
+            info: infoFields(value["info"]?.stringValue),
+            tags: (value["tags"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
         )
     }
 
@@ -177,7 +188,13 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     @discardableResult
     private func publish(_ event: Event) throws(Refusal) -> JSONValue? {
         for channel in event.channels {
-            server.publish(event: event.name, channel: channel, data: event.data, excluding: event.socketID)
+            server.publish(
+                event: event.name,
+                channel: channel,
+                data: event.data,
+                excluding: event.socketID,
+                tags: event.tags
+            )
         }
         guard !event.info.isEmpty, !has(.triggerInfoIgnored) else { return nil }
         var channels: [String: JSONValue] = [:]

@@ -16,11 +16,13 @@ final class DeviantPusherServer: Sendable {
     static let maxBatch = 10
     static let maxClientEventsPerSecond = 10
     /// What this server offers beyond the Pusher core, as `chorus conform --capabilities` names it.
-    static let capabilities: Set<String> = ["client_events", "encrypted_channels"]
+    static let capabilities: Set<String> = ["client_events", "encrypted_channels", "user_signin", "tag_filters"]
 
     struct Subscriber: Sendable {
         var socketID: String
         var channel: any Channel
+        /// An `eq` tag filter (key, value), the only kind this server knows.
+        var filter: (key: String, value: String)?
     }
 
     struct Member: Sendable {
@@ -37,6 +39,8 @@ final class DeviantPusherServer: Sendable {
         var subscribers: [String: [Subscriber]] = [:]
         /// Presence channel name → its members, one entry per connection, in join order.
         var members: [String: [Member]] = [:]
+        /// Signed-in user id → their connections.
+        var users: [String: [any Channel]] = [:]
     }
 
     let faults: Set<DeviantFault>
@@ -130,8 +134,12 @@ final class DeviantPusherServer: Sendable {
 
     // MARK: Channel rules
 
-    /// Whether a channel name is acceptable: the Pusher alphabet, at most 164 characters.
-    func isValidChannelName(_ name: String) -> Bool {
+    /// Whether a channel name is acceptable: the Pusher alphabet, at most 164 characters
+    /// (`#server-to-user-` names too where `serverToUser` allows them).
+    func isValidChannelName(_ name: String, serverToUser: Bool = false) -> Bool {
+        if serverToUser, name.hasPrefix(ChannelName.serverToUserPrefix) {
+            return isValidChannelName(String(name.dropFirst(ChannelName.serverToUserPrefix.count)))
+        }
         let limit =
             has(.channelNameLengthUnchecked) ? Int.max : has(.channelNameLimitOffByOne) ? 163 : ChannelName.maximumLength
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-=@,.;")
@@ -141,11 +149,36 @@ final class DeviantPusherServer: Sendable {
     // MARK: Publishing
 
     /// Sends an event to every subscriber of `channel` except `excluding`; returns how many got it.
-    func publish(event: String, channel: String, data: String, excluding: String?, userID: String? = nil) {
+    func publish(
+        event: String,
+        channel: String,
+        data: String,
+        excluding: String?,
+        userID: String? = nil,
+        tags: [String: String] = [:]
+    ) {
+        var data = data
+        if channel.hasPrefix("private-encrypted-"), has(.encryptedPayloadReserialised),
+            let members = (try? JSONValue(parsing: data))?.objectValue
+        {
+            data =
+                "{" + members.keys.sorted().map { "\(JSONValue.string($0).jsonText):\(members[$0]!.jsonText)" }
+                .joined(separator: ",") + "}"
+        }
         let frame = frame(event: event, channel: channel, data: data, userID: userID)
         let excluded = has(.socketIDExclusionIgnored) ? nil : excluding
         for subscriber in state.withLockedValue({ $0.subscribers[channel] ?? [] }) where subscriber.socketID != excluded {
+            if let filter = subscriber.filter, tags[filter.key] != filter.value, !has(.tagFilterIgnored) { continue }
             Self.send(frame, to: subscriber.channel)
+        }
+    }
+
+    /// Closes every connection signed in as `userID` with 4009.
+    func terminate(userID: String) {
+        guard !has(.terminateIgnored) else { return }
+        for channel in state.withLockedValue({ $0.users[userID] ?? [] }) {
+            Self.send(Self.errorFrame("Terminated by the app", code: 4009), to: channel)
+            Self.close(channel, code: 4009)
         }
     }
 

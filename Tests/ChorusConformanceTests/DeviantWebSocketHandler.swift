@@ -16,6 +16,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
     private var acceptedTokens: Set<String> = []
     private var clientEventTimes: [ContinuousClock.Instant] = []
     private var open = false
+    private var signedInUser: String?
 
     init(server: DeviantPusherServer, uri: String) {
         self.server = server
@@ -37,6 +38,11 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             return
         }
         if let version = query.first(where: { $0.0 == "protocol" })?.1 {
+            if Int(version) == nil, !has(.versionFormatClosedWith4007) {
+                DeviantPusherServer.send(DeviantPusherServer.errorFrame("Invalid version format", code: 4006), to: channel)
+                DeviantPusherServer.close(channel, code: 4006)
+                return
+            }
             if (Int(version) ?? 0) < 5, !has(.oldProtocolAccepted) {
                 DeviantPusherServer.send(DeviantPusherServer.errorFrame("Unsupported protocol", code: 4007), to: channel)
                 DeviantPusherServer.close(channel, code: 4007)
@@ -95,11 +101,36 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
                 subscribed.remove(name) != nil
             else { return }
             leave(name)
+        case PusherEventName.signin:
+            if let data = message.dataObject { signin(data, on: channel) }
         case let name where name.hasPrefix("client-"):
             clientEvent(message, on: channel)
         default:
             break
         }
+    }
+
+    // MARK: Sign-in
+
+    private func signin(_ data: JSONValue, on channel: any Channel) {
+        guard let auth = data["auth"]?.stringValue, let userData = data["user_data"]?.stringValue,
+            let userID = (try? JSONValue(parsing: userData))?["id"]?.scalarText
+        else {
+            return DeviantPusherServer.send(DeviantPusherServer.errorFrame("Bad sign-in", code: nil), to: channel)
+        }
+        let app = DeviantPusherServer.app
+        let authenticator = ChannelAuthenticator(key: app.key, secret: app.secret)
+        guard authenticator.isValidUserAuth(auth, socketID: socketID, userData: userData) || has(.signinSignatureNotChecked)
+        else {
+            DeviantPusherServer.send(DeviantPusherServer.errorFrame("Invalid sign-in signature", code: 4009), to: channel)
+            DeviantPusherServer.close(channel, code: 4009)
+            return
+        }
+        signedInUser = userID
+        server.state.withLockedValue { $0.users[userID, default: []].append(channel) }
+        join(ChannelName.serverToUserPrefix + userID, member: nil, filter: nil, on: channel, reply: false)
+        let reply = has(.signinSuccessWithoutUserData) ? "{}" : JSONValue.object(["user_data": .string(userData)]).jsonText
+        DeviantPusherServer.send(server.frame(event: PusherEventName.signinSuccess, channel: nil, data: reply), to: channel)
     }
 
     // MARK: Subscriptions
@@ -142,6 +173,13 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
 
     private func subscribe(_ data: JSONValue, on channel: any Channel) {
         guard let name = data["channel"]?.stringValue else { return }
+        if name.hasPrefix(ChannelName.serverToUserPrefix) {
+            guard name == ChannelName.serverToUserPrefix + (signedInUser ?? "\u{0}") || has(.serverToUserOpenToAnyone)
+            else {
+                return authError(name, on: channel)
+            }
+            return join(name, member: nil, filter: nil, on: channel)
+        }
         guard server.isValidChannelName(name) else {
             subscriptionError(name, type: "InvalidChannel", message: "Invalid channel name", status: 400, on: channel)
             return
@@ -174,19 +212,41 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
                     }
                     userID = .string(socketID)
                 }
+                let userText = userID.stringValue ?? userID.jsonText
+                guard userText.utf8.count <= 128 || has(.presenceUserIDLengthUnchecked) else {
+                    subscriptionError(name, type: "InvalidChannelData", message: "user_id too long", status: 400, on: channel)
+                    return
+                }
+                guard (parsed["user_info"]?.jsonText.utf8.count ?? 0) <= 1024 || has(.presenceUserInfoSizeUnchecked)
+                else {
+                    subscriptionError(name, type: "LimitReached", message: "user_info too large", status: 403, on: channel)
+                    return
+                }
                 member = .init(socketID: socketID, userID: userID, info: parsed["user_info"])
             }
         }
-        join(name, member: member, on: channel)
+        var filter: (key: String, value: String)?
+        if let node = data["filter"], let key = node["key"]?.stringValue, node["cmp"]?.stringValue == "eq",
+            let value = node["val"]?.stringValue
+        {
+            filter = (key, value)
+        }
+        join(name, member: member, filter: filter, on: channel)
     }
 
-    private func join(_ name: String, member: DeviantPusherServer.Member?, on channel: any Channel) {
+    private func join(
+        _ name: String,
+        member: DeviantPusherServer.Member?,
+        filter: (key: String, value: String)?,
+        on channel: any Channel,
+        reply: Bool = true
+    ) {
         let me = socketID
         let duplicates = has(.duplicateSubscriptionDeliversTwice)
         let (already, userWasPresent, others) = server.state.withLockedValue { state in
             let already = state.subscribers[name]?.contains { $0.socketID == me } ?? false
             if !already || duplicates {
-                state.subscribers[name, default: []].append(.init(socketID: me, channel: channel))
+                state.subscribers[name, default: []].append(.init(socketID: me, channel: channel, filter: filter))
             }
             guard let member, !already else { return (already, true, [any Channel]()) }
             let present = state.members[name]?.contains { $0.userText == member.userText } ?? false
@@ -197,6 +257,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             return (already, present, others)
         }
         subscribed.insert(name)
+        guard reply else { return }
         guard let member else {
             DeviantPusherServer.send(
                 server.frame(event: PusherEventName.subscriptionSucceeded, channel: name, data: "{}"),
