@@ -140,10 +140,11 @@ package actor PusherHTTPClient {
                 parameters[index].1 = String(repeating: "0", count: 64)
             }
         case .authVersion(let version):
-            parameters = query + [
-                ("auth_key", signer.key), ("auth_timestamp", String(Int(Date().timeIntervalSince1970))),
-                ("auth_version", version),
-            ]
+            parameters =
+                query + [
+                    ("auth_key", signer.key), ("auth_timestamp", String(Int(Date().timeIntervalSince1970))),
+                    ("auth_version", version),
+                ]
             if !body.isEmpty { parameters.append(("body_md5", Hex.md5(body))) }
             parameters.append(("auth_signature", signer.signature(method: method, path: path, query: parameters)))
         case .emptyBodyMD5:

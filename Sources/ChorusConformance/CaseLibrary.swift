@@ -11,6 +11,9 @@ public struct CaseLibrary: Sendable {
     public let rules: [String: ConformanceRule]
     /// The rule ids in the order the catalogue lists them.
     public let ruleOrder: [String]
+    /// Capability probes (`probes: [{capability, steps}]`): steps that complete where the server
+    /// offers the capability.
+    public let probes: [(capability: String, steps: [ConformanceStep])]
 
     /// The cases that ship inside the runner (this target's `Cases/`, a SwiftPM resource), so
     /// `chorus conform` works from any directory.
@@ -41,9 +44,24 @@ public struct CaseLibrary: Sendable {
         var rules: [String: ConformanceRule] = [:]
         var ruleOrder: [String] = []
         var documents: [(URL, JSONValue)] = []
+        var probes: [(capability: String, steps: [ConformanceStep])] = []
         for file in files {
             let document = try Self.document(at: file)
             documents.append((file, document))
+            for probe in document["probes"]?.arrayValue ?? [] {
+                guard let capability = probe["capability"]?.stringValue, let list = probe["steps"]?.arrayValue else {
+                    throw CaseFileError("\(file.lastPathComponent): each probe needs capability and steps")
+                }
+                var steps: [ConformanceStep] = []
+                for step in list {
+                    do {
+                        steps.append(try ConformanceStep(parsing: step))
+                    } catch {
+                        throw CaseFileError("\(file.lastPathComponent): probe '\(capability)': \(error.message)")
+                    }
+                }
+                probes.append((capability, steps))
+            }
             for rule in try Self.rules(in: document, file: file) {
                 guard rules.updateValue(rule, forKey: rule.id) == nil else {
                     throw CaseFileError("\(file.lastPathComponent): duplicate rule id '\(rule.id)'")
@@ -86,6 +104,7 @@ public struct CaseLibrary: Sendable {
         self.cases = cases
         self.rules = rules
         self.ruleOrder = ruleOrder
+        self.probes = probes
     }
 
     /// The catalogue entry of the rule `testCase` checks, if any.
@@ -96,7 +115,9 @@ public struct CaseLibrary: Sendable {
     /// Reads `rules: [{id, text, source}]`.
     private static func rules(in document: JSONValue, file: URL) throws(CaseFileError) -> [ConformanceRule] {
         guard let list = document["rules"] else { return [] }
-        guard let items = list.arrayValue else { throw CaseFileError("\(file.lastPathComponent): rules must be a list") }
+        guard let items = list.arrayValue else {
+            throw CaseFileError("\(file.lastPathComponent): rules must be a list")
+        }
         var rules: [ConformanceRule] = []
         for item in items {
             guard let id = item["id"]?.stringValue, let text = item["text"]?.stringValue,

@@ -66,7 +66,12 @@ final class CaseRun {
                 withinMS: withinMS
             )
         case .wsExpectClose(let name, let code, let timeoutMS, let ignoreMessages):
-            try await expectClose(try connection(name), code: code, timeoutMS: timeoutMS, ignoreMessages: ignoreMessages)
+            try await expectClose(
+                try connection(name),
+                code: code,
+                timeoutMS: timeoutMS,
+                ignoreMessages: ignoreMessages
+            )
         case .wsSignin(let name, let userData, let auth, let awaitSuccess):
             try await signin(try connection(name), userData: userData, auth: auth, awaitSuccess: awaitSuccess)
         case .wsClose(let name):

@@ -28,6 +28,27 @@ public struct ConformanceRunner: Sendable {
         return results
     }
 
+    /// Runs the library's capability probes; each capability maps to whether its probe completed.
+    public func probeCapabilities() async -> [String: Bool] {
+        var found: [String: Bool] = [:]
+        for probe in library.probes {
+            let caseRun = CaseRun(
+                target: target,
+                group: group,
+                caseDirectory: library.directory,
+                variables: variables()
+            )
+            do {
+                try await caseRun.run(probe.steps)
+                found[probe.capability] = true
+            } catch {
+                found[probe.capability] = false
+            }
+            await caseRun.finish()
+        }
+        return found
+    }
+
     /// Runs one case (or skips it when the target lacks what it requires).
     public func run(_ testCase: ConformanceCase) async -> CaseResult {
         var result = CaseResult(

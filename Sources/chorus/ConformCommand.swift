@@ -36,9 +36,13 @@ struct ConformCommand: AsyncParsableCommand {
     @Option(help: "Directory the JUnit XML and JSON reports are written to.") var output = "results/conformance"
     @Option(help: "The server family, for its optional features: pusher, sockudo or chorus.")
     var profile: String = "chorus"
-    @Option(help: "Capabilities to add to the profile's, comma-separated (-name removes one), e.g. delta,-cache_channels.")
+    @Option(
+        help: "Capabilities to add to the profile's, comma-separated (-name removes one), e.g. delta,-cache_channels."
+    )
     var capabilities: String?
     @Flag(help: "Should-level failures fail the run too.") var strict = false
+    @Flag(help: "Probe the capabilities that can be told from outside; probe results override the profile's.")
+    var probe = false
     @Flag(help: "Print the coverage table (every rule and the cases that check it) as Markdown and exit.")
     var coverage = false
 
@@ -77,7 +81,15 @@ struct ConformCommand: AsyncParsableCommand {
         )
         let selected = library.selecting(tags: tags, names: names)
         guard !selected.isEmpty else { throw ValidationError("No case matches the given --tag/--case.") }
-        let runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
+        var runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
+        if probe {
+            var probed = target
+            for (capability, present) in await runner.probeCapabilities().sorted(by: { $0.key < $1.key }) {
+                print("probe \(capability): \(present ? "present" : "absent")")
+                if present { probed.features.insert(capability) } else { probed.features.remove(capability) }
+            }
+            runner = ConformanceRunner(target: probed, library: library, group: MultiThreadedEventLoopGroup.singleton)
+        }
         let results = await runner.run(selected) { result in
             print("\(result.outcome.rawValue.uppercased()) [\(result.level.rawValue)] \(result.name)")
         }

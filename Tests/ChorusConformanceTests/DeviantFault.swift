@@ -75,6 +75,9 @@ enum DeviantFault: String, CaseIterable, Sendable {
     case serverToUserOpenToAnyone
     /// `terminate_connections` answers `{}` and closes nothing.
     case terminateIgnored
+    /// Watchlist changes sent as bare `online`/`offline` events (Sockudo's shape), not
+    /// `pusher_internal:watchlist_events`.
+    case watchlistBareEvents
     // Tag filters
     /// A subscription's tag filter ignored: every event delivered.
     case tagFilterIgnored
@@ -153,6 +156,7 @@ enum DeviantFault: String, CaseIterable, Sendable {
         case .signinSuccessWithoutUserData: "ws.signin"
         case .serverToUserOpenToAnyone: "ws.server_to_user"
         case .terminateIgnored: "http.terminate"
+        case .watchlistBareEvents: "ws.watchlist"
         case .tagFilterIgnored: "tags.filter"
         case .authVersionNotChecked: "http.sign.version"
         case .emptyBodyMD5Refused: "http.sign.empty_body_md5"

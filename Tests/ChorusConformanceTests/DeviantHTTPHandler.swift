@@ -126,7 +126,8 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func json(_ bytes: [UInt8]) throws(Refusal) -> JSONValue {
-        guard let value = try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)), value.objectValue != nil else {
+        guard let value = try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)), value.objectValue != nil
+        else {
             throw Refusal(.badRequest, "Body is not a JSON object", "invalid_json")
         }
         return value
@@ -160,7 +161,9 @@ final class DeviantHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var channels: [String] = []
         if let channel = value["channel"]?.stringValue { channels.append(channel) }
         for channel in value["channels"]?.arrayValue ?? [] {
-            guard let text = channel.stringValue else { throw Refusal(.badRequest, "Bad channels", "invalid_channel_name") }
+            guard let text = channel.stringValue else {
+                throw Refusal(.badRequest, "Bad channels", "invalid_channel_name")
+            }
             if !channels.contains(text) { channels.append(text) }
         }
         guard !channels.isEmpty else { throw Refusal(.badRequest, "channel or channels required", "missing_channels") }

@@ -41,6 +41,8 @@ final class DeviantPusherServer: Sendable {
         var members: [String: [Member]] = [:]
         /// Signed-in user id → their connections.
         var users: [String: [any Channel]] = [:]
+        /// Watched user id → the connections watching it.
+        var watchers: [String: [any Channel]] = [:]
     }
 
     let faults: Set<DeviantFault>
@@ -124,12 +126,13 @@ final class DeviantPusherServer: Sendable {
         ).jsonText
     }
 
+    /// Sends a close frame, then closes the connection a little later (as a server waiting for the
+    /// client's close frame would), so the client reads the frame whatever state it is in.
     static func close(_ channel: any Channel, code: Int) {
         var buffer = channel.allocator.buffer(capacity: 2)
         buffer.writeInteger(UInt16(code))
-        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: buffer)).whenComplete { _ in
-            channel.close(promise: nil)
-        }
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: buffer), promise: nil)
+        channel.eventLoop.scheduleTask(in: .milliseconds(300)) { channel.close(promise: nil) }
     }
 
     // MARK: Channel rules
@@ -141,7 +144,8 @@ final class DeviantPusherServer: Sendable {
             return isValidChannelName(String(name.dropFirst(ChannelName.serverToUserPrefix.count)))
         }
         let limit =
-            has(.channelNameLengthUnchecked) ? Int.max : has(.channelNameLimitOffByOne) ? 163 : ChannelName.maximumLength
+            has(.channelNameLengthUnchecked)
+            ? Int.max : has(.channelNameLimitOffByOne) ? 163 : ChannelName.maximumLength
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-=@,.;")
         return !name.isEmpty && name.count <= limit && name.allSatisfy(allowed.contains)
     }
@@ -162,15 +166,30 @@ final class DeviantPusherServer: Sendable {
             let members = (try? JSONValue(parsing: data))?.objectValue
         {
             data =
-                "{" + members.keys.sorted().map { "\(JSONValue.string($0).jsonText):\(members[$0]!.jsonText)" }
+                "{"
+                + members.keys.sorted().map { "\(JSONValue.string($0).jsonText):\(members[$0]!.jsonText)" }
                 .joined(separator: ",") + "}"
         }
         let frame = frame(event: event, channel: channel, data: data, userID: userID)
         let excluded = has(.socketIDExclusionIgnored) ? nil : excluding
-        for subscriber in state.withLockedValue({ $0.subscribers[channel] ?? [] }) where subscriber.socketID != excluded {
+        for subscriber in state.withLockedValue({ $0.subscribers[channel] ?? [] }) where subscriber.socketID != excluded
+        {
             if let filter = subscriber.filter, tags[filter.key] != filter.value, !has(.tagFilterIgnored) { continue }
             Self.send(frame, to: subscriber.channel)
         }
+    }
+
+    /// Tells the watchers of `userID` that it came online or went offline.
+    func announce(_ userID: String, online: Bool) {
+        let name = online ? "online" : "offline"
+        let text: String
+        if has(.watchlistBareEvents) {
+            text = frame(event: name, channel: nil, data: JSONValue.object(["user_ids": [.string(userID)]]).jsonText)
+        } else {
+            let events: JSONValue = ["events": [["name": .string(name), "user_ids": [.string(userID)]]]]
+            text = frame(event: PusherEventName.watchlistEvents, channel: nil, data: events.jsonText)
+        }
+        for watcher in state.withLockedValue({ $0.watchers[userID] ?? [] }) { Self.send(text, to: watcher) }
     }
 
     /// Closes every connection signed in as `userID` with 4009.

@@ -32,19 +32,28 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         let channel = context.channel
         guard parts[0].hasPrefix("/app/"), key == DeviantPusherServer.app.key else {
             if !has(.unknownAppClosedSilently) {
-                DeviantPusherServer.send(DeviantPusherServer.errorFrame("App key \(key) does not exist", code: 4001), to: channel)
+                DeviantPusherServer.send(
+                    DeviantPusherServer.errorFrame("App key \(key) does not exist", code: 4001),
+                    to: channel
+                )
             }
             DeviantPusherServer.close(channel, code: 4001)
             return
         }
         if let version = query.first(where: { $0.0 == "protocol" })?.1 {
             if Int(version) == nil, !has(.versionFormatClosedWith4007) {
-                DeviantPusherServer.send(DeviantPusherServer.errorFrame("Invalid version format", code: 4006), to: channel)
+                DeviantPusherServer.send(
+                    DeviantPusherServer.errorFrame("Invalid version format", code: 4006),
+                    to: channel
+                )
                 DeviantPusherServer.close(channel, code: 4006)
                 return
             }
             if (Int(version) ?? 0) < 5, !has(.oldProtocolAccepted) {
-                DeviantPusherServer.send(DeviantPusherServer.errorFrame("Unsupported protocol", code: 4007), to: channel)
+                DeviantPusherServer.send(
+                    DeviantPusherServer.errorFrame("Unsupported protocol", code: 4007),
+                    to: channel
+                )
                 DeviantPusherServer.close(channel, code: 4007)
                 return
             }
@@ -69,6 +78,14 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         for name in subscribed { leave(name) }
         subscribed = []
+        if let user = signedInUser {
+            let me = context.channel
+            let gone = server.state.withLockedValue { state in
+                state.users[user]?.removeAll { $0 === me }
+                return state.users[user]?.isEmpty ?? true
+            }
+            if gone { server.announce(user, online: false) }
+        }
         context.fireChannelInactive()
     }
 
@@ -76,7 +93,10 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .connectionClose:
-            DeviantPusherServer.close(context.channel, code: 1000)
+            // Answer the client's close frame with its code, then close the connection.
+            let echo = WebSocketFrame(fin: true, opcode: .connectionClose, data: frame.unmaskedData)
+            let channel = context.channel
+            channel.writeAndFlush(echo).whenComplete { _ in channel.close(promise: nil) }
             return
         case .ping:
             context.writeAndFlush(
@@ -120,25 +140,43 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         }
         let app = DeviantPusherServer.app
         let authenticator = ChannelAuthenticator(key: app.key, secret: app.secret)
-        guard authenticator.isValidUserAuth(auth, socketID: socketID, userData: userData) || has(.signinSignatureNotChecked)
+        guard
+            authenticator.isValidUserAuth(auth, socketID: socketID, userData: userData)
+                || has(.signinSignatureNotChecked)
         else {
-            DeviantPusherServer.send(DeviantPusherServer.errorFrame("Invalid sign-in signature", code: 4009), to: channel)
+            DeviantPusherServer.send(
+                DeviantPusherServer.errorFrame("Invalid sign-in signature", code: 4009),
+                to: channel
+            )
             DeviantPusherServer.close(channel, code: 4009)
             return
         }
         signedInUser = userID
-        server.state.withLockedValue { $0.users[userID, default: []].append(channel) }
+        let watchlist = (try? JSONValue(parsing: userData))?["watchlist"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let first = server.state.withLockedValue { state in
+            let first = state.users[userID]?.isEmpty ?? true
+            state.users[userID, default: []].append(channel)
+            for watched in watchlist { state.watchers[watched, default: []].append(channel) }
+            return first
+        }
+        defer { if first { server.announce(userID, online: true) } }
         join(ChannelName.serverToUserPrefix + userID, member: nil, filter: nil, on: channel, reply: false)
-        let reply = has(.signinSuccessWithoutUserData) ? "{}" : JSONValue.object(["user_data": .string(userData)]).jsonText
-        DeviantPusherServer.send(server.frame(event: PusherEventName.signinSuccess, channel: nil, data: reply), to: channel)
+        let reply =
+            has(.signinSuccessWithoutUserData) ? "{}" : JSONValue.object(["user_data": .string(userData)]).jsonText
+        DeviantPusherServer.send(
+            server.frame(event: PusherEventName.signinSuccess, channel: nil, data: reply),
+            to: channel
+        )
     }
 
     // MARK: Subscriptions
 
-    private func subscriptionError(_ name: String, type: String, message: String, status: Int, on channel: any Channel) {
+    private func subscriptionError(_ name: String, type: String, message: String, status: Int, on channel: any Channel)
+    {
         let payload = #"{"type":"\#(type)","error":"\#(message)","status":\#(status)}"#
         let data: JSONValue =
-            has(.subscriptionErrorDataAsObject) ? ((try? JSONValue(parsing: payload)) ?? .string(payload)) : .string(payload)
+            has(.subscriptionErrorDataAsObject)
+            ? ((try? JSONValue(parsing: payload)) ?? .string(payload)) : .string(payload)
         DeviantPusherServer.send(
             PusherMessage(event: PusherEventName.subscriptionError, channel: name, data: data).jsonText,
             to: channel
@@ -197,7 +235,13 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             acceptedTokens.insert(auth)
             if let channelData {
                 guard let parsed = try? JSONValue(parsing: channelData), parsed.objectValue != nil else {
-                    subscriptionError(name, type: "InvalidChannelData", message: "Bad channel_data", status: 400, on: channel)
+                    subscriptionError(
+                        name,
+                        type: "InvalidChannelData",
+                        message: "Bad channel_data",
+                        status: 400,
+                        on: channel
+                    )
                     return
                 }
                 var userID: JSONValue
@@ -207,19 +251,37 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
                     userID = has(.numericUserIDNotStringified) ? .integer(number) : .string(String(number))
                 default:
                     guard has(.channelDataWithoutUserIDAccepted) else {
-                        subscriptionError(name, type: "InvalidChannelData", message: "No user_id", status: 400, on: channel)
+                        subscriptionError(
+                            name,
+                            type: "InvalidChannelData",
+                            message: "No user_id",
+                            status: 400,
+                            on: channel
+                        )
                         return
                     }
                     userID = .string(socketID)
                 }
                 let userText = userID.stringValue ?? userID.jsonText
                 guard userText.utf8.count <= 128 || has(.presenceUserIDLengthUnchecked) else {
-                    subscriptionError(name, type: "InvalidChannelData", message: "user_id too long", status: 400, on: channel)
+                    subscriptionError(
+                        name,
+                        type: "InvalidChannelData",
+                        message: "user_id too long",
+                        status: 400,
+                        on: channel
+                    )
                     return
                 }
                 guard (parsed["user_info"]?.jsonText.utf8.count ?? 0) <= 1024 || has(.presenceUserInfoSizeUnchecked)
                 else {
-                    subscriptionError(name, type: "LimitReached", message: "user_info too large", status: 403, on: channel)
+                    subscriptionError(
+                        name,
+                        type: "LimitReached",
+                        message: "user_info too large",
+                        status: 403,
+                        on: channel
+                    )
                     return
                 }
                 member = .init(socketID: socketID, userID: userID, info: parsed["user_info"])
@@ -252,8 +314,10 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             let present = state.members[name]?.contains { $0.userText == member.userText } ?? false
             state.members[name, default: []].append(member)
             var seen: Set<String> = []
-            let others = (state.subscribers[name] ?? []).filter { $0.socketID != me && seen.insert($0.socketID).inserted }
-                .map(\.channel)
+            let others = (state.subscribers[name] ?? []).filter {
+                $0.socketID != me && seen.insert($0.socketID).inserted
+            }
+            .map(\.channel)
             return (already, present, others)
         }
         subscribed.insert(name)
@@ -274,7 +338,11 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         var added: [String: JSONValue] = ["user_id": member.userID]
         if let info = member.info { added["user_info"] = info }
         if has(.memberAddedExtraKey) { added["socket_id"] = .string(me) }
-        let frame = server.frame(event: PusherEventName.memberAdded, channel: name, data: JSONValue.object(added).jsonText)
+        let frame = server.frame(
+            event: PusherEventName.memberAdded,
+            channel: name,
+            data: JSONValue.object(added).jsonText
+        )
         for other in others { DeviantPusherServer.send(frame, to: other) }
         if has(.memberAddedEchoedToJoiner) { DeviantPusherServer.send(frame, to: channel) }
     }
@@ -288,7 +356,9 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             ids.append(member.userID)
             hash[member.userText] = member.info ?? .null
         }
-        var presence: [String: JSONValue] = ["ids": .array(ids), "hash": .object(hash), "count": .integer(Int64(ids.count))]
+        var presence: [String: JSONValue] = [
+            "ids": .array(ids), "hash": .object(hash), "count": .integer(Int64(ids.count)),
+        ]
         if has(.presenceRosterExtraKey) { presence["me"] = me.userID }
         return JSONValue.object(["presence": .object(presence)]).jsonText
     }
@@ -316,7 +386,11 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         guard let removed, !userStillPresent || has(.memberRemovedPerConnection) else { return }
         var data: [String: JSONValue] = ["user_id": removed.userID]
         if has(.memberRemovedExtraKey) { data["user_info"] = removed.info ?? [:] }
-        let frame = server.frame(event: PusherEventName.memberRemoved, channel: name, data: JSONValue.object(data).jsonText)
+        let frame = server.frame(
+            event: PusherEventName.memberRemoved,
+            channel: name,
+            data: JSONValue.object(data).jsonText
+        )
         for channel in remaining { DeviantPusherServer.send(frame, to: channel) }
     }
 

@@ -109,3 +109,30 @@ import Testing
         #expect(byName["cache.miss_when_empty"]?.detail?.contains("cache_channels") == true)
     }
 }
+
+extension DeviationDetectionTests {
+    @Test func probesFindWhatTheFakeOffers() async throws {
+        let server = try await DeviantPusherServer.start()
+        let target = ConformanceTarget(
+            host: "127.0.0.1",
+            port: server.port,
+            app: .init(
+                id: DeviantPusherServer.app.id,
+                key: DeviantPusherServer.app.key,
+                secret: DeviantPusherServer.app.secret
+            ),
+            features: []
+        )
+        let runner = ConformanceRunner(
+            target: target,
+            library: try Self.library.get(),
+            group: MultiThreadedEventLoopGroup.singleton
+        )
+        let found = await runner.probeCapabilities()
+        try await server.shutdown()
+        for capability in DeviantPusherServer.capabilities { #expect(found[capability] == true, "\(capability)") }
+        for capability in ["delta", "cache_channels", "auth_endpoint", "history"] {
+            #expect(found[capability] == false, "\(capability)")
+        }
+    }
+}

@@ -19,7 +19,11 @@ import Testing
 
     @Test func disorderWithoutLossFailsTheRun() {
         let scenario = Scenario(name: "x", subscribers: 10, events: 10)
-        let failures = ReportBuilder.deliveryFailures(counts(unique: 100, outOfOrder: 3), expected: 100, scenario: scenario)
+        let failures = ReportBuilder.deliveryFailures(
+            counts(unique: 100, outOfOrder: 3),
+            expected: 100,
+            scenario: scenario
+        )
         #expect(failures == ["3 deliveries out of order on their channel"])
     }
 
@@ -33,7 +37,11 @@ import Testing
 
     @Test func expectingLossDoesNotExcuseDisorder() {
         let scenario = Scenario(name: "x", subscribers: 10, events: 10, expectLoss: true)
-        let failures = ReportBuilder.deliveryFailures(counts(unique: 90, outOfOrder: 1), expected: 100, scenario: scenario)
+        let failures = ReportBuilder.deliveryFailures(
+            counts(unique: 90, outOfOrder: 1),
+            expected: 100,
+            scenario: scenario
+        )
         #expect(failures == ["1 deliveries out of order on their channel"])
     }
 }
