@@ -72,6 +72,8 @@ final class CaseRun {
                 timeoutMS: timeoutMS,
                 ignoreMessages: ignoreMessages
             )
+        case .wsPing(let name, let payload, let timeoutMS):
+            try await ping(try connection(name), payload: payload, timeoutMS: timeoutMS)
         case .wsSignin(let name, let userData, let auth, let awaitSuccess):
             try await signin(try connection(name), userData: userData, auth: auth, awaitSuccess: awaitSuccess)
         case .wsClose(let name):
@@ -99,9 +101,9 @@ final class CaseRun {
             ?? WebSocketConnector.pusherPath(key: app.key)
         let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(5))
         let session = try await attempt("opening WebSocket \(path)") {
-            try await WebSocketSession.open(connector: connector, path: path, on: group)
+            try await WebSocketSession.open(connector: connector, path: path, on: group, deliverPongs: true)
         }
-        let connection = CaseConnection(session: session)
+        let connection = CaseConnection(session: session, app: app)
         connections[open.connection] = connection
         guard open.awaitEstablished else { return }
         let established: JSONValue = [
@@ -143,6 +145,28 @@ final class CaseRun {
         try await expect(connection, pattern: succeeded, timeoutMS: 3000, ignore: [])
     }
 
+    private func ping(_ connection: CaseConnection, payload: String, timeoutMS: Int) async throws(StepFailure) {
+        try await attempt("sending a ping") { try await connection.session.ping(payload: payload) }
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMS)
+        var kept: [WebSocketInbound] = []
+        defer { connection.putBack(kept) }
+        while true {
+            let item = try await next(connection, until: deadline, expecting: .string("a pong frame"), pongs: true)
+            switch item {
+            case .pong(let bytes):
+                guard bytes == Array(payload.utf8) else {
+                    throw StepFailure(
+                        "expected a pong carrying \(payload), got one carrying \(String(decoding: bytes, as: UTF8.self))"
+                    )
+                }
+                return
+            case .text, .binary: kept.append(item)
+            case .close, .disconnected:
+                throw StepFailure("expected a pong frame carrying \(payload), got the connection closing (\(item))")
+            }
+        }
+    }
+
     private func signin(
         _ connection: CaseConnection,
         userData: JSONValue,
@@ -152,7 +176,7 @@ final class CaseRun {
         let applied = try substitution.apply(userData)
         let text = applied.stringValue ?? applied.jsonText
         guard let socketID = connection.socketID else { throw StepFailure("the connection has no socket id to sign") }
-        let app = target.app
+        let app = connection.app
         let secret: String
         switch mode {
         case "valid": secret = app.secret
@@ -181,7 +205,7 @@ final class CaseRun {
     ) throws(StepFailure) -> String? {
         guard mode != "none" else { return nil }
         guard let socketID = connection.socketID else { throw StepFailure("the connection has no socket id to sign") }
-        let app = target.app
+        let app = connection.app
         switch mode {
         case "valid":
             return ChannelAuthenticator(key: app.key, secret: app.secret)
@@ -271,18 +295,26 @@ final class CaseRun {
         case .text(let text): throw StepFailure("expected \(expected), got message \(text)")
         case .binary: throw StepFailure("expected \(expected), got a binary frame")
         case .disconnected: throw StepFailure("expected \(expected), got the connection dropped without one")
+        case .pong: throw StepFailure("expected \(expected), got a pong frame")
         }
     }
 
+    /// The next thing received before `deadline`; pong frames are passed over unless `pongs`.
     private func next(
         _ connection: CaseConnection,
         until deadline: ContinuousClock.Instant,
-        expecting pattern: JSONValue
+        expecting pattern: JSONValue,
+        pongs: Bool = false
     ) async throws(StepFailure) -> WebSocketInbound {
-        do {
-            return try await connection.next(timeout: Self.timeAmount(until: deadline))
-        } catch {
-            throw StepFailure("expected \(pattern.jsonText), got nothing in time")
+        while true {
+            let item: WebSocketInbound
+            do {
+                item = try await connection.next(timeout: Self.timeAmount(until: deadline))
+            } catch {
+                throw StepFailure("expected \(pattern.jsonText), got nothing in time")
+            }
+            if case .pong = item, !pongs { continue }
+            return item
         }
     }
 
@@ -299,6 +331,7 @@ final class CaseRun {
                 "expected \(pattern.jsonText), got close \(code.map(String.init) ?? "without code") \(reason)"
             )
         case .disconnected: throw StepFailure("expected \(pattern.jsonText), got the connection closed")
+        case .pong: throw StepFailure("expected \(pattern.jsonText), got a pong frame")
         }
     }
 
@@ -434,6 +467,7 @@ extension ConformanceStep {
         case .wsExpectNone(let connection, _, _): "ws_expect_none \(connection)"
         case .wsExpectClose(let connection, _, _, _): "ws_expect_close \(connection)"
         case .wsSignin(let connection, _, _, _): "ws_signin \(connection)"
+        case .wsPing(let connection, _, _): "ws_ping \(connection)"
         case .wsClose(let connection): "ws_close \(connection)"
         case .http(let http): "http \(http.method) \(http.path)"
         case .sleep: "sleep"

@@ -19,6 +19,9 @@ public enum ConformanceStep: Sendable {
     case wsExpectNone(connection: String, pattern: JSONValue?, withinMS: Int)
     /// The server closes the connection with a close frame carrying `code`.
     case wsExpectClose(connection: String, code: Int?, timeoutMS: Int, ignoreMessages: Bool)
+    /// Sends a WebSocket ping frame with `payload`; a pong with the same payload must arrive in time
+    /// (messages arriving meanwhile are kept for later steps).
+    case wsPing(connection: String, payload: String, timeoutMS: Int)
     /// Closes the connection with a closing handshake.
     case wsClose(connection: String)
     /// An HTTP API request and the response it must get.
@@ -130,6 +133,12 @@ public enum ConformanceStep: Sendable {
                 userData: try fields.value("user_data"),
                 auth: try fields.optionalString("auth") ?? "valid",
                 awaitSuccess: try fields.optionalBool("await") ?? true
+            )
+        case "ws_ping":
+            self = .wsPing(
+                connection: try fields.string("as"),
+                payload: try fields.optionalString("payload") ?? "chorus",
+                timeoutMS: try fields.optionalInt("timeout_ms") ?? 3000
             )
         case "ws_close":
             self = .wsClose(connection: try fields.string("as"))

@@ -25,6 +25,13 @@ struct ConformCommand: AsyncParsableCommand {
     var rateLimitedApp: String?
     @Option(name: .customLong("api-rate-limit"), help: "Requests per window the rate-limited app allows.")
     var apiRateLimit: Int?
+    @Option(name: .customLong("no-client-events-app"), help: "An app with client events disabled, as id:key:secret.")
+    var noClientEventsApp: String?
+    @Option(
+        name: .customLong("subscription-count-app"),
+        help: "An app with subscription counts enabled, as id:key:secret."
+    )
+    var subscriptionCountApp: String?
     @Option(name: .customLong("max-payload-kb"), help: "The main app's max_event_payload_in_kb.") var maxPayloadKB = 100
     @Option(name: .customLong("max-channels"), help: "The main app's max_event_channels_at_once.") var maxChannels = 100
     @Option(name: .customLong("max-batch"), help: "The main app's max_event_batch_size.") var maxBatch = 10
@@ -77,7 +84,9 @@ struct ConformCommand: AsyncParsableCommand {
             maxEventChannels: maxChannels,
             maxEventBatchSize: maxBatch,
             maxClientEventsPerSecond: maxClientEvents,
-            features: features
+            features: features,
+            noClientEventsApp: try noClientEventsApp.map { try Self.app($0, option: "--no-client-events-app") },
+            subscriptionCountApp: try subscriptionCountApp.map { try Self.app($0, option: "--subscription-count-app") }
         )
         let selected = library.selecting(tags: tags, names: names)
         guard !selected.isEmpty else { throw ValidationError("No case matches the given --tag/--case.") }

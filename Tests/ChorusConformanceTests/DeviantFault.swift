@@ -15,6 +15,8 @@ enum DeviantFault: String, CaseIterable, Sendable {
     case oldProtocolAccepted
     /// A connection without `protocol` is closed instead of treated as 7.
     case missingProtocolRefused
+    /// WebSocket ping frames left unanswered.
+    case webSocketPingsIgnored
     /// `pusher:pong` data double encoded like an event's.
     case pongDataAsString
     /// `pusher:*` data sent as a JSON string is ignored (only objects understood).
@@ -94,6 +96,10 @@ enum DeviantFault: String, CaseIterable, Sendable {
     case clientEventsNotRateLimited
     /// Client events accepted on encrypted channels.
     case clientEventsOnEncryptedAccepted
+    /// Client events relayed although the app disables them.
+    case clientEventsIgnoreAppSetting
+    /// No `pusher_internal:subscription_count` although the app enables it.
+    case subscriptionCountMissing
     // HTTP API: signing
     /// `body_md5` not checked at all.
     case skipsBodyMD5
@@ -148,6 +154,7 @@ enum DeviantFault: String, CaseIterable, Sendable {
         case .oldProtocolAccepted: "ws.protocol.too_old"
         case .missingProtocolRefused: "ws.protocol.missing"
         case .pongDataAsString: "ws.ping.pusher"
+        case .webSocketPingsIgnored: "ws.ping.websocket"
         case .stringDataIgnored: "ws.data.client_object_or_string"
         case .versionFormatClosedWith4007: "ws.close.version_format"
         case .presenceUserIDLengthUnchecked, .presenceUserInfoSizeUnchecked: "ws.presence.limits"
@@ -179,6 +186,8 @@ enum DeviantFault: String, CaseIterable, Sendable {
         case .clientEventsWithoutUserID: "ws.client_events.user_id"
         case .clientEventsNotRateLimited: "ws.client_events.rate_limit"
         case .clientEventsOnEncryptedAccepted: "ws.encrypted.no_client_events"
+        case .clientEventsIgnoreAppSetting: "ws.client_events.app_enabled"
+        case .subscriptionCountMissing: "ws.subscription_count"
         case .skipsBodyMD5, .batchSkipsBodyMD5: "http.sign.body_md5"
         case .timestampNotChecked: "http.sign.timestamp"
         case .ignoresPayloadLimit: "http.events.payload_limit"

@@ -10,13 +10,34 @@ import NIOWebSocket
 /// events, the signed HTTP API's events, batches and channel queries) whose faults can be switched on
 /// one at a time (``DeviantFault``), to prove the conformance suite notices each of them.
 final class DeviantPusherServer: Sendable {
-    static let app = (id: "1", key: "fake-key", secret: "fake-secret")
+    /// One app of the server and its switches.
+    struct App: Sendable {
+        var id: String
+        var key: String
+        var secret: String
+        var clientEvents = true
+        var subscriptionCount = false
+    }
+
+    static let app = App(id: "1", key: "fake-key", secret: "fake-secret")
+    /// An app with client events disabled.
+    static let quietApp = App(id: "5", key: "fake-quiet-key", secret: "fake-quiet-secret", clientEvents: false)
+    /// An app with subscription counts enabled.
+    static let countingApp = App(
+        id: "6",
+        key: "fake-counting-key",
+        secret: "fake-counting-secret",
+        subscriptionCount: true
+    )
+    static let apps = [app, quietApp, countingApp]
     static let payloadLimitKB = 10
     static let maxChannels = 100
     static let maxBatch = 10
     static let maxClientEventsPerSecond = 10
     /// What this server offers beyond the Pusher core, as `chorus conform --capabilities` names it.
-    static let capabilities: Set<String> = ["client_events", "encrypted_channels", "user_signin", "tag_filters"]
+    static let capabilities: Set<String> = [
+        "client_events", "encrypted_channels", "user_signin", "tag_filters", "subscription_count",
+    ]
 
     struct Subscriber: Sendable {
         var socketID: String
@@ -204,6 +225,20 @@ final class DeviantPusherServer: Sendable {
     /// Subscriptions of a channel (distinct connections).
     func subscriptionCount(_ channel: String) -> Int {
         state.withLockedValue { Set(($0.subscribers[channel] ?? []).map(\.socketID)).count }
+    }
+
+    /// Sends `pusher_internal:subscription_count` to every subscriber of `channel`.
+    func announceSubscriptionCount(_ channel: String) {
+        guard !has(.subscriptionCountMissing) else { return }
+        let count = subscriptionCount(channel)
+        let text = frame(
+            event: PusherEventName.subscriptionCount,
+            channel: channel,
+            data: #"{"subscription_count":\#(count)}"#
+        )
+        for subscriber in state.withLockedValue({ $0.subscribers[channel] ?? [] }) {
+            Self.send(text, to: subscriber.channel)
+        }
     }
 
     /// Distinct users of a presence channel.

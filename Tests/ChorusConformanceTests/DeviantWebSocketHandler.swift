@@ -17,6 +17,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
     private var clientEventTimes: [ContinuousClock.Instant] = []
     private var open = false
     private var signedInUser: String?
+    private var app = DeviantPusherServer.app
 
     init(server: DeviantPusherServer, uri: String) {
         self.server = server
@@ -30,7 +31,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         let key = parts[0].split(separator: "/").last.map(String.init) ?? ""
         let query = parts.count > 1 ? QueryString.parse(parts[1]) : []
         let channel = context.channel
-        guard parts[0].hasPrefix("/app/"), key == DeviantPusherServer.app.key else {
+        guard parts[0].hasPrefix("/app/"), let app = DeviantPusherServer.apps.first(where: { $0.key == key }) else {
             if !has(.unknownAppClosedSilently) {
                 DeviantPusherServer.send(
                     DeviantPusherServer.errorFrame("App key \(key) does not exist", code: 4001),
@@ -62,6 +63,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             DeviantPusherServer.close(channel, code: 4008)
             return
         }
+        self.app = app
         socketID = server.newSocketID()
         open = true
         let timeout = has(.activityTimeoutMissing) ? "" : #","activity_timeout":120"#
@@ -99,6 +101,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             channel.writeAndFlush(echo).whenComplete { _ in channel.close(promise: nil) }
             return
         case .ping:
+            guard !has(.webSocketPingsIgnored) else { return }
             context.writeAndFlush(
                 NIOAny(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)),
                 promise: nil
@@ -138,7 +141,6 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         else {
             return DeviantPusherServer.send(DeviantPusherServer.errorFrame("Bad sign-in", code: nil), to: channel)
         }
-        let app = DeviantPusherServer.app
         let authenticator = ChannelAuthenticator(key: app.key, secret: app.secret)
         guard
             authenticator.isValidUserAuth(auth, socketID: socketID, userData: userData)
@@ -189,7 +191,6 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
     }
 
     private func isValidAuth(_ auth: String, channel name: String, channelData: String?) -> Bool {
-        let app = DeviantPusherServer.app
         let authenticator = ChannelAuthenticator(key: app.key, secret: app.secret)
         if authenticator.isValidChannelAuth(auth, socketID: socketID, channel: name, channelData: channelData) {
             return true
@@ -327,6 +328,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
                 server.frame(event: PusherEventName.subscriptionSucceeded, channel: name, data: "{}"),
                 to: channel
             )
+            if app.subscriptionCount, !already { server.announceSubscriptionCount(name) }
             return
         }
         if !already { userByChannel[name] = member.userText }
@@ -383,6 +385,7 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
             return (member, others.contains { $0.userText == member.userText }, remaining)
         }
         userByChannel[name] = nil
+        if app.subscriptionCount, !name.hasPrefix("presence-") { server.announceSubscriptionCount(name) }
         guard let removed, !userStillPresent || has(.memberRemovedPerConnection) else { return }
         var data: [String: JSONValue] = ["user_id": removed.userID]
         if has(.memberRemovedExtraKey) { data["user_info"] = removed.info ?? [:] }
@@ -400,6 +403,9 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         guard let name = message.channel else { return }
         func refuse(_ text: String, code: Int? = nil) {
             DeviantPusherServer.send(DeviantPusherServer.errorFrame(text, code: code), to: channel)
+        }
+        guard app.clientEvents || has(.clientEventsIgnoreAppSetting) else {
+            return refuse("Client events are disabled for this app")
         }
         let isEncrypted = name.hasPrefix("private-encrypted-")
         guard name.hasPrefix("private-") || name.hasPrefix("presence-") || has(.clientEventsOnPublicAccepted) else {
