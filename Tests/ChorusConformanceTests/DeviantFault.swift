@@ -9,6 +9,8 @@ enum DeviantFault: String, CaseIterable, Sendable {
     case socketIDWithoutDot
     /// `activity_timeout` left out of `connection_established`.
     case activityTimeoutMissing
+    /// A path under `/app/` with more segments read as an app key (4001) instead of 4005.
+    case badPathReadAsAppKey
     /// An unknown app key is closed 4001 without the `pusher:error` first.
     case unknownAppClosedSilently
     /// Protocol 4 is served like 7 instead of closed with 4007.
@@ -151,6 +153,7 @@ enum DeviantFault: String, CaseIterable, Sendable {
         case .dataAsObject: "ws.data.double_encoded"
         case .socketIDWithoutDot, .activityTimeoutMissing: "ws.established.shape"
         case .unknownAppClosedSilently: "ws.app.unknown"
+        case .badPathReadAsAppKey: "ws.close.path"
         case .oldProtocolAccepted: "ws.protocol.too_old"
         case .missingProtocolRefused: "ws.protocol.missing"
         case .pongDataAsString: "ws.ping.pusher"

@@ -31,6 +31,11 @@ final class DeviantWebSocketHandler: ChannelInboundHandler {
         let key = parts[0].split(separator: "/").last.map(String.init) ?? ""
         let query = parts.count > 1 ? QueryString.parse(parts[1]) : []
         let channel = context.channel
+        if parts[0].split(separator: "/").count != 2, !has(.badPathReadAsAppKey) {
+            DeviantPusherServer.send(DeviantPusherServer.errorFrame("Path not found", code: 4005), to: channel)
+            DeviantPusherServer.close(channel, code: 4005)
+            return
+        }
         guard parts[0].hasPrefix("/app/"), let app = DeviantPusherServer.apps.first(where: { $0.key == key }) else {
             if !has(.unknownAppClosedSilently) {
                 DeviantPusherServer.send(
