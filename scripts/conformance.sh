@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs `chorus conform` against a real `chorus serve` started here with the apps every capability
-# needs (a second app, a disabled app, a rate-limited app), so no case is skipped.
-# Reports go to results/conformance/ (override with OUT=dir). Exits non-zero on any failing case.
+# needs (a second app, a disabled app, a rate-limited app, one with client events disabled, one
+# with subscription counts), so no case is skipped.
+# Reports go to results/conformance/ (override with OUT=dir). Exits non-zero on any must-level failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHORUS="${CHORUS:-.build/release/chorus}"
@@ -17,6 +18,8 @@ apps:
   - {id: 2, key: second-key, secret: second-secret}
   - {id: 3, key: disabled-key, secret: disabled-secret, enabled: false}
   - {id: 4, key: limited-key, secret: limited-secret, max_api_requests_per_window: 5, api_rate_limit_window_seconds: 60}
+  - {id: 5, key: quiet-key, secret: quiet-secret, client_events_enabled: false}
+  - {id: 6, key: counting-key, secret: counting-secret, subscription_count_enabled: true}
 YAML
 "$CHORUS" serve --config "$config" --port 0 --log-level warning >"$log" 2>&1 &
 server=$!
@@ -32,4 +35,6 @@ done
   --second-app 2:second-key:second-secret \
   --disabled-app 3:disabled-key:disabled-secret \
   --rate-limited-app 4:limited-key:limited-secret --api-rate-limit 5 \
-  --output "$OUT"
+  --no-client-events-app 5:quiet-key:quiet-secret \
+  --subscription-count-app 6:counting-key:counting-secret \
+  --strict --output "$OUT"

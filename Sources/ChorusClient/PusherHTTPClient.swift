@@ -139,6 +139,21 @@ package actor PusherHTTPClient {
             if let index = parameters.firstIndex(where: { $0.0 == "auth_signature" }) {
                 parameters[index].1 = String(repeating: "0", count: 64)
             }
+        case .authVersion(let version):
+            parameters =
+                query + [
+                    ("auth_key", signer.key), ("auth_timestamp", String(Int(Date().timeIntervalSince1970))),
+                    ("auth_version", version),
+                ]
+            if !body.isEmpty { parameters.append(("body_md5", Hex.md5(body))) }
+            parameters.append(("auth_signature", signer.signature(method: method, path: path, query: parameters)))
+        case .emptyBodyMD5:
+            parameters = signer.signedQuery(
+                method: method,
+                path: path,
+                body: body,
+                extra: body.isEmpty ? query + [("body_md5", Hex.md5([]))] : query
+            )
         case .badBodyMD5:
             var unsigned = query
             unsigned.append(("body_md5", Hex.md5(body + Array("tampered".utf8))))

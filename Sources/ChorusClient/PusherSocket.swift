@@ -86,7 +86,8 @@ package struct PusherSocket: Sendable {
             } catch {
                 throw PusherSocketError.notAPusherMessage(text)
             }
-        case .binary:
+        case .binary, .pong:
+            // Pongs reach only sessions opened with `deliverPongs`, which this one is not.
             throw PusherSocketError.unexpectedBinary
         case .close(let code, let reason):
             throw PusherSocketError.closed(code: code, reason: reason)

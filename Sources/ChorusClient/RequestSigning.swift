@@ -10,4 +10,8 @@ package enum RequestSigning: Sendable, Hashable {
     case badBodyMD5
     /// Signed correctly at this `auth_timestamp` (seconds since 1970), e.g. one long past.
     case timestamp(Int)
+    /// Signed correctly, but with this `auth_version` instead of 1.0.
+    case authVersion(String)
+    /// Signed correctly, with `body_md5` of the empty body although there is none (the Python SDK on GETs).
+    case emptyBodyMD5
 }

@@ -15,16 +15,20 @@ package final class WebSocketSession: Sendable {
         self.mailbox = mailbox
     }
 
-    /// Opens a WebSocket on `path` (e.g. ``WebSocketConnector/pusherPath(key:protocolVersion:)``).
+    /// Opens a WebSocket on `path` (e.g. ``WebSocketConnector/pusherPath(key:protocolVersion:)``);
+    /// with `deliverPongs`, pong frames show up in ``next(timeout:)`` too.
     package static func open(
         connector: WebSocketConnector,
         path: String,
-        on group: any EventLoopGroup
+        on group: any EventLoopGroup,
+        deliverPongs: Bool = false
     ) async throws -> WebSocketSession {
         let mailbox = WebSocketMailbox()
         let channel = try await connector.connect(path: path, on: group) { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(WebSocketSessionHandler(mailbox: mailbox))
+                try channel.pipeline.syncOperations.addHandler(
+                    WebSocketSessionHandler(mailbox: mailbox, deliversPongs: deliverPongs)
+                )
             }
         }.get()
         return WebSocketSession(channel: channel, mailbox: mailbox)
@@ -35,6 +39,11 @@ package final class WebSocketSession: Sendable {
         var buffer = channel.allocator.buffer(capacity: text.utf8.count)
         buffer.writeString(text)
         try await send(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer))
+    }
+
+    /// Sends a (masked) WebSocket ping frame carrying `payload`.
+    package func ping(payload: String) async throws {
+        try await send(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: ByteBuffer(string: payload)))
     }
 
     /// Sends one frame as it is (the caller chooses opcode and mask).

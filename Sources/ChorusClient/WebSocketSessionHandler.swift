@@ -12,9 +12,11 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
     private var fragments: ByteBuffer?
     private var fragmentOpcode: WebSocketOpcode = .text
     private var closeSent = false
+    private let deliversPongs: Bool
 
-    init(mailbox: WebSocketMailbox) {
+    init(mailbox: WebSocketMailbox, deliversPongs: Bool = false) {
         self.mailbox = mailbox
+        self.deliversPongs = deliversPongs
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -40,6 +42,8 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .pong where deliversPongs:
+            mailbox.deliver(.pong(Array(buffer: frame.unmaskedData)))
         case .connectionClose:
             var payload = frame.unmaskedData
             let code = payload.readInteger(as: UInt16.self)

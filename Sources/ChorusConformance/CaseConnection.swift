@@ -4,11 +4,14 @@ import NIOCore
 /// A case's named WebSocket connection: the session, its socket id, and messages put back for later steps.
 final class CaseConnection {
     let session: WebSocketSession
+    /// The app the connection belongs to (its subscriptions and sign-in are signed with its secret).
+    let app: ConformanceTarget.App
     var socketID: String?
     private var putBack: [WebSocketInbound] = []
 
-    init(session: WebSocketSession) {
+    init(session: WebSocketSession, app: ConformanceTarget.App) {
         self.session = session
+        self.app = app
     }
 
     /// The next thing received, put-back items first.

@@ -65,8 +65,17 @@ final class CaseRun {
                 pattern: try pattern.map { value throws(StepFailure) in try substitution.apply(value) },
                 withinMS: withinMS
             )
-        case .wsExpectClose(let name, let code, let timeoutMS):
-            try await expectClose(try connection(name), code: code, timeoutMS: timeoutMS)
+        case .wsExpectClose(let name, let code, let timeoutMS, let ignoreMessages):
+            try await expectClose(
+                try connection(name),
+                code: code,
+                timeoutMS: timeoutMS,
+                ignoreMessages: ignoreMessages
+            )
+        case .wsPing(let name, let payload, let timeoutMS):
+            try await ping(try connection(name), payload: payload, timeoutMS: timeoutMS)
+        case .wsSignin(let name, let userData, let auth, let awaitSuccess):
+            try await signin(try connection(name), userData: userData, auth: auth, awaitSuccess: awaitSuccess)
         case .wsClose(let name):
             try await connection(name).session.close(timeout: .seconds(1))
             connections[name] = nil
@@ -92,9 +101,9 @@ final class CaseRun {
             ?? WebSocketConnector.pusherPath(key: app.key)
         let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(5))
         let session = try await attempt("opening WebSocket \(path)") {
-            try await WebSocketSession.open(connector: connector, path: path, on: group)
+            try await WebSocketSession.open(connector: connector, path: path, on: group, deliverPongs: true)
         }
-        let connection = CaseConnection(session: session)
+        let connection = CaseConnection(session: session, app: app)
         connections[open.connection] = connection
         guard open.awaitEstablished else { return }
         let established: JSONValue = [
@@ -114,10 +123,17 @@ final class CaseRun {
             let applied = try substitution.apply(value)
             return applied.stringValue ?? applied.jsonText
         }
-        var data: [String: JSONValue] = ["channel": .string(channel)]
+        var data = try substitution.apply(.object(subscribe.extra)).objectValue ?? [:]
+        data["channel"] = .string(channel)
         if let channelData { data["channel_data"] = .string(channelData) }
-        if let auth = try auth(mode: subscribe.auth, connection: connection, channel: channel, channelData: channelData)
-        {
+        let signedChannel =
+            try subscribe.authChannel.map { name throws(StepFailure) in try substitution.applyText(name) } ?? channel
+        if let auth = try auth(
+            mode: subscribe.auth,
+            connection: connection,
+            channel: signedChannel,
+            channelData: channelData
+        ) {
             data["auth"] = .string(auth)
         }
         let message = PusherMessage(event: PusherEventName.subscribe, data: .object(data))
@@ -125,6 +141,58 @@ final class CaseRun {
         guard subscribe.await else { return }
         let succeeded: JSONValue = [
             "event": .string(PusherEventName.subscriptionSucceeded), "channel": .string(channel),
+        ]
+        try await expect(connection, pattern: succeeded, timeoutMS: 3000, ignore: [])
+    }
+
+    private func ping(_ connection: CaseConnection, payload: String, timeoutMS: Int) async throws(StepFailure) {
+        try await attempt("sending a ping") { try await connection.session.ping(payload: payload) }
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMS)
+        var kept: [WebSocketInbound] = []
+        defer { connection.putBack(kept) }
+        while true {
+            let item = try await next(connection, until: deadline, expecting: .string("a pong frame"), pongs: true)
+            switch item {
+            case .pong(let bytes):
+                guard bytes == Array(payload.utf8) else {
+                    throw StepFailure(
+                        "expected a pong carrying \(payload), got one carrying \(String(decoding: bytes, as: UTF8.self))"
+                    )
+                }
+                return
+            case .text, .binary: kept.append(item)
+            case .close, .disconnected:
+                throw StepFailure("expected a pong frame carrying \(payload), got the connection closing (\(item))")
+            }
+        }
+    }
+
+    private func signin(
+        _ connection: CaseConnection,
+        userData: JSONValue,
+        auth mode: String,
+        awaitSuccess: Bool
+    ) async throws(StepFailure) {
+        let applied = try substitution.apply(userData)
+        let text = applied.stringValue ?? applied.jsonText
+        guard let socketID = connection.socketID else { throw StepFailure("the connection has no socket id to sign") }
+        let app = connection.app
+        let secret: String
+        switch mode {
+        case "valid": secret = app.secret
+        case "bad_signature": secret = app.secret + "-wrong"
+        default: throw StepFailure("unknown sign-in auth mode '\(mode)'")
+        }
+        let auth = ChannelAuthenticator(key: app.key, secret: secret).userAuth(socketID: socketID, userData: text)
+        let message = PusherMessage(
+            event: PusherEventName.signin,
+            data: ["auth": .string(auth), "user_data": .string(text)]
+        )
+        try await attempt("sending") { try await connection.session.send(text: message.jsonText) }
+        guard awaitSuccess else { return }
+        let succeeded: JSONValue = [
+            "event": .string(PusherEventName.signinSuccess),
+            "data": ["$json_or_object": ["user_data": .string(text)]],
         ]
         try await expect(connection, pattern: succeeded, timeoutMS: 3000, ignore: [])
     }
@@ -137,7 +205,7 @@ final class CaseRun {
     ) throws(StepFailure) -> String? {
         guard mode != "none" else { return nil }
         guard let socketID = connection.socketID else { throw StepFailure("the connection has no socket id to sign") }
-        let app = target.app
+        let app = connection.app
         switch mode {
         case "valid":
             return ChannelAuthenticator(key: app.key, secret: app.secret)
@@ -151,6 +219,9 @@ final class CaseRun {
         case "other_socket":
             return ChannelAuthenticator(key: app.key, secret: app.secret)
                 .channelAuth(socketID: "1234.5678", channel: channel, channelData: channelData)
+        case "without_channel":
+            let message = channelData.map { "\(socketID):\($0)" } ?? socketID
+            return "\(app.key):\(HMACSigner(secret: app.secret).signature(for: message))"
         default:
             throw StepFailure("unknown auth mode '\(mode)'")
         }
@@ -204,10 +275,18 @@ final class CaseRun {
         }
     }
 
-    private func expectClose(_ connection: CaseConnection, code: Int?, timeoutMS: Int) async throws(StepFailure) {
+    private func expectClose(
+        _ connection: CaseConnection,
+        code: Int?,
+        timeoutMS: Int,
+        ignoreMessages: Bool
+    ) async throws(StepFailure) {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMS)
         let expected = "a close frame" + (code.map { " with code \($0)" } ?? "")
-        let item = try await next(connection, until: deadline, expecting: .string(expected))
+        var item = try await next(connection, until: deadline, expecting: .string(expected))
+        while ignoreMessages, case .text = item {
+            item = try await next(connection, until: deadline, expecting: .string(expected))
+        }
         switch item {
         case .close(let got, let reason):
             if let code, Int(got ?? 0) != code {
@@ -216,18 +295,26 @@ final class CaseRun {
         case .text(let text): throw StepFailure("expected \(expected), got message \(text)")
         case .binary: throw StepFailure("expected \(expected), got a binary frame")
         case .disconnected: throw StepFailure("expected \(expected), got the connection dropped without one")
+        case .pong: throw StepFailure("expected \(expected), got a pong frame")
         }
     }
 
+    /// The next thing received before `deadline`; pong frames are passed over unless `pongs`.
     private func next(
         _ connection: CaseConnection,
         until deadline: ContinuousClock.Instant,
-        expecting pattern: JSONValue
+        expecting pattern: JSONValue,
+        pongs: Bool = false
     ) async throws(StepFailure) -> WebSocketInbound {
-        do {
-            return try await connection.next(timeout: Self.timeAmount(until: deadline))
-        } catch {
-            throw StepFailure("expected \(pattern.jsonText), got nothing in time")
+        while true {
+            let item: WebSocketInbound
+            do {
+                item = try await connection.next(timeout: Self.timeAmount(until: deadline))
+            } catch {
+                throw StepFailure("expected \(pattern.jsonText), got nothing in time")
+            }
+            if case .pong = item, !pongs { continue }
+            return item
         }
     }
 
@@ -244,6 +331,7 @@ final class CaseRun {
                 "expected \(pattern.jsonText), got close \(code.map(String.init) ?? "without code") \(reason)"
             )
         case .disconnected: throw StepFailure("expected \(pattern.jsonText), got the connection closed")
+        case .pong: throw StepFailure("expected \(pattern.jsonText), got a pong frame")
         }
     }
 
@@ -267,17 +355,30 @@ final class CaseRun {
         case "bad_signature": signing = .badSignature
         case "bad_body_md5": signing = .badBodyMD5
         case "expired": signing = .timestamp(Int(Date().timeIntervalSince1970) - 3600)
+        case "bad_auth_version": signing = .authVersion("2.0")
+        case "empty_body_md5": signing = .emptyBodyMD5
         default: throw StepFailure("unknown sign mode '\(step.sign)'")
         }
         let method = HTTPMethod(rawValue: step.method.uppercased())
-        var response: PusherHTTPResponse?
-        for _ in 0..<(try count(step.repeatCount)) {
-            response = try await attempt("\(step.method) \(path)") {
-                try await client.request(method: method, path: path, query: query, body: body, signing: signing)
+        let deadline = ContinuousClock.now + .milliseconds(step.withinMS)
+        while true {
+            var response: PusherHTTPResponse?
+            for _ in 0..<(try count(step.repeatCount)) {
+                response = try await attempt("\(step.method) \(path)") {
+                    try await client.request(method: method, path: path, query: query, body: body, signing: signing)
+                }
+            }
+            guard let response else { return }
+            do {
+                try check(response, against: step)
+                return
+            } catch {
+                guard ContinuousClock.now < deadline else {
+                    throw step.withinMS > 0 ? StepFailure("\(error.message), still after \(step.withinMS) ms") : error
+                }
+                try? await Task.sleep(for: .milliseconds(100))
             }
         }
-        guard let response else { return }
-        try check(response, against: step)
     }
 
     private func check(_ response: PusherHTTPResponse, against step: ConformanceStep.HTTPStep) throws(StepFailure) {
@@ -364,7 +465,9 @@ extension ConformanceStep {
         case .wsSubscribe(let subscribe): "ws_subscribe \(subscribe.connection) \(subscribe.channel)"
         case .wsExpect(let connection, _, _, _): "ws_expect \(connection)"
         case .wsExpectNone(let connection, _, _): "ws_expect_none \(connection)"
-        case .wsExpectClose(let connection, _, _): "ws_expect_close \(connection)"
+        case .wsExpectClose(let connection, _, _, _): "ws_expect_close \(connection)"
+        case .wsSignin(let connection, _, _, _): "ws_signin \(connection)"
+        case .wsPing(let connection, _, _): "ws_ping \(connection)"
         case .wsClose(let connection): "ws_close \(connection)"
         case .http(let http): "http \(http.method) \(http.path)"
         case .sleep: "sleep"

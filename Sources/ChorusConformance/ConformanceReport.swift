@@ -1,81 +1,151 @@
 public import Foundation
 
 /// The results of a run rendered for people (a table) and machines (JUnit XML, JSON).
+///
+/// Each case carries its level: a failed **must** case fails the run, a failed **should** case is a
+/// warning (an error when `strict`), a failed **info** case a note.
 public struct ConformanceReport: Sendable {
     public var target: String
     public var results: [CaseResult]
+    /// Whether should-level failures fail the run too.
+    public var strict: Bool
 
-    public init(target: String, results: [CaseResult]) {
+    public init(target: String, results: [CaseResult], strict: Bool = false) {
         self.target = target
         self.results = results
+        self.strict = strict
     }
 
     public var passed: Int { results.filter { $0.outcome == .passed }.count }
     public var failed: Int { results.filter { $0.outcome == .failed }.count }
     public var skipped: Int { results.filter { $0.outcome == .skipped }.count }
+    public var mustFailures: Int { results.filter(\.isMustFailure).count }
+    public var warnings: Int { results.filter(\.isWarning).count }
+    public var notes: Int { results.filter(\.isNote).count }
 
-    /// A pass/fail table; each failure is followed by its first mismatch, each skip by its reason.
+    /// Whether the run fails: any must failure, or any should failure when strict.
+    public var failsRun: Bool { mustFailures > 0 || (strict && warnings > 0) }
+
+    private func failsRun(_ result: CaseResult) -> Bool {
+        result.isMustFailure || (strict && result.isWarning)
+    }
+
+    private func mark(_ result: CaseResult) -> String {
+        switch result.outcome {
+        case .passed: "pass"
+        case .skipped: "skip"
+        case .failed:
+            switch result.level {
+            case .must: "FAIL"
+            case .should: strict ? "FAIL" : "WARN"
+            case .info: "note"
+            }
+        }
+    }
+
+    /// A table of cases with their level; each failure is followed by its first mismatch, the rule it
+    /// checks and the document it comes from, each skip by its reason.
     public var table: String {
         let width = min(70, results.map(\.name.count).max() ?? 10)
-        var lines = ["RESULT  " + "CASE".padding(toLength: width, withPad: " ", startingAt: 0) + "  TAGS"]
+        var lines = [
+            "RESULT  LEVEL   " + "CASE".padding(toLength: width, withPad: " ", startingAt: 0) + "  REQUIRES  TAGS"
+        ]
         for result in results {
-            let mark =
-                switch result.outcome {
-                case .passed: "pass  "
-                case .failed: "FAIL  "
-                case .skipped: "skip  "
-                }
+            let requires = result.requires.isEmpty ? "-" : result.requires.joined(separator: ",")
             lines.append(
-                "\(mark)  \(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(result.tags.joined(separator: ","))"
+                "\(mark(result).padding(toLength: 6, withPad: " ", startingAt: 0))  "
+                    + "\(result.level.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  "
+                    + "\(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  "
+                    + "\(requires)  \(result.tags.joined(separator: ","))"
             )
             if let detail = result.detail, result.outcome != .passed {
                 lines.append("        \(result.outcome == .failed ? "mismatch" : "reason"): \(detail)")
-                if result.outcome == .failed { lines.append("        source: \(result.source)") }
+                if result.outcome == .failed {
+                    if let rule = result.rule { lines.append("        rule: \(rule.id): \(rule.text)") }
+                    lines.append("        source: \(result.rule?.source ?? result.source)")
+                }
             }
         }
-        lines.append("\(passed) passed, \(failed) failed, \(skipped) skipped against \(target)")
+        lines.append(
+            "\(passed) passed, \(mustFailures) failed (must), \(warnings) warnings (should), \(notes) notes (info), "
+                + "\(skipped) skipped against \(target)" + (strict ? " (strict: warnings fail the run)" : "")
+        )
         return lines.joined(separator: "\n")
     }
 
-    /// JUnit XML, one testcase per case.
+    /// JUnit XML, one testcase per case with its level, capabilities, rule and source as properties.
+    /// Failures that fail the run are `<failure>`s; warnings and notes go to `<system-out>`.
     public var junitXML: String {
         let total = results.reduce(0) { $0 + $1.durationSeconds }
+        let failures = results.filter(failsRun).count
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         xml +=
-            #"<testsuite name="chorus-conformance" tests="\#(results.count)" failures="\#(failed)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#
+            #"<testsuite name="chorus-conformance" tests="\#(results.count)" failures="\#(failures)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#
             + "\n"
         for result in results {
             let classname = Self.escape(result.tags.first ?? "conformance")
             xml +=
                 #"  <testcase classname="\#(classname)" name="\#(Self.escape(result.name))" time="\#(String(format: "%.3f", result.durationSeconds))">"#
+                + "\n"
+            xml += "    <properties>\n"
+            var properties = [("level", result.level.rawValue), ("source", result.rule?.source ?? result.source)]
+            if !result.requires.isEmpty { properties.append(("requires", result.requires.joined(separator: ","))) }
+            if let rule = result.rule { properties += [("rule", rule.id), ("rule_text", rule.text)] }
+            for (name, value) in properties {
+                xml += #"      <property name="\#(name)" value="\#(Self.escape(value))"/>"# + "\n"
+            }
+            xml += "    </properties>\n"
             switch result.outcome {
             case .passed: break
-            case .failed:
+            case .failed where failsRun(result):
                 xml +=
-                    "\n"
-                    + #"    <failure message="\#(Self.escape(result.detail ?? ""))">source: \#(Self.escape(result.source))</failure>"#
-                    + "\n  "
+                    #"    <failure type="\#(result.level.rawValue)" message="\#(Self.escape(result.detail ?? ""))">\#(Self.escape(result.ruleLine))</failure>"#
+                    + "\n"
+            case .failed:
+                let kind = result.level == .should ? "warning" : "note"
+                xml +=
+                    "    <system-out>\(kind) (\(result.level.rawValue)): \(Self.escape(result.detail ?? "")) — \(Self.escape(result.ruleLine))</system-out>\n"
             case .skipped:
-                xml += "\n" + #"    <skipped message="\#(Self.escape(result.detail ?? ""))"/>"# + "\n  "
+                xml += #"    <skipped message="\#(Self.escape(result.detail ?? ""))"/>"# + "\n"
             }
-            xml += "</testcase>\n"
+            xml += "  </testcase>\n"
         }
         return xml + "</testsuite>\n"
     }
 
-    /// The results as JSON: `{target, passed, failed, skipped, cases: [...]}`.
+    /// The results as JSON: `{target, strict, passed, failed, must_failures, warnings, notes, skipped,
+    /// cases: [...]}`, each case with its level, requires, rule, outcome and detail.
     public func json() throws -> Data {
         struct Document: Encodable {
             var target: String
+            var strict: Bool
             var passed: Int
             var failed: Int
+            var mustFailures: Int
+            var warnings: Int
+            var notes: Int
             var skipped: Int
             var cases: [CaseResult]
+
+            enum CodingKeys: String, CodingKey {
+                case target, strict, passed, failed, warnings, notes, skipped, cases
+                case mustFailures = "must_failures"
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(
-            Document(target: target, passed: passed, failed: failed, skipped: skipped, cases: results)
+            Document(
+                target: target,
+                strict: strict,
+                passed: passed,
+                failed: failed,
+                mustFailures: mustFailures,
+                warnings: warnings,
+                notes: notes,
+                skipped: skipped,
+                cases: results
+            )
         )
     }
 

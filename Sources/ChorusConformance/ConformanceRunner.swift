@@ -28,15 +28,37 @@ public struct ConformanceRunner: Sendable {
         return results
     }
 
+    /// Runs the library's capability probes; each capability maps to whether its probe completed.
+    public func probeCapabilities() async -> [String: Bool] {
+        var found: [String: Bool] = [:]
+        for probe in library.probes {
+            let caseRun = CaseRun(
+                target: target,
+                group: group,
+                caseDirectory: library.directory,
+                variables: variables()
+            )
+            do {
+                try await caseRun.run(probe.steps)
+                found[probe.capability] = true
+            } catch {
+                found[probe.capability] = false
+            }
+            await caseRun.finish()
+        }
+        return found
+    }
+
     /// Runs one case (or skips it when the target lacks what it requires).
     public func run(_ testCase: ConformanceCase) async -> CaseResult {
         var result = CaseResult(
             name: testCase.name,
             tags: testCase.tags,
             source: testCase.source,
-            outcome: .passed,
-            detail: nil,
-            durationSeconds: 0
+            level: testCase.level,
+            requires: testCase.requires,
+            rule: library.rule(of: testCase),
+            outcome: .passed
         )
         if let reason = target.skipReason(for: testCase.requires) {
             result.outcome = .skipped
@@ -59,10 +81,24 @@ public struct ConformanceRunner: Sendable {
 
     /// The variables every case starts with: credentials, limits and values derived from them.
     public func variables() -> [String: JSONValue] {
+        let run = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        /// A name of exactly `length` characters starting with `prefix` and the run id.
+        func padded(_ prefix: String, _ length: Int) -> JSONValue {
+            let head = "\(prefix)\(run)-"
+            return .string(head + String(repeating: "x", count: max(0, length - head.count)))
+        }
         var variables: [String: JSONValue] = [
+            "channel_164": padded("limit-", 164),
+            "channel_165": padded("limit-", 165),
+            "private_channel_164": padded("private-limit-", 164),
+            "event_name_200": padded("name-", 200),
+            "event_name_201": padded("name-", 201),
+            "user_id_128": padded("user-", 128),
+            "user_id_129": padded("user-", 129),
+            "user_info_over_limit": .string(String(repeating: "i", count: 1100)),
             "app_id": .string(target.app.id),
             "key": .string(target.app.key),
-            "run": .string(String(UInt32.random(in: 0...UInt32.max), radix: 16)),
+            "run": .string(run),
             "max_event_payload_kb": .integer(Int64(target.maxEventPayloadKB)),
             "max_event_channels": .integer(Int64(target.maxEventChannels)),
             "max_event_batch_size": .integer(Int64(target.maxEventBatchSize)),

@@ -12,10 +12,16 @@ public enum ConformanceStep: Sendable {
     case wsSubscribe(WSSubscribe)
     /// The next message on the connection (skipping events listed in `ignore`) must match.
     case wsExpect(connection: String, pattern: JSONValue, timeoutMS: Int, ignore: [String])
+    /// Sends `pusher:signin` with `user_data` and an `auth` computed from the connection's socket id
+    /// (`valid` or `bad_signature`); unless `await` is false, expects `pusher:signin_success` next.
+    case wsSignin(connection: String, userData: JSONValue, auth: String, awaitSuccess: Bool)
     /// No message (or none matching `pattern`) arrives within the window.
     case wsExpectNone(connection: String, pattern: JSONValue?, withinMS: Int)
     /// The server closes the connection with a close frame carrying `code`.
-    case wsExpectClose(connection: String, code: Int?, timeoutMS: Int)
+    case wsExpectClose(connection: String, code: Int?, timeoutMS: Int, ignoreMessages: Bool)
+    /// Sends a WebSocket ping frame with `payload`; a pong with the same payload must arrive in time
+    /// (messages arriving meanwhile are kept for later steps).
+    case wsPing(connection: String, payload: String, timeoutMS: Int)
     /// Closes the connection with a closing handshake.
     case wsClose(connection: String)
     /// An HTTP API request and the response it must get.
@@ -38,9 +44,14 @@ public enum ConformanceStep: Sendable {
     public struct WSSubscribe: Sendable {
         public var connection: String
         public var channel: String
-        /// `valid`, `none`, `bad_signature`, `wrong_key` or `other_socket`.
+        /// `valid`, `none`, `bad_signature`, `wrong_key`, `other_socket` or `without_channel` (signed over
+        /// the string with the channel name left out: `socket_id`, or `socket_id:channel_data` for presence).
         public var auth: String
+        /// Sign for this channel instead of the one subscribed to (a token of another channel).
+        public var authChannel: String?
         public var channelData: JSONValue?
+        /// More members of the subscribe data (`filter`, `delta`, …).
+        public var extra: [String: JSONValue]
         public var await: Bool
     }
 
@@ -49,11 +60,15 @@ public enum ConformanceStep: Sendable {
         public var path: String
         public var query: [(String, String)]
         public var body: JSONValue?
-        /// `valid`, `none`, `bad_signature`, `bad_body_md5` or `expired`.
+        /// `valid`, `none`, `bad_signature`, `bad_body_md5`, `expired`, `bad_auth_version` (2.0, signed)
+        /// or `empty_body_md5` (the empty body's MD5 sent on a request without a body).
         public var sign: String
         public var app: String
         /// Sends the request this many times; the expectations apply to the last response.
         public var repeatCount: String
+        /// Sends the request again (every 100 ms) until the expectations hold or this many ms passed;
+        /// 0: once. For state that settles (a vacated channel leaving the list).
+        public var withinMS: Int
         public var status: JSONValue?
         public var headers: [String: JSONValue]
         public var bodyPattern: JSONValue?
@@ -86,7 +101,9 @@ public enum ConformanceStep: Sendable {
                     connection: try fields.string("as"),
                     channel: try fields.string("channel"),
                     auth: try fields.optionalString("auth") ?? "valid",
+                    authChannel: try fields.optionalString("auth_channel"),
                     channelData: fields.optionalValue("channel_data"),
+                    extra: fields.optionalValue("extra")?.objectValue ?? [:],
                     await: try fields.optionalBool("await") ?? true
                 )
             )
@@ -107,6 +124,20 @@ public enum ConformanceStep: Sendable {
             self = .wsExpectClose(
                 connection: try fields.string("as"),
                 code: try fields.optionalInt("code"),
+                timeoutMS: try fields.optionalInt("timeout_ms") ?? 3000,
+                ignoreMessages: try fields.optionalBool("ignore_messages") ?? false
+            )
+        case "ws_signin":
+            self = .wsSignin(
+                connection: try fields.string("as"),
+                userData: try fields.value("user_data"),
+                auth: try fields.optionalString("auth") ?? "valid",
+                awaitSuccess: try fields.optionalBool("await") ?? true
+            )
+        case "ws_ping":
+            self = .wsPing(
+                connection: try fields.string("as"),
+                payload: try fields.optionalString("payload") ?? "chorus",
                 timeoutMS: try fields.optionalInt("timeout_ms") ?? 3000
             )
         case "ws_close":
@@ -127,6 +158,7 @@ public enum ConformanceStep: Sendable {
                     sign: try fields.optionalString("sign") ?? "valid",
                     app: try fields.optionalString("app") ?? "main",
                     repeatCount: fields.optionalValue("repeat")?.scalarText ?? "1",
+                    withinMS: try fields.optionalInt("within_ms") ?? 0,
                     status: expect?["status"],
                     headers: expect?["headers"]?.objectValue ?? [:],
                     bodyPattern: expect?["body"]

@@ -31,6 +31,10 @@ public struct ConformanceTarget: Sendable {
     /// An app with an API rate limit of `apiRateLimit` requests per window (capability `rate_limit`).
     public var rateLimitedApp: App?
     public var apiRateLimit: Int?
+    /// An enabled app with client events disabled (capability `client_events_disabled_app`).
+    public var noClientEventsApp: App?
+    /// An enabled app with subscription counts enabled (capability `subscription_count_app`).
+    public var subscriptionCountApp: App?
     /// `max_event_payload_in_kb` of the main app.
     public var maxEventPayloadKB: Int
     /// `max_event_channels_at_once` of the main app.
@@ -39,6 +43,9 @@ public struct ConformanceTarget: Sendable {
     public var maxEventBatchSize: Int
     /// Client events one connection may send per second.
     public var maxClientEventsPerSecond: Int
+    /// The optional features the server offers (a ``ServerProfile``'s, adjusted by `--capabilities`);
+    /// credentials-based capabilities (`second_app`, …) are added from the apps given.
+    public var features: Set<String>
 
     public init(
         host: String,
@@ -51,8 +58,14 @@ public struct ConformanceTarget: Sendable {
         maxEventPayloadKB: Int = 100,
         maxEventChannels: Int = 100,
         maxEventBatchSize: Int = 10,
-        maxClientEventsPerSecond: Int = 10
+        maxClientEventsPerSecond: Int = 10,
+        features: Set<String> = ServerProfile.chorus.capabilities,
+        noClientEventsApp: App? = nil,
+        subscriptionCountApp: App? = nil
     ) {
+        self.noClientEventsApp = noClientEventsApp
+        self.subscriptionCountApp = subscriptionCountApp
+        self.features = features
         self.host = host
         self.port = port
         self.app = app
@@ -68,7 +81,9 @@ public struct ConformanceTarget: Sendable {
 
     /// What this target offers, as case `requires` lists name it.
     public var capabilities: Set<String> {
-        var capabilities: Set<String> = []
+        var capabilities = features.subtracting(ServerProfile.credentialCapabilities)
+        if noClientEventsApp != nil { capabilities.insert("client_events_disabled_app") }
+        if subscriptionCountApp != nil { capabilities.insert("subscription_count_app") }
         if secondApp != nil { capabilities.insert("second_app") }
         if disabledApp != nil { capabilities.insert("disabled_app") }
         if rateLimitedApp != nil, apiRateLimit != nil { capabilities.insert("rate_limit") }
@@ -82,6 +97,8 @@ public struct ConformanceTarget: Sendable {
         case "second": secondApp
         case "disabled": disabledApp
         case "rate_limited": rateLimitedApp
+        case "no_client_events": noClientEventsApp
+        case "subscription_count": subscriptionCountApp
         case "unknown": App(id: "987654321", key: "chorus-conformance-unknown-key", secret: "unknown-secret")
         default: nil
         }
@@ -97,7 +114,13 @@ public struct ConformanceTarget: Sendable {
                 case "second_app": "a second app (--second-app id:key:secret)"
                 case "disabled_app": "a disabled app (--disabled-app id:key:secret)"
                 case "rate_limit": "a rate-limited app (--rate-limited-app id:key:secret --api-rate-limit N)"
-                default: "capability '\(requirement)'"
+                case "client_events_disabled_app":
+                    "an app with client events disabled (--no-client-events-app id:key:secret)"
+                case "subscription_count_app":
+                    "an app with subscription counts enabled (--subscription-count-app id:key:secret)"
+                default:
+                    "capability '\(requirement)' (\(ServerProfile.knownCapabilities[requirement] ?? "not declared"); "
+                        + "declare it with --capabilities \(requirement) or a --profile that has it)"
                 }
             }.joined(separator: ", ")
     }

@@ -11,7 +11,9 @@ import Foundation
 ///   or a number's decimal text, matches RE), `$type:string|number|object|array|bool|null`,
 ///   `$capture:NAME` (anything, remembered as NAME), `$json:JSON` or the object `{"$json": pattern}`
 ///   (a string holding JSON that matches the inner pattern: server→client data is double encoded),
-///   `{"$unordered": [patterns]}` (an array whose elements match the patterns in some order).
+///   `{"$unordered": [patterns]}` (an array whose elements match the patterns in some order),
+///   `{"$exact": {…}}` (an object with exactly these keys, no others), `{"$json_or_object": pattern}`
+///   (either form of `data`: a string holding JSON that matches, or the value itself matching).
 ///   `$$` escapes a literal leading `$`.
 /// - Anything else must be equal.
 public struct JSONPattern: Sendable {
@@ -44,6 +46,13 @@ public struct JSONPattern: Sendable {
         }
         if case .object(let members) = pattern, members.count == 1, let inner = members["$json"] {
             return matchEmbeddedJSON(inner, value, path: path, captures: &captures)
+        }
+        if case .object(let members) = pattern, members.count == 1, let inner = members["$exact"] {
+            return matchExact(inner, value, path: path, captures: &captures)
+        }
+        if case .object(let members) = pattern, members.count == 1, let inner = members["$json_or_object"] {
+            if case .string = value { return matchEmbeddedJSON(inner, value, path: path, captures: &captures) }
+            return match(inner, value, path: path, captures: &captures)
         }
         if case .object(let members) = pattern, members.count == 1, let elements = members["$unordered"]?.arrayValue {
             return matchUnordered(elements, value, path: path, captures: &captures)
@@ -150,6 +159,29 @@ public struct JSONPattern: Sendable {
             remaining.remove(at: index)
         }
         return nil
+    }
+
+    private static func matchExact(
+        _ inner: JSONValue,
+        _ value: JSONValue?,
+        path: String,
+        captures: inout [String: JSONValue]
+    ) -> PatternMismatch? {
+        guard case .object(let expected) = inner else {
+            return PatternMismatch(path: path, expected: "an $exact pattern that is an object", got: inner.jsonText)
+        }
+        let allowed = Set(expected.filter { $0.value != .string("$absent") }.keys)
+        if case .object(let actual)? = value {
+            let extra = Set(actual.keys).subtracting(allowed)
+            if !extra.isEmpty {
+                return PatternMismatch(
+                    path: path,
+                    expected: "exactly the keys [\(allowed.sorted().joined(separator: ", "))]",
+                    got: "extra key(s) [\(extra.sorted().joined(separator: ", "))] in \(value!.jsonText)"
+                )
+            }
+        }
+        return match(inner, value, path: path, captures: &captures)
     }
 
     private static func matchEmbeddedJSON(

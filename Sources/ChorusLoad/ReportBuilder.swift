@@ -46,6 +46,19 @@ package struct ReportBuilder {
         }
     }
 
+    /// Why the deliveries fail the run: loss and duplicates (unless the scenario expects loss) and
+    /// out-of-order deliveries (unless it expects reordering: one publisher per channel promises order).
+    package static func deliveryFailures(_ counts: DeliveryCounts, expected: Int64, scenario: Scenario) -> [String] {
+        let lost = max(0, expected - counts.unique)
+        var failures: [String] = []
+        if lost > 0, !scenario.expectLoss { failures.append("\(lost) of \(expected) deliveries lost") }
+        if counts.duplicates > 0, !scenario.expectLoss { failures.append("\(counts.duplicates) duplicated deliveries") }
+        if counts.outOfOrder > 0, !scenario.expectReorder {
+            failures.append("\(counts.outOfOrder) deliveries out of order on their channel")
+        }
+        return failures
+    }
+
     package func build(_ run: Measured) -> LoadReport {
         let snapshot = run.snapshot
         let opened = run.opened
@@ -54,9 +67,7 @@ package struct ReportBuilder {
         let lost = max(0, expected - counts.unique)
         var published = PublishOutcome(channels: 0)
         for outcome in run.outcomes { published.addTotals(outcome) }
-        var failures: [String] = []
-        if lost > 0, !scenario.expectLoss { failures.append("\(lost) of \(expected) deliveries lost") }
-        if counts.duplicates > 0, !scenario.expectLoss { failures.append("\(counts.duplicates) duplicated deliveries") }
+        var failures = Self.deliveryFailures(counts, expected: expected, scenario: scenario)
         if opened.failures > 0 { failures.append("\(opened.failures) connections failed: \(opened.firstError ?? "")") }
         if published.errors > 0 { failures.append("\(published.errors) publish requests failed") }
         if counts.protocolErrors > 0 { failures.append("\(counts.protocolErrors) protocol errors") }

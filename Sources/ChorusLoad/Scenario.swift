@@ -78,6 +78,9 @@ public struct Scenario: Sendable, Hashable {
     public var drainTimeout: Double
     /// Whether losing deliveries is acceptable for this scenario (the run does not fail on it).
     public var expectLoss: Bool
+    /// Whether out-of-order deliveries on a channel are acceptable (the run does not fail on them).
+    /// Per-channel order is a guarantee for a single publisher, so this is off by default.
+    public var expectReorder: Bool
     /// Seconds between two points of the report's time series.
     public var sampleIntervalSeconds: Double
     /// The most the server's RSS may grow per hour over the second half of the run (least-squares
@@ -96,6 +99,7 @@ public struct Scenario: Sendable, Hashable {
         connectTimeout: Double = 60,
         drainTimeout: Double = 30,
         expectLoss: Bool = false,
+        expectReorder: Bool = false,
         sampleIntervalSeconds: Double = 10,
         maxRSSGrowthMiBPerHour: Double? = nil,
         maxDescriptorGrowthPerHour: Double? = nil
@@ -109,6 +113,7 @@ public struct Scenario: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.drainTimeout = drainTimeout
         self.expectLoss = expectLoss
+        self.expectReorder = expectReorder
         self.sampleIntervalSeconds = sampleIntervalSeconds
         self.maxRSSGrowthMiBPerHour = maxRSSGrowthMiBPerHour
         self.maxDescriptorGrowthPerHour = maxDescriptorGrowthPerHour

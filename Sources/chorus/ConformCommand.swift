@@ -8,7 +8,10 @@ struct ConformCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conform",
         abstract: "Check that a server speaks the Pusher protocol, case by case.",
-        discussion: "Exits non-zero when any case fails. Cases needing a capability the target lacks are skipped."
+        discussion: """
+            Exits non-zero when a must-level case fails (or, with --strict, a should-level one); should-level \
+            failures are warnings. Cases needing a capability the target lacks are skipped with the reason.
+            """
     )
 
     @Option(help: "Server host.") var host = "127.0.0.1"
@@ -22,6 +25,13 @@ struct ConformCommand: AsyncParsableCommand {
     var rateLimitedApp: String?
     @Option(name: .customLong("api-rate-limit"), help: "Requests per window the rate-limited app allows.")
     var apiRateLimit: Int?
+    @Option(name: .customLong("no-client-events-app"), help: "An app with client events disabled, as id:key:secret.")
+    var noClientEventsApp: String?
+    @Option(
+        name: .customLong("subscription-count-app"),
+        help: "An app with subscription counts enabled, as id:key:secret."
+    )
+    var subscriptionCountApp: String?
     @Option(name: .customLong("max-payload-kb"), help: "The main app's max_event_payload_in_kb.") var maxPayloadKB = 100
     @Option(name: .customLong("max-channels"), help: "The main app's max_event_channels_at_once.") var maxChannels = 100
     @Option(name: .customLong("max-batch"), help: "The main app's max_event_batch_size.") var maxBatch = 10
@@ -31,8 +41,37 @@ struct ConformCommand: AsyncParsableCommand {
     @Option(name: .customLong("case"), help: "Run only the case with this name (repeatable).") var names: [String] = []
     @Option(help: "Directory of case files (default: the cases bundled with chorus).") var cases: String?
     @Option(help: "Directory the JUnit XML and JSON reports are written to.") var output = "results/conformance"
+    @Option(help: "The server family, for its optional features: pusher, sockudo or chorus.")
+    var profile: String = "chorus"
+    @Option(
+        help: "Capabilities to add to the profile's, comma-separated (-name removes one), e.g. delta,-cache_channels."
+    )
+    var capabilities: String?
+    @Flag(help: "Should-level failures fail the run too.") var strict = false
+    @Flag(help: "Probe the capabilities that can be told from outside; probe results override the profile's.")
+    var probe = false
+    @Flag(help: "Print the coverage table (every rule and the cases that check it) as Markdown and exit.")
+    var coverage = false
 
     func run() async throws {
+        let library = try CaseLibrary(directory: cases.map { URL(fileURLWithPath: $0) } ?? CaseLibrary.bundledDirectory)
+        if coverage {
+            print(CoverageTable(library: library).markdown)
+            return
+        }
+        guard let family = ServerProfile(rawValue: profile) else {
+            throw ValidationError(
+                "--profile must be one of \(ServerProfile.allCases.map(\.rawValue).joined(separator: ", ")), got \(profile)"
+            )
+        }
+        var features = family.capabilities
+        if let capabilities {
+            do {
+                features = try ServerProfile.apply(capabilities, to: features)
+            } catch {
+                throw ValidationError("--capabilities: \(error.message)")
+            }
+        }
         let target = ConformanceTarget(
             host: host,
             port: port,
@@ -44,16 +83,26 @@ struct ConformCommand: AsyncParsableCommand {
             maxEventPayloadKB: maxPayloadKB,
             maxEventChannels: maxChannels,
             maxEventBatchSize: maxBatch,
-            maxClientEventsPerSecond: maxClientEvents
+            maxClientEventsPerSecond: maxClientEvents,
+            features: features,
+            noClientEventsApp: try noClientEventsApp.map { try Self.app($0, option: "--no-client-events-app") },
+            subscriptionCountApp: try subscriptionCountApp.map { try Self.app($0, option: "--subscription-count-app") }
         )
-        let library = try CaseLibrary(directory: cases.map { URL(fileURLWithPath: $0) } ?? CaseLibrary.bundledDirectory)
         let selected = library.selecting(tags: tags, names: names)
         guard !selected.isEmpty else { throw ValidationError("No case matches the given --tag/--case.") }
-        let runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
-        let results = await runner.run(selected) { result in
-            print("\(result.outcome.rawValue.uppercased()) \(result.name)")
+        var runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
+        if probe {
+            var probed = target
+            for (capability, present) in await runner.probeCapabilities().sorted(by: { $0.key < $1.key }) {
+                print("probe \(capability): \(present ? "present" : "absent")")
+                if present { probed.features.insert(capability) } else { probed.features.remove(capability) }
+            }
+            runner = ConformanceRunner(target: probed, library: library, group: MultiThreadedEventLoopGroup.singleton)
         }
-        let report = ConformanceReport(target: "\(host):\(port)", results: results)
+        let results = await runner.run(selected) { result in
+            print("\(result.outcome.rawValue.uppercased()) [\(result.level.rawValue)] \(result.name)")
+        }
+        let report = ConformanceReport(target: "\(host):\(port) (profile \(profile))", results: results, strict: strict)
         print(report.table)
         do {
             try report.write(to: URL(fileURLWithPath: output))
@@ -66,7 +115,7 @@ struct ConformCommand: AsyncParsableCommand {
             )
         }
         print("Reports written to \(output)/conformance.xml and \(output)/conformance.json")
-        if report.failed > 0 { throw ExitCode.failure }
+        if report.failsRun { throw ExitCode.failure }
     }
 
     private static func app(_ triple: String, option: String) throws -> ConformanceTarget.App {

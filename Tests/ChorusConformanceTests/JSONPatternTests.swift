@@ -21,6 +21,26 @@ import Testing
         #expect(matches(["data": #"$json:{"a":1}"#], ["data": #"{"a":1.0}"#]))
     }
 
+    @Test func exactObjectsRefuseExtraKeys() throws {
+        let pattern: JSONValue = ["$exact": ["user_id": "2"]]
+        #expect(matches(pattern, ["user_id": "2"]))
+        #expect(!matches(pattern, ["user_id": "2", "user_info": [:]]))
+        #expect(!matches(pattern, [:]))
+        guard case .failure(let mismatch) = JSONPattern(pattern).match(["user_id": "2", "extra": 1]) else {
+            Issue.record("an extra key matched")
+            return
+        }
+        #expect(mismatch.description.contains("extra key(s) [extra]"))
+    }
+
+    @Test func jsonOrObjectTakesEitherForm() {
+        let pattern: JSONValue = ["data": ["$json_or_object": ["status": 401]]]
+        #expect(matches(pattern, ["data": #"{"status":401,"type":"AuthError"}"#]))
+        #expect(matches(pattern, ["data": ["status": 401]]))
+        #expect(!matches(pattern, ["data": ["status": 403]]))
+        #expect(!matches(pattern, ["data": #"{"status":403}"#]))
+    }
+
     @Test func matchersAndCaptures() throws {
         #expect(matches(#"$regex:^\d+\.\d+$"#, "123.456"))
         #expect(!matches(#"$regex:^\d+\.\d+$"#, "123"))

@@ -24,6 +24,7 @@ import Testing
         #expect(scenario.sampleIntervalSeconds == 10)
         #expect(scenario.maxRSSGrowthMiBPerHour == nil)
         #expect(scenario.expectLoss == false)
+        #expect(scenario.expectReorder == false)
         #expect(scenario.channelName(0) == "load-fanout-10k-0")
     }
 
@@ -31,13 +32,15 @@ import Testing
         let scenario = try parser.parse(
             #"""
             {"name": "churn", "subscribers": 400, "channels": 10, "channel_kind": "presence", "events": 50,
-             "presence_churn": {"connections": 20, "interval_ms": 250}, "expect_loss": true, "rate": 12.5}
+             "presence_churn": {"connections": 20, "interval_ms": 250}, "expect_loss": true, "rate": 12.5,
+             "expect_reorder": true}
             """#
         )
         let workload = try #require(scenario.workloads.first)
         #expect(workload.channelKind == .presence)
         #expect(workload.presenceChurn == Scenario.PresenceChurn(connections: 20, intervalMilliseconds: 250))
         #expect(scenario.expectLoss)
+        #expect(scenario.expectReorder)
         #expect(workload.rate == 12.5)
         #expect(scenario.totalConnections == 420)
         #expect(scenario.channelName(3) == "presence-load-churn-3")
