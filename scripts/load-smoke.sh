@@ -17,27 +17,8 @@ if [[ ! -x "$CHORUS" ]]; then
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-log=$(mktemp)
-"$CHORUS" serve --port 0 >"$log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
-
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's|.*serving on ws://[^:]*:\([0-9]*\)/.*|\1|p' "$log" | head -n 1)
-    [[ -n "$port" ]] && break
-    if ! kill -0 "$server" 2>/dev/null; then
-        echo "load-smoke: chorus serve exited:" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ -z "$port" ]]; then
-    echo "load-smoke: chorus serve did not report its port within 10 s" >&2
-    cat "$log" >&2
-    exit 1
-fi
+source "$(dirname "$0")/lib/start-chorus.sh"
+start_chorus load-smoke
 
 echo "load-smoke: chorus serve (pid $server) on port $port"
 "$CHORUS" load smoke --port "$port" --server-pid "$server" --out "$OUT" \

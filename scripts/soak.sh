@@ -22,27 +22,8 @@ if (( $(ulimit -n) < 10500 )); then
     exit 1
 fi
 
-log=$(mktemp)
-"$CHORUS" serve --port 0 >"$log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
-
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's|.*serving on ws://[^:]*:\([0-9]*\)/.*|\1|p' "$log" | head -n 1)
-    [[ -n "$port" ]] && break
-    if ! kill -0 "$server" 2>/dev/null; then
-        echo "soak: chorus serve exited:" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ -z "$port" ]]; then
-    echo "soak: chorus serve did not report its port within 10 s" >&2
-    cat "$log" >&2
-    exit 1
-fi
+source "$(dirname "$0")/lib/start-chorus.sh"
+start_chorus soak
 
 echo "soak: chorus serve (pid $server) on port $port for ${SECONDS_TO_RUN} s, results in $OUT"
 "$CHORUS" load soak --port "$port" --server-pid "$server" --out "$OUT" --duration "$SECONDS_TO_RUN"

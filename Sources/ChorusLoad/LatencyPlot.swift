@@ -29,24 +29,24 @@ public struct LatencyPlot: Sendable {
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
             font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="14">\(escaped(title))</text>
+            <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="14">\(SVG.escaped(title))</text>
 
             """
         for step in 0...4 {
             let value = top * Double(step) / 4
             let lineY = y(value)
-            out += line(margin.left, lineY, width - margin.right, lineY, color: "#ddd")
-            out += text(margin.left - 6, lineY + 4, Figure.text(value), anchor: "end")
+            out += SVG.line(margin.left, lineY, width - margin.right, lineY, color: "#ddd")
+            out += SVG.text(margin.left - 6, lineY + 4, Figure.text(value), anchor: "end")
         }
         for (index, label) in ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%"].enumerated() {
             let lineX = margin.left + Double(index) / maximumNines * plotWidth
-            out += line(lineX, margin.top, lineX, height - margin.bottom, color: "#ddd")
-            out += text(lineX, height - margin.bottom + 16, label, anchor: "middle")
+            out += SVG.line(lineX, margin.top, lineX, height - margin.bottom, color: "#ddd")
+            out += SVG.text(lineX, height - margin.bottom + 16, label, anchor: "middle")
         }
-        out += text(margin.left + plotWidth / 2, height - 8, "percentile", anchor: "middle")
+        out += SVG.text(margin.left + plotWidth / 2, height - 8, "percentile", anchor: "middle")
         out += "<text x=\"14\" y=\"\(Int(margin.top + plotHeight / 2))\" text-anchor=\"middle\" "
         out += "transform=\"rotate(-90 14 \(Int(margin.top + plotHeight / 2)))\">latency (ms)</text>\n"
-        let points = curve.map { "\(rounded(x($0.percentile))),\(rounded(y($0.milliseconds)))" }
+        let points = curve.map { "\(SVG.number(x($0.percentile))),\(SVG.number(y($0.milliseconds)))" }
         out +=
             "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
         out += "</svg>\n"
@@ -67,19 +67,5 @@ public struct LatencyPlot: Sendable {
             return factor * magnitude
         }
         return 10 * magnitude
-    }
-
-    private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, color: String) -> String {
-        "<line x1=\"\(rounded(x1))\" y1=\"\(rounded(y1))\" x2=\"\(rounded(x2))\" y2=\"\(rounded(y2))\" stroke=\"\(color)\"/>\n"
-    }
-
-    private func text(_ x: Double, _ y: Double, _ content: String, anchor: String) -> String {
-        "<text x=\"\(rounded(x))\" y=\"\(rounded(y))\" text-anchor=\"\(anchor)\">\(escaped(content))</text>\n"
-    }
-
-    private func rounded(_ value: Double) -> String { String((value * 10).rounded() / 10) }
-
-    private func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
     }
 }

@@ -42,7 +42,7 @@ public struct TimeSeriesPlot: Sendable {
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
             font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="14">\(escaped(title))</text>
+            <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="14">\(SVG.escaped(title))</text>
 
             """
         for (index, panel) in panels.enumerated() {
@@ -50,38 +50,24 @@ public struct TimeSeriesPlot: Sendable {
             let low = min(panel.values.map(\.y).min() ?? 0, 0)
             let high = max(panel.values.map(\.y).max() ?? 1, low + 1) * 1.1
             func y(_ value: Double) -> Double { top + panelHeight * (1 - (value - low) / (high - low)) }
-            out += line(margin.left, top + panelHeight, width - margin.right, top + panelHeight, color: "#999")
-            out += line(margin.left, top, margin.left, top + panelHeight, color: "#999")
+            out += SVG.line(margin.left, top + panelHeight, width - margin.right, top + panelHeight, color: "#999")
+            out += SVG.line(margin.left, top, margin.left, top + panelHeight, color: "#999")
             for step in 0...2 {
                 let value = low + (high - low) * Double(step) / 2
-                out += line(margin.left, y(value), width - margin.right, y(value), color: "#eee")
-                out += text(margin.left - 6, y(value) + 4, Figure.text(value.rounded()), anchor: "end")
+                out += SVG.line(margin.left, y(value), width - margin.right, y(value), color: "#eee")
+                out += SVG.text(margin.left - 6, y(value) + 4, Figure.text(value.rounded()), anchor: "end")
             }
-            out += text(margin.left + 6, top + 12, panel.label, anchor: "start")
-            let coordinates = panel.values.map { "\(rounded(x($0.x))),\(rounded(y($0.y)))" }
+            out += SVG.text(margin.left + 6, top + 12, panel.label, anchor: "start")
+            let coordinates = panel.values.map { "\(SVG.number(x($0.x))),\(SVG.number(y($0.y)))" }
             out += "<polyline fill=\"none\" stroke=\"\(panel.color)\" stroke-width=\"1.5\" "
             out += "points=\"\(coordinates.joined(separator: " "))\"/>\n"
         }
         let axis = height - margin.bottom + 16
         for step in 0...4 {
             let seconds = end * Double(step) / 4
-            out += text(x(seconds), axis, "\(Int(seconds)) s", anchor: "middle")
+            out += SVG.text(x(seconds), axis, "\(Int(seconds)) s", anchor: "middle")
         }
         out += "</svg>\n"
         return out
-    }
-
-    private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, color: String) -> String {
-        "<line x1=\"\(rounded(x1))\" y1=\"\(rounded(y1))\" x2=\"\(rounded(x2))\" y2=\"\(rounded(y2))\" stroke=\"\(color)\"/>\n"
-    }
-
-    private func text(_ x: Double, _ y: Double, _ content: String, anchor: String) -> String {
-        "<text x=\"\(rounded(x))\" y=\"\(rounded(y))\" text-anchor=\"\(anchor)\">\(escaped(content))</text>\n"
-    }
-
-    private func rounded(_ value: Double) -> String { String((value * 10).rounded() / 10) }
-
-    private func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
     }
 }

@@ -97,7 +97,7 @@ def test_connect_subscribe_reset_cycles_leave_nothing_behind(server):
     warm = [RawClient(server) for _ in range(50)]
     for client in warm:
         client.reset()
-    time.sleep(0.5)
+    assert wait_for(lambda: metric(server, "chorus_connections") == 0), "the warm-up connections did not close"
     before = rss_kb(server.process.pid)
     with ControlStream(server) as control:
         for cycle in range(5000):
