@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -54,12 +56,38 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // History, versioned messages and annotations (seed 001) as values: the message object,
+        // queries and cursors, mutations, annotation summaries, and the `HistoryStore` protocol. No I/O.
+        .target(
+            name: "ChorusHistory",
+            dependencies: [
+                "ChorusProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The history stores: memory, SQLite (GRDB) and PostgreSQL (postgres-nio), their versioned
+        // schema migrations, the group-commit writer and the retention sweep.
+        .target(
+            name: "ChorusStorage",
+            dependencies: [
+                "ChorusHistory",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // NIO HTTP/1.1 + WebSocket server, the signed HTTP API, apps, limits, metrics.
         .target(
             name: "ChorusServer",
             dependencies: [
                 "ChorusProtocol",
                 "ChorusCore",
+                "ChorusHistory",
+                "ChorusStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -188,6 +216,16 @@ let package = Package(
         .testTarget(
             name: "ChorusProtocolTests",
             dependencies: ["ChorusProtocol", "ChorusTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusHistoryTests",
+            dependencies: ["ChorusHistory", "ChorusTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusStorageTests",
+            dependencies: ["ChorusStorage", "ChorusHistory", "ChorusTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,9 +2,11 @@
 # Coverage-guided fuzzing of the parsers Chorus exposes to untrusted bytes (libFuzzer, with
 # AddressSanitizer), one target at a time, each seeded from Tests/Fuzz/<target>/.
 #
-#   scripts/fuzz.sh [--seconds N] [--report] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--seed S] [--report] [TARGET...]
 #
 #   --seconds N  how long each target runs (default 30)
+#   --seed S     libFuzzer's random seed (default: a new one each run); CI passes a fixed one so a
+#                run repeats the same mutations
 #   --report     also write results/fuzz.json and results/fuzz.md (executions/s, coverage, corpus)
 #   TARGET       some of: websocket-frames pusher-message http-request tag-filter fossil-delta
 #                configuration scenario (default: all)
@@ -18,11 +20,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=30
+seed=0
 report=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
     --report) report=1; shift ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -49,7 +53,7 @@ for target in "${targets[@]}"; do
   echo "== fuzz $target for ${seconds}s"
   result=0
   CHORUS_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$fuzzer" "$corpus" "Tests/Fuzz/$target" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+    -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="results/fuzz/crashes/$target-" >"$log" 2>&1 || result=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)

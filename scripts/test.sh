@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: Swift unit and live tests, the Python SDK/client tests against a real
 # `chorus serve`, the conformance suite against a real `chorus serve`, the load smoke gate and the
-# benchmark malloc gate. Installs what it needs first. Exits non-zero if anything fails.
+# benchmark malloc gate, and a short libFuzzer run of every fuzz target. Installs what it needs first. Exits non-zero if anything fails.
 #
 # One release build compiles everything once — the library modules, the `chorus` binary, the test
 # targets (which use `package` access, so no `-enable-testing` is needed and the modules keep the
@@ -52,4 +52,9 @@ stage "load smoke with the baseline gate" env CHORUS="$chorus" scripts/load-smok
 stage "soak, 2 minutes (10,000 subscribers)" env CHORUS="$chorus" scripts/soak.sh 120
 if [ "${CHORUS_SKIP_BENCHMARKS:-0}" != "1" ]; then
   stage "benchmark malloc gate" scripts/benchmarks.sh --check
+fi
+# Last, because its instrumented build (.build-fuzz) is the slowest stage; a fixed seed makes a run
+# repeat the same mutations, so a crash here is a finding, not flakiness.
+if [ "${CHORUS_SKIP_FUZZ:-0}" != "1" ]; then
+  stage "libFuzzer, 20 s per target" scripts/fuzz.sh --seconds 20 --seed 1
 fi
