@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: Swift unit and live tests, the Python SDK/client tests against a real
-# `chorus serve`, the conformance suite against a real `chorus serve`, the load smoke gate and the
-# benchmark malloc gate, and a short libFuzzer run of every fuzz target. Installs what it needs first. Exits non-zero if anything fails.
+# The whole test suite: Swift unit and live tests (the history stores on SQLite and on a real
+# PostgreSQL started here), the Python SDK/client tests against a real `chorus serve`, the
+# conformance suite against a real `chorus serve`, the load smoke gate, the benchmark malloc gate,
+# and a short libFuzzer run of every fuzz target. Installs what it needs first. Exits non-zero if
+# anything fails.
 #
 # One release build compiles everything once — the library modules, the `chorus` binary, the test
 # targets (which use `package` access, so no `-enable-testing` is needed and the modules keep the
@@ -41,6 +43,10 @@ stage() {
 
 stage "setup" scripts/setup.sh --test
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# A throw-away PostgreSQL on a loopback port for every stage that tests the history stores on both
+# backends (it exports CHORUS_TEST_POSTGRES_URL and stops when this script exits).
+source scripts/lib/start-postgres.sh
+stage "start PostgreSQL" start_postgres
 
 stage "swift format lint" swift format lint --strict -r Sources Tests Benchmarks/ChorusBenchmarks Package.swift
 stage "swift build (release, with tests)" swift build -c release --build-tests
