@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the `smoke` load scenario against a fresh `chorus serve` on a free port and gates it on the
-# committed baseline. Exits non-zero when the server cannot start, the run fails (any loss or
+# committed baseline, then `history-smoke` (every acknowledged event read back from the history API;
+# the server keeps history on `hist-*` channels in SQLite in a temporary directory). Exits non-zero when the server cannot start, the run fails (any loss or
 # error) or it regresses beyond the tolerance.
 #   CHORUS     the chorus binary (default .build/release/chorus, built if missing)
 #   TOLERANCE  allowed p99/throughput regression (default 3: timings are noisy on 2 cores)
@@ -17,9 +18,16 @@ if [[ ! -x "$CHORUS" ]]; then
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+data=$(mktemp -d)
+cat >"$data/chorus.yaml" <<YAML
+storage: {driver: sqlite, path: $data/chorus.sqlite}
+apps:
+  - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}}
+YAML
 source "$(dirname "$0")/lib/start-chorus.sh"
-start_chorus load-smoke
+start_chorus load-smoke --config "$data/chorus.yaml"
 
 echo "load-smoke: chorus serve (pid $server) on port $port"
 "$CHORUS" load smoke --port "$port" --server-pid "$server" --out "$OUT" \
     --baseline "$BASELINE" --tolerance "$TOLERANCE"
+"$CHORUS" load history-smoke --port "$port" --server-pid "$server" --out "$OUT/history"

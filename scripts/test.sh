@@ -54,7 +54,7 @@ chorus="$(swift build -c release --show-bin-path)/chorus"
 stage "swift test" swift test -c release --skip-build
 stage "python clients (pusher SDK, websockets)" env CHORUS_BIN="$chorus" python3 -m pytest -q Tests/python
 stage "conformance suite against chorus serve" env CHORUS="$chorus" OUT="$(mktemp -d)" scripts/conformance.sh
-stage "load smoke with the baseline gate" env CHORUS="$chorus" scripts/load-smoke.sh
+stage "load smoke (baseline gate) and history smoke" env CHORUS="$chorus" scripts/load-smoke.sh
 stage "soak, 2 minutes (10,000 subscribers)" env CHORUS="$chorus" scripts/soak.sh 120
 if [ "${CHORUS_SKIP_BENCHMARKS:-0}" != "1" ]; then
   stage "benchmark malloc gate" scripts/benchmarks.sh --check
