@@ -294,7 +294,10 @@ if !fuzzing {
             dependencies: [
                 "ChorusCore",
                 "ChorusProtocol",
+                "ChorusHistory",
+                "ChorusStorage",
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/ChorusBenchmarks",
