@@ -1,3 +1,4 @@
+import ChorusHistory
 import Synchronization
 
 /// Gathers concurrent requests into one transaction: the group commit of the history stores.

@@ -1,9 +1,9 @@
-public import ChorusHistory
+import ChorusHistory
 
 extension HistoryStoreError {
     /// Runs a backend operation, turning whatever it throws into a ``HistoryStoreError`` (the
     /// protocol's one error: nothing was applied, a 5xx to the API).
-    package static func wrapping<T>(
+    static func wrapping<T>(
         _ operation: String,
         _ body: () async throws -> T
     ) async throws(HistoryStoreError) -> T {

@@ -138,7 +138,11 @@ extension PostgresHistoryStore {
             logger: logger
         )
         for try await row in rows {
-            return try AnnotationEvent(postgres: row.makeRandomAccess(), channel: event.channel, messageSerial: event.messageSerial)
+            return try AnnotationEvent(
+                postgres: row.makeRandomAccess(),
+                channel: event.channel,
+                messageSerial: event.messageSerial
+            )
         }
         return nil
     }

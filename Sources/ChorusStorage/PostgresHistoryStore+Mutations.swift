@@ -6,14 +6,14 @@ extension PostgresHistoryStore {
     public func mutate(_ mutation: MessageMutation) async throws(HistoryStoreError) -> MutationOutcome {
         try await HistoryStoreError.wrapping("mutate") {
             try await client.withTransaction(logger: logger) { connection in
-                try await Self.mutate(mutation, connection, logger: logger)
+                try await Self.applyMutation(mutation, connection, logger: logger)
             }
         }
     }
 
     /// Locks the message, checks the idempotency key, and writes the new latest state, its version
     /// and the key in the caller's transaction.
-    private static func mutate(
+    private static func applyMutation(
         _ mutation: MessageMutation,
         _ connection: PostgresConnection,
         logger: Logger

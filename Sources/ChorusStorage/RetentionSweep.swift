@@ -22,14 +22,14 @@ public struct RetentionSweep<SweepClock: Clock>: Sendable where SweepClock.Durat
         policies: [RetentionPolicy],
         interval: Duration,
         clock: SweepClock,
-        now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) },
+        now: (@Sendable () -> Int64)? = nil,
         logger: Logger
     ) {
         self.store = store
         self.policies = policies
         self.interval = interval
         self.clock = clock
-        self.now = now
+        self.now = now ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
         self.logger = logger
     }
 

@@ -4,13 +4,13 @@ import GRDB
 extension SQLiteHistoryStore {
     public func mutate(_ mutation: MessageMutation) async throws(HistoryStoreError) -> MutationOutcome {
         try await HistoryStoreError.wrapping("mutate") {
-            try await pool.write { db in try Self.mutate(mutation, db) }
+            try await pool.write { db in try Self.applyMutation(mutation, db) }
         }
     }
 
     /// Reads the latest state, checks the idempotency key, and writes the new latest state, its
     /// version and the key, all in the writer's transaction.
-    private static func mutate(_ mutation: MessageMutation, _ db: Database) throws -> MutationOutcome {
+    private static func applyMutation(_ mutation: MessageMutation, _ db: Database) throws -> MutationOutcome {
         guard let (channelID, latest) = try latest(mutation.channel, mutation.messageSerial, db) else {
             return .messageNotFound
         }

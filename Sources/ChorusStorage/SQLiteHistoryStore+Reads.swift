@@ -18,7 +18,9 @@ extension SQLiteHistoryStore {
                         WHERE channel_id = ? AND history_serial BETWEEN ? AND ? AND published_at_ms BETWEEN ? AND ?
                         ORDER BY history_serial \(bounds.order) LIMIT ?
                         """,
-                    arguments: [channelID, bounds.lowest, bounds.highest, time.earliest, time.latest, bounds.fetchLimit]
+                    arguments: [
+                        channelID, bounds.lowest, bounds.highest, time.earliest, time.latest, bounds.fetchLimit,
+                    ]
                 )
                 let page = bounds.page(try rows.map { row in try StoredMessage(sqlite: row, channel: request.channel) })
                 let oldest = try Int64.fetchOne(

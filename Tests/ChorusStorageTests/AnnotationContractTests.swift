@@ -49,7 +49,9 @@ import Testing
                     == .notFound
             )
             #expect(
-                try await store.deleteAnnotation(Samples.annotationDelete(chat, "m-zzz", serial: "a-2", deleting: "a-1"))
+                try await store.deleteAnnotation(
+                    Samples.annotationDelete(chat, "m-zzz", serial: "a-2", deleting: "a-1")
+                )
                     == .notFound
             )
             _ = try await store.deleteAnnotation(Samples.annotationDelete(chat, "m-a", serial: "a-2", deleting: "a-1"))
@@ -57,8 +59,13 @@ import Testing
                 try await store.deleteAnnotation(Samples.annotationDelete(chat, "m-a", serial: "a-3", deleting: "a-2"))
                     == .notFound
             )
-            #expect(try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-zzz", limit: 5)) == nil)
-            #expect(try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-b", limit: 5)) == [])
+            #expect(
+                try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-zzz", limit: 5))
+                    == nil
+            )
+            #expect(
+                try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-b", limit: 5)) == []
+            )
         }
     }
 
@@ -95,7 +102,14 @@ import Testing
             )
             #expect(
                 try await serials(
-                    .init(channel: chat, messageSerial: "m-a", afterSerial: "s-03", type: "votes:total.v1", clientID: "u0", limit: 100)
+                    .init(
+                        channel: chat,
+                        messageSerial: "m-a",
+                        afterSerial: "s-03",
+                        type: "votes:total.v1",
+                        clientID: "u0",
+                        limit: 100
+                    )
                 ) == ["s-09"]
             )
             #expect(try await serials(.init(channel: chat, messageSerial: "m-a", afterSerial: "s-11", limit: 5)) == [])

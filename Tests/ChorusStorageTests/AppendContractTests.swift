@@ -11,7 +11,9 @@ import Testing
             #expect(try await fixture.store.append(Samples.publishes(chat, 3)) == [1, 2, 3])
             #expect(try await fixture.store.append([Samples.publish(chat, "x")]) == [4])
             #expect(try await fixture.store.append([]) == [])
-            let page = try await fixture.store.history(HistoryPageRequest(channel: chat, direction: .oldestFirst, limit: 10))
+            let page = try await fixture.store.history(
+                HistoryPageRequest(channel: chat, direction: .oldestFirst, limit: 10)
+            )
             #expect(page.items.map(\.messageSerial) == ["m-0", "m-1", "m-2", "m-x"])
             let first = try #require(page.items.first)
             #expect(first.action == .create)

@@ -25,8 +25,13 @@ import Testing
         // m-r-7 may have been trimmed (its serial depends on the concurrent order); if kept, edited.
         if let edited {
             #expect(edited.data == "edited")
-            #expect(try await reopened.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-r-7", limit: 5))?.count == 1)
-            let replay = try await reopened.mutate(Samples.replace(chat, "m-r-7", data: "edited", key: "op", fingerprint: "A"))
+            #expect(
+                try await reopened.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-r-7", limit: 5))?
+                    .count == 1
+            )
+            let replay = try await reopened.mutate(
+                Samples.replace(chat, "m-r-7", data: "edited", key: "op", fingerprint: "A")
+            )
             guard case .duplicate = replay else {
                 Issue.record("expected duplicate after reopening, got \(replay)")
                 await reopened.close()

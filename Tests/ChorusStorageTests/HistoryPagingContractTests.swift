@@ -48,11 +48,15 @@ import Testing
                 try await fixture.store.history(request).items.map(\.historySerial)
             }
             #expect(
-                try await serials(.init(channel: chat, direction: .oldestFirst, limit: 50, startSerial: 5, endSerial: 8))
+                try await serials(
+                    .init(channel: chat, direction: .oldestFirst, limit: 50, startSerial: 5, endSerial: 8)
+                )
                     == [5, 6, 7, 8]
             )
             #expect(
-                try await serials(.init(channel: chat, direction: .newestFirst, limit: 50, startSerial: 5, endSerial: 8))
+                try await serials(
+                    .init(channel: chat, direction: .newestFirst, limit: 50, startSerial: 5, endSerial: 8)
+                )
                     == [8, 7, 6, 5]
             )
             #expect(
@@ -62,7 +66,14 @@ import Testing
             )
             #expect(
                 try await serials(
-                    .init(channel: chat, direction: .newestFirst, limit: 2, after: 7, startSerial: 2, startTimeMs: 1_000)
+                    .init(
+                        channel: chat,
+                        direction: .newestFirst,
+                        limit: 2,
+                        after: 7,
+                        startSerial: 2,
+                        startTimeMs: 1_000
+                    )
                 ) == [6, 5]
             )
             let edge = try await fixture.store.history(
@@ -71,7 +82,9 @@ import Testing
             #expect(edge.items.map(\.historySerial) == [7, 8])
             #expect(!edge.hasMore)
             #expect(
-                try await serials(.init(channel: chat, direction: .oldestFirst, limit: 50, startSerial: 9, endSerial: 3))
+                try await serials(
+                    .init(channel: chat, direction: .oldestFirst, limit: 50, startSerial: 9, endSerial: 3)
+                )
                     == []
             )
         }

@@ -8,9 +8,14 @@ import Testing
     let logger = Logger(label: "chorus.storage.tests")
 
     @Test func sqliteCreatesItsDirectoryAndFile() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-factory-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chorus-factory-\(UUID().uuidString)"
+        )
         let path = directory.appendingPathComponent("nested/chorus.sqlite").path
-        let store = try await HistoryStoreFactory.makeStore(StorageConfiguration(driver: .sqlite, path: path), logger: logger)
+        let store = try await HistoryStoreFactory.makeStore(
+            StorageConfiguration(driver: .sqlite, path: path),
+            logger: logger
+        )
         #expect(try await store.append([Samples.publish(ChannelRef(appID: "a", channel: "c"), "1")]) == [1])
         await store.close()
         #expect(FileManager.default.fileExists(atPath: path))

@@ -22,10 +22,16 @@ import Testing
             #expect(latest.historySerial == 2)
             #expect(latest.version.description == "edit 2")
             #expect(latest.version.metadata == #"{"n":2}"#)
-            let history = try await fixture.store.history(HistoryPageRequest(channel: chat, direction: .newestFirst, limit: 1))
+            let history = try await fixture.store.history(
+                HistoryPageRequest(channel: chat, direction: .newestFirst, limit: 1)
+            )
             #expect(history.items == [latest])
             let versions = try #require(
-                try await fixture.store.versions(chat, messageSerial: "m-1", page: .init(direction: .oldestFirst, limit: 10))
+                try await fixture.store.versions(
+                    chat,
+                    messageSerial: "m-1",
+                    page: .init(direction: .oldestFirst, limit: 10)
+                )
             )
             #expect(versions.items.map(\.versionNumber) == [1, 2])
             #expect(versions.items.map(\.data) == ["data-1", "edited"])
@@ -48,7 +54,11 @@ import Testing
             #expect(latest.data == nil)
             #expect(latest.versionNumber == 4)
             let versions = try #require(
-                try await fixture.store.versions(chat, messageSerial: "m-a", page: .init(direction: .newestFirst, limit: 10))
+                try await fixture.store.versions(
+                    chat,
+                    messageSerial: "m-a",
+                    page: .init(direction: .newestFirst, limit: 10)
+                )
             )
             #expect(versions.items.map(\.data) == [nil, "+2", "+1", "data-a"])
             #expect(versions.items.map(\.action) == [.delete, .append, .append, .create])
@@ -95,7 +105,11 @@ import Testing
             )
             #expect(past?.items == [])
             #expect(
-                try await fixture.store.versions(chat, messageSerial: "m-nope", page: .init(direction: .newestFirst, limit: 5))
+                try await fixture.store.versions(
+                    chat,
+                    messageSerial: "m-nope",
+                    page: .init(direction: .newestFirst, limit: 5)
+                )
                     == nil
             )
         }
@@ -131,7 +145,11 @@ import Testing
             }
             let latest = try await fixture.store.message(chat, serial: "m-k")
             #expect(latest?.versionNumber == 3)
-            let versions = try await fixture.store.versions(chat, messageSerial: "m-k", page: .init(direction: .oldestFirst, limit: 10))
+            let versions = try await fixture.store.versions(
+                chat,
+                messageSerial: "m-k",
+                page: .init(direction: .oldestFirst, limit: 10)
+            )
             #expect(versions?.items.count == 3)
         }
     }
@@ -165,7 +183,11 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let versions = try await store.versions(chat, messageSerial: "m-busy", page: .init(direction: .oldestFirst, limit: 20))
+            let versions = try await store.versions(
+                chat,
+                messageSerial: "m-busy",
+                page: .init(direction: .oldestFirst, limit: 20)
+            )
             #expect(versions?.items.map(\.versionNumber) == Array(1...9))
             let latest = try await store.message(chat, serial: "m-busy")
             #expect(latest?.data?.count == "data-busy".count + 8)

@@ -35,7 +35,9 @@ import Testing
             #expect(try await fixture.store.trim(appID: fixture.app, maxMessages: 1_000, olderThanMs: 1_004) == 4)
             #expect(try await fixture.store.allSerials(chat, direction: .oldestFirst) == [5, 6, 7, 8, 9, 10])
             #expect(try await fixture.store.trim(appID: fixture.app, maxMessages: 1_000, olderThanMs: 2_000) == 6)
-            let page = try await fixture.store.history(HistoryPageRequest(channel: chat, direction: .newestFirst, limit: 5))
+            let page = try await fixture.store.history(
+                HistoryPageRequest(channel: chat, direction: .newestFirst, limit: 5)
+            )
             #expect(page == HistoryPage(items: [], hasMore: false, oldestRetained: nil))
         }
     }
@@ -52,15 +54,28 @@ import Testing
             #expect(try await store.addAnnotation(Samples.annotation(chat, "m-x", serial: "a-1")))
             #expect(try await store.trim(appID: fixture.app, maxMessages: 100, olderThanMs: 1_001) == 1)
             #expect(try await store.message(chat, serial: "m-x") == nil)
-            #expect(try await store.versions(chat, messageSerial: "m-x", page: .init(direction: .newestFirst, limit: 5)) == nil)
-            #expect(try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-x", limit: 5)) == nil)
+            #expect(
+                try await store.versions(chat, messageSerial: "m-x", page: .init(direction: .newestFirst, limit: 5))
+                    == nil
+            )
+            #expect(
+                try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-x", limit: 5)) == nil
+            )
 
             #expect(try await store.append([Samples.publish(chat, "x", at: 2_000)]) == [2])
-            let versions = try await store.versions(chat, messageSerial: "m-x", page: .init(direction: .newestFirst, limit: 5))
+            let versions = try await store.versions(
+                chat,
+                messageSerial: "m-x",
+                page: .init(direction: .newestFirst, limit: 5)
+            )
             #expect(versions?.items.map(\.versionNumber) == [1])
-            #expect(try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-x", limit: 5)) == [])
+            #expect(
+                try await store.annotationEvents(AnnotationQuery(channel: chat, messageSerial: "m-x", limit: 5)) == []
+            )
             #expect(try await store.addAnnotation(Samples.annotation(chat, "m-x", serial: "a-1")))
-            let replay = try await store.mutate(Samples.replace(chat, "m-x", data: "edited", key: "op", fingerprint: "B"))
+            let replay = try await store.mutate(
+                Samples.replace(chat, "m-x", data: "edited", key: "op", fingerprint: "B")
+            )
             guard case .applied(let effect) = replay else {
                 Issue.record("the trimmed message's key survived: \(replay)")
                 return

@@ -13,7 +13,12 @@ enum Samples {
     }
 
     /// `count` publishes tagged `prefix0`, `prefix1`, …, published at `firstMs`, +1 ms each.
-    static func publishes(_ channel: ChannelRef, _ count: Int, prefix: String = "", firstMs: Int64 = 1_000)
+    static func publishes(
+        _ channel: ChannelRef,
+        _ count: Int,
+        prefix: String = "",
+        firstMs: Int64 = 1_000
+    )
         -> [RetainedPublish]
     {
         (0..<count).map { index in publish(channel, "\(prefix)\(index)", at: firstMs + Int64(index)) }
