@@ -225,7 +225,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusStorageTests",
-            dependencies: ["ChorusStorage", "ChorusHistory", "ChorusTesting"],
+            dependencies: [
+                "ChorusStorage",
+                "ChorusHistory",
+                "ChorusTesting",
+                // A fresh database per migration test, created through the test server.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -108,10 +108,12 @@ public final class SQLiteHistoryStore: HistoryStore {
             try publishes.map { publish in
                 let position = next[publish.channel] ?? (0, 0)
                 next[publish.channel]?.serial += 1
-                try insert.execute(arguments: [
+                // Unchecked: the values match the statement's eight parameters by construction.
+                insert.setUncheckedArguments([
                     position.id, position.serial, publish.messageSerial, publish.publishedAtMs, publish.name,
                     publish.data, publish.messageSerial, publish.publishedAtMs,
                 ])
+                try insert.execute()
                 return position.serial
             }
         }

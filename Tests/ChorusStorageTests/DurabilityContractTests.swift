@@ -86,14 +86,15 @@ struct PostgresMultiNodeTests {
         }
     }
 
-    /// Nodes starting together migrate once: the advisory lock makes the second wait and find
-    /// the schema current.
-    @Test func storesOpeningTogetherMigrateWithoutRacing() async throws {
+    /// Nodes starting together on an empty database migrate once: the advisory lock makes the
+    /// others wait and find the schema current.
+    @Test func storesOpeningTogetherOnAnEmptyDatabaseMigrateOnce() async throws {
         let url = try #require(StoreMaker.postgresURL)
         let logger = Logger(label: "chorus.storage.tests")
+        let fresh = try await TestDatabase(serverURL: url, logger: logger)
         let stores = try await withThrowingTaskGroup(of: PostgresHistoryStore.self) { group in
             for _ in 0..<4 {
-                group.addTask { try await PostgresHistoryStore(url: url, logger: logger) }
+                group.addTask { try await PostgresHistoryStore(url: fresh.url, logger: logger) }
             }
             var stores: [PostgresHistoryStore] = []
             for try await store in group {
@@ -101,9 +102,13 @@ struct PostgresMultiNodeTests {
             }
             return stores
         }
-        #expect(stores.count == 4)
+        let chat = ChannelRef(appID: "a", channel: "c")
+        #expect(try await stores[0].append([Samples.publish(chat, "1")]) == [1])
+        #expect(try await stores[3].append([Samples.publish(chat, "2")]) == [2])
         for store in stores {
             await store.close()
         }
+        #expect(try await fresh.migrationVersions() == [1])
+        try await fresh.drop()
     }
 }
