@@ -27,8 +27,8 @@ func historyStoreBenchmarks() {
     historyAppend("history.append.sqlite", configuration: configuration) {
         try SQLiteHistoryStore(path: directory.appendingPathComponent("chorus.sqlite").path)
     }
-    historyAppend("history.append.sqlite-fsync", configuration: configuration) {
-        try SQLiteHistoryStore(path: directory.appendingPathComponent("fsync.sqlite").path, durability: .powerLoss)
+    historyAppend("history.append.sqlite-normal", configuration: configuration) {
+        try SQLiteHistoryStore(path: directory.appendingPathComponent("normal.sqlite").path, durability: .processCrash)
     }
     if let url = environment["CHORUS_TEST_POSTGRES_URL"] {
         historyAppend("history.append.postgres", configuration: configuration) {

@@ -15,14 +15,15 @@ import GRDB
 /// resumes after COMMIT. Mutations, annotations and trims are single transactions on the same
 /// writer, so they serialise with the appends.
 ///
-/// Durability (``Durability``): by default `synchronous = NORMAL`, which in WAL mode is what an
-/// acknowledged append needs to survive a `kill -9`: COMMIT returns once its frames are written
-/// to the WAL file with `write(2)`, so they sit in the kernel's page cache, which outlives the
-/// process, and the next open replays them. NORMAL fsyncs only at checkpoints, so a power cut or
-/// kernel crash may lose the last transactions; ``Durability/powerLoss`` (`FULL`) fsyncs the WAL
-/// at every commit and survives those too. The group commit pays that fsync once per batch, yet
-/// with 64 concurrent callers it still halves the throughput on this machine's disk (see
-/// `results/history/storage-throughput.md`), hence the default.
+/// Durability (``Durability``): by default `synchronous = FULL`, which fsyncs the WAL at every
+/// commit, so an acknowledged append survives a `kill -9` and also a power cut or kernel crash.
+/// ``Durability/processCrash`` (`NORMAL`) is enough for `kill -9` alone in WAL mode (COMMIT returns
+/// once its frames are written to the WAL with `write(2)`, into the kernel's page cache, which
+/// outlives the process) and fsyncs only at checkpoints. The group commit pays the fsync once per
+/// batch: measured with 64 concurrent callers on this machine, FULL and NORMAL are within noise of
+/// each other (the writer is CPU-bound: under `perf`, a third of the append path is SQLite, 15 %
+/// writing WAL frames, 7 % fdatasync; see `results/history/storage-throughput.md`), so the default
+/// takes the stronger guarantee.
 public final class SQLiteHistoryStore: HistoryStore {
     let pool: DatabasePool
     private let appends: GroupCommitter<[RetainedPublish], [Int64]>
@@ -37,7 +38,7 @@ public final class SQLiteHistoryStore: HistoryStore {
 
     /// Opens (creating it and its directory if needed) the database at `path` and brings its
     /// schema up to date.
-    public init(path: String, durability: Durability = .processCrash) throws(HistoryStoreError) {
+    public init(path: String, durability: Durability = .powerLoss) throws(HistoryStoreError) {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
