@@ -50,7 +50,7 @@ start_postgres() {
     local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     "${as_pg[@]}" "$bin/pg_ctl" -D "$chorus_pg_dir/data" -l "$chorus_pg_dir/server.log" -w -t 20 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $chorus_pg_dir -c max_connections=200" start >/dev/null || {
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $chorus_pg_dir -c max_connections=300" start >/dev/null || {
         echo "start-postgres: the server did not start:" >&2
         cat "$chorus_pg_dir/server.log" >&2
         return 1
