@@ -225,7 +225,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusStorageTests",
-            dependencies: ["ChorusStorage", "ChorusHistory", "ChorusTesting"],
+            dependencies: [
+                "ChorusStorage",
+                "ChorusHistory",
+                "ChorusTesting",
+                // A fresh database per migration test, created through the test server.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -294,7 +301,10 @@ if !fuzzing {
             dependencies: [
                 "ChorusCore",
                 "ChorusProtocol",
+                "ChorusHistory",
+                "ChorusStorage",
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/ChorusBenchmarks",
