@@ -78,6 +78,7 @@ extension PusherAPI {
         } catch {
             throw APIError(error)
         }
+        try checkSize(of: request.data, call)
         let (versionSerial, timestampMs) = server.history.serials.next()
         let mutation = request.mutation(
             channel: ref,
@@ -104,6 +105,14 @@ extension PusherAPI {
             case .messageNotFound:
                 return APIError.messageNotFound(serial).response
             }
+        }
+    }
+
+    /// A mutation's or annotation's data may be as large as a published event's (413 beyond).
+    func checkSize(of data: String?, _ call: Call) throws(APIError) {
+        let limit = call.app.maxEventPayloadInKB * 1024
+        if let data, data.utf8.count > limit {
+            throw .payloadTooLarge("data is \(data.utf8.count) bytes, over max_event_payload_in_kb (\(limit) bytes)")
         }
     }
 
