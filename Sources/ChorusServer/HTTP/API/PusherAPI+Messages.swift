@@ -131,7 +131,8 @@ extension PusherAPI {
         )
     }
 
-    private static func mutationAnswer(_ version: StoredMessage, action: MessageAction, status: String) -> HTTPResponse {
+    private static func mutationAnswer(_ version: StoredMessage, action: MessageAction, status: String) -> HTTPResponse
+    {
         let body: JSONValue = [
             "channel": .string(version.channel.channel),
             "message_serial": .string(version.messageSerial),
