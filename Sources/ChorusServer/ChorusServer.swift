@@ -97,6 +97,7 @@ public final class ChorusServer: Service, Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            context.history.startRetention(apps: configuration.apps, logger: logger)
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
             return ChorusServer(
