@@ -179,6 +179,7 @@ let package = Package(
             dependencies: [
                 "ChorusProtocol",
                 "ChorusCore",
+                "ChorusHistory",
                 "ChorusServer",
                 "ChorusLoad",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -203,6 +204,7 @@ let package = Package(
             name: "ChorusTesting",
             dependencies: [
                 "ChorusServer",
+                "ChorusHistory",
                 "ChorusClient",
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -244,6 +246,8 @@ let package = Package(
             name: "ChorusServerTests",
             dependencies: [
                 "ChorusServer",
+                "ChorusHistory",
+                "ChorusStorage",
                 "ChorusTesting",
                 "ChorusClient",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import ChorusCore
+package import ChorusHistory
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -42,11 +43,13 @@ public final class ChorusServer: Service, Sendable {
     }
 
     /// Starts a server whose webhook delivery, subscription-count throttle and HTTP connection
-    /// timeouts run on `clock`.
+    /// timeouts run on `clock`, keeping history in `historyStore` (default: the store the
+    /// configuration's `storage` names).
     package static func start(
         configuration: ServerConfiguration,
         logger: Logger,
-        clock: any ServerClock
+        clock: any ServerClock,
+        historyStore: (any HistoryStore)? = nil
     ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
@@ -57,6 +60,17 @@ public final class ChorusServer: Service, Sendable {
             clock: clock,
             logger: logger
         )
+        let store: any HistoryStore
+        do {
+            if let historyStore {
+                store = historyStore
+            } else {
+                store = try await HistoryStoreOpener.open(configuration.storage, logger: logger)
+            }
+        } catch {
+            await webhooks.shutdown()
+            throw error
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         do {
             let loops = Array(group.makeIterator())
@@ -65,6 +79,7 @@ public final class ChorusServer: Service, Sendable {
                 configuration: configuration,
                 broadcaster: broadcaster,
                 metrics: metrics,
+                historyStore: store,
                 webhooks: webhooks,
                 clock: clock,
                 logger: logger
@@ -82,6 +97,7 @@ public final class ChorusServer: Service, Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            context.history.startRetention(apps: configuration.apps, logger: logger)
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
             return ChorusServer(
@@ -93,6 +109,7 @@ public final class ChorusServer: Service, Sendable {
             )
         } catch {
             await webhooks.shutdown()
+            await store.close()
             try? await group.shutdownGracefully()
             throw error
         }
@@ -132,7 +149,7 @@ public final class ChorusServer: Service, Sendable {
         let httpHandler = HTTPServerHandler(
             maxBodyBytes: context.configuration.maxRequestBodyBytes,
             fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
-            respond: { router.respond(to: $0) }
+            replying: { router.respond(to: $0) }
         )
         try channel.pipeline.syncOperations.configureChorusHTTP(
             handler: httpHandler,
@@ -146,7 +163,8 @@ public final class ChorusServer: Service, Sendable {
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every
     /// publish already acknowledged reach the subscribers' queues, tells every client to reconnect
     /// (4200, queued behind those frames), waits up to `shutdown_grace_seconds` for the clients to
-    /// close, flushes the webhooks and stops the event loops.
+    /// close, lets every reply waiting for the history store finish and closes the store (its
+    /// pending writes commit), flushes the webhooks and stops the event loops.
     public func shutdown() async throws {
         try? await serverChannel.close()
         context.draining.store(true, ordering: .releasing)
@@ -162,6 +180,7 @@ public final class ChorusServer: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }
+        await context.history.drain()
         await context.webhooks.shutdown()
         try await group.shutdownGracefully()
     }
