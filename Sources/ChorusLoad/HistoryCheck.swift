@@ -6,15 +6,15 @@ import ChorusClient
 ///
 /// Noting the newest serial first lets the check run against a server that already keeps history
 /// on those channels from earlier runs.
-package struct HistoryCheck: Sendable {
+struct HistoryCheck: Sendable {
     /// Per workload (in ``Scenario/workloads`` order), per channel: the newest serial before the
     /// run, or why it could not be read; `nil` for a workload that is not checked.
-    package typealias Baselines = [[Result<Int64, HistoryReadError>]?]
+    typealias Baselines = [[Result<Int64, HistoryReadError>]?]
 
-    package let scenario: Scenario
-    package let reader: HistoryReader
+    let scenario: Scenario
+    let reader: HistoryReader
 
-    package init(scenario: Scenario, target: LoadTarget) {
+    init(scenario: Scenario, target: LoadTarget) {
         self.scenario = scenario
         self.reader = HistoryReader(
             client: PusherHTTPClient(host: target.host, port: target.port, key: target.key, secret: target.secret),
@@ -22,7 +22,7 @@ package struct HistoryCheck: Sendable {
         )
     }
 
-    package func baselines() async -> Baselines {
+    func baselines() async -> Baselines {
         var baselines: Baselines = []
         for (index, workload) in scenario.workloads.enumerated() {
             guard workload.historyCheck else {
@@ -45,7 +45,7 @@ package struct HistoryCheck: Sendable {
 
     /// The figures of each checked workload (`nil` for the others), from every publish outcome of
     /// the run (warm-up and measured) per workload.
-    package func audit(_ outcomes: [PublishOutcome], baselines: Baselines) async -> [HistoryFigures?] {
+    func audit(_ outcomes: [PublishOutcome], baselines: Baselines) async -> [HistoryFigures?] {
         var figures: [HistoryFigures?] = []
         for (index, workload) in scenario.workloads.enumerated() {
             guard let serials = baselines[index] else {

@@ -1,5 +1,6 @@
 import ChorusClient
 import ChorusProtocol
+import NIOHTTP1
 
 /// Reads channel history through the signed HTTP API, as any user of it would:
 /// `GET /apps/{id}/channels/{channel}/history`, following `next_cursor` until `has_more` is false.
@@ -7,20 +8,20 @@ import ChorusProtocol
 /// Only the documented wire shape is used (`items[].serial`, `items[].event_name`,
 /// `items[].message.data`, `has_more`, `next_cursor`), so the check runs against any server with
 /// the history API.
-package struct HistoryReader: Sendable {
+struct HistoryReader: Sendable {
     /// Items per page asked for; servers allow 1…`max_page_size` (100 by default).
-    package static let pageSize = 100
+    static let pageSize = 100
 
-    package let client: PusherHTTPClient
-    package let appID: String
+    let client: PusherHTTPClient
+    let appID: String
 
-    package init(client: PusherHTTPClient, appID: String) {
+    init(client: PusherHTTPClient, appID: String) {
         self.client = client
         self.appID = appID
     }
 
     /// The newest serial in `channel`'s history, 0 when it is empty.
-    package func latestSerial(channel: String) async throws(HistoryReadError) -> Int64 {
+    func latestSerial(channel: String) async throws(HistoryReadError) -> Int64 {
         let page = try await page(channel: channel, query: [("direction", "newest_first"), ("limit", "1")])
         guard let first = page.items.first else { return 0 }
         guard let serial = first["serial"]?.intValue else { throw .malformed(channel, "an item without a serial") }
@@ -29,7 +30,7 @@ package struct HistoryReader: Sendable {
 
     /// The sequence numbers (``EventPayload``) of `channel`'s items named `eventName` with a serial
     /// above `after`, oldest first; `nil` for an item whose data carries none.
-    package func sequences(
+    func sequences(
         channel: String,
         eventName: String,
         after: Int64
@@ -83,12 +84,12 @@ package struct HistoryReader: Sendable {
 }
 
 /// Why ``HistoryReader`` could not read a channel's history.
-package enum HistoryReadError: Error, Sendable, Hashable, CustomStringConvertible {
+enum HistoryReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case unanswered(String, String)
     case status(String, Int, String)
     case malformed(String, String)
 
-    package var description: String {
+    var description: String {
         switch self {
         case .unanswered(let channel, let reason): "\(channel): no answer (\(reason))"
         case .status(let channel, let code, let body): "\(channel): HTTP \(code) \(body)"

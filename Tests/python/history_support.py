@@ -59,6 +59,10 @@ def ok_json(result):
     return result.json()
 
 
+# Sockudo's aliases; the answer names the direction itself.
+DIRECTION_ALIASES = {"forwards": "oldest_first", "backwards": "newest_first"}
+
+
 def page_history(sdk, channel, direction="oldest_first", limit=100):
     """Every history item of `channel`, following `next_cursor` until `has_more` is false.
 
@@ -67,7 +71,7 @@ def page_history(sdk, channel, direction="oldest_first", limit=100):
     items, cursor = [], None
     while True:
         page = ok_json(sdk.get_channel_history(channel, HistoryParams(limit=limit, direction=direction, cursor=cursor)))
-        assert page["direction"] == direction and page["limit"] == limit, page
+        assert page["direction"] == DIRECTION_ALIASES.get(direction, direction) and page["limit"] == limit, page
         assert len(page["items"]) <= limit
         assert page["has_more"] == (page.get("next_cursor") is not None), page
         items += page["items"]
