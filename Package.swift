@@ -179,6 +179,7 @@ let package = Package(
             dependencies: [
                 "ChorusProtocol",
                 "ChorusCore",
+                "ChorusHistory",
                 "ChorusServer",
                 "ChorusLoad",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -22,6 +22,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case configuration
     /// A `chorus load` scenario file.
     case scenario
+    /// A history `cursor` and the query around it: only cursors the server signed for that exact
+    /// query decode.
+    case historyCursor = "history-cursor"
 
     /// Runs one input.
     package func run(_ bytes: [UInt8]) {
@@ -33,6 +36,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .fossilDelta: FossilDeltaFuzz.run(bytes)
         case .configuration: TextFileFuzz.configuration(bytes)
         case .scenario: TextFileFuzz.scenario(bytes)
+        case .historyCursor: HistoryCursorFuzz.run(bytes)
         }
     }
 }

@@ -47,11 +47,29 @@ enum HTTPRequestFuzz {
             uri = query.isEmpty ? path : path + "?" + query
         }
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri)
-        let response = router.respond(to: HTTPRequest(head: head, body: ByteBuffer(bytes: body)))
+        let response: HTTPResponse
+        switch router.respond(to: HTTPRequest(head: head, body: ByteBuffer(bytes: body))) {
+        case .now(let ready):
+            response = ready
+        case .later(let work):
+            let box = ResponseBox()
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                box.response = await work()
+                done.signal()
+            }
+            done.wait()
+            response = box.response!
+        }
         precondition(response.status.code < 500, "\(method) \(uri) answered \(response.status)")
     }
 }
 
 private final class RouterBox: @unchecked Sendable {
     var router: HTTPRouter?
+}
+
+/// A reply that waits for the (memory) history store, handed from its task to the fuzz thread.
+private final class ResponseBox: @unchecked Sendable {
+    var response: HTTPResponse?
 }

@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusHistory
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -57,6 +58,13 @@ public final class ChorusServer: Service, Sendable {
             clock: clock,
             logger: logger
         )
+        let store: any HistoryStore
+        do {
+            store = try await HistoryStoreOpener.open(configuration.storage, logger: logger)
+        } catch {
+            await webhooks.shutdown()
+            throw error
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         do {
             let loops = Array(group.makeIterator())
@@ -65,6 +73,7 @@ public final class ChorusServer: Service, Sendable {
                 configuration: configuration,
                 broadcaster: broadcaster,
                 metrics: metrics,
+                historyStore: store,
                 webhooks: webhooks,
                 clock: clock,
                 logger: logger
@@ -93,6 +102,7 @@ public final class ChorusServer: Service, Sendable {
             )
         } catch {
             await webhooks.shutdown()
+            await store.close()
             try? await group.shutdownGracefully()
             throw error
         }
@@ -132,7 +142,7 @@ public final class ChorusServer: Service, Sendable {
         let httpHandler = HTTPServerHandler(
             maxBodyBytes: context.configuration.maxRequestBodyBytes,
             fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
-            respond: { router.respond(to: $0) }
+            replying: { router.respond(to: $0) }
         )
         try channel.pipeline.syncOperations.configureChorusHTTP(
             handler: httpHandler,
@@ -146,7 +156,8 @@ public final class ChorusServer: Service, Sendable {
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every
     /// publish already acknowledged reach the subscribers' queues, tells every client to reconnect
     /// (4200, queued behind those frames), waits up to `shutdown_grace_seconds` for the clients to
-    /// close, flushes the webhooks and stops the event loops.
+    /// close, lets every reply waiting for the history store finish and closes the store (its
+    /// pending writes commit), flushes the webhooks and stops the event loops.
     public func shutdown() async throws {
         try? await serverChannel.close()
         context.draining.store(true, ordering: .releasing)
@@ -162,6 +173,7 @@ public final class ChorusServer: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }
+        await context.history.drain()
         await context.webhooks.shutdown()
         try await group.shutdownGracefully()
     }

@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusHistory
 import Logging
 import NIOCore
 import Synchronization
@@ -29,11 +30,14 @@ final class ServerContext: Sendable {
     let draining = Atomic<Bool>(false)
     /// The activity checks of each event loop's connections, indexed like the broadcaster's shards.
     let activityWheels: [NIOLoopBoundBox<ActivityTimerWheel<PusherConnectionHandler>>]
+    /// Retained messages, their versions and annotations.
+    let history: HistoryService
 
     init(
         configuration: ServerConfiguration,
         broadcaster: Broadcaster,
         metrics: ServerMetrics,
+        historyStore: any HistoryStore,
         webhooks: WebhookDispatcher = .disabled,
         clock: any ServerClock = EventLoopClock(),
         logger: Logger
@@ -52,5 +56,6 @@ final class ServerContext: Sendable {
         }
         self.logger = logger
         self.clock = clock
+        self.history = HistoryService(store: historyStore)
     }
 }

@@ -23,12 +23,15 @@ package struct TestRouter: Sendable {
     package var app: AppConfiguration { configuration.apps[0] }
 
     /// Runs `body` against fresh server state built from the embedded default configuration as
-    /// `configure` changes it.
+    /// `configure` changes it, with history off for the default app (history replies wait for the
+    /// store: test them with ``TestServer``).
     package static func with<T: Sendable>(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: (TestRouter) async throws -> T
     ) async throws -> T {
         var configuration = ServerConfiguration.embeddedDefault
+        configuration.storage = .memory
+        configuration.apps[0].history.enabled = false
         configure(&configuration)
         var logger = Logger(label: "chorus-test-router")
         logger.logLevel = .warning
@@ -48,7 +51,12 @@ package struct TestRouter: Sendable {
         body: [UInt8] = []
     ) -> HTTPResponse {
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
-        return router.respond(to: HTTPRequest(head: head, body: ByteBuffer(bytes: body)))
+        switch router.respond(to: HTTPRequest(head: head, body: ByteBuffer(bytes: body))) {
+        case .now(let response):
+            return response
+        case .later:
+            preconditionFailure("\(method) \(uri) waits for the history store: test it with TestServer")
+        }
     }
 
     /// Serves one request to `path` signed as the backend of `app` (default: the first app) signs it.

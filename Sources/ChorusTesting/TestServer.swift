@@ -20,7 +20,7 @@ package struct TestServer: Sendable {
     package var app: AppConfiguration { server.configuration.apps[0] }
     package var port: Int { server.port }
 
-    /// Runs `body` against a fresh server on `clock`, always shutting it down afterwards.
+    /// Runs `body` against a fresh server on `clock` (history in memory), always shutting it down afterwards.
     package static func with<T: Sendable>(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any ServerClock = EventLoopClock(),
@@ -29,6 +29,7 @@ package struct TestServer: Sendable {
         var configuration = ServerConfiguration.embeddedDefault
         configuration.port = 0
         configuration.eventLoops = 2
+        configuration.storage = .memory
         configure(&configuration)
         var logger = Logger(label: "chorus-test")
         logger.logLevel = .warning

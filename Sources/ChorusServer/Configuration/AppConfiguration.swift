@@ -43,6 +43,10 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
     public var deltaFullEvery: Int = 10
     /// Messages shorter than this many bytes are never sent as deltas.
     public var deltaMinimumBytes: Int = 100
+    /// Retained publishes, versioned messages and annotations; off unless configured.
+    public var history = HistorySettings()
+    /// Push notification switches (accepted; the push routes are not served yet).
+    public var push = PushSettings()
 
     public init(id: String, key: String, secret: String) {
         self.id = id
@@ -76,6 +80,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
             .value("delta_compression_enabled", \.deltaCompressionEnabled),
             .int("delta_full_every", \.deltaFullEvery, .atLeast(1)),
             .int("delta_min_bytes", \.deltaMinimumBytes, .atLeast(0)),
+            .section("history", \.history),
+            .section("push", \.push),
         ]
     }
 

@@ -28,16 +28,22 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     /// Frames held for a connection that is not writable before the slow-consumer policy applies.
     public var outboundFramesPerConnection: Int = 64
     public var slowConsumerPolicy: SlowConsumerPolicy = .close
+    /// Where history is kept: SQLite at `chorus-data/chorus.sqlite` unless configured.
+    public var storage = StorageSettings()
     public var apps: [AppConfiguration]
 
     public init(apps: [AppConfiguration]) {
         self.apps = apps
     }
 
-    /// The app `chorus serve` runs with when given no configuration.
-    public static let defaultApp = AppConfiguration(id: "1", key: "chorus-key", secret: "chorus-secret")
+    /// The app `chorus serve` runs with when given no configuration: it keeps history for every channel.
+    public static let defaultApp: AppConfiguration = {
+        var app = AppConfiguration(id: "1", key: "chorus-key", secret: "chorus-secret")
+        app.history = .everyChannel
+        return app
+    }()
 
-    /// In-memory state and one default app: what `chorus serve` runs with no config.
+    /// History in SQLite and one default app: what `chorus serve` runs with no config.
     public static var embeddedDefault: ServerConfiguration { ServerConfiguration(apps: [defaultApp]) }
 
     /// The timeouts every HTTP connection runs with until it upgrades to WebSocket.
@@ -71,6 +77,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .int("http_idle_timeout_seconds", \.httpIdleTimeoutSeconds, .atLeast(1)),
             .int("outbound_frames_per_connection", \.outboundFramesPerConnection, .within(1...Int(UInt16.max))),
             .value("slow_consumer_policy", \.slowConsumerPolicy),
+            .section("storage", \.storage),
             .value("apps", \.apps),
         ]
     }
@@ -86,7 +93,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
 
     /// Problems that keep the server from starting, each naming its field.
     public func problems() -> [String] {
-        var problems = settingProblems
+        var problems = settingProblems + storage.problems
         if apps.isEmpty { problems.append("apps must name at least one app") }
         problems += apps.flatMap { $0.problems() }
         problems += apps.flatMap(payloadProblems)

@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusStorage
 package import Logging
 package import NIOCore
 import NIOHTTP1
@@ -10,7 +11,7 @@ package struct HTTPRouter: Sendable {
     let server: ServerContext
 
     /// A router over fresh server state for `configuration`, its engine on `eventLoops`, with no
-    /// socket bound and no webhooks: requests can be served in memory (`ChorusTesting`).
+    /// socket bound, no webhooks and history in memory: requests can be served in memory (`ChorusTesting`).
     package static func detached(
         configuration: ServerConfiguration,
         eventLoops: [any EventLoop],
@@ -21,28 +22,40 @@ package struct HTTPRouter: Sendable {
             configuration: configuration,
             broadcaster: broadcaster,
             metrics: ServerMetrics(),
+            historyStore: MemoryHistoryStore(),
             logger: logger
         )
         return HTTPRouter(server: context)
     }
 
-    package func respond(to request: HTTPRequest) -> HTTPResponse {
-        let (route, response) = route(request)
-        server.metrics.recordHTTPRequest(route: route, status: response.status)
-        return response
+    package func respond(to request: HTTPRequest) -> HTTPReply {
+        let (route, reply) = route(request)
+        switch reply {
+        case .now(let response):
+            server.metrics.recordHTTPRequest(route: route, status: response.status)
+            return reply
+        case .later(let work):
+            let metrics = server.metrics
+            let work = server.history.tracking(work)
+            return .later {
+                let response = await work()
+                metrics.recordHTTPRequest(route: route, status: response.status)
+                return response
+            }
+        }
     }
 
-    private func route(_ request: HTTPRequest) -> (label: String, response: HTTPResponse) {
+    private func route(_ request: HTTPRequest) -> (label: String, reply: HTTPReply) {
         let draining = server.draining.load(ordering: .acquiring)
         switch (request.head.method, request.path) {
         case (.GET, "/up"), (.HEAD, "/up"):
-            return ("/up", draining ? APIError.shuttingDown.response : .json(.ok, #"{"ok":true}"#))
+            return ("/up", .now(draining ? APIError.shuttingDown.response : .json(.ok, #"{"ok":true}"#)))
         case (.GET, "/metrics"):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
             return (
                 "/metrics",
-                HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: server.metrics.render()))
+                .now(HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: server.metrics.render())))
             )
         default:
             break
@@ -51,14 +64,15 @@ package struct HTTPRouter: Sendable {
         case .success(let match) where draining:
             var response = APIError.shuttingDown.response
             response.headers.add(name: "Retry-After", value: "1")
-            return (match.route.label, response)
+            return (match.route.label, .now(response))
         case .success(let match):
-            var response = PusherAPI(server: server).respond(to: request, match: match)
+            let reply = PusherAPI(server: server).respond(to: request, match: match)
             switch match.route {
-            case .events, .batchEvents: response.awaitsFanOut = response.status == .ok
-            default: break
+            case .events, .batchEvents:
+                return (match.route.label, reply.awaitingFanOut())
+            default:
+                return (match.route.label, reply)
             }
-            return (match.route.label, response)
         case .failure(.methodNotAllowed(let allowed)):
             var response = APIError(
                 status: .methodNotAllowed,
@@ -66,10 +80,11 @@ package struct HTTPRouter: Sendable {
                 message: "\(request.path) answers \(allowed.rawValue) only"
             ).response
             response.headers.add(name: "Allow", value: allowed.rawValue)
-            return ("unmatched", response)
+            return ("unmatched", .now(response))
         case .failure(.notFound):
             return (
-                "unmatched", APIError.notFound("No route for \(request.head.method.rawValue) \(request.path)").response
+                "unmatched",
+                .now(APIError.notFound("No route for \(request.head.method.rawValue) \(request.path)").response)
             )
         }
     }

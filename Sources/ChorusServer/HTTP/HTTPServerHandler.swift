@@ -22,19 +22,38 @@ package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     private let maxBodyBytes: Int
-    private let respond: (HTTPRequest) -> HTTPResponse
+    private let respond: (HTTPRequest) -> HTTPReply
     /// A future that completes once the fan-out of what was published so far has run.
     private let fanOutDone: (any EventLoop) -> EventLoopFuture<Void>
     private var state = State.idle
+    /// Cleared when the handler leaves the pipeline: a reply that completes later is dropped.
+    private var inPipeline = false
 
     package init(
         maxBodyBytes: Int,
         fanOutDone: @escaping (any EventLoop) -> EventLoopFuture<Void>,
-        respond: @escaping (HTTPRequest) -> HTTPResponse
+        replying: @escaping (HTTPRequest) -> HTTPReply
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.fanOutDone = fanOutDone
-        self.respond = respond
+        self.respond = replying
+    }
+
+    /// A handler whose every response is ready at once.
+    package convenience init(
+        maxBodyBytes: Int,
+        fanOutDone: @escaping (any EventLoop) -> EventLoopFuture<Void>,
+        respond: @escaping (HTTPRequest) -> HTTPResponse
+    ) {
+        self.init(maxBodyBytes: maxBodyBytes, fanOutDone: fanOutDone, replying: { .now(respond($0)) })
+    }
+
+    package func handlerAdded(context: ChannelHandlerContext) {
+        inPipeline = true
+    }
+
+    package func handlerRemoved(context: ChannelHandlerContext) {
+        inPipeline = false
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -75,8 +94,20 @@ package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHa
         context.fireChannelWritabilityChanged()
     }
 
+    /// Writes the reply to `request`; one that waits for the store is written when it is ready
+    /// (NIO's pipelining handler holds any further request until then).
     private func answer(_ request: HTTPRequest, context: ChannelHandlerContext) {
-        write(respond(request), for: request.head, keepAlive: request.head.isKeepAlive, context: context)
+        switch respond(request) {
+        case .now(let response):
+            write(response, for: request.head, keepAlive: request.head.isKeepAlive, context: context)
+        case .later(let work):
+            let promise = context.eventLoop.makePromise(of: HTTPResponse.self)
+            promise.completeWithTask(work)
+            promise.futureResult.assumeIsolated().whenSuccess { response in
+                guard self.inPipeline else { return }
+                self.write(response, for: request.head, keepAlive: request.head.isKeepAlive, context: context)
+            }
+        }
     }
 
     /// Tells ``HTTPTimeoutHandler`` how far the request on this connection has come.

@@ -50,6 +50,24 @@ package struct APIError: Error, Sendable {
         message: "Too many API requests for this application; retry after the time in Retry-After"
     )
 
+    /// The history store failed: nothing was applied, a retry may succeed.
+    package static func storeFailed(_ error: some Error) -> APIError {
+        APIError(
+            status: .serviceUnavailable,
+            code: "history_store_unavailable",
+            message: "The history store failed and nothing was applied; retry: \(error)"
+        )
+    }
+
+    /// History (and so messages and annotations) is off for the channel.
+    package static func historyDisabled(_ channel: String) -> APIError {
+        APIError(
+            status: .forbidden,
+            code: "feature_disabled",
+            message: "History is not enabled for channel '\(channel)' of this app"
+        )
+    }
+
     /// The JSON response carrying this error.
     package var response: HTTPResponse {
         let body: JSONValue = ["error": .string(message), "code": .string(code)]

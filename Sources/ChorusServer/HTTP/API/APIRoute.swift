@@ -1,9 +1,11 @@
+import ChorusHistory
 import Foundation
 import NIOHTTP1
 
 /// What a signed API request asks for, read from its method and path.
 ///
-/// Path segments are percent-decoded, so `#server-to-user-1` may be sent as `%23server-to-user-1`.
+/// Path segments are percent-decoded, so `#server-to-user-1` may be sent as `%23server-to-user-1`
+/// and a serial's `:` as `%3A` (the signature covers the path as sent).
 /// Every route is also served under ``versionedPrefix`` (the base URL of seed 004).
 enum APIRoute: Sendable, Hashable {
     case events
@@ -13,6 +15,20 @@ enum APIRoute: Sendable, Hashable {
     case channelUsers(String)
     case terminateConnections(userID: String)
     case auth
+    /// `GET …/channels/{ch}/history`
+    case history(channel: String)
+    /// `GET …/channels/{ch}/messages/{serial}`
+    case message(channel: String, serial: String)
+    /// `GET …/channels/{ch}/messages/{serial}/versions`
+    case versions(channel: String, serial: String)
+    /// `POST …/channels/{ch}/messages/{serial}/update|delete|append`
+    case mutate(channel: String, serial: String, action: MessageAction)
+    /// `POST …/channels/{ch}/messages/{serial}/annotations`
+    case annotate(channel: String, serial: String)
+    /// `GET …/channels/{ch}/messages/{serial}/annotations`
+    case annotations(channel: String, serial: String)
+    /// `DELETE …/channels/{ch}/messages/{serial}/annotations/{annotation}`
+    case deleteAnnotation(channel: String, serial: String, annotation: String)
 
     /// A matched request: the app id named in the path (absent on the SDK's bare
     /// `/users/{id}/terminate_connections`) and the route.
@@ -52,6 +68,13 @@ enum APIRoute: Sendable, Hashable {
             match = Match(appID: segments[1], route: .channelUsers(segments[3]))
         case 5 where segments[0] == "apps" && segments[2] == "users" && segments[4] == "terminate_connections":
             match = Match(appID: segments[1], route: .terminateConnections(userID: segments[3]))
+        case 5 where segments[0] == "apps" && segments[2] == "channels" && segments[4] == "history":
+            match = Match(appID: segments[1], route: .history(channel: segments[3]))
+        case 6...8 where segments[0] == "apps" && segments[2] == "channels" && segments[4] == "messages":
+            guard let route = messageRoute(method: method, channel: segments[3], rest: segments[5...]) else {
+                return .failure(.notFound)
+            }
+            match = Match(appID: segments[1], route: route)
         default:
             return .failure(.notFound)
         }
@@ -60,11 +83,34 @@ enum APIRoute: Sendable, Hashable {
         return .success(match)
     }
 
+    /// The route under `…/messages/`: `{serial}`, `{serial}/versions`, `{serial}/update|delete|append`,
+    /// `{serial}/annotations` (GET lists, anything else is the POST) and `{serial}/annotations/{id}`.
+    private static func messageRoute(method: HTTPMethod, channel: String, rest: ArraySlice<String>) -> APIRoute? {
+        let parts = Array(rest)
+        switch parts.count {
+        case 1:
+            return .message(channel: channel, serial: parts[0])
+        case 2 where parts[1] == "versions":
+            return .versions(channel: channel, serial: parts[0])
+        case 2 where parts[1] == "annotations":
+            return method == .GET
+                ? .annotations(channel: channel, serial: parts[0]) : .annotate(channel: channel, serial: parts[0])
+        case 2:
+            guard let action = MessageAction(rawValue: parts[1]), action != .create else { return nil }
+            return .mutate(channel: channel, serial: parts[0], action: action)
+        case 3 where parts[1] == "annotations":
+            return .deleteAnnotation(channel: channel, serial: parts[0], annotation: parts[2])
+        default:
+            return nil
+        }
+    }
+
     /// The one method the route answers.
     var method: HTTPMethod {
         switch self {
-        case .events, .batchEvents, .terminateConnections, .auth: .POST
-        case .channels, .channel, .channelUsers: .GET
+        case .events, .batchEvents, .terminateConnections, .auth, .mutate, .annotate: .POST
+        case .channels, .channel, .channelUsers, .history, .message, .versions, .annotations: .GET
+        case .deleteAnnotation: .DELETE
         }
     }
 
@@ -78,6 +124,12 @@ enum APIRoute: Sendable, Hashable {
         case .channelUsers: "/apps/:id/channels/:name/users"
         case .terminateConnections: "/apps/:id/users/:id/terminate_connections"
         case .auth: "/apps/:id/auth"
+        case .history: "/apps/:id/channels/:name/history"
+        case .message: "/apps/:id/channels/:name/messages/:serial"
+        case .versions: "/apps/:id/channels/:name/messages/:serial/versions"
+        case .mutate(_, _, let action): "/apps/:id/channels/:name/messages/:serial/\(action.rawValue)"
+        case .annotate, .annotations: "/apps/:id/channels/:name/messages/:serial/annotations"
+        case .deleteAnnotation: "/apps/:id/channels/:name/messages/:serial/annotations/:id"
         }
     }
 

@@ -9,9 +9,12 @@ struct ChannelAttributes: OptionSet, Sendable, Hashable {
     static let subscriptionCount = ChannelAttributes(rawValue: 1)
     static let userCount = ChannelAttributes(rawValue: 2)
     static let cache = ChannelAttributes(rawValue: 4)
+    /// A publish's `message_serial` and `history_serial` on each channel that keeps history.
+    static let messageSerial = ChannelAttributes(rawValue: 8)
 
     private static let names: [(String, ChannelAttributes)] = [
         ("subscription_count", .subscriptionCount), ("user_count", .userCount), ("cache", .cache),
+        ("message_serial", .messageSerial),
     ]
 
     init(rawValue: Int) { self.rawValue = rawValue }

@@ -28,9 +28,9 @@ struct EventRequest: Sendable {
         } catch {
             throw .badRequest(error.message, code: "event_name_too_long")
         }
-        guard !PusherEventName.isReserved(name) else {
+        guard !PusherEventName.isReserved(name), !Self.isSockudoReserved(name) else {
             throw .badRequest(
-                "Event names starting pusher: or pusher_internal: are reserved",
+                "Event names starting pusher:, pusher_internal:, sockudo: or sockudo_internal: are reserved",
                 code: "reserved_event_name"
             )
         }
@@ -63,7 +63,7 @@ struct EventRequest: Sendable {
         case nil, .null?:
             info = []
         case .string(let text)?:
-            info = try ChannelAttributes(parsing: text, allowed: [.subscriptionCount, .userCount])
+            info = try ChannelAttributes(parsing: text, allowed: [.subscriptionCount, .userCount, .messageSerial])
         default:
             throw .badRequest("info must be a comma-separated string", code: "invalid_info")
         }
@@ -149,6 +149,11 @@ struct EventRequest: Sendable {
             return ChannelName.isValid(user) && name.utf8.count <= ChannelName.maximumLength
         }
         return ChannelName.isValid(name)
+    }
+
+    /// Whether `name` is one of the server's own history events (`sockudo:*`, `sockudo_internal:*`).
+    static func isSockudoReserved(_ name: String) -> Bool {
+        name.hasPrefix("sockudo:") || name.hasPrefix("sockudo_internal:")
     }
 
     /// Whether `id` matches `^\d+\.\d+$`.

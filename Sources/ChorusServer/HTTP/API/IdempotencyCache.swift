@@ -39,6 +39,19 @@ final class IdempotencyCache: Sendable {
         }
     }
 
+    /// Replaces the answer recorded for `key` with `response` (the answer once the history store
+    /// committed), or forgets the key when `response` is nil (nothing was retained: a retry is new).
+    func settle(_ key: String, appID: String, response: HTTPResponse?) {
+        apps.withLock { apps in
+            guard apps[appID]?.entries[key] != nil else { return }
+            if let response {
+                apps[appID]!.entries[key]!.response = response
+            } else {
+                apps[appID]!.entries[key] = nil
+            }
+        }
+    }
+
     /// Drops expired keys and, over capacity, the oldest ones.
     private static func expire(_ app: inout AppEntries, now: NIODeadline) {
         while app.head < app.order.count {

@@ -1,37 +1,55 @@
 import ChorusCore
+import ChorusHistory
 import ChorusProtocol
 import NIOCore
 import NIOHTTP1
 import Prometheus
 
 extension PusherAPI {
-    /// `POST /apps/{id}/events`: `{}`, or `{"channels":{…}}` when `info` asks for counts.
-    func publishEvent(_ call: Call) throws(APIError) -> HTTPResponse {
+    /// `POST /apps/{id}/events`: `{}`, or `{"channels":{…}}` when `info` asks for counts or
+    /// `message_serial`. On channels that keep history the event is fanned out first, and answered
+    /// once the store has committed it.
+    func publishEvent(_ call: Call) throws(APIError) -> HTTPReply {
         let event = try EventRequest(json: call.json(), app: call.app)
-        var body: JSONValue = [:]
+        var channels: [String: [String: JSONValue]] = [:]
         if !event.info.isEmpty {
             let now = NIODeadline.now()
-            var channels: [String: JSONValue] = [:]
             for channel in event.channels {
                 let snapshot = server.directory.snapshot(ChannelKey(appID: call.app.id, channel: channel), now: now)
-                channels[channel] = .object(event.info.members(of: channel, snapshot: snapshot, now: now))
+                channels[channel] = event.info.members(of: channel, snapshot: snapshot, now: now)
             }
-            body = ["channels": .object(channels)]
         }
-        let response = HTTPResponse.json(.ok, body.jsonText)
+        let answer = { @Sendable (channels: [String: [String: JSONValue]]) -> HTTPResponse in
+            let body: JSONValue = event.info.isEmpty ? [:] : ["channels": .object(channels.mapValues { .object($0) })]
+            return HTTPResponse.json(.ok, body.jsonText)
+        }
+        let response = answer(channels)
+        let counts = channels
         if let key = event.idempotencyKey,
             let first = server.idempotency.claim(key, appID: call.app.id, response: response, now: .now())
         {
-            return first
+            return .now(first)
         }
+        let retained = retainedPublishes(of: [event], call)
         publish([event], call)
-        return response
+        guard !retained.isEmpty else { return .now(response) }
+        return appending(retained, idempotencyKey: event.idempotencyKey, call) { serials in
+            guard event.info.contains(.messageSerial) else { return response }
+            var channels = counts
+            for (publish, historySerial) in serials {
+                channels[publish.channel, default: [:]].merge(
+                    Self.serialMembers(publish, historySerial),
+                    uniquingKeysWith: { $1 }
+                )
+            }
+            return answer(channels)
+        }
     }
 
     /// `POST /apps/{id}/batch_events`: every event is validated before any is published; then they
     /// are published in order. `{}`, or `{"batch":[…]}` aligned with the request when any event asks
-    /// for `info`.
-    func publishBatch(_ call: Call) throws(APIError) -> HTTPResponse {
+    /// for `info`. Events on channels that keep history are answered once the store committed them.
+    func publishBatch(_ call: Call) throws(APIError) -> HTTPReply {
         guard let items = try call.json()["batch"]?.arrayValue else {
             throw .badRequest("Invalid request: the body must be {\"batch\": [events]}", code: "missing_batch")
         }
@@ -52,19 +70,35 @@ extension PusherAPI {
                 throw error
             }
         }
-        let fresh = events.filter { event in
-            guard let key = event.idempotencyKey else { return true }
+        let validated = events
+        let fresh = validated.indices.filter { index in
+            guard let key = validated[index].idempotencyKey else { return true }
             return server.idempotency.claim(key, appID: call.app.id, response: .json(.ok, "{}"), now: .now()) == nil
         }
-        publish(fresh, call)
-        guard events.contains(where: { !$0.info.isEmpty }) else { return .json(.ok, "{}") }
+        let retained = retainedPublishes(of: fresh.map { validated[$0] }, call)
+        publish(fresh.map { validated[$0] }, call)
         let now = NIODeadline.now()
-        let answers: [JSONValue] = events.map { event in
+        let counts: [[String: JSONValue]] = validated.map { event in
             guard !event.info.isEmpty, let channel = event.channels.first else { return [:] }
             let snapshot = server.directory.snapshot(ChannelKey(appID: call.app.id, channel: channel), now: now)
-            return .object(event.info.members(of: channel, snapshot: snapshot, now: now))
+            return event.info.members(of: channel, snapshot: snapshot, now: now)
         }
-        return .json(.ok, JSONValue.object(["batch": .array(answers)]).jsonText)
+        let answer = { @Sendable (answers: [[String: JSONValue]]) -> HTTPResponse in
+            guard validated.contains(where: { !$0.info.isEmpty }) else { return .json(.ok, "{}") }
+            return .json(.ok, JSONValue.object(["batch": .array(answers.map { .object($0) })]).jsonText)
+        }
+        guard !retained.isEmpty else { return .now(answer(counts)) }
+        return appending(retained, idempotencyKey: nil, call) { serials in
+            var answers = counts
+            for (publish, historySerial) in serials {
+                let index = fresh[publish.eventIndex]
+                let event = validated[index]
+                guard event.info.contains(.messageSerial), publish.channel == event.channels.first
+                else { continue }
+                answers[index].merge(Self.serialMembers(publish, historySerial), uniquingKeysWith: { $1 })
+            }
+            return answer(answers)
+        }
     }
 
     /// Hands `events` to the engine in order; runs of events with the same excluded connection go

@@ -11,7 +11,7 @@ struct PusherAPI: Sendable {
     /// Seconds since 1970, for `auth_timestamp`.
     var wallClock: @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
 
-    func respond(to request: HTTPRequest, match: APIRoute.Match) -> HTTPResponse {
+    func respond(to request: HTTPRequest, match: APIRoute.Match) -> HTTPReply {
         var rateLimitHeaders = HTTPHeaders()
         do throws(APIError) {
             if let appID = match.appID, server.apps.app(id: appID) == nil {
@@ -39,13 +39,11 @@ struct PusherAPI: Sendable {
                 guard decision.allowed else { throw .rateLimited }
             }
             let call = Call(app: app, body: body, query: query, receivedAt: request.receivedAt)
-            var response = try serve(match.route, call)
-            response.headers.add(contentsOf: rateLimitHeaders)
-            return response
+            return try serve(match.route, call).adding(headers: rateLimitHeaders)
         } catch {
             var response = error.response
             response.headers.add(contentsOf: rateLimitHeaders)
-            return response
+            return .now(response)
         }
     }
 
@@ -61,6 +59,11 @@ struct PusherAPI: Sendable {
             query.first { $0.0 == name }?.1
         }
 
+        /// The body parsed as JSON, `{}` when there is none; a 400 when it is not JSON.
+        func jsonOrEmptyObject() throws(APIError) -> JSONValue {
+            body.isEmpty ? [:] : try json()
+        }
+
         /// The body parsed as JSON; a 400 when it is not JSON.
         func json() throws(APIError) -> JSONValue {
             do {
@@ -71,15 +74,23 @@ struct PusherAPI: Sendable {
         }
     }
 
-    private func serve(_ route: APIRoute, _ call: Call) throws(APIError) -> HTTPResponse {
+    private func serve(_ route: APIRoute, _ call: Call) throws(APIError) -> HTTPReply {
         switch route {
         case .events: try publishEvent(call)
         case .batchEvents: try publishBatch(call)
-        case .channels: try listChannels(call)
-        case .channel(let name): try describeChannel(name, call)
-        case .channelUsers(let name): try listUsers(name, call)
-        case .terminateConnections(let userID): try terminateConnections(userID: userID, call)
-        case .auth: try authorize(call)
+        case .channels: .now(try listChannels(call))
+        case .channel(let name): .now(try describeChannel(name, call))
+        case .channelUsers(let name): .now(try listUsers(name, call))
+        case .terminateConnections(let userID): .now(try terminateConnections(userID: userID, call))
+        case .auth: .now(try authorize(call))
+        case .history(let channel): try history(channel, call)
+        case .message(let channel, let serial): try message(serial, channel: channel, call)
+        case .versions(let channel, let serial): try versions(serial, channel: channel, call)
+        case .mutate(let channel, let serial, let action): try mutate(serial, channel: channel, action: action, call)
+        case .annotate(let channel, let serial): try annotate(serial, channel: channel, call)
+        case .annotations(let channel, let serial): try listAnnotations(serial, channel: channel, call)
+        case .deleteAnnotation(let channel, let serial, let annotation):
+            try deleteAnnotation(annotation, of: serial, channel: channel, call)
         }
     }
 }

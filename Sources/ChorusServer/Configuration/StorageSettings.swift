@@ -1,0 +1,63 @@
+/// Where the server keeps history: `storage: {driver, path, url}`.
+public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection {
+    /// The history store backends.
+    public enum Driver: String, Sendable, Hashable, Codable, CaseIterable {
+        /// An embedded SQLite file at `path` (the default).
+        case sqlite
+        /// A PostgreSQL server at `url`.
+        case postgres
+        /// Nothing survives the process (tests, benchmarks).
+        case memory
+    }
+
+    public var driver: Driver = .sqlite
+    /// The SQLite file, relative to the working directory unless absolute.
+    public var path: String = "chorus-data/chorus.sqlite"
+    /// `postgres://user:password@host:port/database` for the postgres driver.
+    public var url: String = ""
+
+    public init() {}
+
+    /// Memory storage.
+    public static var memory: StorageSettings {
+        var settings = StorageSettings()
+        settings.driver = .memory
+        return settings
+    }
+
+    package static var settings: [ConfigurationSetting<Self>] {
+        [
+            .value("driver", \.driver),
+            .value("path", \.path),
+            .value("url", \.url),
+        ]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decodeSettings(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try encodeSettings(to: encoder)
+    }
+
+    /// Problems that keep the store from opening, each naming its field.
+    var problems: [String] {
+        switch driver {
+        case .sqlite where path.isEmpty: ["storage.path must name the SQLite file for driver sqlite"]
+        case .postgres where !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")):
+            ["storage.url must be a postgres:// URL for driver postgres"]
+        default: []
+        }
+    }
+
+    /// How the store is described at start-up (the URL without its password).
+    public var summary: String {
+        switch driver {
+        case .sqlite: "sqlite \(path)"
+        case .memory: "memory"
+        case .postgres:
+            "postgres " + url.replacing(/:[^:@\/]*@/, with: ":***@")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ChorusHistory
+import ChorusProtocol
+import Foundation
+import Synchronization
+
+/// What the API needs to serve history: the store, the serials it hands out and the wall clock.
+final class HistoryService: Sendable {
+    let store: any HistoryStore
+    let serials: SerialGenerator
+    /// Replies that are waiting for the store; a graceful shutdown waits for none to be left.
+    private let pending = Atomic<Int>(0)
+
+    init(store: any HistoryStore, node: String = HistoryService.randomNode()) {
+        self.store = store
+        self.serials = SerialGenerator(node: node) { Int64(Date().timeIntervalSince1970 * 1000) }
+    }
+
+    /// `work`, counted among the pending replies from now until it has finished.
+    func tracking(_ work: @escaping @Sendable () async -> HTTPResponse) -> @Sendable () async -> HTTPResponse {
+        pending.add(1, ordering: .relaxed)
+        return {
+            let response = await work()
+            self.pending.subtract(1, ordering: .releasing)
+            return response
+        }
+    }
+
+    /// Waits for the pending replies to finish, then closes the store (its pending writes finish).
+    func drain() async {
+        while pending.load(ordering: .acquiring) > 0 {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        await store.close()
+    }
+
+    /// Signs and checks the cursors of `app` with its secret: a cursor of another app never verifies.
+    func cursorSigner(_ app: AppConfiguration) -> HMACSigner {
+        HMACSigner(secret: app.secret)
+    }
+
+    /// A node name for this process's serials: eight random characters of `[a-z0-9]`.
+    static func randomNode() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<8).map { _ in alphabet.randomElement()! })
+    }
+}
