@@ -45,7 +45,8 @@ public struct AnnotationRequest: Sendable, Hashable {
     }
 
     /// The create event of this annotation on message `messageSerial`.
-    public func event(serial: String, channel: ChannelRef, messageSerial: String, timestampMs: Int64) -> AnnotationEvent {
+    public func event(serial: String, channel: ChannelRef, messageSerial: String, timestampMs: Int64) -> AnnotationEvent
+    {
         AnnotationEvent(
             serial: serial,
             channel: channel,

@@ -89,7 +89,9 @@ public enum AnnotationSummary {
             case (.create, nil): names[name, default: Tally()].unidentified += count
             case (.delete, let client?): names[name]?.clientCounts[client] = nil
             case (.delete, nil):
-                if let unidentified = names[name]?.unidentified { names[name]?.unidentified = max(0, unidentified - count) }
+                if let unidentified = names[name]?.unidentified {
+                    names[name]?.unidentified = max(0, unidentified - count)
+                }
             }
         }
         return .object(

@@ -5,7 +5,8 @@ public struct HistoryBounds: Sendable, Hashable {
     public var startTimeMs: Int64?
     public var endTimeMs: Int64?
 
-    public init(startSerial: Int64? = nil, endSerial: Int64? = nil, startTimeMs: Int64? = nil, endTimeMs: Int64? = nil) {
+    public init(startSerial: Int64? = nil, endSerial: Int64? = nil, startTimeMs: Int64? = nil, endTimeMs: Int64? = nil)
+    {
         self.startSerial = startSerial
         self.endSerial = endSerial
         self.startTimeMs = startTimeMs

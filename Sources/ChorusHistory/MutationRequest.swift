@@ -86,7 +86,9 @@ public struct MutationRequest: Sendable, Hashable {
         var fields: [String: JSONValue] = ["action": .string(action.rawValue)]
         if let name { fields["name"] = .string(name) }
         if let data { fields["data"] = .string(data) }
-        if !clearFields.isEmpty { fields["clear_fields"] = .array(clearFields.map(\.rawValue).sorted().map { .string($0) }) }
+        if !clearFields.isEmpty {
+            fields["clear_fields"] = .array(clearFields.map(\.rawValue).sorted().map { .string($0) })
+        }
         if let description { fields["description"] = .string(description) }
         if let metadata { fields["metadata"] = .string(metadata) }
         if let clientID { fields["client_id"] = .string(clientID) }

@@ -28,7 +28,10 @@ public struct PageQuery: Sendable, Hashable {
         }
         if let text = value("limit") {
             guard let limit = Int(text), (1...maxPageSize).contains(limit) else {
-                throw HistoryRequestError(.invalidLimit, "limit must be an integer from 1 to \(maxPageSize); got '\(text)'")
+                throw HistoryRequestError(
+                    .invalidLimit,
+                    "limit must be an integer from 1 to \(maxPageSize); got '\(text)'"
+                )
             }
             self.limit = limit
         } else {

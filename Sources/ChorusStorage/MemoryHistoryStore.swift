@@ -84,7 +84,9 @@ public final class MemoryHistoryStore: HistoryStore {
             while index >= low, index < high {
                 let message = channel.messages[channel.order[index]]!.latest
                 index += step
-                guard bounds.contains(serial: message.historySerial, publishedAtMs: message.publishedAtMs) else { continue }
+                guard bounds.contains(serial: message.historySerial, publishedAtMs: message.publishedAtMs) else {
+                    continue
+                }
                 if items.count == request.limit {
                     hasMore = true
                     break
@@ -146,7 +148,8 @@ public final class MemoryHistoryStore: HistoryStore {
             guard let log = channels[event.channel]?.messages[event.messageSerial]?.annotations,
                 let created = log.first(where: { $0.action == .create && $0.serial == event.annotationSerial })
             else { return .notFound }
-            if let earlier = log.first(where: { $0.action == .delete && $0.annotationSerial == event.annotationSerial }) {
+            if let earlier = log.first(where: { $0.action == .delete && $0.annotationSerial == event.annotationSerial })
+            {
                 return .alreadyDeleted(earlier)
             }
             var completed = event

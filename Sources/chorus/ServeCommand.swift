@@ -11,8 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Pusher-protocol server (WebSocket + HTTP API on one port).",
         discussion: """
-            With no --config, serves one default app from memory (id 1, key chorus-key, \
-            secret chorus-secret) on 127.0.0.1:6001. Environment overrides: \
+            With no --config, serves one default app (id 1, key chorus-key, secret chorus-secret) \
+            on 127.0.0.1:6001, keeping history for every channel in chorus-data/chorus.sqlite under \
+            the working directory. Environment overrides: \
             \(ConfigurationLoader.environmentKeys.joined(separator: ", ")).
             """
     )
@@ -49,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         for app in configuration.apps {
             banner += "  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")\n"
         }
+        banner +=
+            "  history storage: \(configuration.storage.resolved(in: FileManager.default.currentDirectoryPath).summary)\n"
         // Written unbuffered, so a supervisor or test reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(

@@ -41,7 +41,9 @@ struct AnnotationRequestTests {
         #expect(request.socketID == "1.2")
         #expect(try parse(#"{"type":"r:multiple.v1","name":"x","count":3}"#).count == 3)
         for count in ["0", "-1", "1.5", "\"2\""] {
-            #expect(throws: HistoryRequestError.self) { try parse(#"{"type":"r:multiple.v1","name":"x","count":\#(count)}"#) }
+            #expect(throws: HistoryRequestError.self) {
+                try parse(#"{"type":"r:multiple.v1","name":"x","count":\#(count)}"#)
+            }
         }
         let error = #expect(throws: HistoryRequestError.self) { try parse(#"{"type":"r:bogus.v1"}"#) }
         #expect(error?.code == .invalidAnnotationType)

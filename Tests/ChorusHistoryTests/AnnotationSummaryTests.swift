@@ -24,7 +24,10 @@ struct AnnotationSummaryTests {
 
     @Test("total counts creates minus deletes")
     func total() {
-        let events = log("r:total.v1", [("+", "a", nil, nil, nil), ("+", "b", nil, nil, nil), ("-", "a", nil, nil, nil)])
+        let events = log(
+            "r:total.v1",
+            [("+", "a", nil, nil, nil), ("+", "b", nil, nil, nil), ("-", "a", nil, nil, nil)]
+        )
         #expect(AnnotationSummary.summaries(of: events) == ["r:total.v1": ["total": 1]])
     }
 
@@ -32,8 +35,11 @@ struct AnnotationSummaryTests {
     func flag() {
         let events = log(
             "r:flag.v1",
-            [("+", "a", "u2", nil, nil), ("+", "b", "u1", nil, nil), ("+", "c", "u2", nil, nil), ("+", "d", "u3", nil, nil),
-             ("-", "d", "u3", nil, nil)]
+            [
+                ("+", "a", "u2", nil, nil), ("+", "b", "u1", nil, nil), ("+", "c", "u2", nil, nil),
+                ("+", "d", "u3", nil, nil),
+                ("-", "d", "u3", nil, nil),
+            ]
         )
         #expect(
             AnnotationSummary.summary(of: events, summarizer: .flag)
@@ -45,8 +51,10 @@ struct AnnotationSummaryTests {
     func distinct() {
         let events = log(
             "r:distinct.v1",
-            [("+", "a", "u1", "👍", nil), ("+", "b", "u2", "👍", nil), ("+", "c", "u1", "👍", nil),
-             ("+", "d", "u1", "❤️", nil), ("-", "d", "u1", "❤️", nil)]
+            [
+                ("+", "a", "u1", "👍", nil), ("+", "b", "u2", "👍", nil), ("+", "c", "u1", "👍", nil),
+                ("+", "d", "u1", "❤️", nil), ("-", "d", "u1", "❤️", nil),
+            ]
         )
         #expect(
             AnnotationSummary.summary(of: events, summarizer: .distinct)
@@ -58,8 +66,10 @@ struct AnnotationSummaryTests {
     func unique() {
         let events = log(
             "r:unique.v1",
-            [("+", "a", "u1", "yes", nil), ("+", "b", "u2", "yes", nil), ("+", "c", "u1", "no", nil),
-             ("+", "d", "u3", "maybe", nil), ("-", "d", "u3", "maybe", nil)]
+            [
+                ("+", "a", "u1", "yes", nil), ("+", "b", "u2", "yes", nil), ("+", "c", "u1", "no", nil),
+                ("+", "d", "u3", "maybe", nil), ("-", "d", "u3", "maybe", nil),
+            ]
         )
         #expect(
             AnnotationSummary.summary(of: events, summarizer: .unique)
@@ -74,8 +84,11 @@ struct AnnotationSummaryTests {
     func multiple() {
         let events = log(
             "r:multiple.v1",
-            [("+", "a", "u1", "up", 2), ("+", "b", "u1", "up", nil), ("+", "c", "u2", "up", 5), ("+", "d", nil, "up", 4),
-             ("-", "c", "u2", "up", 5), ("+", "e", "u3", "down", 1), ("-", "e", "u3", "down", 1)]
+            [
+                ("+", "a", "u1", "up", 2), ("+", "b", "u1", "up", nil), ("+", "c", "u2", "up", 5),
+                ("+", "d", nil, "up", 4),
+                ("-", "c", "u2", "up", 5), ("+", "e", "u3", "down", 1), ("-", "e", "u3", "down", 1),
+            ]
         )
         #expect(
             AnnotationSummary.summary(of: events, summarizer: .multiple)

@@ -128,9 +128,15 @@ struct ConfigurationTests {
         let keys =
             ServerConfiguration.settings.map(\.key) + AppConfiguration.settings.map(\.key)
             + WebhookDeliverySettings.settings.map(\.key) + WebhookTarget.settings.map(\.key)
+            + StorageSettings.settings.map(\.key) + HistorySettings.settings.map(\.key)
+            + PushSettings.settings.map(\.key)
         for key in keys { #expect(yaml.contains("\(key):"), "\(key) is missing from the example") }
-        var example = try Self.decode(yaml).apps[0]
+        let decoded = try Self.decode(yaml)
+        #expect(decoded.storage == StorageSettings())
+        var example = decoded.apps[0]
         example.webhooks = []
-        #expect(example == ServerConfiguration.defaultApp)
+        // The defaults of an app in a file (the embedded default app also keeps history).
+        let defaults = ServerConfiguration.defaultApp
+        #expect(example == AppConfiguration(id: defaults.id, key: defaults.key, secret: defaults.secret))
     }
 }

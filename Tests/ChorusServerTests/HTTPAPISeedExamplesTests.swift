@@ -48,7 +48,7 @@ struct HTTPAPISeedExamplesTests {
         }
     }
 
-    @Test("seed 001: publish with idempotency_key, batch, channel state; unimplemented families are 404")
+    @Test("seed 001: publish with idempotency_key, batch, channel state; history pages; push is 404")
     func seed001() async throws {
         try await TestServer.with { server in
             let http = server.httpClient()
@@ -73,12 +73,11 @@ struct HTTPAPISeedExamplesTests {
             let answer5 = try await http.get("/apps/1/channels/presence-orders/users")
             #expect(try answer5.json() == ["users": []])
             #expect(try await http.get("/apps/1/channels/orders/users").status == .badRequest)
-            for path in [
-                "/apps/1/channels/orders/history", "/apps/1/channels/orders/messages/1",
-                "/apps/1/push/publish/1/status",
-            ] {
-                #expect(try await http.get(path, query: [("limit", "50")]).status == .notFound)
-            }
+            // The default app keeps history: the three publishes are retained (docs/history.md).
+            let history = try await http.get("/apps/1/channels/orders/history", query: [("limit", "50")])
+            #expect(try history.json()["items"]?.arrayValue?.count == 3)
+            #expect(try await http.get("/apps/1/channels/orders/messages/1").status == .notFound)
+            #expect(try await http.get("/apps/1/push/publish/1/status", query: [("limit", "50")]).status == .notFound)
             #expect(
                 try await http.post("/apps/1/push/deviceRegistrations", json: ["device_id": "d"]).status == .notFound
             )

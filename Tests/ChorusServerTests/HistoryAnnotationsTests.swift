@@ -25,7 +25,9 @@ struct HistoryAnnotationsTests {
             var serials: [String] = []
             for body in bodies {
                 let response = try await client.post(annotations, body)
-                serials.append(try #require(try response.json()["annotationSerial"]?.stringValue, "\(response.bodyText)"))
+                serials.append(
+                    try #require(try response.json()["annotationSerial"]?.stringValue, "\(response.bodyText)")
+                )
             }
             #expect(serials == serials.sorted())
             let list = try await client.get(annotations).json()
@@ -83,7 +85,9 @@ struct HistoryAnnotationsTests {
                 #expect(response.status == .badRequest, "\(body.jsonText)")
             }
             #expect(try await client.postRaw(annotations, "nope").isError(.badRequest, "invalid_json"))
-            #expect(try await client.get(annotations, [("type", "bad")]).isError(.badRequest, "invalid_annotation_type"))
+            #expect(
+                try await client.get(annotations, [("type", "bad")]).isError(.badRequest, "invalid_annotation_type")
+            )
             #expect(try await client.get(annotations, [("limit", "0")]).isError(.badRequest, "invalid_limit"))
             #expect(try await client.get(annotations).json()["items"] == [])
         }
@@ -111,7 +115,9 @@ struct HistoryAnnotationsTests {
                 #expect((page["hasMore"] == true) == (from != nil))
             } while from != nil
             #expect(seen.count == 5)
-            #expect(seen.map { $0["serial"]?.stringValue ?? "" } == seen.map { $0["serial"]?.stringValue ?? "" }.sorted())
+            #expect(
+                seen.map { $0["serial"]?.stringValue ?? "" } == seen.map { $0["serial"]?.stringValue ?? "" }.sorted()
+            )
             let mine = try await client.get(annotations, [("client_id", "u1")]).json()
             #expect(mine["items"]?.arrayValue?.count == 2)
             #expect(mine["summary"]?["r:distinct.v1"]?["n"]?["total"] == 2)

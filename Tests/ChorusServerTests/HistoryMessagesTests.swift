@@ -71,7 +71,10 @@ struct HistoryMessagesTests {
             let (serial, _) = try await client.publish("hist-a")
             let (other, _) = try await client.publish("hist-a")
             for index in 1...4 {
-                _ = try await client.post(client.path("hist-a", "messages", serial, "update"), ["data": .string("v\(index)")])
+                _ = try await client.post(
+                    client.path("hist-a", "messages", serial, "update"),
+                    ["data": .string("v\(index)")]
+                )
             }
             var numbers: [JSONValue?] = []
             var cursor: String?

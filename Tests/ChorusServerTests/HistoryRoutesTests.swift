@@ -16,7 +16,10 @@ struct HistoryRoutesTests {
             #expect(try await client.publish("hist-a").1 == 2)
             let both = try await client.post(
                 "/apps/1/events",
-                ["name": "e", "channels": ["hist-a", "nohist-b"], "data": "d", "info": "message_serial,subscription_count"]
+                [
+                    "name": "e", "channels": ["hist-a", "nohist-b"], "data": "d",
+                    "info": "message_serial,subscription_count",
+                ]
             )
             let channels = try both.json()["channels"]
             #expect(channels?["hist-a"]?["history_serial"] == 3)
@@ -54,7 +57,10 @@ struct HistoryRoutesTests {
     func reservedNames() async throws {
         try await TestServer.withHistory { _, client in
             for name in ["sockudo:message.update", "sockudo_internal:message"] {
-                let response = try await client.post("/apps/1/events", ["name": .string(name), "channel": "a", "data": "d"])
+                let response = try await client.post(
+                    "/apps/1/events",
+                    ["name": .string(name), "channel": "a", "data": "d"]
+                )
                 #expect(response.isError(.badRequest, "reserved_event_name"))
             }
         }
@@ -97,7 +103,12 @@ struct HistoryRoutesTests {
             for limit in ["0", "4", "-1", "x"] {
                 #expect(try await client.history("hist-a", [("limit", limit)]).isError(.badRequest, "invalid_limit"))
             }
-            #expect(try await client.history("hist-a", [("direction", "sideways")]).isError(.badRequest, "invalid_direction"))
+            #expect(
+                try await client.history("hist-a", [("direction", "sideways")]).isError(
+                    .badRequest,
+                    "invalid_direction"
+                )
+            )
             let inverted = try await client.history("hist-a", [("start_serial", "3"), ("end_serial", "2")])
             #expect(inverted.isError(.badRequest, "invalid_bounds"))
             let times = try await client.history("hist-a", [("start_time_ms", "9"), ("end_time_ms", "8")])
@@ -143,7 +154,10 @@ struct HistoryRoutesTests {
                 try await client.post(client.path("nohist-a", "messages", serial, "update"), ["data": "x"]),
                 try await client.post(client.path("nohist-a", "messages", serial, "delete"), [:]),
                 try await client.post(client.path("nohist-a", "messages", serial, "append"), ["data": "x"]),
-                try await client.post(client.path("nohist-a", "messages", serial, "annotations"), ["type": "r:total.v1"]),
+                try await client.post(
+                    client.path("nohist-a", "messages", serial, "annotations"),
+                    ["type": "r:total.v1"]
+                ),
                 try await client.get(client.path("nohist-a", "messages", serial, "annotations")),
                 try await client.delete(client.path("nohist-a", "messages", serial, "annotations", "a")),
             ]

@@ -51,6 +51,14 @@ public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection
         }
     }
 
+    /// The same settings with a relative SQLite `path` made absolute under `directory`.
+    public func resolved(in directory: String) -> StorageSettings {
+        guard driver == .sqlite, !path.hasPrefix("/") else { return self }
+        var resolved = self
+        resolved.path = directory + "/" + path
+        return resolved
+    }
+
     /// How the store is described at start-up (the URL without its password).
     public var summary: String {
         switch driver {

@@ -16,8 +16,14 @@ extension PusherAPI {
         } catch {
             throw APIError(error)
         }
+        try checkSize(of: request.data, call)
         let (annotationSerial, timestampMs) = server.history.serials.next()
-        let event = request.event(serial: annotationSerial, channel: ref, messageSerial: serial, timestampMs: timestampMs)
+        let event = request.event(
+            serial: annotationSerial,
+            channel: ref,
+            messageSerial: serial,
+            timestampMs: timestampMs
+        )
         let summaries = summaryPublisher(call, excluding: excludedConnection(request.socketID, call))
         let store = server.history.store
         return storeReply { () async throws(HistoryStoreError) -> HTTPResponse in

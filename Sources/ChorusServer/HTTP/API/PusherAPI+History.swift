@@ -1,8 +1,8 @@
 import ChorusHistory
 import ChorusProtocol
 import Logging
-import NIOHTTP1
 import NIOCore
+import NIOHTTP1
 
 extension PusherAPI {
     /// `GET /apps/{id}/channels/{ch}/history`: one page of the channel's retained messages, each in
@@ -42,8 +42,13 @@ extension PusherAPI {
             }
             let next = result.items.last.flatMap { last in
                 result.hasMore
-                    ? HistoryCursor(channel: ref, scope: .history(bounds), direction: page.direction, position: last.historySerial)
-                        .encoded(signer: signer) : nil
+                    ? HistoryCursor(
+                        channel: ref,
+                        scope: .history(bounds),
+                        direction: page.direction,
+                        position: last.historySerial
+                    )
+                    .encoded(signer: signer) : nil
             }
             let body: JSONValue = [
                 "items": .array(result.items.map(\.historyItem)),

@@ -78,6 +78,7 @@ extension PusherAPI {
         } catch {
             throw APIError(error)
         }
+        try checkSize(of: request.data, call)
         let (versionSerial, timestampMs) = server.history.serials.next()
         let mutation = request.mutation(
             channel: ref,
@@ -107,6 +108,14 @@ extension PusherAPI {
         }
     }
 
+    /// A mutation's or annotation's data may be as large as a published event's (413 beyond).
+    func checkSize(of data: String?, _ call: Call) throws(APIError) {
+        let limit = call.app.maxEventPayloadInKB * 1024
+        if let data, data.utf8.count > limit {
+            throw .payloadTooLarge("data is \(data.utf8.count) bytes, over max_event_payload_in_kb (\(limit) bytes)")
+        }
+    }
+
     /// The connection `socketID` names, which a live event skips.
     func excludedConnection(_ socketID: String?, _ call: Call) -> SubscriberAddress? {
         socketID.flatMap { server.connections.entry(socketID: $0, appID: call.app.id)?.address }
@@ -122,7 +131,8 @@ extension PusherAPI {
         )
     }
 
-    private static func mutationAnswer(_ version: StoredMessage, action: MessageAction, status: String) -> HTTPResponse {
+    private static func mutationAnswer(_ version: StoredMessage, action: MessageAction, status: String) -> HTTPResponse
+    {
         let body: JSONValue = [
             "channel": .string(version.channel.channel),
             "message_serial": .string(version.messageSerial),
