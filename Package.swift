@@ -226,7 +226,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusStorageTests",
-            dependencies: ["ChorusStorage", "ChorusHistory", "ChorusTesting"],
+            dependencies: [
+                "ChorusStorage",
+                "ChorusHistory",
+                "ChorusTesting",
+                // A fresh database per migration test, created through the test server.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -295,7 +302,10 @@ if !fuzzing {
             dependencies: [
                 "ChorusCore",
                 "ChorusProtocol",
+                "ChorusHistory",
+                "ChorusStorage",
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/ChorusBenchmarks",

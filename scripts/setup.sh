@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing Chorus need on a fresh Debian machine:
 # the system libraries (libssl, zlib, jemalloc) and, with --test, what the tests use: the Python
-# test clients and the fossil binary the delta codec is cross-checked against.
+# test clients, the fossil binary the delta codec is cross-checked against, and PostgreSQL (the
+# storage tests start a throw-away cluster with scripts/lib/start-postgres.sh).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-system_packages=(libssl-dev zlib1g-dev libjemalloc-dev)
+# libsqlite3-dev: GRDB links the system SQLite (the default history store).
+system_packages=(libssl-dev zlib1g-dev libjemalloc-dev libsqlite3-dev)
+if [ "${1:-}" = "--test" ]; then
+  # The history store tests and benchmarks run against a real PostgreSQL as well as SQLite.
+  system_packages+=(postgresql)
+fi
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

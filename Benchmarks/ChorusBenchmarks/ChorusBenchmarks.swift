@@ -85,6 +85,7 @@ let benchmarks: @Sendable () -> Void = {
 
     filterBenchmarks()
     deltaBenchmarks()
+    historyStoreBenchmarks()
 }
 
 /// Registers one fan-out benchmark: `events` events, each to every channel of a shard holding

@@ -1,0 +1,121 @@
+public import ChorusHistory
+import Foundation
+import GRDB
+
+/// The embedded history store: one SQLite file in WAL mode, through GRDB.
+///
+/// Why GRDB rather than sqlite-nio: GRDB runs every write on one serial writer queue with
+/// synchronous, cached prepared statements, so a group commit is a tight loop of `sqlite3_step`
+/// calls inside one transaction (no event-loop hop or future per row), while readers use their own
+/// WAL connections in parallel with the writer. sqlite-nio would add a future and a thread hop per
+/// statement for nothing: SQLite is synchronous anyway. See `results/history/storage-throughput.md`.
+///
+/// Appends go through a ``GroupCommitter``: concurrent ``append(_:)`` calls share one transaction
+/// (one commit, one fsync) on GRDB's writer queue, never on a NIO event loop, and each caller
+/// resumes after COMMIT. Mutations, annotations and trims are single transactions on the same
+/// writer, so they serialise with the appends.
+///
+/// Durability: `synchronous = FULL`. In WAL mode SQLite's NORMAL already survives a `kill -9`
+/// (the committed frames are in the WAL file through `write(2)`, the kernel keeps them), but it may
+/// lose the last transactions on a power cut or kernel crash, because it fsyncs only at
+/// checkpoints. FULL fsyncs the WAL at every commit, so an acknowledged append survives both. The
+/// group commit pays that fsync once per batch, not per message.
+public final class SQLiteHistoryStore: HistoryStore {
+    let pool: DatabasePool
+    private let appends: GroupCommitter<[RetainedPublish], [Int64]>
+
+    /// Opens (creating it and its directory if needed) the database at `path` and brings its
+    /// schema up to date.
+    public init(path: String) throws(HistoryStoreError) {
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            self.pool = pool
+            appends = GroupCommitter { batch in
+                try await pool.write { db in try Self.insert(batch, db) }
+            }
+        } catch {
+            throw HistoryStoreError("opening the SQLite history store at \(path): \(error)")
+        }
+    }
+
+    public func append(_ publishes: [RetainedPublish]) async throws(HistoryStoreError) -> [Int64] {
+        guard !publishes.isEmpty else { return [] }
+        return try await HistoryStoreError.wrapping("append") {
+            try await appends.submit(publishes)
+        }
+    }
+
+    public func trim(appID: String, maxMessages: Int, olderThanMs: Int64) async throws(HistoryStoreError) -> Int {
+        try await HistoryStoreError.wrapping("trim") {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM chorus_messages WHERE rowid IN (
+                            SELECT m.rowid FROM chorus_messages m JOIN chorus_channels c ON c.id = m.channel_id
+                            WHERE c.app = ? AND (m.history_serial <= c.last_serial - ? OR m.published_at_ms < ?))
+                        """,
+                    arguments: [appID, maxMessages, olderThanMs]
+                )
+                return db.changesCount
+            }
+        }
+    }
+
+    public func close() async {
+        await appends.close()
+        try? pool.close()
+    }
+
+    /// One group commit: advances each channel's counter once by its count in the batch, then
+    /// inserts the messages in the order given, numbering them from the counter's old value.
+    private static func insert(_ batch: [[RetainedPublish]], _ db: Database) throws -> [[Int64]] {
+        var counts: [ChannelRef: Int64] = [:]
+        for publishes in batch {
+            for publish in publishes {
+                counts[publish.channel, default: 0] += 1
+            }
+        }
+        let counter = try db.cachedStatement(
+            sql: """
+                INSERT INTO chorus_channels (app, channel, last_serial) VALUES (?, ?, ?)
+                ON CONFLICT (app, channel) DO UPDATE SET last_serial = last_serial + excluded.last_serial
+                RETURNING id, last_serial
+                """
+        )
+        var next: [ChannelRef: (id: Int64, serial: Int64)] = [:]
+        for (channel, count) in counts {
+            guard let row = try Row.fetchOne(counter, arguments: [channel.appID, channel.channel, count]) else {
+                throw HistoryStoreError("the channel counter returned no row")
+            }
+            let last: Int64 = row[1]
+            next[channel] = (row[0], last - count + 1)
+        }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO chorus_messages (channel_id, history_serial, message_serial, published_at_ms, name, data,
+                    action, version_number, version_serial, version_timestamp_ms)
+                VALUES (?, ?, ?, ?, ?, ?, 'create', 1, ?, ?)
+                """
+        )
+        return try batch.map { publishes in
+            try publishes.map { publish in
+                let position = next[publish.channel] ?? (0, 0)
+                next[publish.channel]?.serial += 1
+                // Unchecked: the values match the statement's eight parameters by construction.
+                insert.setUncheckedArguments([
+                    position.id, position.serial, publish.messageSerial, publish.publishedAtMs, publish.name,
+                    publish.data, publish.messageSerial, publish.publishedAtMs,
+                ])
+                try insert.execute()
+                return position.serial
+            }
+        }
+    }
+}

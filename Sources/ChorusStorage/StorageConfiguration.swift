@@ -1,0 +1,17 @@
+/// The server's `storage` section: a driver and where its data lives.
+public struct StorageConfiguration: Sendable, Hashable {
+    /// Where `chorus serve` keeps history when nothing is configured (under the working directory).
+    public static let defaultSQLitePath = "chorus-data/chorus.sqlite"
+
+    public var driver: StorageDriver
+    /// The SQLite file (created with its directory when missing); ``defaultSQLitePath`` when nil.
+    public var path: String?
+    /// `postgres://user[:password]@host[:port]/database`; required by the PostgreSQL driver.
+    public var url: String?
+
+    public init(driver: StorageDriver = .sqlite, path: String? = nil, url: String? = nil) {
+        self.driver = driver
+        self.path = path
+        self.url = url
+    }
+}
