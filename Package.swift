@@ -204,6 +204,7 @@ let package = Package(
             name: "ChorusTesting",
             dependencies: [
                 "ChorusServer",
+                "ChorusHistory",
                 "ChorusClient",
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -245,6 +246,8 @@ let package = Package(
             name: "ChorusServerTests",
             dependencies: [
                 "ChorusServer",
+                "ChorusHistory",
+                "ChorusStorage",
                 "ChorusTesting",
                 "ChorusClient",
                 .product(name: "NIOCore", package: "swift-nio"),

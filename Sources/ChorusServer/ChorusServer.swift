@@ -1,5 +1,5 @@
 import ChorusCore
-import ChorusHistory
+package import ChorusHistory
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -43,11 +43,13 @@ public final class ChorusServer: Service, Sendable {
     }
 
     /// Starts a server whose webhook delivery, subscription-count throttle and HTTP connection
-    /// timeouts run on `clock`.
+    /// timeouts run on `clock`, keeping history in `historyStore` (default: the store the
+    /// configuration's `storage` names).
     package static func start(
         configuration: ServerConfiguration,
         logger: Logger,
-        clock: any ServerClock
+        clock: any ServerClock,
+        historyStore: (any HistoryStore)? = nil
     ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
@@ -60,7 +62,11 @@ public final class ChorusServer: Service, Sendable {
         )
         let store: any HistoryStore
         do {
-            store = try await HistoryStoreOpener.open(configuration.storage, logger: logger)
+            if let historyStore {
+                store = historyStore
+            } else {
+                store = try await HistoryStoreOpener.open(configuration.storage, logger: logger)
+            }
         } catch {
             await webhooks.shutdown()
             throw error
@@ -91,6 +97,7 @@ public final class ChorusServer: Service, Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            context.history.startRetention(apps: configuration.apps, logger: logger)
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
             return ChorusServer(

@@ -34,13 +34,25 @@ public final class MemoryHistoryStore: HistoryStore {
         }
     }
 
+    private struct ChannelMessage: Hashable {
+        var channel: ChannelRef
+        var serial: String
+    }
+
     private let channels = Mutex<[ChannelRef: Channel]>([:])
 
     public init() {}
 
     public func append(_ publishes: [RetainedPublish]) async throws(HistoryStoreError) -> [Int64] {
-        channels.withLock { channels in
-            publishes.map { publish in
+        try channels.withLock { (channels) throws(HistoryStoreError) -> [Int64] in
+            // A message serial is retained once per channel; a repeat fails the call, applying nothing.
+            var incoming = Set<ChannelMessage>()
+            for publish in publishes {
+                let key = ChannelMessage(channel: publish.channel, serial: publish.messageSerial)
+                guard channels[publish.channel]?.messages[publish.messageSerial] == nil, incoming.insert(key).inserted
+                else { throw HistoryStoreError("message \(publish.messageSerial) is already retained") }
+            }
+            return publishes.map { publish in
                 var channel = channels.removeValue(forKey: publish.channel) ?? Channel()
                 channel.lastSerial += 1
                 let message = StoredMessage(

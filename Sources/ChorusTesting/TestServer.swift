@@ -1,4 +1,5 @@
 package import ChorusClient
+package import ChorusHistory
 package import ChorusProtocol
 package import ChorusServer
 import Logging
@@ -20,10 +21,12 @@ package struct TestServer: Sendable {
     package var app: AppConfiguration { server.configuration.apps[0] }
     package var port: Int { server.port }
 
-    /// Runs `body` against a fresh server on `clock` (history in memory), always shutting it down afterwards.
+    /// Runs `body` against a fresh server on `clock` (history in memory, or in `historyStore`),
+    /// always shutting it down afterwards.
     package static func with<T: Sendable>(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any ServerClock = EventLoopClock(),
+        historyStore: (any HistoryStore)? = nil,
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         var configuration = ServerConfiguration.embeddedDefault
@@ -33,7 +36,12 @@ package struct TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "chorus-test")
         logger.logLevel = .warning
-        let server = try await ChorusServer.start(configuration: configuration, logger: logger, clock: clock)
+        let server = try await ChorusServer.start(
+            configuration: configuration,
+            logger: logger,
+            clock: clock,
+            historyStore: historyStore
+        )
         do {
             let result = try await body(TestServer(server: server))
             try await server.shutdown()

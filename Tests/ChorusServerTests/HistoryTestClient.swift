@@ -1,4 +1,5 @@
 import ChorusClient
+import ChorusHistory
 import ChorusProtocol
 import ChorusServer
 import ChorusTesting
@@ -81,14 +82,18 @@ extension TestServer {
     /// Runs `body` with a history client of a fresh server whose first app keeps history on `channels`.
     static func withHistory<T: Sendable>(
         channels: [String] = ["*"],
+        store: (any HistoryStore)? = nil,
         _ configure: @escaping (inout ServerConfiguration) -> Void = { _ in },
         _ body: (TestServer, HistoryTestClient) async throws -> T
     ) async throws -> T {
-        try await TestServer.with({ configuration in
-            configuration.apps[0].history = .everyChannel
-            configuration.apps[0].history.channels = channels
-            configure(&configuration)
-        }) { server in
+        try await TestServer.with(
+            { configuration in
+                configuration.apps[0].history = .everyChannel
+                configuration.apps[0].history.channels = channels
+                configure(&configuration)
+            },
+            historyStore: store
+        ) { server in
             let client = HistoryTestClient(server)
             do {
                 let result = try await body(server, client)

@@ -46,7 +46,14 @@ public struct HistorySettings: Sendable, Hashable, Codable, ConfigurationSection
 
     /// Whether publishes to `channel` are retained (and its history, messages and annotations served).
     public func retains(_ channel: String) -> Bool {
-        enabled && channels.contains { Self.matches(Array($0.utf8)[...], Array(channel.utf8)[...]) }
+        enabled && channels.contains { Self.matches($0, channel) }
+    }
+
+    /// Whether `channel` matches `pattern`; the common shapes (`*`, no `*`, `prefix*`) without copying.
+    private static func matches(_ pattern: String, _ channel: String) -> Bool {
+        guard let star = pattern.firstIndex(of: "*") else { return pattern == channel }
+        if pattern.index(after: star) == pattern.endIndex { return channel.hasPrefix(pattern[..<star]) }
+        return matches(Array(pattern.utf8)[...], Array(channel.utf8)[...])
     }
 
     /// `*` matches any run of bytes; every other byte matches itself.

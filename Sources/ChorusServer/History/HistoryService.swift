@@ -1,6 +1,7 @@
 import ChorusHistory
 import ChorusProtocol
 import Foundation
+import Logging
 import Synchronization
 
 /// What the API needs to serve history: the store, the serials it hands out and the wall clock.
@@ -9,6 +10,8 @@ final class HistoryService: Sendable {
     let serials: SerialGenerator
     /// Replies that are waiting for the store; a graceful shutdown waits for none to be left.
     private let pending = Atomic<Int>(0)
+    /// The retention sweep, stopped by ``drain()``.
+    private let retention = Mutex<Task<Void, Never>?>(nil)
 
     init(store: any HistoryStore, node: String = HistoryService.randomNode()) {
         self.store = store
@@ -25,8 +28,16 @@ final class HistoryService: Sendable {
         }
     }
 
-    /// Waits for the pending replies to finish, then closes the store (its pending writes finish).
+    /// Starts enforcing the retention of `apps` in the background.
+    func startRetention(apps: [AppConfiguration], logger: Logger) {
+        let task = HistoryStoreOpener.retention(of: store, apps: apps.filter(\.history.enabled), logger: logger)
+        retention.withLock { $0 = task }
+    }
+
+    /// Stops the retention sweep, waits for the pending replies to finish, then closes the store
+    /// (its pending writes finish).
     func drain() async {
+        retention.withLock { $0.take() }?.cancel()
         while pending.load(ordering: .acquiring) > 0 {
             try? await Task.sleep(for: .milliseconds(5))
         }

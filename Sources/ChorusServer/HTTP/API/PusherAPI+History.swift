@@ -33,10 +33,13 @@ extension PusherAPI {
         let store = server.history.store
         return storeReply { () async throws(HistoryStoreError) -> HTTPResponse in
             let result = try await store.history(request)
-            if let cursorPosition, cursorPosition < result.oldestRetained ?? Int64.max {
+            // Expired when the message the page would start with was removed by retention.
+            if let cursorPosition,
+                cursorPosition + (page.direction == .newestFirst ? -1 : 1) < result.oldestRetained ?? Int64.max
+            {
                 let expired = HistoryRequestError(
                     .cursorExpired,
-                    "The cursor points at a message retention has removed; start again without a cursor"
+                    "Retention removed the messages this cursor leads to; start again without a cursor"
                 )
                 return APIError(expired).response
             }
