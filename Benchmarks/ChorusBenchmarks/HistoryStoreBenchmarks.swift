@@ -20,11 +20,15 @@ func historyStoreBenchmarks() {
         metrics: [.wallClock, .throughput],
         warmupIterations: 1,
         maxDuration: .seconds(20),
-        maxIterations: 10
+        maxIterations: 10,
+        thresholds: [:]
     )
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-bench-\(UUID().uuidString)")
     historyAppend("history.append.sqlite", configuration: configuration) {
         try SQLiteHistoryStore(path: directory.appendingPathComponent("chorus.sqlite").path)
+    }
+    historyAppend("history.append.sqlite-fsync", configuration: configuration) {
+        try SQLiteHistoryStore(path: directory.appendingPathComponent("fsync.sqlite").path, durability: .powerLoss)
     }
     if let url = environment["CHORUS_TEST_POSTGRES_URL"] {
         historyAppend("history.append.postgres", configuration: configuration) {

@@ -15,24 +15,35 @@ import GRDB
 /// resumes after COMMIT. Mutations, annotations and trims are single transactions on the same
 /// writer, so they serialise with the appends.
 ///
-/// Durability: `synchronous = FULL`. In WAL mode SQLite's NORMAL already survives a `kill -9`
-/// (the committed frames are in the WAL file through `write(2)`, the kernel keeps them), but it may
-/// lose the last transactions on a power cut or kernel crash, because it fsyncs only at
-/// checkpoints. FULL fsyncs the WAL at every commit, so an acknowledged append survives both. The
-/// group commit pays that fsync once per batch, not per message.
+/// Durability (``Durability``): by default `synchronous = NORMAL`, which in WAL mode is what an
+/// acknowledged append needs to survive a `kill -9`: COMMIT returns once its frames are written
+/// to the WAL file with `write(2)`, so they sit in the kernel's page cache, which outlives the
+/// process, and the next open replays them. NORMAL fsyncs only at checkpoints, so a power cut or
+/// kernel crash may lose the last transactions; ``Durability/powerLoss`` (`FULL`) fsyncs the WAL
+/// at every commit and survives those too. The group commit pays that fsync once per batch, yet
+/// with 64 concurrent callers it still halves the throughput on this machine's disk (see
+/// `results/history/storage-throughput.md`), hence the default.
 public final class SQLiteHistoryStore: HistoryStore {
     let pool: DatabasePool
     private let appends: GroupCommitter<[RetainedPublish], [Int64]>
 
+    /// What an acknowledged write survives.
+    public enum Durability: String, Sendable, Hashable {
+        /// The process's death (`kill -9`, a crash): `PRAGMA synchronous = NORMAL`.
+        case processCrash = "NORMAL"
+        /// Also a power cut or kernel crash: `PRAGMA synchronous = FULL`, an fsync per commit.
+        case powerLoss = "FULL"
+    }
+
     /// Opens (creating it and its directory if needed) the database at `path` and brings its
     /// schema up to date.
-    public init(path: String) throws(HistoryStoreError) {
+    public init(path: String, durability: Durability = .processCrash) throws(HistoryStoreError) {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)

@@ -112,3 +112,17 @@ struct PostgresMultiNodeTests {
         try await fresh.drop()
     }
 }
+
+/// The SQLite store's stricter durability (an fsync per commit) keeps the same data.
+@Suite struct SQLiteDurabilityTests {
+    @Test func powerLossDurabilityWritesTheSameFile() async throws {
+        let path = StoreMaker.sqlite.location()
+        let chat = ChannelRef(appID: "a", channel: "c")
+        let strict = try SQLiteHistoryStore(path: path, durability: .powerLoss)
+        #expect(try await strict.append(Samples.publishes(chat, 3)) == [1, 2, 3])
+        await strict.close()
+        let reopened = try SQLiteHistoryStore(path: path)
+        #expect(try await reopened.allSerials(chat, direction: .oldestFirst) == [1, 2, 3])
+        await reopened.close()
+    }
+}
