@@ -172,6 +172,19 @@ def test_batch_publish_with_info_keeps_batch_order(wire):
     assert [json.loads(item["message"]["data"])["n"] for item in history] == [0, 1, 2]
 
 
+def test_a_repeated_idempotency_key_is_stored_once(wire):
+    sdk, _ = wire
+    channel = unique_channel()
+    options = TriggerOptions(info="message_serial", idempotency_key="order-created-ord_123")
+    first = ok_json(sdk.trigger(channel, "order.created", {"id": "ord_123"}, options))
+    again = ok_json(sdk.trigger(channel, "order.created", {"id": "ord_123"}, options))
+    assert again == first, "a repeat gets the first answer"
+    batch = [Event(channel=channel, name="order.paid", data={"id": "ord_123"}, idempotency_key="paid-1")]
+    ok_json(sdk.trigger_batch(batch))
+    ok_json(sdk.trigger_batch(batch))
+    assert [item["event_name"] for item in page_history(sdk, channel)] == ["order.created", "order.paid"]
+
+
 def test_reserved_event_names_are_400(wire):
     sdk, sent = wire
     sent.clear()
