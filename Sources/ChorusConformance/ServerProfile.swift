@@ -16,7 +16,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         "tag_filters": "tag filters on subscriptions (Sockudo extension)",
         "subscription_count": "pusher_internal:subscription_count events",
         "user_signin": "pusher:signin and #server-to-user channels",
-        "history": "channel history (V2 HTTP API)",
+        "history": "channel history, versioned messages and annotations (V2 HTTP API) on hist-* channels",
         "push": "push notifications (V2 HTTP API)",
         "auth_endpoint": "POST /apps/{id}/auth, the server signing subscriptions itself",
         "protocol_2": "Pusher protocol 2 / Sockudo V2 features",
@@ -45,7 +45,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         case .chorus:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
-                "subscription_count", "user_signin", "auth_endpoint",
+                "subscription_count", "user_signin", "auth_endpoint", "history",
             ]
         }
     }

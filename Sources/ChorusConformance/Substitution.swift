@@ -6,7 +6,9 @@ import Foundation
 /// A string that is exactly one reference takes the variable's value as it is (an array stays an
 /// array); references inside longer strings are replaced by the value's text.
 /// `${channel_auth:SOCKET:CHANNEL}` is the main app's `auth` for that subscription, where SOCKET is
-/// a connection name (its socket id is used) or a literal socket id.
+/// a connection name (its socket id is used) or a literal socket id. `${encoded:NAME}` is variable
+/// NAME percent-encoded with nothing left safe (`:` → `%3A`), as the official SDKs put serials and
+/// channel names into paths.
 struct Substitution {
     var variables: [String: JSONValue]
     var authenticator: ChannelAuthenticator
@@ -58,6 +60,10 @@ struct Substitution {
             guard parts.count == 3 else { throw StepFailure("${channel_auth:SOCKET:CHANNEL} needs both parts") }
             let socketID = variables["\(parts[1]).socket_id"]?.stringValue ?? parts[1]
             return .string(authenticator.channelAuth(socketID: socketID, channel: parts[2]))
+        }
+        if name.hasPrefix("encoded:") {
+            let value = try resolve(String(name.dropFirst("encoded:".count)))
+            return .string(QueryString.percentEncode(value.scalarText ?? value.jsonText))
         }
         guard let value = variables[name] else { throw StepFailure("unknown variable ${\(name)}") }
         return value

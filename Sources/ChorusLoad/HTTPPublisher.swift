@@ -22,7 +22,8 @@ struct HTTPPublisher: Sendable {
             for worker in clients.indices {
                 group.addTask { await publish(worker: worker, first: first, count: count) }
             }
-            var total = PublishOutcome(channels: scenario.workloads[workload].channels)
+            let load = scenario.workloads[workload]
+            var total = PublishOutcome(channels: load.channels, keepingSequences: load.historyCheck)
             for await outcome in group { total.add(outcome) }
             return total
         }
@@ -32,7 +33,7 @@ struct HTTPPublisher: Sendable {
         let load = scenario.workloads[workload]
         let channels = load.channels
         let mine = (first..<(first + count)).filter { ($0 % channels) % clients.count == worker }
-        var outcome = PublishOutcome(channels: channels)
+        var outcome = PublishOutcome(channels: channels, keepingSequences: load.historyCheck)
         let client = clients[worker]
         let workerRate = load.rate / Double(clients.count)
         let start = MonotonicClock.now()
@@ -51,7 +52,9 @@ struct HTTPPublisher: Sendable {
                 let response = try await send(batch, client: client, sentAt: began)
                 outcome.requestLatency.record(nanoseconds: MonotonicClock.now() - began)
                 if (200..<300).contains(Int(response.status.code)) {
-                    for event in batch { outcome.acceptedPerChannel[event % channels] += 1 }
+                    for event in batch {
+                        outcome.accept(channel: event % channels, sequence: Int64(event / channels))
+                    }
                 } else {
                     outcome.recordError("HTTP \(response.status.code): \(response.bodyText.prefix(200))")
                 }

@@ -210,6 +210,10 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var workloads: [WorkloadFigures]?
     /// The measured phase over time; `nil` when the phase was shorter than one sampling interval.
     public var timeSeries: TimeSeries?
+    /// What the history check found, over every checked workload; `nil` unless one has `history_check`.
+    public var history: HistoryFigures?
+    /// Publish latency with history against without; `nil` unless the run has HTTP workloads of both.
+    public var historyLatency: HistoryLatency?
     /// Why the run failed; empty when it passed.
     public var failures: [String]
 
@@ -228,6 +232,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
         delta: DeltaFigures? = nil,
         workloads: [WorkloadFigures]? = nil,
         timeSeries: TimeSeries? = nil,
+        history: HistoryFigures? = nil,
+        historyLatency: HistoryLatency? = nil,
         failures: [String]
     ) {
         self.scenario = scenario
@@ -244,6 +250,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
         self.delta = delta
         self.workloads = workloads
         self.timeSeries = timeSeries
+        self.history = history
+        self.historyLatency = historyLatency
         self.failures = failures
     }
 
@@ -251,7 +259,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, delta, workloads
-        case failures
+        case failures, history
         case publishing = "publish", latency = "latency_ms", timeSeries = "time_series"
+        case historyLatency = "history_latency"
     }
 }

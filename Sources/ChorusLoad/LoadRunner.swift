@@ -94,9 +94,13 @@ public struct LoadRunner: Sendable {
             )
         }
         var expected: Int64 { ledgers.reduce(0) { $0 + $1.expected } }
+        let historyCheck = scenario.checksHistory ? HistoryCheck(scenario: scenario, target: target) : nil
+        let historyBaselines = await historyCheck?.baselines()
         var warmAccepted = 0
+        var warmOutcomes: [PublishOutcome] = []
         if scenario.warmup > 0 {
             let warm = await Self.publish(sources, first: 0, count: { _ in scenario.warmup })
+            warmOutcomes = warm
             for (index, outcome) in warm.enumerated() {
                 ledgers[index].add(outcome)
                 warmAccepted += outcome.accepted
@@ -141,6 +145,15 @@ public struct LoadRunner: Sendable {
         }
         for source in sources { await source.shutdown() }
         for channel in opened.channels.compactMap({ $0 }) { channel.close(promise: nil) }
+        var history: [HistoryFigures?] = []
+        if let historyCheck, let historyBaselines {
+            var published = measured
+            for (index, warm) in warmOutcomes.enumerated() {
+                published[index] = warm
+                published[index].add(measured[index])
+            }
+            history = await historyCheck.audit(published, baselines: historyBaselines)
+        }
 
         var usage: (generator: ProcessUsage?, server: ProcessUsage?) = (nil, nil)
         if let generatorBefore, let generatorAfter {
@@ -160,7 +173,8 @@ public struct LoadRunner: Sendable {
                 phaseSeconds: phaseSeconds,
                 usage: usage,
                 timeSeries: points.isEmpty
-                    ? nil : TimeSeries(intervalSeconds: scenario.sampleIntervalSeconds, points: points)
+                    ? nil : TimeSeries(intervalSeconds: scenario.sampleIntervalSeconds, points: points),
+                history: history
             )
         )
     }

@@ -64,7 +64,7 @@ public struct MarkdownSummary: Sendable {
                     + "\(f(usage.rssMiB)) MiB (\(f(usage.peakRSSMiB)) MiB) |"
             )
         }
-        lines += workloadLines + timeSeriesLines
+        lines += workloadLines + historyLines + timeSeriesLines
         if !r.failures.isEmpty {
             lines += ["", "Failures:"] + r.failures.map { "- \($0)" }
         }

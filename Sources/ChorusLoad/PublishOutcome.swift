@@ -8,8 +8,19 @@ package struct PublishOutcome: Sendable {
     package var errorSamples: [String] = []
     package var requestLatency = LatencyHistogram()
 
-    package init(channels: Int) {
+    /// The sequence numbers accepted per channel, in publish order; kept only for workloads whose
+    /// history is checked (`nil` otherwise).
+    package var acknowledgedSequences: [[Int64]]?
+
+    package init(channels: Int, keepingSequences: Bool = false) {
         acceptedPerChannel = Array(repeating: 0, count: channels)
+        if keepingSequences { acknowledgedSequences = Array(repeating: [], count: channels) }
+    }
+
+    /// Counts one accepted event, keeping its sequence number when sequences are kept.
+    package mutating func accept(channel: Int, sequence: Int64) {
+        acceptedPerChannel[channel] += 1
+        acknowledgedSequences?[channel].append(sequence)
     }
 
     /// Accepted events added by ``addTotals(_:)``, outside ``acceptedPerChannel``.
@@ -25,6 +36,11 @@ package struct PublishOutcome: Sendable {
     /// Adds another outcome over the same channels.
     package mutating func add(_ other: PublishOutcome) {
         for (channel, accepted) in other.acceptedPerChannel.enumerated() { acceptedPerChannel[channel] += accepted }
+        if let theirs = other.acknowledgedSequences {
+            var mine = acknowledgedSequences ?? Array(repeating: [], count: acceptedPerChannel.count)
+            for (channel, sequences) in theirs.enumerated() { mine[channel] += sequences }
+            acknowledgedSequences = mine
+        }
         acceptedElsewhere += other.acceptedElsewhere
         addCounters(other)
     }

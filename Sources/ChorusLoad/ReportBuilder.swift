@@ -22,6 +22,9 @@ package struct ReportBuilder {
         var phaseSeconds: Double
         var usage: (generator: ProcessUsage?, server: ProcessUsage?)
         var timeSeries: TimeSeries?
+        /// Per workload, what the history check found (`nil` for unchecked workloads); empty
+        /// when no workload is checked.
+        var history: [HistoryFigures?]
 
         package init(
             opened: ConnectionPool.Opened,
@@ -32,7 +35,8 @@ package struct ReportBuilder {
             publishSeconds: Double,
             phaseSeconds: Double,
             usage: (generator: ProcessUsage?, server: ProcessUsage?),
-            timeSeries: TimeSeries? = nil
+            timeSeries: TimeSeries? = nil,
+            history: [HistoryFigures?] = []
         ) {
             self.opened = opened
             self.ledgers = ledgers
@@ -43,6 +47,7 @@ package struct ReportBuilder {
             self.phaseSeconds = phaseSeconds
             self.usage = usage
             self.timeSeries = timeSeries
+            self.history = history
         }
     }
 
@@ -88,6 +93,8 @@ package struct ReportBuilder {
             }
             if delta.syncErrors > 0 { failures.append("\(delta.syncErrors) deltas could not be applied (sync errors)") }
         }
+        let history = historyFigures(run)
+        failures += history?.failures ?? []
         let connectErrors = opened.firstError.map { ["connect: \($0)"] } ?? []
         let single = scenario.workloads.count == 1 && scenario.workloads[0].name == nil
         return LoadReport(
@@ -135,6 +142,8 @@ package struct ReportBuilder {
             delta: delta,
             workloads: single ? nil : workloadFigures(run),
             timeSeries: run.timeSeries,
+            history: history,
+            historyLatency: historyLatency(run),
             failures: failures
         )
     }
@@ -167,6 +176,8 @@ package struct ReportBuilder {
             let latency =
                 run.snapshot.workloadLatency.indices.contains(index) ? run.snapshot.workloadLatency[index] : nil
             let expected = run.ledgers[index].expected
+            let requests = run.outcomes[index].requestLatency
+            let publishLatency = workload.clientEvents == nil && requests.count > 0 ? requests : nil
             return WorkloadFigures(
                 name: workload.name ?? scenario.name,
                 subscribers: workload.subscribers,
@@ -184,9 +195,35 @@ package struct ReportBuilder {
                 outOfOrder: counts.outOfOrder,
                 presenceEvents: counts.presenceEvents,
                 p50Milliseconds: latency?.milliseconds(atPercentile: 50),
-                p99Milliseconds: latency?.milliseconds(atPercentile: 99)
+                p99Milliseconds: latency?.milliseconds(atPercentile: 99),
+                publishP50Milliseconds: publishLatency?.milliseconds(atPercentile: 50),
+                publishP99Milliseconds: publishLatency?.milliseconds(atPercentile: 99),
+                history: run.history.indices.contains(index) ? run.history[index] : nil
             )
         }
+    }
+
+    /// The history check's figures summed over the checked workloads.
+    private func historyFigures(_ run: Measured) -> HistoryFigures? {
+        let checked = run.history.compactMap { $0 }
+        guard var total = checked.first else { return nil }
+        for figures in checked.dropFirst() { total.add(figures) }
+        return total
+    }
+
+    /// Publish latency of the HTTP workloads whose history is checked against the other HTTP workloads.
+    private func historyLatency(_ run: Measured) -> HistoryLatency? {
+        var with = LatencyHistogram()
+        var without = LatencyHistogram()
+        for (index, workload) in scenario.workloads.enumerated() where workload.clientEvents == nil {
+            if workload.historyCheck {
+                with.add(run.outcomes[index].requestLatency)
+            } else {
+                without.add(run.outcomes[index].requestLatency)
+            }
+        }
+        guard with.count > 0, without.count > 0 else { return nil }
+        return HistoryLatency(with: with, without: without)
     }
 
     /// The soak verdict: growth above the scenario's limits, and above the noise floor across the

@@ -134,10 +134,14 @@ public struct Scenario: Sendable, Hashable {
     }
 
     /// The name of channel `channel` of workload `workload`: `load-<scenario>-<i>` in the
-    /// single-workload form, `load-<scenario>-<workload>-<i>` otherwise, after the kind's prefix.
+    /// single-workload form, `load-<scenario>-<workload>-<i>` otherwise, after the kind's prefix
+    /// and the workload's ``Workload/channelPrefix``.
     public func channelName(_ channel: Int, workload: Int = 0) -> String {
         let load = workloads[workload]
         let stem = load.name.map { "load-\(name)-\($0)" } ?? "load-\(name)"
-        return "\(load.channelKind.namePrefix)\(stem)-\(channel)"
+        return "\(load.channelKind.namePrefix)\(load.channelPrefix)\(stem)-\(channel)"
     }
+
+    /// Whether any workload reads its history back after the run.
+    public var checksHistory: Bool { workloads.contains(where: \.historyCheck) }
 }

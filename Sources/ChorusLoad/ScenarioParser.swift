@@ -134,7 +134,9 @@ public struct ScenarioParser: Sendable {
             eventName: try fields.string("event_name") ?? (clientEvents == nil ? "load" : "client-load"),
             presenceChurn: churn,
             clientEvents: clientEvents,
-            delta: try readDelta(&fields)
+            delta: try readDelta(&fields),
+            channelPrefix: try fields.string("channel_prefix") ?? "",
+            historyCheck: try fields.bool("history_check") ?? false
         )
     }
 

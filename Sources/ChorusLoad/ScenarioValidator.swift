@@ -1,3 +1,5 @@
+import ChorusProtocol
+
 /// Checks a parsed ``Scenario`` for values no run could honour, naming the field at fault.
 struct ScenarioValidator {
     /// The most members a presence channel holds on Pusher-compatible servers.
@@ -99,6 +101,18 @@ struct ScenarioValidator {
                 workload.clientEvents == nil,
                 field("delta"),
                 "needs events over the HTTP API (a client event's sender gets no copy to rebuild the next delta from)"
+            )
+        }
+        try check(
+            workload.channelPrefix.isEmpty || ChannelName.isValid(workload.channelPrefix),
+            field("channel_prefix"),
+            "must be channel name characters (letters, digits, _-=@,.;)"
+        )
+        if workload.historyCheck {
+            try check(
+                workload.clientEvents == nil,
+                field("history_check"),
+                "needs events over the HTTP API (only acknowledged publishes can be checked)"
             )
         }
         if let churn = workload.presenceChurn {

@@ -30,6 +30,12 @@ public struct Workload: Sendable, Hashable {
     /// Whether subscribers take deltas; each channel then also gets one plain reference subscriber
     /// whose messages every rebuilt message is compared with.
     public var delta: Scenario.DeltaMode?
+    /// Put in front of the channel names (after the kind's `private-`/`presence-`), e.g. `hist-`
+    /// to land on the channels a server keeps history for.
+    public var channelPrefix: String
+    /// Whether, after the run, the workload's channel history is read back and every acknowledged
+    /// event must be there exactly once, in publish order (``HistoryAudit``).
+    public var historyCheck: Bool
 
     public init(
         name: String? = nil,
@@ -43,7 +49,9 @@ public struct Workload: Sendable, Hashable {
         eventName: String = "load",
         presenceChurn: Scenario.PresenceChurn? = nil,
         clientEvents: Scenario.ClientEvents? = nil,
-        delta: Scenario.DeltaMode? = nil
+        delta: Scenario.DeltaMode? = nil,
+        channelPrefix: String = "",
+        historyCheck: Bool = false
     ) {
         self.name = name
         self.subscribers = subscribers
@@ -57,6 +65,8 @@ public struct Workload: Sendable, Hashable {
         self.presenceChurn = presenceChurn
         self.clientEvents = clientEvents
         self.delta = delta
+        self.channelPrefix = channelPrefix
+        self.historyCheck = historyCheck
     }
 
     /// Every connection the workload opens: checked subscribers, churning presence members and

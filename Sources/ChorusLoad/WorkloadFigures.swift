@@ -22,6 +22,11 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
     /// The workload's measured-phase delivery latency; `nil` in reports written before it was kept.
     public var p50Milliseconds: Double?
     public var p99Milliseconds: Double?
+    /// The workload's publish request latency (HTTP workloads; `nil` otherwise and in older reports).
+    public var publishP50Milliseconds: Double?
+    public var publishP99Milliseconds: Double?
+    /// What the history check found on the workload's channels; `nil` unless it has `history_check`.
+    public var history: HistoryFigures?
 
     public init(
         name: String,
@@ -40,7 +45,10 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
         outOfOrder: Int64,
         presenceEvents: Int64,
         p50Milliseconds: Double?,
-        p99Milliseconds: Double?
+        p99Milliseconds: Double?,
+        publishP50Milliseconds: Double? = nil,
+        publishP99Milliseconds: Double? = nil,
+        history: HistoryFigures? = nil
     ) {
         self.name = name
         self.subscribers = subscribers
@@ -59,11 +67,15 @@ public struct WorkloadFigures: Sendable, Hashable, Codable {
         self.presenceEvents = presenceEvents
         self.p50Milliseconds = p50Milliseconds
         self.p99Milliseconds = p99Milliseconds
+        self.publishP50Milliseconds = publishP50Milliseconds
+        self.publishP99Milliseconds = publishP99Milliseconds
+        self.history = history
     }
 
     enum CodingKeys: String, CodingKey {
         case name, subscribers, channels, source, rate, events, expected, received, unique, lost, duplicates
         case channelKind = "channel_kind", payloadBytes = "payload_bytes", outOfOrder = "out_of_order"
         case presenceEvents = "presence_events", p50Milliseconds = "p50_ms", p99Milliseconds = "p99_ms"
+        case publishP50Milliseconds = "publish_p50_ms", publishP99Milliseconds = "publish_p99_ms", history
     }
 }

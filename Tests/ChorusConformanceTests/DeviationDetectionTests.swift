@@ -105,7 +105,10 @@ import Testing
     @Test func missingCapabilityIsASkipWithAReason() async throws {
         let results = try await Self.results(
             faults: [],
-            cases: ["http.status_403.disabled_app", "http.status_429.rate_limited", "cache.miss_when_empty"]
+            cases: [
+                "http.status_403.disabled_app", "http.status_429.rate_limited", "cache.miss_when_empty",
+                "history.paging.oldest_first_with_cursor",
+            ]
         )
         let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0) })
         #expect(byName["http.status_403.disabled_app"]?.outcome == .skipped)
@@ -113,6 +116,9 @@ import Testing
         #expect(byName["http.status_429.rate_limited"]?.outcome == .skipped)
         #expect(byName["cache.miss_when_empty"]?.outcome == .skipped)
         #expect(byName["cache.miss_when_empty"]?.detail?.contains("cache_channels") == true)
+        // A server without history (the fake has none) skips every history case, never fails it.
+        #expect(byName["history.paging.oldest_first_with_cursor"]?.outcome == .skipped)
+        #expect(byName["history.paging.oldest_first_with_cursor"]?.detail?.contains("history") == true)
     }
 }
 

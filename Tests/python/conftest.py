@@ -13,7 +13,7 @@ import pusher
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CHORUS_BIN = os.environ.get("CHORUS_BIN", os.path.join(ROOT, ".build", "release", "chorus"))
+CHORUS_BIN = os.path.abspath(os.environ.get("CHORUS_BIN", os.path.join(ROOT, ".build", "release", "chorus")))
 
 
 @dataclass
@@ -43,16 +43,26 @@ class ChorusProcess:
 
 
 def start_chorus(config_text=None, port=0):
-    """Starts `chorus serve` on `port` (0: a free one), optionally with a YAML config; returns a ChorusProcess."""
+    """Starts `chorus serve` on `port` (0: a free one), optionally with a YAML config; returns a ChorusProcess.
+
+    It runs in a fresh temporary directory, so a default store (`chorus-data/` under the working
+    directory) never lands in the repository."""
     args = [CHORUS_BIN, "serve", "--port", str(port), "--log-level", "warning"]
     if config_text is not None:
         handle = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
         handle.write(config_text)
         handle.close()
         args += ["--config", handle.name]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    banner = process.stdout.readline()
-    match = re.search(r":(\d+)/app/", banner)
+    process = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tempfile.mkdtemp(prefix="chorus-serve-")
+    )
+    banner, match = "", None
+    while match is None and len(banner.splitlines()) < 10:  # the port line may follow e.g. the store's path
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner += line
+        match = re.search(r":(\d+)/app/", line)
     if not match:
         process.kill()
         raise RuntimeError(f"chorus serve did not start: {banner}{process.stdout.read()}")

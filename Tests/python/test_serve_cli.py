@@ -44,13 +44,17 @@ def test_unreadable_config_file():
     assert "cannot read" in result.stderr + result.stdout
 
 
-def test_environment_overrides_and_banner():
+def test_environment_overrides_and_banner(tmp_path):
     env = dict(os.environ, CHORUS_APP_ID="42", CHORUS_APP_KEY="env-key", CHORUS_APP_SECRET="env-secret")
     process = subprocess.Popen([CHORUS_BIN, "serve", "--port", "0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=env)
+                               stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path)
     try:
-        banner = "".join(process.stdout.readline() for _ in range(3))
+        banner = ""
+        while "app id=" not in banner and len(banner.splitlines()) < 10:
+            banner += process.stdout.readline()
         assert "app id=42 key=env-key secret=env-secret" in banner
+        # With no configuration history goes to SQLite under the working directory, said at start-up.
+        assert "chorus-data/chorus.sqlite" in banner
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -2,7 +2,18 @@
 import os
 import subprocess
 
-from conftest import CHORUS_BIN
+import pytest
+
+from conftest import CHORUS_BIN, start_chorus
+from history_support import history_config
+
+
+@pytest.fixture(scope="module")
+def chorus(tmp_path_factory):
+    """A `chorus serve` keeping history on `hist-*` only, as the bundled history cases expect."""
+    server = start_chorus(history_config("sqlite", tmp_path_factory.mktemp("tools-history")))
+    yield server
+    server.stop()
 
 
 def run_tool(args, cwd, timeout=300):
