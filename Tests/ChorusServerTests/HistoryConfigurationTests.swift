@@ -1,4 +1,5 @@
 import ChorusServer
+import ChorusStorage
 import Testing
 
 @Suite("History: configuration")

@@ -39,8 +39,15 @@ struct StoreMaker: Sendable, CustomTestStringConvertible {
         open: { url in try await PostgresHistoryStore(url: url, logger: Logger(label: "chorus.storage.tests")) }
     )
 
-    /// Every backend available in this run (the memory store joins here once it exists).
-    static let all: [StoreMaker] = [sqlite] + (postgresURL == nil ? [] : [postgres])
+    static let memory = StoreMaker(
+        name: "memory",
+        persistent: false,
+        location: { "" },
+        open: { _ in MemoryHistoryStore() }
+    )
+
+    /// Every backend available in this run.
+    static let all: [StoreMaker] = [memory, sqlite] + (postgresURL == nil ? [] : [postgres])
     static let persistentOnes = all.filter(\.persistent)
 }
 

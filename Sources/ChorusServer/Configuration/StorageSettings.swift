@@ -1,18 +1,11 @@
-/// Where the server keeps history: `storage: {driver, path, url}`.
-public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection {
-    /// The history store backends.
-    public enum Driver: String, Sendable, Hashable, Codable, CaseIterable {
-        /// An embedded SQLite file at `path` (the default).
-        case sqlite
-        /// A PostgreSQL server at `url`.
-        case postgres
-        /// Nothing survives the process (tests, benchmarks).
-        case memory
-    }
+public import ChorusStorage
 
-    public var driver: Driver = .sqlite
+/// Where the server keeps history: `storage: {driver, path, url}`, as the configuration file
+/// spells it; ``configuration`` is what the store factory opens.
+public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection {
+    public var driver: StorageDriver = .sqlite
     /// The SQLite file, relative to the working directory unless absolute.
-    public var path: String = "chorus-data/chorus.sqlite"
+    public var path: String = StorageConfiguration.defaultSQLitePath
     /// `postgres://user:password@host:port/database` for the postgres driver.
     public var url: String = ""
 
@@ -57,6 +50,11 @@ public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection
         var resolved = self
         resolved.path = directory + "/" + path
         return resolved
+    }
+
+    /// What ``HistoryStoreFactory`` opens.
+    public var configuration: StorageConfiguration {
+        StorageConfiguration(driver: driver, path: path, url: url.isEmpty ? nil : url)
     }
 
     /// How the store is described at start-up (the URL without its password).
