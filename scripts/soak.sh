@@ -22,8 +22,15 @@ if (( $(ulimit -n) < 10500 )); then
     exit 1
 fi
 
+# History on the `hist-*` channels of the history workload, in SQLite in a temporary directory.
+data=$(mktemp -d)
+cat >"$data/chorus.yaml" <<YAML
+storage: {driver: sqlite, path: $data/chorus.sqlite}
+apps:
+  - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}}
+YAML
 source "$(dirname "$0")/lib/start-chorus.sh"
-start_chorus soak
+start_chorus soak --config "$data/chorus.yaml"
 
 echo "soak: chorus serve (pid $server) on port $port for ${SECONDS_TO_RUN} s, results in $OUT"
 "$CHORUS" load soak --port "$port" --server-pid "$server" --out "$OUT" --duration "$SECONDS_TO_RUN"
