@@ -10,8 +10,8 @@ public enum HistoryStoreFactory {
         switch configuration.driver {
         case .sqlite:
             let path = configuration.path ?? StorageConfiguration.defaultSQLitePath
-            logger.info("history store: SQLite at \(path)")
-            return try SQLiteHistoryStore(path: path)
+            logger.info("history store: SQLite at \(path), synchronous \(configuration.sqliteDurability.rawValue)")
+            return try SQLiteHistoryStore(path: path, durability: configuration.sqliteDurability)
         case .postgres:
             guard let url = configuration.url else {
                 throw HistoryStoreError("storage.url is required by the postgres driver")

@@ -28,12 +28,12 @@ public final class SQLiteHistoryStore: HistoryStore {
     let pool: DatabasePool
     private let appends: GroupCommitter<[RetainedPublish], [Int64]>
 
-    /// What an acknowledged write survives.
-    public enum Durability: String, Sendable, Hashable {
+    /// What an acknowledged write survives (`storage.sqlite_synchronous`: `full` or `normal`).
+    public enum Durability: String, Sendable, Hashable, Codable, CaseIterable {
         /// The process's death (`kill -9`, a crash): `PRAGMA synchronous = NORMAL`.
-        case processCrash = "NORMAL"
+        case processCrash = "normal"
         /// Also a power cut or kernel crash: `PRAGMA synchronous = FULL`, an fsync per commit.
-        case powerLoss = "FULL"
+        case powerLoss = "full"
     }
 
     /// Opens (creating it and its directory if needed) the database at `path` and brings its
@@ -44,7 +44,7 @@ public final class SQLiteHistoryStore: HistoryStore {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
+                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)

@@ -9,9 +9,18 @@ public struct StorageConfiguration: Sendable, Hashable {
     /// `postgres://user[:password]@host[:port]/database`; required by the PostgreSQL driver.
     public var url: String?
 
-    public init(driver: StorageDriver = .sqlite, path: String? = nil, url: String? = nil) {
+    /// What an acknowledged append survives with the SQLite driver.
+    public var sqliteDurability: SQLiteHistoryStore.Durability
+
+    public init(
+        driver: StorageDriver = .sqlite,
+        path: String? = nil,
+        url: String? = nil,
+        sqliteDurability: SQLiteHistoryStore.Durability = .powerLoss
+    ) {
         self.driver = driver
         self.path = path
         self.url = url
+        self.sqliteDurability = sqliteDurability
     }
 }

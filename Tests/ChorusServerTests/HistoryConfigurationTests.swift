@@ -42,6 +42,16 @@ struct HistoryConfigurationTests {
         #expect(!configuration.apps[1].history.retains("hist-a"))
     }
 
+    @Test("sqlite_synchronous: full by default, normal on request, nothing else")
+    func sqliteSynchronous() throws {
+        #expect(ServerConfiguration.embeddedDefault.storage.configuration.sqliteDurability == .powerLoss)
+        let normal = try ConfigurationLoader.decode("storage: {sqlite_synchronous: normal}", source: "test")
+        #expect(normal.storage.configuration.sqliteDurability == .processCrash)
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.decode("storage: {sqlite_synchronous: off}", source: "test")
+        }
+    }
+
     @Test("globs: * matches any run of characters, anywhere")
     func globs() {
         var history = HistorySettings.everyChannel

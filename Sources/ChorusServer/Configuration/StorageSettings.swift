@@ -8,6 +8,10 @@ public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection
     public var path: String = StorageConfiguration.defaultSQLitePath
     /// `postgres://user:password@host:port/database` for the postgres driver.
     public var url: String = ""
+    /// SQLite's `synchronous`: `full` (the default) fsyncs every group commit, so an acknowledged
+    /// publish survives a power cut; `normal` survives `kill -9` and crashes of the process only,
+    /// and answers retained publishes sooner.
+    public var sqliteSynchronous: SQLiteHistoryStore.Durability = .powerLoss
 
     public init() {}
 
@@ -23,6 +27,7 @@ public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection
             .value("driver", \.driver),
             .value("path", \.path),
             .value("url", \.url),
+            .value("sqlite_synchronous", \.sqliteSynchronous),
         ]
     }
 
@@ -54,7 +59,12 @@ public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection
 
     /// What ``HistoryStoreFactory`` opens.
     public var configuration: StorageConfiguration {
-        StorageConfiguration(driver: driver, path: path, url: url.isEmpty ? nil : url)
+        StorageConfiguration(
+            driver: driver,
+            path: path,
+            url: url.isEmpty ? nil : url,
+            sqliteDurability: sqliteSynchronous
+        )
     }
 
     /// How the store is described at start-up (the URL without its password).
