@@ -1,6 +1,8 @@
 """SIGTERM while a publisher runs flat out: every event the API acknowledged reaches the
 subscriber before its 4200, publishes after the drain began get 503, the process exits 0, and the
-subscriber reconnects to the restarted server and goes on receiving."""
+subscriber reconnects to the restarted server and goes on receiving. On a history channel the
+restarted server also holds every acknowledged event, so a client recovers whatever it missed
+through the history API."""
 import asyncio
 import json
 import signal
@@ -11,16 +13,18 @@ import pytest
 import websockets
 
 from conftest import start_chorus
+from history_support import page_history, sockudo, start_history_chorus, unique_channel
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 class Publisher(threading.Thread):
-    """Triggers `{"seq": n}` on `orders` as fast as the server answers, until it stops answering."""
+    """Triggers `{"seq": n}` on `channel` as fast as the server answers, until it stops answering."""
 
-    def __init__(self, server, first=1):
+    def __init__(self, server, first=1, channel="orders"):
         super().__init__(daemon=True)
         self.sdk = server.sdk(timeout=5)
+        self.channel = channel
         self.next = first
         self.acknowledged = []
         self.refusals = []
@@ -29,7 +33,7 @@ class Publisher(threading.Thread):
     def run(self):
         while not self.stopping.is_set():
             try:
-                self.sdk.trigger("orders", "order", {"seq": self.next})
+                self.sdk.trigger(self.channel, "order", {"seq": self.next})
                 self.acknowledged.append(self.next)
             except Exception as error:  # 503 while draining, then refused connections
                 self.refusals.append(repr(error))
@@ -39,10 +43,10 @@ class Publisher(threading.Thread):
             self.next += 1
 
 
-async def subscribe(server):
+async def subscribe(server, channel="orders"):
     ws = await websockets.connect(server.ws_url())
     await ws.recv()
-    await ws.send(json.dumps({"event": "pusher:subscribe", "data": {"channel": "orders"}}))
+    await ws.send(json.dumps({"event": "pusher:subscribe", "data": {"channel": channel}}))
     assert json.loads(await ws.recv())["event"] == "pusher_internal:subscription_succeeded"
     return ws
 
@@ -108,3 +112,40 @@ def test_sigterm_loses_no_acknowledged_event_and_clients_reconnect():
         assert seen == acknowledged
     finally:
         restarted.stop()
+
+
+def test_sigterm_on_a_history_channel_keeps_every_acknowledged_event_for_recovery(tmp_path):
+    channel = unique_channel()
+    server = start_history_chorus("sqlite", tmp_path)
+    port = server.port
+    received = []
+
+    async def run():
+        ws = await subscribe(server, channel)
+        publisher = Publisher(server, channel=channel)
+        reader = asyncio.create_task(receive_until_closed(ws, received))
+        publisher.start()
+        await asyncio.sleep(1.5)
+        server.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(reader, 15)
+        publisher.stopping.set()
+        publisher.join(10)
+        return code, publisher
+
+    close_code, publisher = asyncio.run(run())
+    assert server.process.wait(15) == 0
+    assert close_code == 4200
+    assert len(publisher.acknowledged) > 20
+
+    restarted = start_history_chorus("sqlite", tmp_path, port=port)
+    try:
+        items = page_history(sockudo(restarted), channel)
+    finally:
+        restarted.stop()
+    stored = [json.loads(item["message"]["data"])["seq"] for item in items]
+    assert [item["serial"] for item in items] == list(range(1, len(items) + 1)), "history has a gap"
+    assert stored == sorted(set(stored)), "history holds an event twice or out of order"
+    missing = sorted(set(publisher.acknowledged) - set(stored))
+    assert not missing, f"{len(missing)} acknowledged events are not in history, e.g. {missing[:10]}"
+    missed_live = set(publisher.acknowledged) - set(received)
+    assert missed_live <= set(stored), "what the subscriber missed cannot be recovered from history"
