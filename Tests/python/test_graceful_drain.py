@@ -62,24 +62,27 @@ async def receive_until_closed(ws, received):
     return ws.close_code
 
 
+async def publish_until_sigterm(server, received, channel="orders"):
+    """Subscribes to `channel`, publishes flat out, sends SIGTERM after 1.5 s and reads until the
+    server closes the subscriber; returns the close code and the publisher."""
+    ws = await subscribe(server, channel)
+    publisher = Publisher(server, channel=channel)
+    reader = asyncio.create_task(receive_until_closed(ws, received))
+    publisher.start()
+    await asyncio.sleep(1.5)
+    server.process.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(reader, 15)
+    publisher.stopping.set()
+    publisher.join(10)
+    return code, publisher
+
+
 def test_sigterm_loses_no_acknowledged_event_and_clients_reconnect():
     server = start_chorus()
     port = server.port
     received = []
 
-    async def first_run():
-        ws = await subscribe(server)
-        publisher = Publisher(server)
-        reader = asyncio.create_task(receive_until_closed(ws, received))
-        publisher.start()
-        await asyncio.sleep(1.5)
-        server.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(reader, 15)
-        publisher.stopping.set()
-        publisher.join(10)
-        return code, publisher
-
-    close_code, publisher = asyncio.run(first_run())
+    close_code, publisher = asyncio.run(publish_until_sigterm(server, received))
     assert server.process.wait(15) == 0
     assert close_code == 4200
     assert len(publisher.acknowledged) > 20
@@ -120,19 +123,7 @@ def test_sigterm_on_a_history_channel_keeps_every_acknowledged_event_for_recover
     port = server.port
     received = []
 
-    async def run():
-        ws = await subscribe(server, channel)
-        publisher = Publisher(server, channel=channel)
-        reader = asyncio.create_task(receive_until_closed(ws, received))
-        publisher.start()
-        await asyncio.sleep(1.5)
-        server.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(reader, 15)
-        publisher.stopping.set()
-        publisher.join(10)
-        return code, publisher
-
-    close_code, publisher = asyncio.run(run())
+    close_code, publisher = asyncio.run(publish_until_sigterm(server, received, channel))
     assert server.process.wait(15) == 0
     assert close_code == 4200
     assert len(publisher.acknowledged) > 20
