@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -66,12 +68,38 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Push notifications (seed 001) as values: devices, channel subscriptions, credentials,
+        // publishes and their recipients, and the `PushStore` and `PushProvider` protocols. No I/O.
+        .target(
+            name: "ChorusPush",
+            dependencies: ["ChorusProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        // The clients of the real notification services behind `PushProvider`: APNs (HTTP/2, ES256
+        // provider JWT), FCM HTTP v1 (RS256 service-account OAuth) and Web Push (VAPID, RFC 8291).
+        .target(
+            name: "ChorusPushProviders",
+            dependencies: [
+                "ChorusPush",
+                "ChorusProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The history stores: memory, SQLite (GRDB) and PostgreSQL (postgres-nio), their versioned
         // schema migrations, the group-commit writer and the retention sweep.
         .target(
             name: "ChorusStorage",
             dependencies: [
                 "ChorusHistory",
+                "ChorusPush",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +116,8 @@ let package = Package(
                 "ChorusCore",
                 "ChorusHistory",
                 "ChorusStorage",
+                "ChorusPush",
+                "ChorusPushProviders",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -215,6 +245,40 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Loopback stand-ins for APNs (HTTP/2 over TLS with a test CA), FCM (+ its OAuth token
+        // endpoint) and a Web Push service, verifying what the real services verify. Tests and
+        // benchmarks start them; the server never links them.
+        .target(
+            name: "ChorusPushFakes",
+            dependencies: [
+                "ChorusProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusPushTests",
+            dependencies: [
+                "ChorusPush",
+                "ChorusPushProviders",
+                "ChorusPushFakes",
+                "ChorusProtocol",
+                "ChorusTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChorusProtocolTests",
             dependencies: ["ChorusProtocol", "ChorusTesting"],
@@ -230,6 +294,7 @@ let package = Package(
             dependencies: [
                 "ChorusStorage",
                 "ChorusHistory",
+                "ChorusPush",
                 "ChorusTesting",
                 // A fresh database per migration test, created through the test server.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -248,6 +313,8 @@ let package = Package(
                 "ChorusServer",
                 "ChorusHistory",
                 "ChorusStorage",
+                "ChorusPush",
+                "ChorusPushFakes",
                 "ChorusTesting",
                 "ChorusClient",
                 .product(name: "NIOCore", package: "swift-nio"),
