@@ -72,7 +72,10 @@ let package = Package(
         // publishes and their recipients, and the `PushStore` and `PushProvider` protocols. No I/O.
         .target(
             name: "ChorusPush",
-            dependencies: ["ChorusProtocol"],
+            dependencies: [
+                "ChorusProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The clients of the real notification services behind `PushProvider`: APNs (HTTP/2, ES256
