@@ -238,6 +238,7 @@ let package = Package(
             dependencies: [
                 "ChorusServer",
                 "ChorusHistory",
+                "ChorusPush",
                 "ChorusClient",
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -69,7 +69,10 @@ extension ProviderToken {
         let p256dh = try fields.requiredString("p256dh")
         let auth = try fields.requiredString("auth")
         guard Base64URL.decode(p256dh)?.count == 65 else {
-            throw PushRequestError(.invalidField, "provider_token.p256dh must be a base64url P-256 public key (65 bytes)")
+            throw PushRequestError(
+                .invalidField,
+                "provider_token.p256dh must be a base64url P-256 public key (65 bytes)"
+            )
         }
         guard Base64URL.decode(auth)?.count == 16 else {
             throw PushRequestError(.invalidField, "provider_token.auth must be a base64url 16-byte secret")

@@ -118,7 +118,9 @@ public struct PublishRequest: Sendable, Hashable {
         let body = try text(fields, "body", limit: maxBodyBytes)
         let data = fields.value("data")
         if let data {
-            guard data.objectValue != nil else { throw PushRequestError(.invalidPayload, "payload.data must be an object") }
+            guard data.objectValue != nil else {
+                throw PushRequestError(.invalidPayload, "payload.data must be an object")
+            }
             guard data.jsonText.utf8.count <= maxDataBytes else {
                 throw PushRequestError(.payloadTooLarge, "payload.data must be at most \(maxDataBytes) bytes of JSON")
             }
@@ -131,9 +133,14 @@ public struct PublishRequest: Sendable, Hashable {
 
     private static func text(_ fields: PushFields, _ name: String, limit: Int) throws(PushRequestError) -> String? {
         guard let value = fields.value(name) else { return nil }
-        guard let text = value.stringValue else { throw PushRequestError(.invalidPayload, "payload.\(name) must be a string") }
+        guard let text = value.stringValue else {
+            throw PushRequestError(.invalidPayload, "payload.\(name) must be a string")
+        }
         guard text.utf8.count <= limit else {
-            throw PushRequestError(.payloadTooLarge, "payload.\(name) must be at most \(limit) bytes, not \(text.utf8.count)")
+            throw PushRequestError(
+                .payloadTooLarge,
+                "payload.\(name) must be at most \(limit) bytes, not \(text.utf8.count)"
+            )
         }
         return text
     }

@@ -50,10 +50,16 @@ extension PushCredential {
             let publicKey = try fields.requiredString("vapid_public_key")
             let privateKey = try fields.requiredString("vapid_private_key")
             guard Base64URL.decode(publicKey)?.count == 65 else {
-                throw PushRequestError(.invalidField, "vapid_public_key must be a base64url P-256 public key (65 bytes)")
+                throw PushRequestError(
+                    .invalidField,
+                    "vapid_public_key must be a base64url P-256 public key (65 bytes)"
+                )
             }
             guard Base64URL.decode(privateKey)?.count == 32 else {
-                throw PushRequestError(.invalidField, "vapid_private_key must be a base64url P-256 private key (32 bytes)")
+                throw PushRequestError(
+                    .invalidField,
+                    "vapid_private_key must be a base64url P-256 private key (32 bytes)"
+                )
             }
             let subject = try fields.requiredString("subject")
             guard subject.hasPrefix("mailto:") || subject.hasPrefix("https:") else {

@@ -1,5 +1,6 @@
 import ChorusCore
 package import ChorusHistory
+package import ChorusPush
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -43,13 +44,16 @@ public final class ChorusServer: Service, Sendable {
     }
 
     /// Starts a server whose webhook delivery, subscription-count throttle and HTTP connection
-    /// timeouts run on `clock`, keeping history in `historyStore` (default: the store the
-    /// configuration's `storage` names).
+    /// timeouts run on `clock`, keeping history in `historyStore` and push state in `pushStore`
+    /// (default: the stores the configuration's `storage` names) and delivering push through
+    /// `pushProviders` (default: the real services, as `push_delivery` configures them).
     package static func start(
         configuration: ServerConfiguration,
         logger: Logger,
         clock: any ServerClock,
-        historyStore: (any HistoryStore)? = nil
+        historyStore: (any HistoryStore)? = nil,
+        pushStore: (any PushStore)? = nil,
+        pushProviders: [PushPlatform: any PushProvider]? = nil
     ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
@@ -61,11 +65,24 @@ public final class ChorusServer: Service, Sendable {
             logger: logger
         )
         let store: any HistoryStore
+        let push: any PushStore
+        let providers: [PushPlatform: any PushProvider]
         do {
             if let historyStore {
                 store = historyStore
             } else {
                 store = try await HistoryStoreOpener.open(configuration.storage, logger: logger)
+            }
+            do {
+                if let pushStore {
+                    push = pushStore
+                } else {
+                    push = try await PushStoreOpener.open(configuration.storage, logger: logger)
+                }
+                providers = try pushProviders ?? PushStoreOpener.providers(configuration.pushDelivery, logger: logger)
+            } catch {
+                await store.close()
+                throw error
             }
         } catch {
             await webhooks.shutdown()
@@ -80,6 +97,8 @@ public final class ChorusServer: Service, Sendable {
                 broadcaster: broadcaster,
                 metrics: metrics,
                 historyStore: store,
+                pushStore: push,
+                pushProviders: providers,
                 webhooks: webhooks,
                 clock: clock,
                 logger: logger
@@ -98,6 +117,7 @@ public final class ChorusServer: Service, Sendable {
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
             context.history.startRetention(apps: configuration.apps, logger: logger)
+            try await context.push.start()
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
             return ChorusServer(
@@ -110,6 +130,7 @@ public final class ChorusServer: Service, Sendable {
         } catch {
             await webhooks.shutdown()
             await store.close()
+            await push.close()
             try? await group.shutdownGracefully()
             throw error
         }
@@ -163,8 +184,9 @@ public final class ChorusServer: Service, Sendable {
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every
     /// publish already acknowledged reach the subscribers' queues, tells every client to reconnect
     /// (4200, queued behind those frames), waits up to `shutdown_grace_seconds` for the clients to
-    /// close, lets every reply waiting for the history store finish and closes the store (its
-    /// pending writes commit), flushes the webhooks and stops the event loops.
+    /// close, lets every reply waiting for a store finish, closes the history store (its pending
+    /// writes commit), lets the push attempts in flight be recorded and closes the push store,
+    /// flushes the webhooks and stops the event loops.
     public func shutdown() async throws {
         try? await serverChannel.close()
         context.draining.store(true, ordering: .releasing)
@@ -180,7 +202,9 @@ public final class ChorusServer: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }
+        await context.pendingReplies.settled()
         await context.history.drain()
+        await context.push.drain()
         await context.webhooks.shutdown()
         try await group.shutdownGracefully()
     }

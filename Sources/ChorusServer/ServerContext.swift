@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusHistory
+import ChorusPush
 import Logging
 import NIOCore
 import Synchronization
@@ -32,18 +33,25 @@ final class ServerContext: Sendable {
     let activityWheels: [NIOLoopBoundBox<ActivityTimerWheel<PusherConnectionHandler>>]
     /// Retained messages, their versions and annotations.
     let history: HistoryService
+    /// Devices, subscriptions, credentials and the dispatch of push publishes.
+    let push: PushService
+    /// API replies waiting for a store; a graceful shutdown lets them finish.
+    let pendingReplies = PendingReplies()
 
     init(
         configuration: ServerConfiguration,
         broadcaster: Broadcaster,
         metrics: ServerMetrics,
         historyStore: any HistoryStore,
+        pushStore: any PushStore,
+        pushProviders: [PushPlatform: any PushProvider] = [:],
         webhooks: WebhookDispatcher = .disabled,
         clock: any ServerClock = EventLoopClock(),
         logger: Logger
     ) {
         self.configuration = configuration
-        self.apps = AppRegistry(configuration.apps)
+        let apps = AppRegistry(configuration.apps)
+        self.apps = apps
         self.broadcaster = broadcaster
         self.directory = ChannelDirectory()
         self.connections = ConnectionRegistry()
@@ -57,5 +65,12 @@ final class ServerContext: Sendable {
         self.logger = logger
         self.clock = clock
         self.history = HistoryService(store: historyStore)
+        self.push = PushService(
+            store: pushStore,
+            providers: pushProviders,
+            apps: apps,
+            settings: configuration.pushDelivery,
+            logger: logger
+        )
     }
 }

@@ -1,6 +1,7 @@
 package import ChorusClient
 package import ChorusHistory
 package import ChorusProtocol
+package import ChorusPush
 package import ChorusServer
 import Logging
 import NIOPosix
@@ -21,12 +22,15 @@ package struct TestServer: Sendable {
     package var app: AppConfiguration { server.configuration.apps[0] }
     package var port: Int { server.port }
 
-    /// Runs `body` against a fresh server on `clock` (history in memory, or in `historyStore`),
+    /// Runs `body` against a fresh server on `clock` (history and push in memory, or in the stores
+    /// given; push delivered by `pushProviders`, or by the providers `push_delivery` configures),
     /// always shutting it down afterwards.
     package static func with<T: Sendable>(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any ServerClock = EventLoopClock(),
         historyStore: (any HistoryStore)? = nil,
+        pushStore: (any PushStore)? = nil,
+        pushProviders: [PushPlatform: any PushProvider]? = nil,
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         var configuration = ServerConfiguration.embeddedDefault
@@ -40,7 +44,9 @@ package struct TestServer: Sendable {
             configuration: configuration,
             logger: logger,
             clock: clock,
-            historyStore: historyStore
+            historyStore: historyStore,
+            pushStore: pushStore,
+            pushProviders: pushProviders
         )
         do {
             let result = try await body(TestServer(server: server))

@@ -1,11 +1,19 @@
-/// An app's push notification switches, accepted so that configurations written for the push
-/// routes load; the push routes themselves answer 404 in this build.
+/// An app's push notifications: `push: {enabled, log_provider}`. Off, every `…/push/…` route
+/// answers 403 `feature_disabled`.
 public struct PushSettings: Sendable, Hashable, Codable, ConfigurationSection {
     public var enabled: Bool = false
-    /// Whether deliveries without provider credentials are logged as succeeded instead of failing.
+    /// Deliveries to a platform without credentials are logged and count as `succeeded` with
+    /// `"via": "log"` instead of failing with `no_credentials` (for development).
     public var logProvider: Bool = false
 
     public init() {}
+
+    /// Push on, without the log provider.
+    public static var on: PushSettings {
+        var settings = PushSettings()
+        settings.enabled = true
+        return settings
+    }
 
     package static var settings: [ConfigurationSetting<Self>] {
         [

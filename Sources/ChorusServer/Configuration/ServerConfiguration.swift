@@ -30,16 +30,20 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var slowConsumerPolicy: SlowConsumerPolicy = .close
     /// Where history is kept: SQLite at `chorus-data/chorus.sqlite` unless configured.
     public var storage = StorageSettings()
+    /// How push notifications reach APNs, FCM and Web Push services.
+    public var pushDelivery = PushDeliverySettings()
     public var apps: [AppConfiguration]
 
     public init(apps: [AppConfiguration]) {
         self.apps = apps
     }
 
-    /// The app `chorus serve` runs with when given no configuration: it keeps history for every channel.
+    /// The app `chorus serve` runs with when given no configuration: it keeps history for every
+    /// channel and takes push requests.
     public static let defaultApp: AppConfiguration = {
         var app = AppConfiguration(id: "1", key: "chorus-key", secret: "chorus-secret")
         app.history = .everyChannel
+        app.push = .on
         return app
     }()
 
@@ -78,6 +82,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .int("outbound_frames_per_connection", \.outboundFramesPerConnection, .within(1...Int(UInt16.max))),
             .value("slow_consumer_policy", \.slowConsumerPolicy),
             .section("storage", \.storage),
+            .section("push_delivery", \.pushDelivery),
             .value("apps", \.apps),
         ]
     }
@@ -93,7 +98,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
 
     /// Problems that keep the server from starting, each naming its field.
     public func problems() -> [String] {
-        var problems = settingProblems + storage.problems
+        var problems = settingProblems + storage.problems + pushDelivery.problems
         if apps.isEmpty { problems.append("apps must name at least one app") }
         problems += apps.flatMap { $0.problems() }
         problems += apps.flatMap(payloadProblems)

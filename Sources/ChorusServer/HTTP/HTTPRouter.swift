@@ -23,6 +23,7 @@ package struct HTTPRouter: Sendable {
             broadcaster: broadcaster,
             metrics: ServerMetrics(),
             historyStore: MemoryHistoryStore(),
+            pushStore: MemoryPushStore(),
             logger: logger
         )
         return HTTPRouter(server: context)
@@ -36,7 +37,7 @@ package struct HTTPRouter: Sendable {
             return reply
         case .later(let work):
             let metrics = server.metrics
-            let work = server.history.tracking(work)
+            let work = server.pendingReplies.tracking(work)
             return .later {
                 let response = await work()
                 metrics.recordHTTPRequest(route: route, status: response.status)
@@ -77,9 +78,9 @@ package struct HTTPRouter: Sendable {
             var response = APIError(
                 status: .methodNotAllowed,
                 code: "method_not_allowed",
-                message: "\(request.path) answers \(allowed.rawValue) only"
+                message: "\(request.path) answers \(allowed.map(\.rawValue).joined(separator: ", ")) only"
             ).response
-            response.headers.add(name: "Allow", value: allowed.rawValue)
+            response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             return ("unmatched", .now(response))
         case .failure(.notFound):
             return (

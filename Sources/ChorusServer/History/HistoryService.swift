@@ -8,8 +8,6 @@ import Synchronization
 final class HistoryService: Sendable {
     let store: any HistoryStore
     let serials: SerialGenerator
-    /// Replies that are waiting for the store; a graceful shutdown waits for none to be left.
-    private let pending = Atomic<Int>(0)
     /// The retention sweep, stopped by ``drain()``.
     private let retention = Mutex<Task<Void, Never>?>(nil)
 
@@ -18,29 +16,16 @@ final class HistoryService: Sendable {
         self.serials = SerialGenerator(node: node) { Int64(Date().timeIntervalSince1970 * 1000) }
     }
 
-    /// `work`, counted among the pending replies from now until it has finished.
-    func tracking(_ work: @escaping @Sendable () async -> HTTPResponse) -> @Sendable () async -> HTTPResponse {
-        pending.add(1, ordering: .relaxed)
-        return {
-            let response = await work()
-            self.pending.subtract(1, ordering: .releasing)
-            return response
-        }
-    }
-
     /// Starts enforcing the retention of `apps` in the background.
     func startRetention(apps: [AppConfiguration], logger: Logger) {
         let task = HistoryStoreOpener.retention(of: store, apps: apps.filter(\.history.enabled), logger: logger)
         retention.withLock { $0 = task }
     }
 
-    /// Stops the retention sweep, waits for the pending replies to finish, then closes the store
-    /// (its pending writes finish).
+    /// Stops the retention sweep, then closes the store (its pending writes finish). The API
+    /// replies waiting for it have finished before (``PendingReplies``).
     func drain() async {
         retention.withLock { $0.take() }?.cancel()
-        while pending.load(ordering: .acquiring) > 0 {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
         await store.close()
     }
 

@@ -29,6 +29,8 @@ enum APIRoute: Sendable, Hashable {
     case annotations(channel: String, serial: String)
     /// `DELETE …/channels/{ch}/messages/{serial}/annotations/{annotation}`
     case deleteAnnotation(channel: String, serial: String, annotation: String)
+    /// `…/push/…`
+    case push(PushRoute)
 
     /// A matched request: the app id named in the path (absent on the SDK's bare
     /// `/users/{id}/terminate_connections`) and the route.
@@ -41,7 +43,7 @@ enum APIRoute: Sendable, Hashable {
     enum Miss: Error, Sendable, Equatable {
         case notFound
         /// The path exists for other methods.
-        case methodNotAllowed(allowed: HTTPMethod)
+        case methodNotAllowed(allowed: [HTTPMethod])
     }
 
     static let versionedPrefix = "/api/v1"
@@ -70,6 +72,10 @@ enum APIRoute: Sendable, Hashable {
             match = Match(appID: segments[1], route: .terminateConnections(userID: segments[3]))
         case 5 where segments[0] == "apps" && segments[2] == "channels" && segments[4] == "history":
             match = Match(appID: segments[1], route: .history(channel: segments[3]))
+        case 4...6 where segments[0] == "apps" && segments[2] == "push":
+            return PushRoute.match(method: method, rest: segments[3...]).map {
+                Match(appID: segments[1], route: .push($0))
+            }
         case 6...8 where segments[0] == "apps" && segments[2] == "channels" && segments[4] == "messages":
             guard let route = messageRoute(method: method, channel: segments[3], rest: segments[5...]) else {
                 return .failure(.notFound)
@@ -79,7 +85,7 @@ enum APIRoute: Sendable, Hashable {
             return .failure(.notFound)
         }
         let allowed = match.route.method
-        guard method == allowed else { return .failure(.methodNotAllowed(allowed: allowed)) }
+        guard method == allowed else { return .failure(.methodNotAllowed(allowed: [allowed])) }
         return .success(match)
     }
 
@@ -111,6 +117,7 @@ enum APIRoute: Sendable, Hashable {
         case .events, .batchEvents, .terminateConnections, .auth, .mutate, .annotate: .POST
         case .channels, .channel, .channelUsers, .history, .message, .versions, .annotations: .GET
         case .deleteAnnotation: .DELETE
+        case .push(let route): route.method
         }
     }
 
@@ -130,6 +137,7 @@ enum APIRoute: Sendable, Hashable {
         case .mutate(_, _, let action): "/apps/:id/channels/:name/messages/:serial/\(action.rawValue)"
         case .annotate, .annotations: "/apps/:id/channels/:name/messages/:serial/annotations"
         case .deleteAnnotation: "/apps/:id/channels/:name/messages/:serial/annotations/:id"
+        case .push(let route): route.label
         }
     }
 

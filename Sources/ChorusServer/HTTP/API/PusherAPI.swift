@@ -91,6 +91,7 @@ struct PusherAPI: Sendable {
         case .annotations(let channel, let serial): try listAnnotations(serial, channel: channel, call)
         case .deleteAnnotation(let channel, let serial, let annotation):
             try deleteAnnotation(annotation, of: serial, channel: channel, call)
+        case .push(let route): try push(route, call)
         }
     }
 }
