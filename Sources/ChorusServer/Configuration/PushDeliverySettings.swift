@@ -16,6 +16,9 @@ public struct PushDeliverySettings: Sendable, Hashable, Codable, ConfigurationSe
     public var maxConcurrentRequests = 256
     /// Attempts per recipient before it is dead-lettered (`failed`, `retries_exhausted`).
     public var maxAttempts = 5
+    /// Milliseconds before the first retry of a recipient, doubling for each next one (30 s at most);
+    /// a provider's `Retry-After` overrides it when longer.
+    public var retryBaseDelayMs = 500
     /// Seconds a recipient may spend waiting between retries, in all, before it is dead-lettered.
     public var retryBudgetSeconds = 60
     /// Hours a finished publish stays inspectable (and its idempotency key remembered, 24 at least).
@@ -33,6 +36,7 @@ public struct PushDeliverySettings: Sendable, Hashable, Codable, ConfigurationSe
             .int("request_timeout_seconds", \.requestTimeoutSeconds, .within(1...300)),
             .int("max_concurrent_requests", \.maxConcurrentRequests, .within(1...10_000)),
             .int("max_attempts", \.maxAttempts, .within(1...100)),
+            .int("retry_base_delay_ms", \.retryBaseDelayMs, .within(1...60_000)),
             .int("retry_budget_seconds", \.retryBudgetSeconds, .within(0...86_400)),
             .int("publish_retention_hours", \.publishRetentionHours, .within(24...8_760)),
         ]

@@ -33,7 +33,8 @@ final class PushService: Sendable {
             apps: apps,
             policy: PushRetryPolicy(
                 maxAttempts: settings.maxAttempts,
-                budgetSeconds: Double(settings.retryBudgetSeconds)
+                budgetSeconds: Double(settings.retryBudgetSeconds),
+                baseDelaySeconds: Double(settings.retryBaseDelayMs) / 1000
             ),
             logger: logger,
             nowMs: Self.nowMs
