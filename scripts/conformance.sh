@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs `chorus conform` against a real `chorus serve` started here with the apps every capability
 # needs (a second app, a disabled app, a rate-limited app, one with client events disabled, one
-# with subscription counts; history on `hist-*` channels of the first, kept in SQLite in a temporary
-# directory), so no case is skipped.
+# with subscription counts; history on `hist-*` channels of the first and push on it, kept in SQLite
+# in a temporary directory), so no case is skipped.
 # Reports go to results/conformance/ (override with OUT=dir). Exits non-zero on any must-level failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm
 cat > "$config" <<YAML
 storage: {driver: sqlite, path: $data/chorus.sqlite}
 apps:
-  - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}}
+  - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}, push: {enabled: true}}
   - {id: 2, key: second-key, secret: second-secret}
   - {id: 3, key: disabled-key, secret: disabled-secret, enabled: false}
   - {id: 4, key: limited-key, secret: limited-secret, max_api_requests_per_window: 5, api_rate_limit_window_seconds: 60}

@@ -45,7 +45,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         case .chorus:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
-                "subscription_count", "user_signin", "auth_endpoint", "history",
+                "subscription_count", "user_signin", "auth_endpoint", "history", "push",
             ]
         }
     }
