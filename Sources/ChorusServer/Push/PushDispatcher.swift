@@ -5,8 +5,8 @@ import Synchronization
 
 /// Delivers admitted publishes: pages through each publish's pending recipients, calls the
 /// platform's provider for each (in parallel, bounded by the providers' limits), retries what
-/// the provider asks to retry, and records every outcome page by page, so a restart resumes
-/// with the recipients that have none.
+/// the provider asks to retry, and records the outcomes as they come (``OutcomeRecorder``), so a
+/// restart resumes with the recipients that have none.
 ///
 /// A recipient ends `succeeded` (`via` the provider called, or `log`), `failed` (`error`:
 /// `no_credentials`, `device_unregistered`, `retries_exhausted`, a provider's rejection) or
@@ -29,6 +29,8 @@ final class PushDispatcher: Sendable {
     static let pageSize = 1000
     /// Publishes dispatched at the same time.
     static let parallelPublishes = 4
+    /// How often outcomes waiting for a batch are recorded anyway.
+    static let recordInterval: Duration = .milliseconds(50)
 
     init(
         store: any PushStore,
@@ -102,6 +104,9 @@ final class PushDispatcher: Sendable {
                 credentials: credentials,
                 logProvider: apps.app(id: ref.appID)?.push.logProvider ?? false
             )
+            let recorder = OutcomeRecorder(store: store)
+            let ticker = Task { await recorder.ticking(every: Self.recordInterval) }
+            defer { ticker.cancel() }
             var after: String?
             while !isStopping {
                 let page = try await store.pendingDeliveries(
@@ -111,13 +116,14 @@ final class PushDispatcher: Sendable {
                     limit: Self.pageSize
                 )
                 guard let last = page.last else { break }
-                let outcomes = await withTaskGroup(of: DeliveryOutcome?.self) { group in
-                    for delivery in page { group.addTask { await self.deliver(delivery, plan) } }
-                    var outcomes: [DeliveryOutcome] = []
-                    for await outcome in group { if let outcome { outcomes.append(outcome) } }
-                    return outcomes
+                await withTaskGroup(of: Void.self) { group in
+                    for delivery in page {
+                        group.addTask {
+                            if let outcome = await self.deliver(delivery, plan) { await recorder.add(outcome) }
+                        }
+                    }
                 }
-                try await store.record(outcomes)
+                try await recorder.flush()
                 after = last.deviceID
             }
             if !isStopping { await logFinished(ref) }
