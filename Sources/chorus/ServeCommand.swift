@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
             banner += "  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")\n"
         }
         banner +=
-            "  history storage: \(configuration.storage.resolved(in: FileManager.default.currentDirectoryPath).summary)\n"
+            "  history and push storage: \(configuration.storage.resolved(in: FileManager.default.currentDirectoryPath).summary)\n"
         // Written unbuffered, so a supervisor or test reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(
