@@ -33,8 +33,9 @@ if [ "${1:-}" = "--test" ]; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq fossil >/dev/null
   fi
-  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0)
-  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python' >/dev/null 2>&1; then
+  # cryptography: the push fakes verify JWTs and decrypt Web Push payloads (Tests/python/push_fakes.py).
+  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0 cryptography)
+  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python, cryptography' >/dev/null 2>&1; then
     echo "setup: installing Python test clients: ${python_packages[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
   fi
