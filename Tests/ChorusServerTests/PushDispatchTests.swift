@@ -31,7 +31,11 @@ import Testing
     }
 
     private func recipients(_ status: JSONValue) -> [String: JSONValue] {
-        Dictionary(uniqueKeysWithValues: (status["recipients"]?.arrayValue ?? []).map { ($0["device_id"]?.stringValue ?? "", $0) })
+        Dictionary(
+            uniqueKeysWithValues: (status["recipients"]?.arrayValue ?? []).map {
+                ($0["device_id"]?.stringValue ?? "", $0)
+            }
+        )
     }
 
     @Test func everyDeviceOfAChannelGetsOneNotification() async throws {
@@ -49,7 +53,9 @@ import Testing
             ])
             let status = try await client.terminalStatus(id)
             #expect(status["state"] == "succeeded")
-            #expect(status["counters"] == ["planned": 40, "dispatched": 40, "succeeded": 40, "failed": 0, "expired": 0])
+            #expect(
+                status["counters"] == ["planned": 40, "dispatched": 40, "succeeded": 40, "failed": 0, "expired": 0]
+            )
             for n in 0..<40 { #expect(provider.attempts("token-d\(n)") == 1) }
             #expect(recipients(status).values.allSatisfy { $0["via"] == "fcm" && $0["attempts"] == 1 })
             #expect(provider.sent.allSatisfy { $0.publishID == id && $0.collapseID == id })
@@ -59,12 +65,18 @@ import Testing
     @Test func retriesUntilTheProviderAccepts() async throws {
         let provider = ScriptedPushProvider(
             .fcm,
-            script: ["token-flaky": [.retry(reason: "HTTP 503", retryAfter: nil), .retry(reason: "HTTP 429", retryAfter: 0.02)]]
+            script: [
+                "token-flaky": [
+                    .retry(reason: "HTTP 503", retryAfter: nil), .retry(reason: "HTTP 429", retryAfter: 0.02),
+                ]
+            ]
         )
         try await withServer(provider) { client in
             try await client.putPlaceholderFCMCredential()
             try await client.register("flaky")
-            let id = try await client.publish(["recipients": [["type": "device", "device_id": "flaky"]], "payload": ["body": "b"]])
+            let id = try await client.publish([
+                "recipients": [["type": "device", "device_id": "flaky"]], "payload": ["body": "b"],
+            ])
             let status = try await client.terminalStatus(id)
             #expect(status["state"] == "succeeded")
             #expect(recipients(status)["flaky"]?["attempts"] == 3)
@@ -97,11 +109,16 @@ import Testing
     }
 
     @Test func aRetryThatWouldOverrunTheBudgetIsNotWaitedFor() async throws {
-        let provider = ScriptedPushProvider(.fcm, script: ["token-slow": [.retry(reason: "HTTP 429", retryAfter: 3600)]])
+        let provider = ScriptedPushProvider(
+            .fcm,
+            script: ["token-slow": [.retry(reason: "HTTP 429", retryAfter: 3600)]]
+        )
         try await withServer(provider, { $0.pushDelivery.retryBudgetSeconds = 60 }) { client in
             try await client.putPlaceholderFCMCredential()
             try await client.register("slow")
-            let id = try await client.publish(["recipients": [["type": "device", "device_id": "slow"]], "payload": ["body": "b"]])
+            let id = try await client.publish([
+                "recipients": [["type": "device", "device_id": "slow"]], "payload": ["body": "b"],
+            ])
             let status = try await client.terminalStatus(id)
             #expect(recipients(status)["slow"]?["error"] == "retries_exhausted")
             #expect(provider.attempts("token-slow") == 1)
@@ -114,7 +131,9 @@ import Testing
             try await client.putPlaceholderFCMCredential()
             try await client.register("old")
             try await client.subscribe("news", deviceID: "old")
-            let id = try await client.publish(["recipients": [["type": "channel", "channel": "news"]], "payload": ["body": "b"]])
+            let id = try await client.publish([
+                "recipients": [["type": "channel", "channel": "news"]], "payload": ["body": "b"],
+            ])
             let status = try await client.terminalStatus(id)
             #expect(recipients(status)["old"]?["error"] == "device_unregistered")
             #expect(try await client.get(client.path("deviceRegistrations", "old")).status == .notFound)
@@ -131,7 +150,9 @@ import Testing
         try await withServer(provider) { client in
             try await client.putPlaceholderFCMCredential()
             try await client.register("bad")
-            let id = try await client.publish(["recipients": [["type": "device", "device_id": "bad"]], "payload": ["body": "b"]])
+            let id = try await client.publish([
+                "recipients": [["type": "device", "device_id": "bad"]], "payload": ["body": "b"],
+            ])
             let recipient = recipients(try await client.terminalStatus(id))["bad"]
             #expect(recipient?["error"] == "provider_rejected")
             #expect(recipient?["detail"] == "INVALID_ARGUMENT")
@@ -157,7 +178,9 @@ import Testing
         let provider = ScriptedPushProvider(.fcm)
         try await withServer(provider) { client in
             try await client.register("d")
-            let id = try await client.publish(["recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"]])
+            let id = try await client.publish([
+                "recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"],
+            ])
             let status = try await client.terminalStatus(id)
             #expect(status["state"] == "failed")
             #expect(recipients(status)["d"]?["error"] == "no_credentials")
@@ -170,7 +193,9 @@ import Testing
         let provider = ScriptedPushProvider(.fcm)
         try await withServer(provider, { $0.apps[0].push.logProvider = true }) { client in
             try await client.register("d")
-            let id = try await client.publish(["recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"]])
+            let id = try await client.publish([
+                "recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"],
+            ])
             let status = try await client.terminalStatus(id)
             #expect(status["state"] == "succeeded")
             #expect(recipients(status)["d"]?["via"] == "log")
@@ -224,8 +249,14 @@ import Testing
             credential: .fcm(FCMCredential(serviceAccountJSON: "{}", projectID: "p")),
             atMs: 0
         )
-        let request = try PublishRequest(body: ["recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"]])
-        let publish = request.publish(appID: "1", publishID: "pub_before", nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        let request = try PublishRequest(body: [
+            "recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"],
+        ])
+        let publish = request.publish(
+            appID: "1",
+            publishID: "pub_before",
+            nowMs: Int64(Date().timeIntervalSince1970 * 1000)
+        )
         #expect(try await store.admit(publish, idempotencySinceMs: 0) == .accepted(plannedRecipients: 1))
         let provider = ScriptedPushProvider(.fcm)
         try await withServer(provider, store: store) { client in

@@ -69,7 +69,10 @@ import Testing
 
     @Test func subscriptionsNeedARegisteredDeviceOrAClient() async throws {
         try await withClient { client in
-            let unknown = try await client.post(client.path("channelSubscriptions"), ["channel": "c", "device_id": "ghost"])
+            let unknown = try await client.post(
+                client.path("channelSubscriptions"),
+                ["channel": "c", "device_id": "ghost"]
+            )
             #expect(unknown.status == .notFound)
             #expect(try unknown.json()["code"] == "device_not_found")
             let neither = try await client.post(client.path("channelSubscriptions"), ["channel": "c"])
@@ -80,13 +83,18 @@ import Testing
             let unfiltered = try await client.delete(client.path("channelSubscriptions"))
             #expect(unfiltered.status == .badRequest)
             #expect(try unfiltered.json()["code"] == "missing_filter")
-            #expect(try await client.delete(client.path("channelSubscriptions"), [("channel", "c")]).json() == ["deleted": 1])
+            #expect(
+                try await client.delete(client.path("channelSubscriptions"), [("channel", "c")]).json() == [
+                    "deleted": 1
+                ]
+            )
         }
     }
 
     @Test func credentialSecretsNeverComeBack() async throws {
         try await withClient { client in
-            let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----"
+            let key =
+                "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----"
             let stored = try await client.post(
                 client.path("credentials", "apns"),
                 ["team_id": "TEAM", "key_id": "KEY", "private_key": .string(key), "topic": "com.example.app"]
@@ -108,7 +116,9 @@ import Testing
     @Test func publishAdmissionAndStatus() async throws {
         try await withClient { client in
             try await client.register("d")
-            let id = try await client.publish(["recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"]])
+            let id = try await client.publish([
+                "recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "b"],
+            ])
             #expect(id.hasPrefix("pub_"))
             let unknown = try await client.get(client.path("publish", "pub_none", "status"))
             #expect(unknown.status == .notFound)
@@ -128,7 +138,10 @@ import Testing
             #expect(try await client.publish(body) == first)
             let other = try await client.post(
                 client.path("publish"),
-                ["recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "c"], "idempotency_key": "k1"]
+                [
+                    "recipients": [["type": "device", "device_id": "d"]], "payload": ["body": "c"],
+                    "idempotency_key": "k1",
+                ]
             )
             #expect(other.status == .badRequest)
             #expect(try other.json()["code"] == "idempotency_conflict")
@@ -137,7 +150,9 @@ import Testing
 
     @Test func pushOffIsForbiddenOnEveryRoute() async throws {
         try await withClient({ $0.apps[0].push.enabled = false }) { client in
-            for path in [client.path("deviceRegistrations"), client.path("credentials"), client.path("publish", "p", "status")] {
+            for path in [
+                client.path("deviceRegistrations"), client.path("credentials"), client.path("publish", "p", "status"),
+            ] {
                 let response = try await client.get(path)
                 #expect(response.status == .forbidden)
                 #expect(try response.json()["code"] == "feature_disabled")
@@ -156,7 +171,11 @@ import Testing
 
     @Test func badBodiesAre400WithACode() async throws {
         try await withClient { client in
-            let notJSON = try await client.http.request(method: .POST, path: client.path("publish"), body: Array("{".utf8))
+            let notJSON = try await client.http.request(
+                method: .POST,
+                path: client.path("publish"),
+                body: Array("{".utf8)
+            )
             #expect(notJSON.status == .badRequest)
             #expect(try notJSON.json()["code"] == "invalid_request")
             let tooMany = try await client.post(
