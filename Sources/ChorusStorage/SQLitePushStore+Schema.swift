@@ -5,10 +5,12 @@ extension SQLitePushStore {
     /// in `grdb_migrations`; a history migration recorded in the same file is left alone).
     ///
     /// A subscription's absent device or client id is stored as "", so the key has no NULLs and
-    /// lists sort an absent id first. Credentials keep every version. A publish keeps its planned
-    /// count beside its recipient rows, which cascade when it is trimmed; the partial indexes hold
-    /// only what is still moving (pending recipients, unfinished publishes), so the dispatcher's
-    /// queries stay small however many finished rows are kept.
+    /// lists sort an absent id first. A channel publish reaches a subscription's device when it
+    /// names one, and otherwise every device registered with its client id. Credentials keep every
+    /// version. A publish keeps its planned count beside its recipient rows, which cascade when it
+    /// is trimmed; the partial indexes hold only what is still moving (pending recipients,
+    /// unfinished publishes), so the dispatcher's queries stay small however many finished rows
+    /// are kept.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("1-push") { db in

@@ -1,3 +1,4 @@
+import ChorusHistory
 import ChorusPush
 import ChorusStorage
 import Foundation
@@ -47,6 +48,25 @@ import Testing
         await store.close()
         #expect(FileManager.default.fileExists(atPath: PushStoreFactory.sqlitePath(historyPath: history)))
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The push schema's migrations and the history's live side by side in one file, if a
+    /// deployment opens both on the same path.
+    @Test func sqlitePushAndHistoryCanShareAFile() async throws {
+        let path = StoreMaker.sqlite.location()
+        let chat = ChannelRef(appID: "a", channel: "c")
+        let history = try SQLiteHistoryStore(path: path)
+        #expect(try await history.append([Samples.publish(chat, "1")]) == [1])
+        await history.close()
+        let push = try SQLitePushStore(path: path)
+        #expect(try await push.register(PushSamples.device("a", "d")) == .created)
+        await push.close()
+        let reopenedHistory = try SQLiteHistoryStore(path: path)
+        #expect(try await reopenedHistory.append([Samples.publish(chat, "2")]) == [2])
+        await reopenedHistory.close()
+        let reopenedPush = try SQLitePushStore(path: path)
+        #expect(try await reopenedPush.device(appID: "a", deviceID: "d") != nil)
+        await reopenedPush.close()
     }
 
     @Test func factoryOpensMemoryAndRefusesAPostgresDriverWithoutAUsableURL() async throws {
