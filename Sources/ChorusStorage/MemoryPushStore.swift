@@ -75,10 +75,11 @@ public final class MemoryPushStore: PushStore {
 
     public func deleteDevices(appID: String, clientID: String) async throws(PushStoreError) -> Int {
         state.withLock { state in
-            state.devices(appID: appID, clientID: clientID).filter {
-                state.deleteDevice(appID: appID, deviceID: $0.deviceID)
+            let devices = state.devices(appID: appID, clientID: clientID)
+            for device in devices {
+                _ = state.deleteDevice(appID: appID, deviceID: device.deviceID)
             }
-            .count
+            return devices.count
         }
     }
 
