@@ -1,5 +1,4 @@
 public import ChorusHistory
-import Foundation
 public import Logging
 import PostgresNIO
 
@@ -26,7 +25,10 @@ public final class PostgresHistoryStore: HistoryStore {
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`) and applies the
     /// pending schema migrations.
     public init(url: String, logger: Logger) async throws(HistoryStoreError) {
-        let client = PostgresClient(configuration: try Self.configuration(url), backgroundLogger: logger)
+        guard let configuration = PostgresClient.Configuration(storageURL: url) else {
+            throw HistoryStoreError(PostgresClient.Configuration.storageURLShape)
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
         do {
             try await Self.migrate(client, logger: logger)
@@ -76,24 +78,6 @@ public final class PostgresHistoryStore: HistoryStore {
         await appends.close()
         runner.cancel()
         await runner.value
-    }
-
-    private static func configuration(_ url: String) throws(HistoryStoreError) -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url),
-            components.scheme == "postgres" || components.scheme == "postgresql",
-            let host = components.host, !host.isEmpty
-        else {
-            throw HistoryStoreError("storage.url must look like postgres://user@host:port/database")
-        }
-        let database = String(components.path.drop { $0 == "/" })
-        return PostgresClient.Configuration(
-            host: host,
-            port: components.port ?? 5432,
-            username: components.user ?? "postgres",
-            password: components.password,
-            database: database.isEmpty ? nil : database,
-            tls: .disable
-        )
     }
 
     /// One group commit: the channels' counters (in lock order), then every message in one insert.

@@ -20,11 +20,11 @@ struct TestDatabase: Sendable {
         try await Self.run("CREATE DATABASE \(name)", on: serverURL, logger: logger)
     }
 
-    /// The versions `chorus_schema_migrations` records.
-    func migrationVersions() async throws -> [Int] {
+    /// The versions a store's migration table records (the history's by default).
+    func migrationVersions(table: String = "chorus_schema_migrations") async throws -> [Int] {
         try await Self.withClient(url, logger: logger) { client in
             var versions: [Int] = []
-            let rows = try await client.query("SELECT version FROM chorus_schema_migrations ORDER BY version")
+            let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT version FROM \(table) ORDER BY version"))
             for try await version in rows.decode(Int.self) {
                 versions.append(version)
             }
