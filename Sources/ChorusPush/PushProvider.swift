@@ -13,9 +13,6 @@ public protocol PushProvider: Sendable {
         to token: ProviderToken,
         credential: StoredCredential
     ) async -> DeliveryAttempt
-
-    /// Closes the provider's connections.
-    func shutdown() async
 }
 
 /// What a provider sends: the payload of one publish and the publish's delivery options.

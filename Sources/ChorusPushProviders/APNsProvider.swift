@@ -73,7 +73,4 @@ public struct APNsProvider: PushProvider {
         if verdict.dropsToken { await providerTokens.invalidate(providerToken, for: credential) }
         return verdict.attempt
     }
-
-    /// Nothing to close: the shared client belongs to whoever made it (``PushProviders``).
-    public func shutdown() async {}
 }

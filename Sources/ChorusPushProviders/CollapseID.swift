@@ -1,3 +1,4 @@
+import ChorusProtocol
 import Crypto
 
 /// A notification's collapse id in the form each service accepts.

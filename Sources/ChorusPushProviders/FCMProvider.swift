@@ -102,7 +102,4 @@ public struct FCMProvider: PushProvider {
         }
         return try FCMAccessToken.token(from: response, projectID: projectID, now: clock.now())
     }
-
-    /// Nothing to close: the shared client belongs to whoever made it (``PushProviders``).
-    public func shutdown() async {}
 }

@@ -1,3 +1,4 @@
+import ChorusProtocol
 package import ChorusPush
 package import Crypto
 

@@ -84,7 +84,4 @@ public struct WebPushProvider: PushProvider {
         if verdict.dropsToken { await authorizations.invalidate(authorization, for: key) }
         return verdict.attempt
     }
-
-    /// Nothing to close: the shared client belongs to whoever made it (``PushProviders``).
-    public func shutdown() async {}
 }

@@ -67,6 +67,7 @@ public final class ChorusServer: Service, Sendable {
         let store: any HistoryStore
         let push: any PushStore
         let providers: [PushPlatform: any PushProvider]
+        let closeProviders: @Sendable () async -> Void
         do {
             if let historyStore {
                 store = historyStore
@@ -79,7 +80,14 @@ public final class ChorusServer: Service, Sendable {
                 } else {
                     push = try await PushStoreOpener.open(configuration.storage, logger: logger)
                 }
-                providers = try pushProviders ?? PushStoreOpener.providers(configuration.pushDelivery, logger: logger)
+                if let pushProviders {
+                    providers = pushProviders
+                    closeProviders = {}
+                } else {
+                    let clients = try PushStoreOpener.providers(configuration.pushDelivery, logger: logger)
+                    providers = Dictionary(uniqueKeysWithValues: PushPlatform.allCases.map { ($0, clients.provider(for: $0)) })
+                    closeProviders = { await clients.shutdown() }
+                }
             } catch {
                 await store.close()
                 throw error
@@ -99,6 +107,7 @@ public final class ChorusServer: Service, Sendable {
                 historyStore: store,
                 pushStore: push,
                 pushProviders: providers,
+                closePushProviders: closeProviders,
                 webhooks: webhooks,
                 clock: clock,
                 logger: logger
@@ -131,6 +140,7 @@ public final class ChorusServer: Service, Sendable {
             await webhooks.shutdown()
             await store.close()
             await push.close()
+            await closeProviders()
             try? await group.shutdownGracefully()
             throw error
         }

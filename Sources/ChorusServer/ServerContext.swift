@@ -45,6 +45,7 @@ final class ServerContext: Sendable {
         historyStore: any HistoryStore,
         pushStore: any PushStore,
         pushProviders: [PushPlatform: any PushProvider] = [:],
+        closePushProviders: @escaping @Sendable () async -> Void = {},
         webhooks: WebhookDispatcher = .disabled,
         clock: any ServerClock = EventLoopClock(),
         logger: Logger
@@ -68,6 +69,7 @@ final class ServerContext: Sendable {
         self.push = PushService(
             store: pushStore,
             providers: pushProviders,
+            closeProviders: closePushProviders,
             apps: apps,
             settings: configuration.pushDelivery,
             logger: logger

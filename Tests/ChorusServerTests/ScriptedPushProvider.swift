@@ -32,8 +32,6 @@ final class ScriptedPushProvider: PushProvider {
         }
     }
 
-    func shutdown() async {}
-
     /// How many times `token` was attempted.
     func attempts(_ token: String) -> Int {
         attempts.withLock { $0[token, default: 0] }

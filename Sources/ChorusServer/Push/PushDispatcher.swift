@@ -68,7 +68,6 @@ final class PushDispatcher: Sendable {
         stopping.store(true, ordering: .releasing)
         queue.finish()
         await worker.withLock { $0.take() }?.value
-        for provider in providers.values { await provider.shutdown() }
     }
 
     private var isStopping: Bool { stopping.load(ordering: .acquiring) }

@@ -9,6 +9,8 @@ final class PushService: Sendable {
     let dispatcher: PushDispatcher
     let settings: PushDeliverySettings
     private let logger: Logger
+    /// Closes the providers' connections.
+    private let closeProviders: @Sendable () async -> Void
     /// Forgets finished publishes past `publish_retention_hours`; stopped by ``drain()``.
     private let retention = Mutex<Task<Void, Never>?>(nil)
 
@@ -20,11 +22,13 @@ final class PushService: Sendable {
     init(
         store: any PushStore,
         providers: [PushPlatform: any PushProvider],
+        closeProviders: @escaping @Sendable () async -> Void,
         apps: AppRegistry,
         settings: PushDeliverySettings,
         logger: Logger
     ) {
         self.store = store
+        self.closeProviders = closeProviders
         self.settings = settings
         self.logger = logger
         self.dispatcher = PushDispatcher(
@@ -89,6 +93,7 @@ final class PushService: Sendable {
     func drain() async {
         retention.withLock { $0.take() }?.cancel()
         await dispatcher.drain()
+        await closeProviders()
         await store.close()
     }
 }

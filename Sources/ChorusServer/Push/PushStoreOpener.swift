@@ -13,7 +13,7 @@ enum PushStoreOpener {
 
     /// The APNs, FCM and Web Push clients, trusting `trust_roots_file` instead of the system's
     /// roots when it is set.
-    static func providers(_ delivery: PushDeliverySettings, logger: Logger) throws -> [PushPlatform: any PushProvider] {
+    static func providers(_ delivery: PushDeliverySettings, logger: Logger) throws -> PushProviders {
         var trustRoots: String?
         if !delivery.trustRootsFile.isEmpty {
             do {
@@ -25,10 +25,6 @@ enum PushStoreOpener {
                 )
             }
         }
-        let providers = try PushProviders(
-            configuration: delivery.providerConfiguration(trustRootsPEM: trustRoots),
-            logger: logger
-        )
-        return Dictionary(uniqueKeysWithValues: PushPlatform.allCases.map { ($0, providers.provider(for: $0)) })
+        return try PushProviders(configuration: delivery.providerConfiguration(trustRootsPEM: trustRoots), logger: logger)
     }
 }
