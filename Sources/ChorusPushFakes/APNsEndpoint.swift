@@ -9,9 +9,10 @@ import NIOHTTP1
 /// the ES256 provider token, the `apns-*` headers, the payload, then the test's script.
 final class APNsEndpoint: Sendable {
     /// A signing key registered with the fake, by key id.
-    private struct SigningKey {
+    private struct SigningKey: Sendable {
         var teamID: String
-        var publicKey: P256.Signing.PublicKey
+        /// The public key, uncompressed point (swift-crypto's P-256 keys are not `Sendable`).
+        var publicKey: Data
     }
 
     static let pushTypes: Set<String> = [
@@ -26,7 +27,7 @@ final class APNsEndpoint: Sendable {
     private let providerTokens = VerifiedTokenCache<Int64>()
 
     func register(teamID: String, keyID: String, publicKey: P256.Signing.PublicKey) {
-        keys.withLockedValue { $0[keyID] = SigningKey(teamID: teamID, publicKey: publicKey) }
+        keys.withLockedValue { $0[keyID] = SigningKey(teamID: teamID, publicKey: publicKey.x963Representation) }
     }
 
     func respond(to request: FakeHTTPRequest) -> FakeHTTPResponse? {
@@ -108,7 +109,8 @@ final class APNsEndpoint: Sendable {
                 let key = keys.withLockedValue({ $0[keyID] }),
                 jws.claims["iss"]?.stringValue == key.teamID,
                 let issuedAt = jws.seconds("iat"),
-                jws.isSigned(by: key.publicKey)
+                let publicKey = try? P256.Signing.PublicKey(x963Representation: key.publicKey),
+                jws.isSigned(by: publicKey)
             else { return nil }
             return issuedAt
         }

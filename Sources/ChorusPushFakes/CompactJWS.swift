@@ -5,19 +5,19 @@ import _CryptoExtras
 
 /// A JWT in JWS compact serialisation (`header.claims.signature`), split and decoded but not yet
 /// trusted: the fakes check its signature against a registered key before reading its claims.
-package struct CompactJWS: Sendable {
+struct CompactJWS: Sendable {
     /// The protected header (`alg`, `kid`, …).
-    package var header: JSONValue
+    var header: JSONValue
     /// The claims set (`iss`, `iat`, `aud`, …).
-    package var claims: JSONValue
+    var claims: JSONValue
     /// The bytes the signature covers: `base64url(header).base64url(claims)`.
-    package var signingInput: Data
+    var signingInput: Data
     /// The signature, raw (`r ‖ s` for ES256, the RSA block for RS256).
-    package var signature: Data
+    var signature: Data
 
     /// Splits and decodes `text`; `nil` when it is not three base64url parts of which the first two
     /// are JSON objects.
-    package init?(_ text: some StringProtocol) {
+    init?(_ text: some StringProtocol) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
             let headerBytes = Base64URL.decode(parts[0]),
@@ -33,10 +33,10 @@ package struct CompactJWS: Sendable {
     }
 
     /// The header's `alg`.
-    package var algorithm: String? { header["alg"]?.stringValue }
+    var algorithm: String? { header["alg"]?.stringValue }
 
     /// A numeric claim (`iat`, `exp`) in seconds since 1970.
-    package func seconds(_ claim: String) -> Int64? {
+    func seconds(_ claim: String) -> Int64? {
         switch claims[claim] {
         case .integer(let value): value
         case .double(let value): Int64(exactly: value.rounded(.down))
@@ -45,14 +45,14 @@ package struct CompactJWS: Sendable {
     }
 
     /// Whether this is an ES256 JWS signed by `key`.
-    package func isSigned(by key: P256.Signing.PublicKey) -> Bool {
+    func isSigned(by key: P256.Signing.PublicKey) -> Bool {
         guard algorithm == "ES256", let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
         else { return false }
         return key.isValidSignature(ecdsa, for: signingInput)
     }
 
     /// Whether this is an RS256 JWS signed by `key`.
-    package func isSigned(by key: _RSA.Signing.PublicKey) -> Bool {
+    func isSigned(by key: _RSA.Signing.PublicKey) -> Bool {
         guard algorithm == "RS256" else { return false }
         return key.isValidSignature(
             _RSA.Signing.RSASignature(rawRepresentation: signature),

@@ -1,5 +1,6 @@
 import ChorusProtocol
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 

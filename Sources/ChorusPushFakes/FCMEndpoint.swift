@@ -10,13 +10,13 @@ import _CryptoExtras
 /// (that access token, the message's shape, then the test's script).
 final class FCMEndpoint: Sendable {
     /// A service account registered with the fake, by `client_email`.
-    struct ServiceAccount {
+    struct ServiceAccount: Sendable {
         var projectID: String
         var publicKey: _RSA.Signing.PublicKey
     }
 
     /// An access token the fake issued.
-    struct AccessToken {
+    struct AccessToken: Sendable {
         var clientEmail: String
         var projectID: String
         var expiresAt: Date

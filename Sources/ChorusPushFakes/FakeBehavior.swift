@@ -15,7 +15,7 @@ package enum FakeBehavior: Sendable, Hashable {
 }
 
 /// What a fake does with one verified request, decided by the test's script.
-package enum FakeAnswer: Sendable, Hashable {
+enum FakeAnswer: Sendable, Hashable {
     case accept
     case gone
     case badDeviceToken

@@ -58,10 +58,9 @@ final class FakeHTTPServer: Sendable {
         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         // APNs allows about a thousand concurrent streams per connection.
-        connection.initialSettings = [
-            HTTP2Setting(parameter: .maxConcurrentStreams, value: 1000),
-            HTTP2Setting(parameter: .maxHeaderListSize, value: HPACKDecoder.defaultMaxHeaderListSize),
-        ]
+        connection.initialSettings = nioDefaultSettings.map {
+            $0.parameter == .maxConcurrentStreams ? HTTP2Setting(parameter: .maxConcurrentStreams, value: 1000) : $0
+        }
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,

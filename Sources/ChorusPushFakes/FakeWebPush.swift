@@ -1,4 +1,5 @@
 package import Crypto
+import NIOConcurrencyHelpers
 package import Foundation
 
 /// A loopback Web Push service (RFC 8030), plain HTTP/1.1.
@@ -41,7 +42,7 @@ package final class FakeWebPush: FakePushService {
     ) -> FakeWebPushSubscription {
         let id = UUID().uuidString.lowercased()
         endpoint.subscriptions.withLockedValue {
-            $0[id] = WebPushDecryption(privateKey: privateKey, authSecret: authSecret)
+            $0[id] = WebPushDecryption(privateKey: privateKey.rawRepresentation, authSecret: authSecret)
         }
         return FakeWebPushSubscription(
             id: id,

@@ -1,4 +1,4 @@
-import ChorusProtocol
+package import ChorusProtocol
 
 /// One notification a fake accepted, as the device would get it.
 package struct ReceivedNotification: Sendable, Hashable {

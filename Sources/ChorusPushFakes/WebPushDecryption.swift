@@ -4,7 +4,7 @@ import Foundation
 /// Decrypts a Web Push message as the user agent does (RFC 8291 over RFC 8188 `aes128gcm`): one
 /// record behind the `salt ‖ rs ‖ idlen ‖ keyid` header, `keyid` being the application server's
 /// ephemeral P-256 public key.
-struct WebPushDecryption {
+struct WebPushDecryption: Sendable {
     enum Failure: Error {
         case malformedHeader
         case badKey
@@ -13,8 +13,9 @@ struct WebPushDecryption {
         case badPadding
     }
 
-    /// The user agent's key pair and auth secret, from the subscription.
-    var privateKey: P256.KeyAgreement.PrivateKey
+    /// The user agent's private key, raw (swift-crypto's P-256 keys are not `Sendable`).
+    var privateKey: Data
+    /// The subscription's auth secret.
     var authSecret: Data
 
     /// The plaintext of `message`, padding removed.
@@ -31,7 +32,8 @@ struct WebPushDecryption {
         guard record.count <= recordSize else { throw .recordTooLarge }
         guard record.count >= 16 + 1 else { throw .authentication }
 
-        guard let sender = try? P256.KeyAgreement.PublicKey(x963Representation: senderKey),
+        guard let privateKey = try? P256.KeyAgreement.PrivateKey(rawRepresentation: self.privateKey),
+            let sender = try? P256.KeyAgreement.PublicKey(x963Representation: senderKey),
             let shared = try? privateKey.sharedSecretFromKeyAgreement(with: sender)
         else { throw .badKey }
         // RFC 8291 §3.4: IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" ‖ 0 ‖ ua_public ‖ as_public).

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// the subscription's keys (RFC 8291) and answers as the test scripted.
 final class WebPushEndpoint: Sendable {
     /// What a verified VAPID token claims.
-    private struct VAPIDClaims {
+    private struct VAPIDClaims: Sendable {
         var audience: String
         var expiresAt: Int64
     }
