@@ -124,7 +124,8 @@ final class APNsEndpoint: Sendable {
 
     private static func deliveryHeaders(of request: FakeHTTPRequest) -> [String: String] {
         var headers: [String: String] = [:]
-        for name in ["apns-topic", "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "apns-id"] {
+        for name in ["apns-topic", "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "apns-id"]
+        {
             headers[name] = request.header(name)
         }
         return headers

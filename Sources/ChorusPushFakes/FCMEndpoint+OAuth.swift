@@ -23,7 +23,9 @@ extension FCMEndpoint {
         guard let clientEmail = jws.claims["iss"]?.stringValue,
             let account = serviceAccounts.withLockedValue({ $0[clientEmail] })
         else { return Self.oauthError("invalid_grant", "Invalid email or User ID") }
-        guard jws.isSigned(by: account.publicKey) else { return Self.oauthError("invalid_grant", "Invalid JWT Signature.") }
+        guard jws.isSigned(by: account.publicKey) else {
+            return Self.oauthError("invalid_grant", "Invalid JWT Signature.")
+        }
         guard jws.claims["aud"]?.stringValue == tokenURL.withLockedValue({ $0 }) else {
             return Self.oauthError("invalid_grant", "Invalid JWT: Failed audience check.")
         }

@@ -1,5 +1,5 @@
-package import _CryptoExtras
 import NIOConcurrencyHelpers
+package import _CryptoExtras
 
 /// A loopback FCM HTTP v1 with its OAuth token endpoint, plain HTTP/1.1.
 ///

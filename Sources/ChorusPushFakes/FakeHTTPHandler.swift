@@ -39,7 +39,10 @@ final class FakeHTTPHandler: ChannelInboundHandler {
             promise: nil
         )
         if !response.body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
+                promise: nil
+            )
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

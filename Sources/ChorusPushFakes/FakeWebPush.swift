@@ -1,6 +1,6 @@
 package import Crypto
-import NIOConcurrencyHelpers
 package import Foundation
+import NIOConcurrencyHelpers
 
 /// A loopback Web Push service (RFC 8030), plain HTTP/1.1.
 ///

@@ -58,14 +58,15 @@ struct WebPushDecryption: Sendable {
             outputByteCount: 12
         )
         // The first record's sequence number is 0, so its nonce is NONCE itself.
-        guard let plaintext = try? AES.GCM.open(
-            AES.GCM.SealedBox(
-                nonce: AES.GCM.Nonce(data: nonce.withUnsafeBytes { Data($0) }),
-                ciphertext: record.dropLast(16),
-                tag: record.suffix(16)
-            ),
-            using: contentKey
-        )
+        guard
+            let plaintext = try? AES.GCM.open(
+                AES.GCM.SealedBox(
+                    nonce: AES.GCM.Nonce(data: nonce.withUnsafeBytes { Data($0) }),
+                    ciphertext: record.dropLast(16),
+                    tag: record.suffix(16)
+                ),
+                using: contentKey
+            )
         else { throw .authentication }
         // The last (here only) record ends with the delimiter 2 then zero or more zero bytes.
         guard let delimiter = plaintext.lastIndex(where: { $0 != 0 }), plaintext[delimiter] == 2 else {

@@ -63,7 +63,11 @@ import Testing
     @Test func refusesAProviderTokenSignedByAnotherKey() async throws {
         try await withFake { apns, client in
             let token = try providerToken(signedBy: P256.Signing.PrivateKey())
-            let answer = try await client.post("\(apns.baseURL)/3/device/abc", headers: headers(token: token), json: payload)
+            let answer = try await client.post(
+                "\(apns.baseURL)/3/device/abc",
+                headers: headers(token: token),
+                json: payload
+            )
 
             #expect(answer.status == .forbidden)
             #expect(answer.json?["reason"] == "InvalidProviderToken")
@@ -75,7 +79,11 @@ import Testing
     @Test func refusesAProviderTokenOlderThanAnHour() async throws {
         try await withFake { apns, client in
             let token = try providerToken(issuedAt: TestJWT.now - 3700)
-            let answer = try await client.post("\(apns.baseURL)/3/device/abc", headers: headers(token: token), json: payload)
+            let answer = try await client.post(
+                "\(apns.baseURL)/3/device/abc",
+                headers: headers(token: token),
+                json: payload
+            )
 
             #expect(answer.status == .forbidden)
             #expect(answer.json?["reason"] == "ExpiredProviderToken")

@@ -49,7 +49,11 @@ import _CryptoExtras
         }
     }
 
-    private func fetchToken(_ client: FakeServiceClient, url: String, assertion: String) async throws
+    private func fetchToken(
+        _ client: FakeServiceClient,
+        url: String,
+        assertion: String
+    ) async throws
         -> FakeServiceClient.Answer
     {
         let form = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=\(assertion)"

@@ -27,7 +27,9 @@ struct FakeServiceClient {
     /// Runs `body` with a client, shut down afterwards.
     static func with<Result>(_ body: (FakeServiceClient) async throws -> Result) async throws -> Result {
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(TestCertificateAuthority.certificatePEM.utf8)))
+        tls.trustRoots = .certificates(
+            try NIOSSLCertificate.fromPEMBytes(Array(TestCertificateAuthority.certificatePEM.utf8))
+        )
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.httpVersion = .automatic
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)

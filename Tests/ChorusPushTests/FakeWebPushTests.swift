@@ -10,7 +10,8 @@ import Testing
     /// application server encrypted for it.
     enum RFC8291 {
         static let uaPrivateKey = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"
-        static let uaPublicKey = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
+        static let uaPublicKey =
+            "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
         static let authSecret = "BTBZMqHH6r4Tts7J_aSIgg"
         static let message =
             "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3"
@@ -46,7 +47,9 @@ import Testing
         ttl: String? = "60"
     ) throws -> HTTPHeaders {
         let token = try TestJWT.es256(
-            claims: ["aud": .string(audience), "exp": .integer(TestJWT.now + expiresIn), "sub": "mailto:ops@example.com"],
+            claims: [
+                "aud": .string(audience), "exp": .integer(TestJWT.now + expiresIn), "sub": "mailto:ops@example.com",
+            ],
             key: signer ?? vapidKey
         )
         let key = TestBase64URL.encode(vapidKey.publicKey.x963Representation)
@@ -106,11 +109,18 @@ import Testing
 
             var aesgcm = try headers(audience: push.baseURL)
             aesgcm.replaceOrAdd(name: "content-encoding", value: "aesgcm")
-            #expect(try await client.post(subscription.endpoint, headers: aesgcm, body: try rfcMessage()).status == .unsupportedMediaType)
+            #expect(
+                try await client.post(subscription.endpoint, headers: aesgcm, body: try rfcMessage()).status
+                    == .unsupportedMediaType
+            )
 
             var tampered = try rfcMessage()
             tampered[tampered.count - 1] ^= 1
-            let answer = try await client.post(subscription.endpoint, headers: try headers(audience: push.baseURL), body: tampered)
+            let answer = try await client.post(
+                subscription.endpoint,
+                headers: try headers(audience: push.baseURL),
+                body: tampered
+            )
             #expect(answer.status == .badRequest)
             #expect(push.ledger.totalDeliveries == 0)
         }
@@ -120,15 +130,24 @@ import Testing
         try await withFake { push, subscription, client in
             let headers = try headers(audience: push.baseURL)
             push.ledger.script(.gone, for: subscription.id)
-            #expect(try await client.post(subscription.endpoint, headers: headers, body: try rfcMessage()).status == .gone)
+            #expect(
+                try await client.post(subscription.endpoint, headers: headers, body: try rfcMessage()).status == .gone
+            )
 
             push.ledger.script(.rateLimited(retryAfterSeconds: 5, times: 1), for: subscription.id)
             let busy = try await client.post(subscription.endpoint, headers: headers, body: try rfcMessage())
             #expect(busy.status == .tooManyRequests)
             #expect(busy.headers.first(name: "retry-after") == "5")
-            #expect(try await client.post(subscription.endpoint, headers: headers, body: try rfcMessage()).status == .created)
+            #expect(
+                try await client.post(subscription.endpoint, headers: headers, body: try rfcMessage()).status
+                    == .created
+            )
 
-            let unknown = try await client.post("\(push.baseURL)/push/unknown", headers: headers, body: try rfcMessage())
+            let unknown = try await client.post(
+                "\(push.baseURL)/push/unknown",
+                headers: headers,
+                body: try rfcMessage()
+            )
             #expect(unknown.status == .notFound)
             #expect(push.ledger.attempts(for: subscription.id) == 3)
             #expect(push.ledger.deliveries(for: subscription.id) == 1)
