@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 
 /// A loopback Web Push service (RFC 8030), plain HTTP/1.1.
 ///
-/// ``makeSubscription(privateKey:authSecret:)`` plays the browser: a user agent key pair and auth
+/// ``makeSubscription(id:privateKey:authSecret:)`` plays the browser: a user agent key pair and auth
 /// secret behind an endpoint `http://127.0.0.1:{port}/push/{id}`. `POST /push/{id}` needs a valid
 /// `Authorization: vapid t=…, k=…` (ES256 by `k`, `aud` = ``baseURL``, `exp` in the next 24 h,
 /// `sub`; else 401), `Content-Encoding: aes128gcm` (else 415) and `TTL` (else 400); the body must
@@ -34,13 +34,13 @@ package final class FakeWebPush: FakePushService {
         return FakeWebPush(endpoint: endpoint, server: server)
     }
 
-    /// A new subscription whose messages are decrypted with `privateKey` and `authSecret` (new
-    /// random ones unless given, e.g. RFC 8291's example keys).
+    /// A new subscription `id` (a fresh one unless given) whose messages are decrypted with
+    /// `privateKey` and `authSecret` (new random ones unless given, e.g. RFC 8291's example keys).
     package func makeSubscription(
+        id: String = UUID().uuidString.lowercased(),
         privateKey: P256.KeyAgreement.PrivateKey = .init(),
         authSecret: Data = Data(SymmetricKey(size: .init(bitCount: 128)).withUnsafeBytes { Array($0) })
     ) -> FakeWebPushSubscription {
-        let id = UUID().uuidString.lowercased()
         endpoint.subscriptions.withLockedValue {
             $0[id] = WebPushDecryption(privateKey: privateKey.rawRepresentation, authSecret: authSecret)
         }

@@ -75,7 +75,7 @@ final class WebPushEndpoint: Sendable {
         if let urgency = request.header("urgency"), !Self.urgencies.contains(urgency) {
             return Self.text(.badRequest, "bad Urgency")
         }
-        if let topic = request.header("topic"), topic.utf8.count > 32 || Base64URL.decode(topic) == nil {
+        if let topic = request.header("topic"), !Self.isValidTopic(topic) {
             return Self.text(.badRequest, "bad Topic")
         }
         guard request.body.readableBytes <= Self.maximumBodyBytes else {
@@ -112,6 +112,19 @@ final class WebPushEndpoint: Sendable {
             return "the VAPID exp is past or more than 24 hours ahead"
         }
         return nil
+    }
+
+    /// RFC 8030 §5.4: at most 32 characters of the base64url alphabet.
+    private static func isValidTopic(_ topic: String) -> Bool {
+        !topic.isEmpty && topic.utf8.count <= 32
+            && topic.utf8.allSatisfy {
+                switch $0 {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    true
+                default: false
+                }
+            }
     }
 
     private static func deliveryHeaders(of request: FakeHTTPRequest) -> [String: String] {

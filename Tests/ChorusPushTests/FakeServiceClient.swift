@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ChorusProtocol
 import ChorusPushFakes
+import ChorusPushProviders
 import Crypto
 import Foundation
 import NIOCore
@@ -75,32 +76,18 @@ enum TestJWT {
         var header: [String: JSONValue] = ["alg": "ES256", "typ": "JWT"]
         if let kid { header["kid"] = .string(kid) }
         let input = signingInput(header: .object(header), claims: claims)
-        return input + "." + TestBase64URL.encode(try key.signature(for: Data(input.utf8)).rawRepresentation)
+        return input + "." + Base64URL.encode(try key.signature(for: Data(input.utf8)).rawRepresentation)
     }
 
     static func rs256(kid: String, claims: JSONValue, key: _RSA.Signing.PrivateKey) throws -> String {
         let input = signingInput(header: ["alg": "RS256", "typ": "JWT", "kid": .string(kid)], claims: claims)
         let signature = try key.signature(for: Data(input.utf8), padding: .insecurePKCS1v1_5)
-        return input + "." + TestBase64URL.encode(signature.rawRepresentation)
+        return input + "." + Base64URL.encode(signature.rawRepresentation)
     }
 
     static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     private static func signingInput(header: JSONValue, claims: JSONValue) -> String {
-        TestBase64URL.encode(Array(header.jsonText.utf8)) + "." + TestBase64URL.encode(Array(claims.jsonText.utf8))
-    }
-}
-
-/// Base64url for the tests' JWTs and RFC vectors, independent of the code under test.
-enum TestBase64URL {
-    static func encode(_ bytes: some DataProtocol) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        return Data(base64Encoded: base64)
+        Base64URL.encode(Array(header.jsonText.utf8)) + "." + Base64URL.encode(Array(claims.jsonText.utf8))
     }
 }

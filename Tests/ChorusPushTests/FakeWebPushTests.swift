@@ -1,5 +1,6 @@
 import ChorusProtocol
 import ChorusPushFakes
+import ChorusPushProviders
 import Crypto
 import Foundation
 import NIOHTTP1
@@ -28,9 +29,9 @@ import Testing
         do {
             let subscription = push.makeSubscription(
                 privateKey: try P256.KeyAgreement.PrivateKey(
-                    rawRepresentation: try #require(TestBase64URL.decode(RFC8291.uaPrivateKey))
+                    rawRepresentation: try #require(Base64URL.decode(RFC8291.uaPrivateKey))
                 ),
-                authSecret: try #require(TestBase64URL.decode(RFC8291.authSecret))
+                authSecret: Data(try #require(Base64URL.decode(RFC8291.authSecret)))
             )
             try await FakeServiceClient.with { try await body(push, subscription, $0) }
             await push.shutdown()
@@ -52,14 +53,14 @@ import Testing
             ],
             key: signer ?? vapidKey
         )
-        let key = TestBase64URL.encode(vapidKey.publicKey.x963Representation)
+        let key = Base64URL.encode(vapidKey.publicKey.x963Representation)
         var headers: HTTPHeaders = ["authorization": "vapid t=\(token), k=\(key)", "content-encoding": "aes128gcm"]
         if let ttl { headers.add(name: "ttl", value: ttl) }
         return headers
     }
 
     private func rfcMessage() throws -> [UInt8] {
-        Array(try #require(TestBase64URL.decode(RFC8291.message)))
+        Array(try #require(Base64URL.decode(RFC8291.message)))
     }
 
     @Test func decryptsTheRFC8291ExampleMessage() async throws {
