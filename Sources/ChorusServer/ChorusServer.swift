@@ -1,6 +1,7 @@
 import ChorusCore
 package import ChorusHistory
 package import ChorusPush
+import ChorusPushProviders
 public import Logging
 import NIOCore
 import NIOHTTP1

@@ -1,3 +1,4 @@
+import ChorusProtocol
 import ChorusPush
 import ChorusPushProviders
 import Crypto

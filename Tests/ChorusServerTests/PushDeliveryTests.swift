@@ -1,9 +1,11 @@
+import ChorusClient
 import ChorusProtocol
 import ChorusPush
 import ChorusPushFakes
 import ChorusServer
 import ChorusStorage
 import ChorusTesting
+import NIOHTTP1
 import Foundation
 import Testing
 
@@ -18,7 +20,8 @@ import Testing
         store: (any PushStore)? = nil,
         _ body: (PushTestClient, PushProviderFakes) async throws -> Void
     ) async throws {
-        let fakes = try await given ?? PushProviderFakes.start()
+        let fakes: PushProviderFakes
+        if let given { fakes = given } else { fakes = try await PushProviderFakes.start() }
         do {
             try await TestServer.with(
                 {
@@ -91,14 +94,15 @@ import Testing
             try await client.register("c", platform: "fcm", token: "fcm-gone")
             try await client.register("d", platform: "web_push", token: browser.token)
             let id = try await client.publish([
-                "recipients": ["a", "b", "c", "d"].map { ["type": "device", "device_id": .string($0)] },
+                "recipients": .array(["a", "b", "c", "d"].map { ["type": "device", "device_id": .string($0)] }),
                 "payload": ["title": "t"],
             ])
             let status = try await client.terminalStatus(id)
             #expect(status["state"] == "failed")
             for device in ["a", "b", "c", "d"] {
                 #expect(recipients(status)[device]?["error"] == "device_unregistered", "\(device)")
-                #expect(try await client.get(client.path("deviceRegistrations", device)).status == .notFound)
+                let lookup = try await client.get(client.path("deviceRegistrations", device))
+                #expect(lookup.status == .notFound, "\(device)")
             }
         }
     }

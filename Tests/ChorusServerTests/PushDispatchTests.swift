@@ -1,8 +1,10 @@
+import ChorusClient
 import ChorusProtocol
 import ChorusPush
 import ChorusServer
 import ChorusStorage
 import ChorusTesting
+import NIOHTTP1
 import Foundation
 import Testing
 

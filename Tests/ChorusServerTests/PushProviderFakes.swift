@@ -1,3 +1,4 @@
+import ChorusClient
 import ChorusProtocol
 import ChorusPushFakes
 import ChorusServer

@@ -1,3 +1,4 @@
+import ChorusClient
 import ChorusServer
 import Testing
 

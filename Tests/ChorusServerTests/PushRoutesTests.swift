@@ -1,3 +1,4 @@
+import ChorusClient
 import ChorusProtocol
 import ChorusServer
 import ChorusTesting

@@ -2,6 +2,7 @@ import ChorusClient
 import ChorusProtocol
 import ChorusServer
 import ChorusTesting
+import NIOHTTP1
 import Testing
 
 /// The push API of a ``TestServer`` as a backend calls it, every path segment percent-encoded as

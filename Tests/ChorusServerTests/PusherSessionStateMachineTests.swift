@@ -1,3 +1,4 @@
+import ChorusClient
 import ChorusCore
 import ChorusProtocol
 import ChorusServer
