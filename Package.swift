@@ -96,8 +96,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The history stores: memory, SQLite (GRDB) and PostgreSQL (postgres-nio), their versioned
-        // schema migrations, the group-commit writer and the retention sweep.
+        // The history and push stores: memory, SQLite (GRDB) and PostgreSQL (postgres-nio), their
+        // versioned schema migrations, the group-commit writer and the retention sweep.
         .target(
             name: "ChorusStorage",
             dependencies: [

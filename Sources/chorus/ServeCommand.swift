@@ -50,8 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         for app in configuration.apps {
             banner += "  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")\n"
         }
-        banner +=
-            "  history and push storage: \(configuration.storage.resolved(in: FileManager.default.currentDirectoryPath).summary)\n"
+        let storage = configuration.storage.resolved(in: FileManager.default.currentDirectoryPath)
+        banner += "  history storage: \(storage.summary)\n  push storage: \(storage.pushSummary)\n"
         // Written unbuffered, so a supervisor or test reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(

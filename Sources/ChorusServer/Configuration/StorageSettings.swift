@@ -68,6 +68,11 @@ public struct StorageSettings: Sendable, Hashable, Codable, ConfigurationSection
         )
     }
 
+    /// How the push store is described at start-up: with SQLite, its own file beside the history's.
+    public var pushSummary: String {
+        driver == .sqlite ? "sqlite \(PushStoreFactory.sqlitePath(historyPath: path))" : summary
+    }
+
     /// How the store is described at start-up (the URL without its password).
     public var summary: String {
         switch driver {
