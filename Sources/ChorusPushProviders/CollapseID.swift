@@ -7,20 +7,10 @@ package enum CollapseID {
         id.utf8.count <= 64 ? id : SHA256.hash(data: Array(id.utf8)).map { hex($0) }.joined()
     }
 
-    /// Web Push `Topic` (RFC 8030 §5.4): at most 32 base64url characters; another id becomes
-    /// the base64url of the first 24 bytes of its SHA-256 (32 characters).
+    /// Web Push `Topic` (RFC 8030 §5.4, at most 32 base64url characters): the base64url of the
+    /// first 24 bytes of the id's SHA-256, always 32 characters that decode to 24 bytes.
     package static func webPushTopic(_ id: String) -> String {
-        let fits = !id.isEmpty && id.utf8.count <= 32 && id.utf8.allSatisfy(isBase64URL)
-        return fits ? id : Base64URL.encode(Array(SHA256.hash(data: Array(id.utf8))).prefix(24))
-    }
-
-    private static func isBase64URL(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-            true
-        default: false
-        }
+        Base64URL.encode(Array(SHA256.hash(data: Array(id.utf8))).prefix(24))
     }
 
     private static func hex(_ byte: UInt8) -> String {

@@ -1,7 +1,9 @@
 import NIOCore
 import Synchronization
 
-/// At most `limit` bodies run at once; the others wait their turn in arrival order.
+/// At most `limit` bodies run at once; the others wait their turn in arrival order. A waiting
+/// task waits even when cancelled: every body is one request bounded by its timeout, so the
+/// turn comes.
 package final class ConcurrencyLimiter: Sendable {
     private struct State {
         var available: Int

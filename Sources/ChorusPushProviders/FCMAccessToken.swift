@@ -15,6 +15,7 @@ package struct FCMAccess: Sendable, Hashable {
 
 /// The OAuth2 JWT-bearer grant (RFC 7523) that turns a service account into an access token.
 package enum FCMAccessToken {
+    /// The OAuth scope that sends FCM messages.
     package static let scope = "https://www.googleapis.com/auth/firebase.messaging"
     /// How long an assertion is valid (Google's maximum).
     package static let assertionLifetimeSeconds: Int64 = 3600

@@ -3,6 +3,7 @@ package import ChorusPush
 
 /// The FCM HTTP v1 request for one notification (`POST /v1/projects/{project}/messages:send`).
 package enum FCMRequest {
+    /// The request sending `notification` to `registrationToken` with `access`; `now` sets the TTL.
     package static func make(
         _ notification: PushNotification,
         registrationToken: String,

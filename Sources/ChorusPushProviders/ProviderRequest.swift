@@ -40,6 +40,8 @@ package struct ProviderResponse: Sendable, Hashable {
 /// (provider JWT, access token, VAPID JWT) was refused and must not be sent again.
 package struct ProviderVerdict: Sendable, Hashable {
     package var attempt: DeliveryAttempt
+    /// The service refused the token sent: the provider forgets it, so the next attempt signs
+    /// or fetches a fresh one.
     package var dropsToken: Bool
 
     package init(_ attempt: DeliveryAttempt, dropsToken: Bool = false) {

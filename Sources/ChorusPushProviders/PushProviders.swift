@@ -17,6 +17,7 @@ public final class PushProviders: Sendable {
         try self.init(configuration: configuration, logger: logger, clock: .system)
     }
 
+    /// The same, reading time from `clock`.
     package init(configuration: ProviderConfiguration, logger: Logger, clock: ProviderClock) throws {
         let client = try HTTPClient.makePushClient(configuration: configuration)
         self.client = client

@@ -19,6 +19,7 @@ public struct WebPushProvider: PushProvider {
         self.init(client: client, configuration: configuration, logger: logger, clock: .system)
     }
 
+    /// The same, reading time from `clock` (tests move it to see tokens renewed).
     package init(client: HTTPClient, configuration: ProviderConfiguration, logger: Logger, clock: ProviderClock) {
         self.client = client
         self.configuration = configuration

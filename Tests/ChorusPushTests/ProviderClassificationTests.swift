@@ -102,7 +102,9 @@ import Testing
         #expect(Self.webPush(502).attempt == .retry(reason: "502", retryAfter: nil))
         #expect(Self.webPush(403) == ProviderVerdict(.retry(reason: "403", retryAfter: nil), dropsToken: true))
         #expect(Self.webPush(413).attempt == .rejected(code: "provider_rejected", reason: "413"))
-        #expect(Self.webPush(400).attempt == .rejected(code: "provider_rejected", reason: "400"))
+        #expect(
+            Self.webPush(400, " bad Topic\n").attempt == .rejected(code: "provider_rejected", reason: "400 bad Topic")
+        )
     }
 
     @Test func fcmTokenEndpointAnswers() throws {
