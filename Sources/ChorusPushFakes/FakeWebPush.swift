@@ -42,7 +42,7 @@ package final class FakeWebPush: FakePushService {
         authSecret: Data = Data(SymmetricKey(size: .init(bitCount: 128)).withUnsafeBytes { Array($0) })
     ) -> FakeWebPushSubscription {
         endpoint.subscriptions.withLockedValue {
-            $0[id] = WebPushDecryption(privateKey: privateKey.rawRepresentation, authSecret: authSecret)
+            $0[id] = WebPushDecryption(privateKey: privateKey, authSecret: authSecret)
         }
         return FakeWebPushSubscription(
             id: id,

@@ -4,7 +4,10 @@ import Foundation
 /// Decrypts a Web Push message as the user agent does (RFC 8291 over RFC 8188 `aes128gcm`): one
 /// record behind the `salt ‖ rs ‖ idlen ‖ keyid` header, `keyid` being the application server's
 /// ephemeral P-256 public key.
-struct WebPushDecryption: Sendable {
+///
+/// `@unchecked Sendable`: it holds only immutable values; swift-crypto 3.12 does not yet mark its
+/// P-256 keys `Sendable`, and rebuilding the key per message would double the cost of each one.
+struct WebPushDecryption: @unchecked Sendable {
     enum Failure: Error {
         case malformedHeader
         case badKey
@@ -13,10 +16,18 @@ struct WebPushDecryption: Sendable {
         case badPadding
     }
 
-    /// The user agent's private key, raw (swift-crypto's P-256 keys are not `Sendable`).
-    var privateKey: Data
+    /// The user agent's key pair.
+    let privateKey: P256.KeyAgreement.PrivateKey
+    /// Its public key, uncompressed point: part of the key derivation's info.
+    let publicKey: Data
     /// The subscription's auth secret.
-    var authSecret: Data
+    let authSecret: Data
+
+    init(privateKey: P256.KeyAgreement.PrivateKey, authSecret: Data) {
+        self.privateKey = privateKey
+        self.publicKey = privateKey.publicKey.x963Representation
+        self.authSecret = authSecret
+    }
 
     /// The plaintext of `message`, padding removed.
     func decrypt(_ message: Data) throws(Failure) -> Data {
@@ -32,12 +43,11 @@ struct WebPushDecryption: Sendable {
         guard record.count <= recordSize else { throw .recordTooLarge }
         guard record.count >= 16 + 1 else { throw .authentication }
 
-        guard let privateKey = try? P256.KeyAgreement.PrivateKey(rawRepresentation: self.privateKey),
-            let sender = try? P256.KeyAgreement.PublicKey(x963Representation: senderKey),
+        guard let sender = try? P256.KeyAgreement.PublicKey(x963Representation: senderKey),
             let shared = try? privateKey.sharedSecretFromKeyAgreement(with: sender)
         else { throw .badKey }
         // RFC 8291 §3.4: IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" ‖ 0 ‖ ua_public ‖ as_public).
-        let keyInfo = Data("WebPush: info".utf8) + [0] + privateKey.publicKey.x963Representation + senderKey
+        let keyInfo = Data("WebPush: info".utf8) + [0] + publicKey + senderKey
         let inputKey = shared.hkdfDerivedSymmetricKey(
             using: SHA256.self,
             salt: authSecret,
