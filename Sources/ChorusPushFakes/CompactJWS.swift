@@ -29,7 +29,7 @@ struct CompactJWS: Sendable {
         self.header = header
         self.claims = claims
         self.signingInput = Data("\(parts[0]).\(parts[1])".utf8)
-        self.signature = signature
+        self.signature = Data(signature)
     }
 
     /// The header's `alg`.

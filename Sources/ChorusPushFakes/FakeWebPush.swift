@@ -1,3 +1,4 @@
+import ChorusProtocol
 package import Crypto
 package import Foundation
 import NIOConcurrencyHelpers

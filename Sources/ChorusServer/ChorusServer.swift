@@ -86,7 +86,9 @@ public final class ChorusServer: Service, Sendable {
                     closeProviders = {}
                 } else {
                     let clients = try PushStoreOpener.providers(configuration.pushDelivery, logger: logger)
-                    providers = Dictionary(uniqueKeysWithValues: PushPlatform.allCases.map { ($0, clients.provider(for: $0)) })
+                    providers = Dictionary(
+                        uniqueKeysWithValues: PushPlatform.allCases.map { ($0, clients.provider(for: $0)) }
+                    )
                     closeProviders = { await clients.shutdown() }
                 }
             } catch {

@@ -27,7 +27,9 @@ import Testing
         _ body: (PushProviders) async throws -> Void
     ) async throws {
         var configuration = ProviderConfiguration()
-        configuration.requestTimeoutSeconds = 0.5
+        // Generous: a first TLS handshake of a debug build on a loaded machine takes a while. The
+        // timeout itself is tested by ProviderTransportTests and PushDeliveryTests.
+        configuration.requestTimeoutSeconds = 30
         configure(&configuration)
         let providers = try PushProviders(configuration: configuration, logger: Logger(label: "push-test"))
         do {
@@ -64,7 +66,8 @@ import Testing
         }
     }
 
-    /// Scripts every failure on its own target and checks the attempt each maps to.
+    /// Scripts every failure answer on its own target and checks the attempt each maps to (no
+    /// answer at all: ProviderTransportTests and PushDeliveryTests).
     static func expectFailuresMapped(
         ledger: FakeLedger,
         targets: [String: ProviderToken],
@@ -75,7 +78,6 @@ import Testing
         ledger.script(.badDeviceToken, for: "bad")
         ledger.script(.rateLimited(retryAfterSeconds: 7, times: 1), for: "busy")
         ledger.script(.serverError(times: 1), for: "flaky")
-        ledger.script(.hang, for: "hung")
         let gone = await send(try #require(targets["gone"]))
         #expect(gone.isDeviceGone, "410 → device gone: \(gone)")
         if includeBadDeviceToken {
@@ -86,8 +88,6 @@ import Testing
         #expect(busy.isRetry && busy.retryAfter == 7, "429 Retry-After: 7 → retry after 7 s: \(busy)")
         let flaky = await send(try #require(targets["flaky"]))
         #expect(flaky.isRetry, "500 → retry: \(flaky)")
-        let hung = await send(try #require(targets["hung"]))
-        #expect(hung.isRetry, "no answer within the timeout → retry: \(hung)")
         #expect(await send(try #require(targets["busy"])) == .delivered)
         #expect(await send(try #require(targets["flaky"])) == .delivered)
     }
@@ -125,7 +125,7 @@ import Testing
                 #expect(received.headers["apns-collapse-id"] != nil)
 
                 let targets = Dictionary(
-                    uniqueKeysWithValues: ["gone", "bad", "busy", "flaky", "hung"].map { ($0, ProviderToken.token($0)) }
+                    uniqueKeysWithValues: ["gone", "bad", "busy", "flaky"].map { ($0, ProviderToken.token($0)) }
                 )
                 try await Self.expectFailuresMapped(ledger: apns.ledger, targets: targets, includeBadDeviceToken: true)
                 {
@@ -161,7 +161,7 @@ import Testing
                 #expect(message["data"]?["order"] == "42")
 
                 let targets = Dictionary(
-                    uniqueKeysWithValues: ["gone", "busy", "flaky", "hung"].map { ($0, ProviderToken.token($0)) }
+                    uniqueKeysWithValues: ["gone", "busy", "flaky"].map { ($0, ProviderToken.token($0)) }
                 )
                 try await Self.expectFailuresMapped(ledger: fcm.ledger, targets: targets, includeBadDeviceToken: false)
                 {
@@ -212,7 +212,7 @@ import Testing
                 }
 
                 let targets = Dictionary(
-                    uniqueKeysWithValues: ["gone", "busy", "flaky", "hung"].map {
+                    uniqueKeysWithValues: ["gone", "busy", "flaky"].map {
                         ($0, token(push.makeSubscription(id: $0)))
                     }
                 )

@@ -5,8 +5,8 @@ import ChorusPushFakes
 import ChorusServer
 import ChorusStorage
 import ChorusTesting
-import NIOHTTP1
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// Publishes delivered by the real provider clients to the loopback fakes, which verify the JWTs,

@@ -4,8 +4,8 @@ import ChorusPush
 import ChorusServer
 import ChorusStorage
 import ChorusTesting
-import NIOHTTP1
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// The dispatcher through the API, with a scripted FCM provider: every recipient ends in one

@@ -25,6 +25,9 @@ enum PushStoreOpener {
                 )
             }
         }
-        return try PushProviders(configuration: delivery.providerConfiguration(trustRootsPEM: trustRoots), logger: logger)
+        return try PushProviders(
+            configuration: delivery.providerConfiguration(trustRootsPEM: trustRoots),
+            logger: logger
+        )
     }
 }
