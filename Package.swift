@@ -213,6 +213,7 @@ let package = Package(
                 "ChorusProtocol",
                 "ChorusCore",
                 "ChorusHistory",
+                "ChorusPush",
                 "ChorusServer",
                 "ChorusLoad",
                 .product(name: "NIOCore", package: "swift-nio"),

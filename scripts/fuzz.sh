@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(websocket-frames pusher-message http-request tag-filter fossil-delta configuration scenario history-cursor)
+[ ${#targets[@]} -gt 0 ] || targets=(websocket-frames pusher-message http-request tag-filter fossil-delta configuration scenario history-cursor push-request)
 
 # SwiftPM's --sanitize links the runtimes and instruments C; Swift code needs -sanitize passed to
 # swiftc as well to get libFuzzer's coverage counters.

@@ -25,6 +25,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     /// A history `cursor` and the query around it: only cursors the server signed for that exact
     /// query decode.
     case historyCursor = "history-cursor"
+    /// A push request body (device, subscription, credential, publish): limits kept, secrets
+    /// never shown back.
+    case pushRequest = "push-request"
 
     /// Runs one input.
     package func run(_ bytes: [UInt8]) {
@@ -37,6 +40,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .configuration: TextFileFuzz.configuration(bytes)
         case .scenario: TextFileFuzz.scenario(bytes)
         case .historyCursor: HistoryCursorFuzz.run(bytes)
+        case .pushRequest: PushRequestFuzz.run(bytes)
         }
     }
 }

@@ -252,22 +252,25 @@ public final class PostgresPushStore: PushStore {
                 """,
                 logger: logger
             ).collect()
-            return try rows.map { row in
-                let (provider, version, credential, updatedAtMs) = try row.decode((String, Int, String, Int64).self)
-                return try PushColumns.credential(
-                    appID: appID,
-                    provider: provider,
-                    version: version,
-                    credential: credential,
-                    updatedAtMs: updatedAtMs
-                )
-            }
+            return try rows.map { try Self.credential($0, appID: appID) }
         }
     }
 
     public func close() async {
         runner.cancel()
         await runner.value
+    }
+
+    /// The credential of a row of `provider, version, credential, updated_at_ms`.
+    static func credential(_ row: PostgresRow, appID: String) throws -> StoredCredential {
+        let (provider, version, credential, updatedAtMs) = try row.decode((String, Int, String, Int64).self)
+        return try PushColumns.credential(
+            appID: appID,
+            provider: provider,
+            version: version,
+            credential: credential,
+            updatedAtMs: updatedAtMs
+        )
     }
 
     /// The device of a row of ``deviceColumns``.
