@@ -48,7 +48,7 @@ struct HTTPAPISeedExamplesTests {
         }
     }
 
-    @Test("seed 001: publish with idempotency_key, batch, channel state; history pages; push is 404")
+    @Test("seed 001: publish with idempotency_key, batch, channel state; history pages; push answers")
     func seed001() async throws {
         try await TestServer.with { server in
             let http = server.httpClient()
@@ -77,10 +77,13 @@ struct HTTPAPISeedExamplesTests {
             let history = try await http.get("/apps/1/channels/orders/history", query: [("limit", "50")])
             #expect(try history.json()["items"]?.arrayValue?.count == 3)
             #expect(try await http.get("/apps/1/channels/orders/messages/1").status == .notFound)
-            #expect(try await http.get("/apps/1/push/publish/1/status", query: [("limit", "50")]).status == .notFound)
-            #expect(
-                try await http.post("/apps/1/push/deviceRegistrations", json: ["device_id": "d"]).status == .notFound
-            )
+            // The default app takes push requests (docs/push.md): an unknown publish is 404, a
+            // registration without platform and token 400.
+            let status = try await http.get("/apps/1/push/publish/1/status", query: [("limit", "50")])
+            #expect(status.status == .notFound)
+            #expect(try status.json()["code"] == "publish_not_found")
+            let device = try await http.post("/apps/1/push/deviceRegistrations", json: ["device_id": "d"])
+            #expect(device.status == .badRequest)
             await http.shutdown()
         }
     }
