@@ -155,7 +155,8 @@ import Testing
             let recipient = recipients(try await client.terminalStatus(id))["hang"]
             #expect(recipient?["error"] == "retries_exhausted")
             #expect(recipient?["attempts"] == 2)
-            #expect(fakes.fcm.ledger.attempts(for: "fcm-hang") == 2)
+            // The second attempt may time out before the fake has read it on a loaded machine.
+            #expect((1...2).contains(fakes.fcm.ledger.attempts(for: "fcm-hang")))
         }
     }
 

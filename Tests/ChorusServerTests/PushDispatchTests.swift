@@ -6,6 +6,7 @@ import ChorusStorage
 import ChorusTesting
 import Foundation
 import NIOHTTP1
+import Synchronization
 import Testing
 
 /// The dispatcher through the API, with a scripted FCM provider: every recipient ends in one
@@ -162,12 +163,12 @@ import Testing
     }
 
     @Test func whatTheTTLOutlivesExpires() async throws {
-        let provider = ScriptedPushProvider(.fcm, script: ["token-late": [.retry(reason: "HTTP 503", retryAfter: 1.2)]])
+        let provider = ScriptedPushProvider(.fcm, script: ["token-late": [.retry(reason: "HTTP 503", retryAfter: 3.5)]])
         try await withServer(provider) { client in
             try await client.putPlaceholderFCMCredential()
             try await client.register("late")
             let id = try await client.publish([
-                "recipients": [["type": "device", "device_id": "late"]], "payload": ["body": "b"], "ttl_seconds": 1,
+                "recipients": [["type": "device", "device_id": "late"]], "payload": ["body": "b"], "ttl_seconds": 3,
             ])
             let status = try await client.terminalStatus(id)
             #expect(status["state"] == "expired")
@@ -266,5 +267,83 @@ import Testing
             #expect(status["state"] == "succeeded")
             #expect(provider.attempts("token-d") == 1)
         }
+    }
+
+    @Test func aRecipientWaitingToRetryHoldsNoOneBehindIt() async throws {
+        // More devices than one page of pending recipients: the first one's retry waits until
+        // every other recipient, of its page and of the next, was attempted.
+        let store = MemoryPushStore()
+        let count = 1_500
+        for n in 0..<count {
+            let device = DeviceRegistration(
+                appID: "1",
+                deviceID: String(format: "d%04d", n),
+                platform: .fcm,
+                token: .token("token-\(n)"),
+                clientID: nil,
+                metadata: nil,
+                updatedAtMs: 0
+            )
+            _ = try await store.register(device)
+            _ = try await store.subscribe(
+                ChannelSubscription(appID: "1", channel: "all", deviceID: device.deviceID, clientID: nil)
+            )
+        }
+        let provider = PatientProvider(slow: "token-0", others: count - 1)
+        try await TestServer.with(pushStore: store, pushProviders: [.fcm: provider]) { server in
+            let client = PushTestClient(server)
+            try await client.putPlaceholderFCMCredential()
+            let id = try await client.publish([
+                "recipients": [["type": "channel", "channel": "all"]], "payload": ["body": "b"],
+            ])
+            let status = try await client.terminalStatus(id)
+            #expect(status["counters"]?["succeeded"] == .integer(Int64(count)))
+            #expect(provider.othersWentFirst == true)
+        }
+    }
+}
+
+/// Answers "retry" to `slow`'s first attempt and holds its second until every other token was
+/// attempted (30 s at most), noting whether they all were.
+private final class PatientProvider: PushProvider {
+    let platform = PushPlatform.fcm
+    private let slow: String
+    private let others: Int
+    private let attempted = Mutex<Set<String>>([])
+    private let slowAttempts = Mutex(0)
+    private let verdict = Mutex<Bool?>(nil)
+
+    init(slow: String, others: Int) {
+        self.slow = slow
+        self.others = others
+    }
+
+    /// Whether every other recipient was attempted before the slow one's retry; nil before it.
+    var othersWentFirst: Bool? { verdict.withLock { $0 } }
+
+    func send(
+        _ notification: PushNotification,
+        to token: ProviderToken,
+        credential: StoredCredential
+    ) async
+        -> DeliveryAttempt
+    {
+        let key = token.storedText
+        guard key == slow else {
+            attempted.withLock { _ = $0.insert(key) }
+            return .delivered
+        }
+        let attempt = slowAttempts.withLock { attempts in
+            attempts += 1
+            return attempts
+        }
+        if attempt == 1 { return .retry(reason: "HTTP 429", retryAfter: 0.01) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while attempted.withLock({ $0.count }) < others, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let everyone = attempted.withLock { $0.count } == others
+        verdict.withLock { $0 = everyone }
+        return .delivered
     }
 }

@@ -3,10 +3,10 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Delivers admitted publishes: pages through each publish's pending recipients, calls the
-/// platform's provider for each (in parallel, bounded by the providers' limits), retries what
-/// the provider asks to retry, and records the outcomes as they come (``OutcomeRecorder``), so a
-/// restart resumes with the recipients that have none.
+/// Delivers admitted publishes: reads each publish's pending recipients page by page, calls the
+/// platform's provider for each (a window of them in parallel, bounded by the providers' limits),
+/// retries what the provider asks to retry, and records the outcomes as they come
+/// (``OutcomeRecorder``), so a restart resumes with the recipients that have none.
 ///
 /// A recipient ends `succeeded` (`via` the provider called, or `log`), `failed` (`error`:
 /// `no_credentials`, `device_unregistered`, `retries_exhausted`, a provider's rejection) or
@@ -25,8 +25,10 @@ final class PushDispatcher: Sendable {
     /// Set by ``drain()``: no new attempt starts, retry waits end, what is pending stays pending.
     private let stopping = Atomic<Bool>(false)
 
-    /// Recipients read, sent and recorded together.
+    /// Pending recipients read from the store at a time.
     static let pageSize = 1000
+    /// Recipients of one publish in flight at a time (attempts are further bounded per provider).
+    static let window = 1000
     /// Publishes dispatched at the same time.
     static let parallelPublishes = 4
     /// How often outcomes waiting for a batch are recorded anyway.
@@ -106,25 +108,28 @@ final class PushDispatcher: Sendable {
             let recorder = OutcomeRecorder(store: store)
             let ticker = Task { await recorder.ticking(every: Self.recordInterval) }
             defer { ticker.cancel() }
-            var after: String?
-            while !isStopping {
-                let page = try await store.pendingDeliveries(
-                    appID: ref.appID,
-                    publishID: ref.publishID,
-                    after: after,
-                    limit: Self.pageSize
-                )
-                guard let last = page.last else { break }
-                await withTaskGroup(of: Void.self) { group in
-                    for delivery in page {
-                        group.addTask {
-                            if let outcome = await self.deliver(delivery, plan) { await recorder.add(outcome) }
-                        }
+            // A sliding window over the pending recipients: a recipient waiting for a retry holds
+            // one place, never the ones behind it.
+            var pager = PendingPager(store: store, publish: ref, pageSize: Self.pageSize)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                var started = 0
+                while !isStopping, let delivery = try await pager.next() {
+                    if inFlight == Self.window {
+                        try await group.next()
+                        inFlight -= 1
                     }
+                    group.addTask {
+                        if let outcome = await self.deliver(delivery, plan) { await recorder.add(outcome) }
+                    }
+                    inFlight += 1
+                    started += 1
+                    // A store that stopped recording stops the dispatch (it resumes at the next start).
+                    if started % Self.pageSize == 0 { try await recorder.flush() }
                 }
-                try await recorder.flush()
-                after = last.deviceID
+                try await group.waitForAll()
             }
+            try await recorder.flush()
             if !isStopping { await logFinished(ref) }
         } catch {
             logger.error(
@@ -176,7 +181,7 @@ final class PushDispatcher: Sendable {
         }
         var waited = 0.0
         while true {
-            guard !isStopping else { return nil }
+            guard !isStopping, !Task.isCancelled else { return nil }
             guard nowMs() < plan.publish.expiresAtMs else {
                 return outcome(.expired, error: "expired", detail: "The publish's TTL ran out before delivery")
             }
@@ -216,10 +221,11 @@ final class PushDispatcher: Sendable {
         }
     }
 
-    /// Sleeps in short slices so that a drain is not held up by a long `Retry-After`.
+    /// Sleeps in short slices so that a drain (or the dispatch's end) is not held up by a long
+    /// `Retry-After`.
     private func sleepUnlessStopping(seconds: Double) async {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while !isStopping, ContinuousClock.now < deadline {
+        while !isStopping, !Task.isCancelled, ContinuousClock.now < deadline {
             try? await Task.sleep(for: min(.milliseconds(50), deadline - .now))
         }
     }
@@ -236,6 +242,38 @@ final class PushDispatcher: Sendable {
                 "expired": .stringConvertible(counters.expired),
             ]
         )
+    }
+}
+
+/// A publish's pending recipients, read from the store a page at a time in device id order.
+private struct PendingPager {
+    let store: any PushStore
+    let publish: PublishRef
+    let pageSize: Int
+    private var page: ArraySlice<PendingDelivery> = []
+    private var after: String?
+    private var exhausted = false
+
+    init(store: any PushStore, publish: PublishRef, pageSize: Int) {
+        self.store = store
+        self.publish = publish
+        self.pageSize = pageSize
+    }
+
+    /// The next pending recipient; nil when none is left.
+    mutating func next() async throws(PushStoreError) -> PendingDelivery? {
+        if page.isEmpty, !exhausted {
+            let fetched = try await store.pendingDeliveries(
+                appID: publish.appID,
+                publishID: publish.publishID,
+                after: after,
+                limit: pageSize
+            )
+            page = fetched[...]
+            after = fetched.last?.deviceID ?? after
+            exhausted = fetched.count < pageSize
+        }
+        return page.popFirst()
     }
 }
 
