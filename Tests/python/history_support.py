@@ -26,12 +26,14 @@ def storage(backend, directory):
 
 
 def history_config(backend, directory):
-    """A configuration (JSON, which is YAML) with one app keeping history on `hist-*`."""
+    """A configuration (JSON, which is YAML) with one app keeping history on `hist-*` and taking push
+    requests, as v2-api.md §0 configures the app the V2 cases run against."""
     app = {
         "id": 1,
         "key": "chorus-key",
         "secret": "chorus-secret",
         "history": {"enabled": True, "channels": ["hist-*"]},
+        "push": {"enabled": True},
     }
     return json.dumps({"storage": storage(backend, directory), "apps": [app]})
 

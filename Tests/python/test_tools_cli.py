@@ -10,7 +10,7 @@ from history_support import history_config
 
 @pytest.fixture(scope="module")
 def chorus(tmp_path_factory):
-    """A `chorus serve` keeping history on `hist-*` only, as the bundled history cases expect."""
+    """A `chorus serve` keeping history on `hist-*` only and taking push, as the bundled V2 cases expect."""
     server = start_chorus(history_config("sqlite", tmp_path_factory.mktemp("tools-history")))
     yield server
     server.stop()
