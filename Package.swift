@@ -111,6 +111,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A small Redis client on NIO (RESP2 commands, pub/sub, reconnect with backoff): no Swift
+        // Redis client is in the package mirror, and the cluster needs only this much.
+        .target(
+            name: "ChorusRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Scale-out: the messages nodes exchange over Redis pub/sub (events, presence, counts,
+        // heartbeats) and the membership of the cluster's nodes. No sockets of its own.
+        .target(
+            name: "ChorusCluster",
+            dependencies: [
+                "ChorusProtocol",
+                "ChorusCore",
+                "ChorusRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // NIO HTTP/1.1 + WebSocket server, the signed HTTP API, apps, limits, metrics.
         .target(
             name: "ChorusServer",
@@ -121,6 +146,8 @@ let package = Package(
                 "ChorusStorage",
                 "ChorusPush",
                 "ChorusPushProviders",
+                "ChorusCluster",
+                "ChorusRedis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -333,6 +360,26 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusRedisTests",
+            dependencies: [
+                "ChorusRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusClusterTests",
+            dependencies: [
+                "ChorusCluster",
+                "ChorusCore",
+                "ChorusProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
