@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var storage = StorageSettings()
     /// How push notifications reach APNs, FCM and Web Push services.
     public var pushDelivery = PushDeliverySettings()
+    /// How this node reaches the other nodes of its cluster (`local`: none).
+    public var adapter = AdapterSettings()
     public var apps: [AppConfiguration]
 
     public init(apps: [AppConfiguration]) {
@@ -83,6 +85,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .value("slow_consumer_policy", \.slowConsumerPolicy),
             .section("storage", \.storage),
             .section("push_delivery", \.pushDelivery),
+            .section("adapter", \.adapter),
             .value("apps", \.apps),
         ]
     }
@@ -98,7 +101,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
 
     /// Problems that keep the server from starting, each naming its field.
     public func problems() -> [String] {
-        var problems = settingProblems + storage.problems + pushDelivery.problems
+        var problems = settingProblems + storage.problems + pushDelivery.problems + adapter.problems
         if apps.isEmpty { problems.append("apps must name at least one app") }
         problems += apps.flatMap { $0.problems() }
         problems += apps.flatMap(payloadProblems)
