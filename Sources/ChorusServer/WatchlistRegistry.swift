@@ -41,6 +41,11 @@ package final class WatchlistRegistry: Sendable {
         package var notices: [Notice]
         /// The user's last signed-in connection on this node closed.
         package var lastHere: Bool
+
+        package init(notices: [Notice], lastHere: Bool) {
+            self.notices = notices
+            self.lastHere = lastHere
+        }
     }
 
     private struct AppState {
