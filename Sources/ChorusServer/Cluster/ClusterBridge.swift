@@ -3,13 +3,21 @@ import ChorusCore
 import ChorusProtocol
 import Logging
 import Prometheus
+import Synchronization
 
 /// Applies what the cluster link hears to this node: fans out relayed events to its own
-/// subscribers, keeps the other nodes' shares of channels and signed-in users, and tells this
-/// node's subscribers and watchers what those changed. Runs on the link's event loop, in order.
-struct ClusterBridge: Sendable {
+/// subscribers, keeps the other nodes' shares of channels and signed-in users, tells this node's
+/// subscribers and watchers what those changed, and sends the occupancy and presence webhooks its
+/// own shares caused (``ClusterOccupancy``). Runs on the link's event loop, in order.
+final class ClusterBridge: Sendable {
     let server: ServerContext
     let link: ClusterLink
+    private let occupancy = Mutex(ClusterOccupancy())
+
+    init(server: ServerContext, link: ClusterLink) {
+        self.server = server
+        self.link = link
+    }
 
     func handle(_ event: ClusterLink.Event) {
         switch event {
@@ -36,15 +44,21 @@ struct ClusterBridge: Sendable {
             if fromPeer { server.metrics.clientEventsRelayed.increment() }
         case .terminate(let appID, let userID):
             server.terminateLocalConnections(userID: userID, appID: appID)
-        case .shares(let shares) where fromPeer:
+        case .shares(let shares):
+            let transitions = occupancy.withLock { $0.apply(shares, from: envelope.sender) }
+            if !fromPeer { sendWebhooks(for: transitions) }
+            guard fromPeer else { return }
             for (key, share) in shares {
                 if let change = server.directory.applyRemote(share, node: node, key: key) {
-                    announce(change, sendsWebhooks: false)
+                    announce(change, notifiesWebhook: false)
                 }
             }
-        case .state(let shares, let users) where fromPeer:
+        case .state(let shares, let users):
+            let transitions = occupancy.withLock { $0.replace(shares, from: envelope.sender) }
+            if !fromPeer { sendWebhooks(for: transitions) }
+            guard fromPeer else { return }
             for change in server.directory.replaceRemote(node: node, with: shares) {
-                announce(change, sendsWebhooks: false)
+                announce(change, notifiesWebhook: false)
             }
             for (appID, notices) in server.watchlists.replaceRemote(node: node, with: users) {
                 server.notifyWatchers(notices, appID: appID)
@@ -54,7 +68,7 @@ struct ClusterBridge: Sendable {
             server.notifyWatchers(notices, appID: appID)
         case .hello where fromPeer:
             sendState()
-        case .shares, .state, .userPresence, .hello, .heartbeat, .goodbye:
+        case .userPresence, .hello, .heartbeat, .goodbye:
             break
         }
     }
@@ -69,8 +83,10 @@ struct ClusterBridge: Sendable {
     /// alive — sends the webhooks the dead node can no longer send.
     private func forget(_ node: NodeID) {
         let speaks = link.speaksForCluster
+        let transitions = occupancy.withLock { $0.remove(node) }
+        if speaks { sendWebhooks(for: transitions) }
         let changes = server.directory.removeRemote(node: node.rawValue)
-        for change in changes { announce(change, sendsWebhooks: speaks) }
+        for change in changes { announce(change, notifiesWebhook: speaks) }
         for (appID, notices) in server.watchlists.replaceRemote(node: node.rawValue, with: [:]) {
             server.notifyWatchers(notices, appID: appID)
         }
@@ -81,33 +97,38 @@ struct ClusterBridge: Sendable {
     }
 
     /// Tells this node's subscribers what another node's change did to a channel.
-    private func announce(_ change: RemoteChange, sendsWebhooks: Bool) {
+    private func announce(_ change: RemoteChange, notifiesWebhook: Bool) {
         guard let app = server.apps.app(id: change.key.appID) else { return }
         let channel = change.key.channel
-        let webhooks = sendsWebhooks && !app.webhooks.isEmpty
         for event in change.memberEvents {
             let message: PusherMessage =
                 event.added
                 ? .memberAdded(channel: channel, member: event.member)
                 : .memberRemoved(channel: channel, userID: event.member.userID)
             server.publisher.publish(message, appID: app.id, presenceVersion: event.presenceVersion)
-            if webhooks {
-                server.webhooks.enqueue(
-                    event.added
-                        ? .memberAdded(channel, userID: event.member.userID)
-                        : .memberRemoved(channel, userID: event.member.userID),
-                    appID: app.id
-                )
-            }
         }
-        if webhooks, change.becameVacant { server.webhooks.enqueue(.channelVacated(channel), appID: app.id) }
         if change.countChanged, app.subscriptionCountEnabled, ChannelName(channel)?.kind != .presence {
             server.subscriptionCounts.countChanged(
                 change.key,
                 count: change.subscriptionCount,
                 on: link.eventLoop,
-                notifiesWebhook: sendsWebhooks
+                notifiesWebhook: notifiesWebhook
             )
+        }
+    }
+
+    /// The webhooks of cluster-wide moments this node speaks for.
+    private func sendWebhooks(for transitions: [ClusterOccupancy.Transition]) {
+        for transition in transitions {
+            let (key, event): (ChannelKey, WebhookEvent) =
+                switch transition {
+                case .occupied(let key): (key, .channelOccupied(key.channel))
+                case .vacated(let key): (key, .channelVacated(key.channel))
+                case .memberAdded(let key, let userID): (key, .memberAdded(key.channel, userID: userID))
+                case .memberRemoved(let key, let userID): (key, .memberRemoved(key.channel, userID: userID))
+                }
+            guard server.apps.app(id: key.appID)?.webhooks.isEmpty == false else { continue }
+            server.webhooks.enqueue(event, appID: key.appID)
         }
     }
 }

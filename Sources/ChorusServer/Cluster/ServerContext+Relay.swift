@@ -49,9 +49,21 @@ extension ServerContext {
     }
 
     /// This node's subscriptions or presence members of `key` changed: the other nodes hear of
-    /// it (at once when `urgent`, else within ``ShareReporter/delay``).
-    func channelChanged(_ key: ChannelKey, urgent: Bool) {
-        shareReporter?.changed(key, urgent: urgent)
+    /// it (see ``ShareReporter``).
+    func channelChanged(_ key: ChannelKey, presence: Bool) {
+        shareReporter?.changed(key, presence: presence)
+    }
+
+    /// Queues a webhook of this node's connection. In a cluster, occupancy and membership
+    /// webhooks are cluster-wide moments: ``ClusterBridge`` sends them once per cluster instead.
+    func enqueueWebhook(_ event: WebhookEvent, appID: String) {
+        if cluster != nil {
+            switch event.kind {
+            case .channelOccupied, .channelVacated, .memberAdded, .memberRemoved: return
+            default: break
+            }
+        }
+        webhooks.enqueue(event, appID: appID)
     }
 
     /// A user signed in on its first connection of this node, or out on its last.

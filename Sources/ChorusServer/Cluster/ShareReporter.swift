@@ -3,9 +3,10 @@ import ChorusCore
 import NIOCore
 import Synchronization
 
-/// Tells the other nodes what this node's share of channels became: presence changes and
-/// channels becoming occupied or vacant at once (webhooks and rosters depend on them), plain
-/// count changes gathered for ``delay`` so 10,000 subscribers arriving cost a few messages.
+/// Tells the other nodes what this node's share of channels became: presence changes and this
+/// node's first and last subscriber of a channel at once (rosters, presence limits and webhooks
+/// depend on them), other count changes gathered for ``delay`` so 10,000 subscribers arriving
+/// cost a few messages.
 final class ShareReporter: Sendable {
     /// How long plain count changes wait to go out together.
     static let delay = TimeAmount.milliseconds(100)
@@ -24,8 +25,9 @@ final class ShareReporter: Sendable {
         self.directory = directory
     }
 
-    /// This node's share of `key` changed.
-    func changed(_ key: ChannelKey, urgent: Bool) {
+    /// This node's share of `key` changed; `presence` when a presence member joined or left.
+    func changed(_ key: ChannelKey, presence: Bool) {
+        let urgent = presence || directory.localShare(key).subscriptions <= 1
         let schedule = state.withLock { state in
             state.pending.insert(key)
             guard !urgent, !state.scheduled else { return false }

@@ -84,7 +84,7 @@ extension PusherConnectionHandler {
                 presenceVersion: presenceVersion
             )
         case .webhook(let event):
-            server.webhooks.enqueue(event, appID: appID)
+            server.enqueueWebhook(event, appID: appID)
         case .countSubscriptions(let channel, let count):
             server.subscriptionCounts.countChanged(
                 key(channel),
@@ -177,7 +177,7 @@ extension PusherConnectionHandler {
                 if join.delta { server.publisher.deltaChains.join(key) }
             }
             log(.debug, "subscribed", ["channel": .string(key.channel)])
-            server.channelChanged(key, urgent: outcome.isFirstSubscriber || join.member != nil)
+            server.channelChanged(key, presence: join.member != nil)
             execute(machine.joined(join, outcome: outcome))
         }
     }
@@ -187,7 +187,7 @@ extension PusherConnectionHandler {
         shard?.unsubscribe(slot, from: key)
         if subscription.delta { server.publisher.deltaChains.leave(key) }
         let outcome = server.directory.unsubscribe(key, userID: subscription.presenceUserID)
-        server.channelChanged(key, urgent: outcome.isLastSubscriber || subscription.presenceUserID != nil)
+        server.channelChanged(key, presence: subscription.presenceUserID != nil)
         execute(machine.left(channel: channel, subscription: subscription, outcome: outcome))
     }
 
