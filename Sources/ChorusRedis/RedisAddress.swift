@@ -15,7 +15,7 @@ package struct RedisAddress: Sendable, Hashable {
     /// Parses `redis://[:password@]host[:port][/database]`. The password may be percent-encoded and
     /// may follow the user name `default` (Redis 6 ACL form); `rediss` (TLS) is not supported.
     package init(url: String) throws(RedisError) {
-        guard let schemeEnd = url.range(of: "://") else {
+        guard let schemeEnd = url.firstRange(of: "://") else {
             throw .invalidURL("expected redis://host[:port][/database]")
         }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()

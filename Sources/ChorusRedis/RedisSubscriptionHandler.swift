@@ -28,22 +28,22 @@ final class RedisSubscriptionHandler: ChannelInboundHandler {
             return self.fail(context: context, RedisError.server(message))
         }
         guard case .array(let items?) = value, case .bulkString(let kind?) = items.first else {
-            return self.fail(context: context, RedisError.protocolViolation("unexpected push \(value)"))
+            return self.fail(
+                context: context,
+                RedisError.protocolViolation("a push that is not an array of bulk strings")
+            )
         }
-        switch (kind.readableBytesView.elementsEqual("message".utf8), items.count) {
-        case (true, 3):
-            guard case .bulkString(let channel?) = items[1], case .bulkString(let payload?) = items[2] else {
+        if kind.readableBytesView.elementsEqual("message".utf8) {
+            guard items.count == 3, case .bulkString(let channel?) = items[1], case .bulkString(let payload?) = items[2]
+            else {
                 return self.fail(context: context, RedisError.protocolViolation("malformed message push"))
             }
             self.onMessage(String(buffer: channel), payload)
-        case (true, _):
-            self.fail(context: context, RedisError.protocolViolation("malformed message push"))
-        case (false, _) where kind.readableBytesView.elementsEqual("subscribe".utf8):
+        } else if kind.readableBytesView.elementsEqual("subscribe".utf8) {
             self.unconfirmed -= 1
             if self.unconfirmed == 0 { self.settle(.success(())) }
-        case (false, _):
-            break  // pong, unsubscribe: nothing we asked for on this connection, harmless
         }
+        // Anything else (pong, unsubscribe) is nothing we asked for on this connection, and harmless.
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -32,7 +32,7 @@ final class LinkProbe {
 
     /// The next `count` messages, as (channel, payload text).
     func messages(_ count: Int) async -> [(channel: String, payload: String)] {
-        var received: [(String, String)] = []
+        var received: [(channel: String, payload: String)] = []
         while received.count < count, let (channel, payload) = await self.messages.next() {
             received.append((channel, String(buffer: payload)))
         }

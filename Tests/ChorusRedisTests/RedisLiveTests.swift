@@ -8,18 +8,15 @@ import Testing
 /// Against the Redis at `CHORUS_TEST_REDIS_URL` (`scripts/lib/start-redis.sh` starts one); keys and
 /// channels are unique per test, so the server may be shared.
 @Suite(
-    .enabled(if: RedisLiveTests.url != nil, "set CHORUS_TEST_REDIS_URL (scripts/lib/start-redis.sh)"),
+    .enabled(if: TestRedis.url != nil, "set CHORUS_TEST_REDIS_URL (scripts/lib/start-redis.sh)"),
     .timeLimit(.minutes(1))
 )
 struct RedisLiveTests {
-    static let url = ProcessInfo.processInfo.environment["CHORUS_TEST_REDIS_URL"]
-    static let logger = Logger(label: "chorus.redis.tests")
-
     private let address: RedisAddress
     private let prefix = "chorus-test-\(UUID())"
 
     init() throws {
-        self.address = try RedisAddress(url: Self.url ?? "")
+        self.address = try RedisAddress(url: TestRedis.url ?? "")
     }
 
     private func readyClient(_ address: RedisAddress? = nil) async -> RedisClient {
@@ -27,7 +24,7 @@ struct RedisLiveTests {
         let client = RedisClient(
             address: address ?? self.address,
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
-            logger: Self.logger,
+            logger: TestRedis.logger,
             onStateChange: probe.onStateChange
         )
         client.start()
@@ -81,7 +78,7 @@ struct RedisLiveTests {
             address: self.address,
             channels: [channel],
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
-            logger: Self.logger,
+            logger: TestRedis.logger,
             onMessage: probe.onMessage,
             onStateChange: probe.onStateChange
         )
@@ -108,7 +105,7 @@ struct RedisLiveTests {
                 address: self.address,
                 channels: channels,
                 eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
-                logger: Self.logger,
+                logger: TestRedis.logger,
                 onMessage: probe.onMessage,
                 onStateChange: probe.onStateChange
             )

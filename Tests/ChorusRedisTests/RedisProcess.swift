@@ -15,7 +15,11 @@ final class RedisProcess {
 
     /// Starts a server on `port` (a free one if nil) and returns once it accepts connections.
     init(port: Int? = nil, password: String? = nil) async throws {
-        self.port = try await port ?? Self.freePort()
+        if let port {
+            self.port = port
+        } else {
+            self.port = try await Self.freePort()
+        }
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-redis-\(UUID())")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         var arguments = [

@@ -8,8 +8,6 @@ import Testing
 /// comes back on the same port.
 @Suite(.enabled(if: RedisProcess.isAvailable, "needs redis-server (scripts/setup.sh --test)"), .timeLimit(.minutes(1)))
 struct RedisRestartTests {
-    private let logger = Logger(label: "chorus.redis.tests")
-
     private var fastReconnect: RedisReconnectPolicy {
         var policy = RedisReconnectPolicy()
         policy.initialDelay = .milliseconds(10)
@@ -24,7 +22,7 @@ struct RedisRestartTests {
         let client = RedisClient(
             address: try RedisAddress(url: "redis://:s3cret@127.0.0.1:\(server.port)/2"),
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
-            logger: self.logger,
+            logger: TestRedis.logger,
             onStateChange: probe.onStateChange
         )
         client.start()
@@ -41,7 +39,7 @@ struct RedisRestartTests {
         let client = RedisClient(
             address: RedisAddress(host: "127.0.0.1", port: server.port, password: "wrong"),
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
-            logger: self.logger,
+            logger: TestRedis.logger,
             onStateChange: probe.onStateChange
         )
         client.start()
@@ -63,7 +61,7 @@ struct RedisRestartTests {
         let client = RedisClient(
             address: address,
             eventLoop: loop,
-            logger: self.logger,
+            logger: TestRedis.logger,
             reconnect: self.fastReconnect,
             onStateChange: clientProbe.onStateChange
         )
@@ -72,7 +70,7 @@ struct RedisRestartTests {
             address: address,
             channels: ["events", "presence"],
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
-            logger: self.logger,
+            logger: TestRedis.logger,
             reconnect: self.fastReconnect,
             onMessage: subscriptionProbe.onMessage,
             onStateChange: subscriptionProbe.onStateChange
