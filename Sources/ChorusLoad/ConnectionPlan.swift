@@ -18,6 +18,9 @@ package struct ConnectionPlan: Sendable {
     package var checked: Bool
     /// `nil` outside delta runs.
     package var deltaRole: DeltaRole?
+    /// Whether the connection sends its channel's client events (the first subscriber of each
+    /// channel of a client-event workload).
+    package var sendsClientEvents = false
 
     /// Workload after workload: its checked subscribers first (round robin over its channels, so
     /// the first `channels` are one per channel), then its churning presence members, then one delta
@@ -48,14 +51,14 @@ package struct ConnectionPlan: Sendable {
             }
             let subscriberRole: DeltaRole? = workload.delta == nil ? nil : .decoder
             for subscriber in 0..<workload.subscribers {
-                plans.append(
-                    plan(
-                        channel: workload.channelIndex(ofSubscriber: subscriber),
-                        checked: true,
-                        user: "user-\(subscriber)",
-                        deltaRole: subscriberRole
-                    )
+                var subscriberPlan = plan(
+                    channel: workload.channelIndex(ofSubscriber: subscriber),
+                    checked: true,
+                    user: "user-\(subscriber)",
+                    deltaRole: subscriberRole
                 )
+                subscriberPlan.sendsClientEvents = workload.clientEvents != nil && subscriber < workload.channels
+                plans.append(subscriberPlan)
             }
             for churner in 0..<(workload.presenceChurn?.connections ?? 0) {
                 plans.append(
