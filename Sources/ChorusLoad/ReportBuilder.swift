@@ -152,7 +152,8 @@ package struct ReportBuilder {
     /// Each server of the target with the connections opened there.
     private func targetShares(_ opened: ConnectionPool.Opened) -> [LoadReport.TargetShare] {
         target.addresses.enumerated().map { index, address in
-            let share = opened.perAddress.indices.contains(index) ? opened.perAddress[index] : (0, 0)
+            let share =
+                opened.perAddress.indices.contains(index) ? opened.perAddress[index] : (connections: 0, subscribers: 0)
             return LoadReport.TargetShare(
                 host: address.host,
                 port: address.port,

@@ -15,7 +15,7 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(ServerAddressError) {
         func fail(_ reason: String) -> ServerAddressError { ServerAddressError(text: text, reason: reason) }
         var rest = Substring(text)
-        if let scheme = rest.range(of: "://") {
+        if let scheme = rest.firstRange(of: "://") {
             let name = rest[..<scheme.lowerBound].lowercased()
             guard name == "ws" || name == "http" else {
                 throw fail("the scheme must be ws:// or http:// (the generator speaks no TLS), got \(name)://")

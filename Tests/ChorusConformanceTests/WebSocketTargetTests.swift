@@ -35,11 +35,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         // Expectations no server meets: how long and how each fails is what is checked.
         try """
+        source: a test of the runner
         cases:
           - name: read
+            tags: [http]
             steps:
               - http: {method: GET, path: '/apps/${app_id}/channels', expect: {status: 599}}
           - name: write
+            tags: [http]
             steps:
               - http: {method: POST, path: '/apps/${app_id}/events', body: {name: e, channels: [c], data: '{}'}, expect: {status: 599}}
         """.write(to: directory.appendingPathComponent("lag.yaml"), atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import ChorusLoad
+import ChorusServer
 import ChorusTesting
 import Testing
 
