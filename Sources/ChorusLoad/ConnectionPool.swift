@@ -116,7 +116,7 @@ package struct ConnectionPool: Sendable {
                 group.addTask {
                     let began = MonotonicClock.now()
                     do {
-                        let address = target.addressIndex(of: plan, at: index)
+                        let address = target.addressIndex(of: plan)
                         let channel = try await open(plan, index: index, address: address)
                         return (index, .success(channel), MonotonicClock.now() - began)
                     } catch {
@@ -131,7 +131,7 @@ package struct ConnectionPool: Sendable {
                     opened.channels[index] = channel
                     opened.handshakes.record(nanoseconds: elapsed)
                     let plan = plans[index]
-                    let address = target.addressIndex(of: plan, at: index)
+                    let address = target.addressIndex(of: plan)
                     opened.perAddress[address].connections += 1
                     if plan.checked {
                         opened.subscribedPerChannel[plan.workload][plan.channelIndex] += 1

@@ -1,8 +1,10 @@
 /// The servers a run drives and the app credentials it uses: one server, or the nodes of a cluster
 /// that subscribers are spread over while every publish goes to one of them.
 public struct LoadTarget: Sendable {
-    /// Where subscribers connect: connection `i` goes to `addresses[i % addresses.count]`
-    /// (client-event senders excepted: they publish, so they connect to ``publishAddress``).
+    /// Where subscribers connect: round robin per channel, the `k`-th connection of channel `c`
+    /// to `addresses[(k + c) % addresses.count]` (``ConnectionPlan/spreadIndex``), so every channel
+    /// has subscribers on every server; client-event senders publish, so they connect to
+    /// ``publishAddress``.
     public private(set) var addresses: [ServerAddress]
     /// The index in ``addresses`` of the server every publish goes to (HTTP API and client-event
     /// senders), and the history check reads from.
@@ -47,9 +49,9 @@ public struct LoadTarget: Sendable {
     /// The server publishes go to.
     public var publishAddress: ServerAddress { addresses[publishIndex] }
 
-    /// The index in ``addresses`` of the server the connection planned at `index` opens on.
-    package func addressIndex(of plan: ConnectionPlan, at index: Int) -> Int {
-        plan.sendsClientEvents ? publishIndex : index % addresses.count
+    /// The index in ``addresses`` of the server `plan`'s connection opens on.
+    package func addressIndex(of plan: ConnectionPlan) -> Int {
+        plan.sendsClientEvents ? publishIndex : plan.spreadIndex % addresses.count
     }
 }
 

@@ -19,7 +19,7 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("target"),
         help: ArgumentHelp(
-            "A server as host:port, ws://host:port or http://host:port (repeatable: connection i goes to target i mod n).",
+            "A server as host:port, ws://host:port or http://host:port (repeatable: each channel's subscribers go round robin over them).",
             valueName: "address"
         )
     )

@@ -125,11 +125,12 @@ import Testing
         #expect("\(LoadTargetError.publishTargetOutOfRange(3, count: 3))".contains("numbered from 0 to 2"))
     }
 
-    @Test func connectionsGoRoundRobinAndSendersToThePublishServer() throws {
+    @Test func eachChannelGoesRoundRobinAndSendersToThePublishServer() throws {
         let scenario = Scenario(
             name: "spread",
             workloads: [
                 Workload(name: "fanout", subscribers: 5),
+                Workload(name: "rooms", subscribers: 6, channels: 3),
                 Workload(
                     name: "chat",
                     subscribers: 4,
@@ -144,8 +145,14 @@ import Testing
         let addresses = [6101, 6102, 6103].map { ServerAddress(host: "127.0.0.1", port: $0) }
         let target = try LoadTarget(addresses: addresses, publishIndex: 2, appID: "1", key: "k", secret: "s")
         let plans = ConnectionPlan.plans(for: scenario, key: "k", secret: "s")
-        let chosen = plans.enumerated().map { target.addressIndex(of: $1, at: $0) }
-        // Plans 5 and 6 send the chat channels' client events, so they publish where HTTP would.
-        #expect(chosen == [0, 1, 2, 0, 1, 2, 2, 1, 2])
+        let chosen = plans.map { target.addressIndex(of: $0) }
+        // One channel: plain round robin. Three channels on three servers: channel c's k-th
+        // subscriber on server (k + c) mod 3, so no channel stays on one server. Chat: its first
+        // two subscribers send the client events, so they publish where HTTP would (server 2).
+        #expect(chosen == [0, 1, 2, 0, 1] + [0, 1, 2, 1, 2, 0] + [2, 2, 1, 2])
+        let rooms = plans[5..<11]
+        for channel in 0..<3 {
+            #expect(Set(rooms.filter { $0.channelIndex == channel }.map { target.addressIndex(of: $0) }).count == 2)
+        }
     }
 }
