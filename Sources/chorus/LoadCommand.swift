@@ -24,7 +24,12 @@ struct LoadCommand: AsyncParsableCommand {
         )
     )
     var targets: [String] = []
-    @Option(help: "The index (from 0) of the target publishes go to (default: the scenario's publish_target, else 0).")
+    @Option(
+        help: ArgumentHelp(
+            "The index (from 0) of the target publishes go to (default: the scenario's publish_target, else 0).",
+            valueName: "index"
+        )
+    )
     var publishTarget: Int?
     @Option(help: "Server host, for one server (default 127.0.0.1; or use --target).") var host: String?
     @Option(help: "Server port (WebSocket and HTTP API), for one server (default 6001).") var port: Int?
