@@ -7,6 +7,7 @@ with `--port` on a free port, ready once `GET /up` answers 200. `WebhookLog` kee
 `test_webhooks.Receiver` got, as events, so a test can wait for one and then check it came once.
 
 Every wait here has a deadline; nothing sleeps to make a test pass."""
+import contextlib
 import dataclasses
 import json
 import os
@@ -227,7 +228,7 @@ class WebhookLog:
         self.drain()
         return [event for event in self.events if all(event.get(k) == v for k, v in fields.items())]
 
-    def wait_once(self, timeout=5, quiet=1.0, **fields):
+    def wait_once(self, timeout=5, quiet=0.75, **fields):
         """Waits up to `timeout` s for an event with `fields`, then `quiet` s more, and asserts there
         was exactly one."""
         wait_until(lambda: self.matching(**fields), timeout, message=f"webhook {fields}")
@@ -235,7 +236,23 @@ class WebhookLog:
         found = self.matching(**fields)
         assert len(found) == 1, f"webhook {fields} arrived {len(found)} times: {found}"
 
-    def assert_none(self, quiet=1.0, **fields):
+    def assert_none(self, quiet=0.75, **fields):
         """Asserts that no event with `fields` arrives within `quiet` s."""
         time.sleep(quiet)
         assert self.matching(**fields) == [], f"unexpected webhook {fields}"
+
+
+@contextlib.contextmanager
+def running_cluster(directory, webhook_url=None, names=("a", "b", "c")):
+    """A fresh Redis and a cluster of nodes named `names`, all up; everything stops on the way out,
+    a failed start included. Yields (redis, cluster, nodes)."""
+    redis = RedisServer()
+    cluster = None
+    try:
+        redis.start()
+        cluster = Cluster(redis, directory, webhook_url=webhook_url)
+        yield redis, cluster, cluster.start(*names)
+    finally:
+        if cluster is not None:
+            cluster.close()
+        redis.stop()
