@@ -422,7 +422,10 @@ def test_redis_restarted_empty_mid_run(own_cluster):
             return 200
         except pusher.errors.PusherBadStatus as error:
             status, _, body = str(error).partition(": ")
-            json.loads(body)
+            try:
+                json.loads(body)
+            except ValueError:
+                raise AssertionError(f"a {status} answer that is not JSON: {body!r}") from None
             return int(status)
 
     async def scenario():
