@@ -264,13 +264,36 @@ def test_query_api_is_cluster_wide_from_any_node(cluster):
         return True
 
     async def scenario():
-        subscribers = [await subscriber(node, channel) for node in (a, b, b)]
+        subscribers = [await subscriber(node, channel) for node in (a, b, b, b, b)]
         members = [(await join(a, presence, "q1"))[0], (await join(b, presence, "q2"))[0]]
         for node in (a, b, c):
-            await poll(lambda node=node: answers(node, 3, ["q1", "q2"]), QUERY_LAG, f"counts from node {node.name}")
-        await close_all(*subscribers, *members)
+            await poll(lambda node=node: answers(node, 5, ["q1", "q2"]), QUERY_LAG, f"counts from node {node.name}")
+        await asyncio.gather(*(ws.close() for ws in subscribers + members))  # leaving at the same moment
         for node in (c, a):
             await poll(lambda node=node: answers(node, 0, []), QUERY_LAG, f"empty channel from node {node.name}")
+
+    asyncio.run(scenario())
+
+
+def test_counts_reach_zero_everywhere_when_one_nodes_subscribers_leave_together(cluster):
+    _, (a, b, c) = cluster
+    channels = [unique("leaving") for _ in range(10)]
+
+    def listed(node):
+        return [name for name in node.sdk().channels_info(prefix_filter="leaving-")["channels"] if name in channels]
+
+    def none_left(node):
+        left = {name: node.sdk().channel_info(name, ["subscription_count"]) for name in listed(node)}
+        assert left == {}, left
+        return True
+
+    async def scenario():
+        sockets = [await subscriber(b, channel) for channel in channels for _ in range(3)]
+        for node in (a, c):
+            await poll(lambda node=node: len(listed(node)) == len(channels), QUERY_LAG, f"channels on {node.name}")
+        await asyncio.gather(*(ws.close() for ws in sockets))
+        for node in (b, a, c):
+            await poll(lambda node=node: none_left(node), QUERY_LAG, f"no channel left on node {node.name}")
 
     asyncio.run(scenario())
 
