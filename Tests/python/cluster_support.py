@@ -26,10 +26,11 @@ from conftest import CHORUS_BIN, ChorusProcess
 
 REDIS_BIN = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
 
-# The apps every node has. App 1 takes client events and sends webhooks; app 2 allows two presence
-# members, for the cluster-wide limit.
+# The apps every node has. App 1 takes client events; app 2 allows two presence members, for the
+# cluster-wide limit; app 3 announces subscription counts. Apps 1 and 3 send webhooks when asked.
 MAIN_APP = {"id": 1, "key": "chorus-key", "secret": "chorus-secret"}
 SMALL_PRESENCE_APP = {"id": 2, "key": "small-key", "secret": "small-secret", "max_presence_members": 2}
+COUNTED_APP = {"id": 3, "key": "counted-key", "secret": "counted-secret", "subscription_count_enabled": True}
 
 
 def free_port():
@@ -151,15 +152,16 @@ class Cluster:
         self.redis = redis
         self.directory = str(directory)
         self.nodes = []
-        main_app = dict(MAIN_APP)
+        apps = [dict(MAIN_APP), SMALL_PRESENCE_APP, dict(COUNTED_APP)]
         if webhook_url is not None:
-            main_app["webhooks"] = [{"url": webhook_url}]
-            main_app["webhook_delivery"] = {"batch_window_ms": 20, "vacate_delay_ms": 100}
+            for app in (apps[0], apps[2]):
+                app["webhooks"] = [{"url": webhook_url}]
+                app["webhook_delivery"] = {"batch_window_ms": 20, "vacate_delay_ms": 100}
         configuration = {
             "adapter": {"driver": "redis", "url": redis_url or redis.url, "prefix": f"chorus-{uuid.uuid4().hex[:10]}"},
             "storage": {"driver": "memory"},
             "shutdown_grace_seconds": 1,
-            "apps": [main_app, SMALL_PRESENCE_APP],
+            "apps": apps,
         }
         self.config_path = os.path.join(self.directory, "cluster.json")
         with open(self.config_path, "w") as handle:

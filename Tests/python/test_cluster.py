@@ -14,7 +14,7 @@ import pytest
 import websockets
 
 from cluster_support import (
-    SMALL_PRESENCE_APP, Cluster, RedisServer, WebhookLog, free_port, http_status, running_cluster, wait_until,
+    COUNTED_APP, SMALL_PRESENCE_APP, Cluster, RedisServer, WebhookLog, free_port, http_status, running_cluster, wait_until,
 )
 from test_http_api import connect, expect_silence, recv, sign_in, subscribe
 from test_webhooks import Receiver
@@ -82,6 +82,12 @@ async def member_event(ws, name, timeout=5):
     return json.loads((await next_event(ws, f"pusher_internal:member_{name}", timeout))["data"])["user_id"]
 
 
+def data_of(message):
+    """A message's data as a value, whether the server sent it as an object or as JSON text."""
+    data = message["data"]
+    return json.loads(data) if isinstance(data, str) else data
+
+
 async def close_all(*sockets):
     for ws in sockets:
         await ws.close()
@@ -129,7 +135,11 @@ def test_exactly_once_and_same_order_across_nodes(cluster):
             sdks = {"a": a.sdk(), "b": b.sdk()}
             for i in range(count):
                 via = "b" if i % 4 == 3 else "a"
-                assert sdks[via].trigger(channel, "seq", {"i": i, "via": via}) == {}
+                event = {"i": i, "via": via}
+                if i % 8 == 7:
+                    assert sdks[via].trigger_batch([{"channel": channel, "name": "seq", "data": event}]) == {}
+                else:
+                    assert sdks[via].trigger(channel, "seq", event) == {}
 
         await asyncio.to_thread(publish)
         for inbox in inboxes:
@@ -235,7 +245,7 @@ def test_max_presence_members_is_cluster_wide(cluster):
         await third.send(json.dumps({"event": "pusher:subscribe", "data": {"channel": channel, **auth}}))
         refusal = await recv(third)
         assert refusal["event"] == "pusher:subscription_error", refusal
-        data = refusal["data"] if isinstance(refusal["data"], dict) else json.loads(refusal["data"])
+        data = data_of(refusal)
         assert data["status"] == 403 and data["type"] == "LimitReached", data
         await expect_silence(v1, 0.5)  # nobody saw v3 join
         await close_all(v1, v2, third)
@@ -294,6 +304,64 @@ def test_counts_reach_zero_everywhere_when_one_nodes_subscribers_leave_together(
         await asyncio.gather(*(ws.close() for ws in sockets))
         for node in (b, a, c):
             await poll(lambda node=node: none_left(node), QUERY_LAG, f"no channel left on node {node.name}")
+
+    asyncio.run(scenario())
+
+
+def test_subscription_counts_are_cluster_wide(cluster, webhooks):
+    _, (a, b, _) = cluster
+    a, b = a.as_app(COUNTED_APP), b.as_app(COUNTED_APP)
+    _, log = webhooks
+    channel = unique("counted")
+
+    async def counts_until(ws, expected):
+        seen = []
+        while expected not in seen:
+            message = await recv(ws, QUERY_LAG)
+            assert message["event"] == "pusher_internal:subscription_count", message
+            seen.append(data_of(message)["subscription_count"])
+        return seen
+
+    async def scenario():
+        first = await subscriber(a, channel)
+        await counts_until(first, 1)
+        second = await subscriber(b, channel)
+        for ws in (first, second):
+            await counts_until(ws, 2)
+        await asyncio.to_thread(log.wait_once, name="subscription_count", channel=channel, subscription_count=2)
+        await second.close()
+        await counts_until(first, 1)
+        await first.close()
+
+    asyncio.run(scenario())
+
+
+async def sign_in_watching(node, user_id, watchlist):
+    ws, socket_id = await connect(node)
+    auth = node.sdk().authenticate_user(socket_id, {"id": user_id, "watchlist": watchlist})
+    await ws.send(json.dumps({"event": "pusher:signin", "data": auth}))
+    await next_event(ws, "pusher:signin_success")
+    return ws
+
+
+async def watchlist_events(ws):
+    return data_of(await next_event(ws, "pusher_internal:watchlist_events"))["events"]
+
+
+def test_watchlists_across_nodes(cluster):
+    _, (a, b, c) = cluster
+    watched = unique("watched")
+
+    async def scenario():
+        early = await sign_in_watching(a, unique("watcher"), [watched])
+        target = await sign_in(b, b.sdk(), watched)
+        assert await watchlist_events(early) == [{"name": "online", "user_ids": [watched]}]
+        late = await sign_in_watching(c, unique("watcher"), [watched])
+        assert await watchlist_events(late) == [{"name": "online", "user_ids": [watched]}]
+        await target.close()
+        for ws in (early, late):
+            assert await watchlist_events(ws) == [{"name": "offline", "user_ids": [watched]}]
+        await close_all(early, late)
 
     asyncio.run(scenario())
 
