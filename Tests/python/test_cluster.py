@@ -285,25 +285,37 @@ def test_query_api_is_cluster_wide_from_any_node(cluster):
     asyncio.run(scenario())
 
 
-def test_counts_reach_zero_everywhere_when_one_nodes_subscribers_leave_together(cluster):
+def test_sockets_of_one_node_leaving_together_are_gone_everywhere(cluster):
+    """Many sockets of node b closing at the same moment (two event loops): the other nodes end with
+    b's share of each channel at zero, whichever order the departures were reported in."""
     _, (a, b, c) = cluster
     channels = [unique("leaving") for _ in range(10)]
+    rooms = [unique("presence-leaving") for _ in range(5)]
 
     def listed(node):
         return [name for name in node.sdk().channels_info(prefix_filter="leaving-")["channels"] if name in channels]
 
     def none_left(node):
         left = {name: node.sdk().channel_info(name, ["subscription_count"]) for name in listed(node)}
-        assert left == {}, left
+        members = {room: [user["id"] for user in node.sdk().users_info(room)["users"]] for room in rooms}
+        left.update({room: ids for room, ids in members.items() if ids != ["watcher"]})
+        assert left == {}, f"still there: {left}"
         return True
 
     async def scenario():
         sockets = [await subscriber(b, channel) for channel in channels for _ in range(3)]
+        watchers = [(await join(a, room, "watcher"))[0] for room in rooms]
+        sockets += [(await join(b, room, f"m{i}"))[0] for room in rooms for i in range(3)]
         for node in (a, c):
             await poll(lambda node=node: len(listed(node)) == len(channels), QUERY_LAG, f"channels on {node.name}")
+        for ws in watchers:
+            assert sorted([await member_event(ws, "added") for _ in range(3)]) == ["m0", "m1", "m2"]
         await asyncio.gather(*(ws.close() for ws in sockets))
+        for ws in watchers:
+            assert sorted([await member_event(ws, "removed") for _ in range(3)]) == ["m0", "m1", "m2"]
         for node in (b, a, c):
-            await poll(lambda node=node: none_left(node), QUERY_LAG, f"no channel left on node {node.name}")
+            await poll(lambda node=node: none_left(node), QUERY_LAG, f"nothing of b's left on node {node.name}")
+        await close_all(*watchers)
 
     asyncio.run(scenario())
 
