@@ -35,12 +35,15 @@ final class ShareReporter: Sendable {
             return true
         }
         if urgent {
-            flush()
+            link.eventLoop.execute { self.flush() }
         } else if schedule {
             link.eventLoop.scheduleTask(in: Self.delay) { self.flush() }
         }
     }
 
+    /// Runs on the link's loop only: each flush reads the shares there, after every change that
+    /// queued it, and sends them in that order — a share read earlier on another loop can never
+    /// overtake a later one.
     private func flush() {
         let keys = state.withLock { state in
             defer {
