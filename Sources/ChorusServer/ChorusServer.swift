@@ -128,6 +128,9 @@ public final class ChorusServer: Service, Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            // Apps in the app store (`app_store`): read before the server reports it listens,
+            // then re-read in the background until shutdown.
+            try await context.appStore.start()
             context.history.startRetention(apps: configuration.apps, logger: logger)
             try await context.push.start()
             let port = channel.localAddress?.port ?? configuration.port
@@ -218,6 +221,7 @@ public final class ChorusServer: Service, Sendable {
         await context.pendingReplies.settled()
         await context.history.drain()
         await context.push.drain()
+        await context.appStore.stop()
         await context.webhooks.shutdown()
         try await group.shutdownGracefully()
     }

@@ -37,6 +37,8 @@ final class ServerContext: Sendable {
     let push: PushService
     /// API replies waiting for a store; a graceful shutdown lets them finish.
     let pendingReplies = PendingReplies()
+    /// Keeps the app store's apps (`app_store`) in ``apps``.
+    let appStore: AppStoreRefresher
 
     init(
         configuration: ServerConfiguration,
@@ -65,6 +67,12 @@ final class ServerContext: Sendable {
         }
         self.logger = logger
         self.clock = clock
+        self.appStore = AppStoreRefresher(
+            apps: apps,
+            connections: connections,
+            configuration: configuration,
+            logger: logger
+        )
         self.history = HistoryService(store: historyStore)
         self.push = PushService(
             store: pushStore,
