@@ -15,7 +15,7 @@ struct AppsCommand: AsyncParsableCommand {
             The store is the app_store of --config FILE, or the SQLite file --store-path, or the \
             PostgreSQL database --store-url. Running servers re-read it every refresh_seconds.
             """,
-        subcommands: [Add.self, Set.self, List.self, Remove.self]
+        subcommands: [Add.self, SetSettings.self, List.self, Remove.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -38,7 +38,9 @@ struct AppsCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withStore { store, server in
                 if try await store.app(id: id) != nil {
-                    throw AppsCommandError("app \(id) is already in the store; change it with `chorus apps set \(id) …`")
+                    throw AppsCommandError(
+                        "app \(id) is already in the store; change it with `chorus apps set \(id) …`"
+                    )
                 }
                 let app = try AppConfiguration(id: id, key: key, secret: secret).applying(settings)
                 try await AppStoreOptions.write(app, to: store, server: server)
@@ -47,8 +49,9 @@ struct AppsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Set: AsyncParsableCommand {
+    struct SetSettings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Change settings of an app.",
             discussion: """
                 Settings are named as in the configuration file: enabled=false, max_connections=100, \
@@ -67,7 +70,9 @@ struct AppsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await store.withStore { store, server in
-                guard let stored = try await store.app(id: id) else { throw AppsCommandError("no app \(id) in the store") }
+                guard let stored = try await store.app(id: id) else {
+                    throw AppsCommandError("no app \(id) in the store")
+                }
                 let app = try AppConfiguration(stored: stored).applying(settings)
                 try await AppStoreOptions.write(app, to: store, server: server)
                 print("changed app \(app.id)\(app.enabled ? "" : " (disabled)")")
@@ -86,7 +91,7 @@ struct AppsCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withStore { store, _ in
                 let apps = try await store.all()
-                print(json ? try Self.json(apps) : Self.table(apps), terminator: "")
+                print(try json ? Self.json(apps) : Self.table(apps), terminator: "")
             }
         }
 
@@ -159,7 +164,7 @@ struct AppStoreOptions: ParsableArguments {
             do {
                 server = try ConfigurationLoader.load(path: config, environment: [:])
             } catch {
-                throw AppsCommandError(error.description)
+                throw AppsCommandError("\(error)")
             }
             settings = server?.appStore ?? AppStoreSettings()
             guard settings.isEnabled else { throw AppsCommandError("\(config) has no app_store (its driver is none)") }
@@ -190,7 +195,9 @@ struct AppStoreOptions: ParsableArguments {
     static func write(_ app: AppConfiguration, to store: any AppStore, server: ServerConfiguration?) async throws {
         let problems = app.problems(in: server)
         guard problems.isEmpty else {
-            throw AppsCommandError("app \(app.id) is not valid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+            throw AppsCommandError(
+                "app \(app.id) is not valid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+            )
         }
         for file in server?.apps ?? [] where file.id == app.id || file.key == app.key {
             let field = file.id == app.id ? "id \(app.id)" : "key \(app.key)"

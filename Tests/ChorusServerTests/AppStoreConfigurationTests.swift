@@ -19,7 +19,9 @@ struct AppStoreConfigurationTests {
         #expect(store.appStore.path == "/tmp/apps.sqlite" && store.appStore.refreshSeconds == 0.5)
         #expect(store.problems().isEmpty)
 
-        let both = try Self.decode("app_store: {driver: postgres, url: 'postgres://u@h/db'}\napps: [{id: 1, key: k, secret: s}]")
+        let both = try Self.decode(
+            "app_store: {driver: postgres, url: 'postgres://u@h/db'}\napps: [{id: 1, key: k, secret: s}]"
+        )
         #expect(both.apps.map(\.id) == ["1"] && both.appStore.refreshSeconds == 2)
         #expect(both.problems().isEmpty)
     }
@@ -77,9 +79,11 @@ struct AppStoreConfigurationTests {
         #expect(changed.webhooks.count == 1)
         #expect(changed.problems(in: nil).isEmpty)
 
-        #expect(try app.applying(["max_connections=-1"]).problems(in: nil) == [
-            "app '5': max_connections must be 0 (unlimited) or positive, got -1"
-        ])
+        #expect(
+            try app.applying(["max_connections=-1"]).problems(in: nil) == [
+                "app '5': max_connections must be 0 (unlimited) or positive, got -1"
+            ]
+        )
         let server = ServerConfiguration(apps: [])
         #expect(!(try app.applying(["max_event_payload_in_kb=100000"]).problems(in: server).isEmpty))
         for broken in ["max_connectionz=1", "max_connections=many", "id=6", "novalue", "=1"] {

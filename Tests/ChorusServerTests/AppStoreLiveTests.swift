@@ -4,33 +4,57 @@ import ChorusServer
 import ChorusStorage
 import ChorusTesting
 import Foundation
+import Logging
 import NIOCore
 import Testing
 
 @Suite("Apps in the app store, picked up by running servers")
 struct AppStoreLiveTests {
-    /// A fresh SQLite app store file.
-    private static func storePath() -> String {
-        FileManager.default.temporaryDirectory
-            .appendingPathComponent("chorus-app-store-\(UUID().uuidString)")
-            .appendingPathComponent("apps.sqlite").path
+    /// Where the servers of a test and the test itself find the store: a fresh SQLite file, or the
+    /// PostgreSQL test database (`CHORUS_TEST_POSTGRES_URL`), which tests share: each test's app
+    /// has an id and a key of its own.
+    struct Backend: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var settings: @Sendable () -> AppStoreSettings
+
+        static let sqlite = Backend(testDescription: "sqlite") {
+            .sqlite(
+                FileManager.default.temporaryDirectory
+                    .appendingPathComponent("chorus-app-store-\(UUID().uuidString)")
+                    .appendingPathComponent("apps.sqlite").path
+            )
+        }
+
+        static let postgresURL = ProcessInfo.processInfo.environment["CHORUS_TEST_POSTGRES_URL"]
+        static let postgres = Backend(testDescription: "postgres") { .postgres(postgresURL ?? "") }
+
+        static let all = [sqlite] + (postgresURL == nil ? [] : [postgres])
     }
 
-    /// A server reading the app store at `path` every 50 ms, besides its file's default app.
+    /// A server reading the app store of `settings` every 50 ms, besides its file's default app.
     private static func withServer<T: Sendable>(
-        storePath path: String,
+        _ settings: AppStoreSettings,
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         try await TestServer.with(
             { configuration in
-                configuration.appStore = .sqlite(path)
+                configuration.appStore = settings
                 configuration.appStore.refreshSeconds = 0.05
             },
             body
         )
     }
 
-    private static let storeApp = AppConfiguration(id: "4242", key: "store-key", secret: "store-secret")
+    /// The store of `settings`, opened by the test.
+    private static func open(_ settings: AppStoreSettings) async throws -> any AppStore {
+        try #require(try await settings.open(logger: Logger(label: "chorus-test")))
+    }
+
+    /// An app of the store's with an id and a key no other test uses.
+    private static func storeApp() -> AppConfiguration {
+        let id = String(UInt32.random(in: 1_000_000...UInt32.max))
+        return AppConfiguration(id: id, key: "store-key-\(id)", secret: "store-secret")
+    }
 
     /// Connects to app `key` as soon as the server serves it.
     private static func connectOnceServed(_ server: TestServer, key: String) async throws -> PusherSocket {
@@ -42,21 +66,25 @@ struct AppStoreLiveTests {
         return try #require(socket)
     }
 
-    @Test("an app added to the store is served by every running server: connect and signed publish")
-    func addedAppIsServed() async throws {
-        let path = Self.storePath()
-        let store = try SQLiteAppStore(path: path)
-        try await Self.withServer(storePath: path) { first in
-            try await Self.withServer(storePath: path) { second in
-                await #expect(throws: PusherSocketError.self) { try await first.connect(key: Self.storeApp.key) }
-                try await store.upsert(try Self.storeApp.stored())
+    @Test(
+        "an app added to the store is served by every running server: connect and signed publish",
+        arguments: Backend.all
+    )
+    func addedAppIsServed(backend: Backend) async throws {
+        let settings = backend.settings()
+        let store = try await Self.open(settings)
+        let storeApp = Self.storeApp()
+        try await Self.withServer(settings) { first in
+            try await Self.withServer(settings) { second in
+                await #expect(throws: PusherSocketError.self) { try await first.connect(key: storeApp.key) }
+                try await store.upsert(try storeApp.stored())
                 for server in [first, second] {
-                    let socket = try await Self.connectOnceServed(server, key: Self.storeApp.key)
+                    let socket = try await Self.connectOnceServed(server, key: storeApp.key)
                     try await socket.subscribe(channel: "news")
                     try await socket.expect("pusher_internal:subscription_succeeded", channel: "news")
-                    let client = server.httpClient(app: Self.storeApp)
+                    let client = server.httpClient(app: storeApp)
                     let response = try await client.trigger(
-                        appID: Self.storeApp.id,
+                        appID: storeApp.id,
                         name: "headline",
                         channels: ["news"],
                         data: "hello"
@@ -72,29 +100,34 @@ struct AppStoreLiveTests {
                 await socket.close()
             }
         }
+        _ = try await store.remove(id: storeApp.id)
         await store.close()
     }
 
-    @Test("a disabled app closes its open connections with 4003, refuses new ones and its API calls")
-    func disabledAppIsRefused() async throws {
-        let path = Self.storePath()
-        let store = try SQLiteAppStore(path: path)
-        try await store.upsert(try Self.storeApp.stored())
-        try await Self.withServer(storePath: path) { server in
-            let socket = try await server.connect(key: Self.storeApp.key)
+    @Test(
+        "a disabled app closes its open connections with 4003, refuses new ones and its API calls",
+        arguments: Backend.all
+    )
+    func disabledAppIsRefused(backend: Backend) async throws {
+        let settings = backend.settings()
+        let store = try await Self.open(settings)
+        let storeApp = Self.storeApp()
+        try await store.upsert(try storeApp.stored())
+        try await Self.withServer(settings) { server in
+            let socket = try await server.connect(key: storeApp.key)
             let other = try await server.connect()
-            var disabled = Self.storeApp
+            var disabled = storeApp
             disabled.enabled = false
             try await store.upsert(try disabled.stored())
             let error = try await socket.expect("pusher:error", timeout: .seconds(10))
             #expect(error.data?["code"] == .integer(4003))
             #expect(try await socket.expectClose() == 4003)
 
-            let session = try await server.openSession(path: WebSocketConnector.pusherPath(key: Self.storeApp.key))
+            let session = try await server.openSession(path: WebSocketConnector.pusherPath(key: storeApp.key))
             _ = try await session.next(timeout: .seconds(5))
             #expect(try await session.next(timeout: .seconds(5)) == .close(code: 4003, reason: "Application disabled"))
-            let client = server.httpClient(app: Self.storeApp)
-            let response = try await client.trigger(appID: Self.storeApp.id, name: "e", channels: ["c"], data: "{}")
+            let client = server.httpClient(app: storeApp)
+            let response = try await client.trigger(appID: storeApp.id, name: "e", channels: ["c"], data: "{}")
             #expect(response.status == .forbidden)
             await client.shutdown()
 
@@ -103,43 +136,49 @@ struct AppStoreLiveTests {
             try await other.expect("pusher_internal:subscription_succeeded", channel: "still-here")
             await other.close()
         }
+        _ = try await store.remove(id: storeApp.id)
         await store.close()
     }
 
-    @Test("a removed app closes its connections with 4003 and its API answers 404")
-    func removedAppIsGone() async throws {
-        let path = Self.storePath()
-        let store = try SQLiteAppStore(path: path)
-        try await store.upsert(try Self.storeApp.stored())
-        try await Self.withServer(storePath: path) { server in
-            let socket = try await server.connect(key: Self.storeApp.key)
-            #expect(try await store.remove(id: Self.storeApp.id))
+    @Test("a removed app closes its connections with 4003 and its API answers 404", arguments: Backend.all)
+    func removedAppIsGone(backend: Backend) async throws {
+        let settings = backend.settings()
+        let store = try await Self.open(settings)
+        let storeApp = Self.storeApp()
+        try await store.upsert(try storeApp.stored())
+        try await Self.withServer(settings) { server in
+            let socket = try await server.connect(key: storeApp.key)
+            #expect(try await store.remove(id: storeApp.id))
             _ = try await socket.expect("pusher:error", timeout: .seconds(10))
             #expect(try await socket.expectClose() == 4003)
-            let client = server.httpClient(app: Self.storeApp)
-            let response = try await client.trigger(appID: Self.storeApp.id, name: "e", channels: ["c"], data: "{}")
+            let client = server.httpClient(app: storeApp)
+            let response = try await client.trigger(appID: storeApp.id, name: "e", channels: ["c"], data: "{}")
             #expect(response.status == .notFound)
             await client.shutdown()
         }
+        _ = try await store.remove(id: storeApp.id)
         await store.close()
     }
 
-    @Test("a store app with the id or key of a file app is left out: the file wins")
-    func theFileWins() async throws {
-        let path = Self.storePath()
-        let store = try SQLiteAppStore(path: path)
+    @Test("a store app with the id or key of a file app is left out: the file wins", arguments: Backend.all)
+    func theFileWins(backend: Backend) async throws {
+        let settings = backend.settings()
+        let store = try await Self.open(settings)
+        let storeApp = Self.storeApp()
         let file = ServerConfiguration.defaultApp
-        try await store.upsert(try AppConfiguration(id: "77", key: file.key, secret: "other").stored())
-        try await Self.withServer(storePath: path) { server in
+        let shadowed = AppConfiguration(id: storeApp.id, key: file.key, secret: "other")
+        try await store.upsert(try shadowed.stored())
+        try await Self.withServer(settings) { server in
             let socket = try await server.connect(key: file.key)
             try await socket.subscribe(channel: "c")
             try await socket.expect("pusher_internal:subscription_succeeded", channel: "c")
-            let client = server.httpClient(app: AppConfiguration(id: "77", key: file.key, secret: "other"))
-            let response = try await client.trigger(appID: "77", name: "e", channels: ["c"], data: "{}")
+            let client = server.httpClient(app: shadowed)
+            let response = try await client.trigger(appID: shadowed.id, name: "e", channels: ["c"], data: "{}")
             #expect(response.status == .notFound)
             await client.shutdown()
             await socket.close()
         }
+        _ = try await store.remove(id: storeApp.id)
         await store.close()
     }
 }

@@ -39,13 +39,15 @@ final class AppStoreRefresher: Sendable {
     /// ``stop()``; does nothing without a store. Throws when the store cannot be opened or read.
     func start() async throws(AppStoreError) {
         guard let store = try await configuration.appStore.open(logger: logger) else { return }
-        do {
+        do throws(AppStoreError) {
             try await refresh(from: store)
         } catch {
             await store.close()
             throw error
         }
-        logger.info("app store: \(configuration.appStore.summary), re-read every \(configuration.appStore.refreshSeconds) s")
+        logger.info(
+            "app store: \(configuration.appStore.summary), re-read every \(configuration.appStore.refreshSeconds) s"
+        )
         let interval = Duration.seconds(configuration.appStore.refreshSeconds)
         let task = Task { [self] in
             while (try? await Task.sleep(for: interval)) != nil {
@@ -133,7 +135,10 @@ final class AppStoreRefresher: Sendable {
         guard !appIDs.isEmpty else { return }
         let open = connections.all().filter { appIDs.contains($0.appID) }
         guard !open.isEmpty else { return }
-        logger.info("app store: closing the connections of disabled or removed apps", metadata: ["count": "\(open.count)"])
+        logger.info(
+            "app store: closing the connections of disabled or removed apps",
+            metadata: ["count": "\(open.count)"]
+        )
         for connection in open { connection.close(.appDisabled) }
     }
 }

@@ -1,5 +1,5 @@
-package import ChorusStorage
 import ChorusProtocol
+package import ChorusStorage
 import Foundation
 
 extension AppConfiguration {
@@ -22,7 +22,10 @@ extension AppConfiguration {
         do {
             self = try JSONDecoder().decode(AppConfiguration.self, from: Data(stored.document.utf8))
         } catch let error as DecodingError {
-            throw ConfigurationError(source: "app store, app '\(stored.id)'", problems: [ConfigurationLoader.describe(error)])
+            throw ConfigurationError(
+                source: "app store, app '\(stored.id)'",
+                problems: [ConfigurationLoader.describe(error)]
+            )
         } catch {
             throw ConfigurationError(source: "app store, app '\(stored.id)'", problems: ["not valid JSON: \(error)"])
         }
@@ -71,7 +74,11 @@ extension AppConfiguration {
 
     /// `object` with the member at `path` set to `text`: as text where the current value is text
     /// (a key of digits stays a string), otherwise as JSON, falling back to text.
-    private static func setting(_ path: [String], to text: String, in object: [String: JSONValue]) -> [String: JSONValue] {
+    private static func setting(
+        _ path: [String],
+        to text: String,
+        in object: [String: JSONValue]
+    ) -> [String: JSONValue] {
         var object = object
         guard let name = path.first else { return object }
         if path.count > 1 {

@@ -94,7 +94,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
         self = .embeddedDefault
         try decodeSettings(from: decoder)
         // With an app store and no `apps`, the apps are the store's: no default app behind them.
-        if appStore.isEnabled, try !decoder.container(keyedBy: ConfigurationKey.self).contains(ConfigurationKey("apps")) {
+        if appStore.isEnabled, try !decoder.container(keyedBy: ConfigurationKey.self).contains(ConfigurationKey("apps"))
+        {
             apps = []
         }
     }
