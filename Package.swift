@@ -428,6 +428,7 @@ if !fuzzing {
         .executableTarget(
             name: "ChorusBenchmarks",
             dependencies: [
+                "ChorusCluster",
                 "ChorusCore",
                 "ChorusProtocol",
                 "ChorusHistory",

@@ -86,6 +86,7 @@ let benchmarks: @Sendable () -> Void = {
     filterBenchmarks()
     deltaBenchmarks()
     historyStoreBenchmarks()
+    clusterBenchmarks()
 }
 
 /// Registers one fan-out benchmark: `events` events, each to every channel of a shard holding

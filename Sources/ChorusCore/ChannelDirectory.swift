@@ -5,8 +5,11 @@ import Synchronization
 /// What every shard shares about channels: subscription counts, presence rosters and cached
 /// events, per app. Touched on subscribe, unsubscribe and cache-channel publishes — never once per
 /// subscriber — so one lock serves all event loops.
+///
+/// In a cluster the counts and rosters include what the other nodes reported (see
+/// `ChannelDirectory+Remote.swift`), so every answer here is cluster-wide.
 package final class ChannelDirectory: Sendable {
-    private let channels = Mutex<[ChannelKey: ChannelState]>([:])
+    let channels = Mutex<[ChannelKey: ChannelState]>([:])
 
     package init() {}
 
@@ -91,11 +94,11 @@ package final class ChannelDirectory: Sendable {
             channels[key] = state
             return .joined(
                 Join(
-                    isFirstSubscriber: state.subscriptionCount == 1,
+                    isFirstSubscriber: state.totalSubscriptions == 1,
                     memberAdded: memberAdded,
                     roster: member == nil ? [] : state.roster?.members ?? [],
                     cached: state.cached,
-                    subscriptionCount: state.subscriptionCount,
+                    subscriptionCount: state.totalSubscriptions,
                     presenceVersion: state.presenceVersion
                 )
             )
@@ -117,9 +120,9 @@ package final class ChannelDirectory: Sendable {
             }
             channels[key] = state.isEmpty ? nil : state
             return Leave(
-                isLastSubscriber: state.subscriptionCount == 0,
+                isLastSubscriber: state.totalSubscriptions == 0,
                 memberRemoved: memberRemoved,
-                subscriptionCount: state.subscriptionCount,
+                subscriptionCount: state.totalSubscriptions,
                 presenceVersion: state.presenceVersion
             )
         }
@@ -146,7 +149,9 @@ package final class ChannelDirectory: Sendable {
         let now = NIODeadline.now()
         return channels.withLock { channels in
             channels.compactMap { key, state in
-                guard key.appID == appID, state.subscriptionCount > 0, key.channel.hasPrefix(prefix) else { return nil }
+                guard key.appID == appID, state.totalSubscriptions > 0, key.channel.hasPrefix(prefix) else {
+                    return nil
+                }
                 return (key.channel, ChannelSnapshot(state: state, now: now))
             }
         }.sorted { $0.name < $1.name }
@@ -184,19 +189,26 @@ package struct ChannelSnapshot: Sendable {
     package var isOccupied: Bool { subscriptionCount > 0 }
 
     init(state: ChannelState, now: NIODeadline) {
-        self.subscriptionCount = state.subscriptionCount
+        self.subscriptionCount = state.totalSubscriptions
         self.userCount = state.roster?.count
         self.cached = state.cached.flatMap { $0.expires > now ? $0 : nil }
     }
 }
 
 struct ChannelState: Sendable {
+    /// Subscriptions of this node's connections.
     var subscriptionCount = 0
+    /// What other nodes of a cluster reported; `nil` on a single node.
+    var remote: RemoteShares?
+    /// Every node's presence members; another node's member counts as one connection.
     var roster: PresenceRoster?
     var cached: CachedEvent?
     /// Counts roster changes, so membership events can be ordered against roster snapshots. It
     /// survives the roster emptying: a channel's versions never repeat while its state is kept.
     var presenceVersion: UInt64 = 0
 
-    var isEmpty: Bool { subscriptionCount == 0 && roster == nil && cached == nil }
+    /// Subscriptions on every node.
+    var totalSubscriptions: Int { subscriptionCount + (remote?.subscriptions ?? 0) }
+
+    var isEmpty: Bool { subscriptionCount == 0 && remote == nil && roster == nil && cached == nil }
 }

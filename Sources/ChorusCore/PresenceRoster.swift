@@ -25,6 +25,9 @@ package struct PresenceRoster: Sendable {
 
     package func contains(_ userID: String) -> Bool { entries[userID] != nil }
 
+    /// The connections `userID` has in the roster (0 when absent).
+    package func connections(of userID: String) -> Int { entries[userID]?.connections ?? 0 }
+
     /// Adds one connection of `member`; returns `true` when this is the user's first.
     package mutating func join(_ member: PresenceMember) -> Bool {
         if var entry = entries[member.userID] {

@@ -1,3 +1,4 @@
+import ChorusCluster
 import ChorusCore
 package import ChorusHistory
 package import ChorusPush
@@ -103,6 +104,9 @@ public final class ChorusServer: Service, Sendable {
         do {
             let loops = Array(group.makeIterator())
             let broadcaster = try await Broadcaster(eventLoops: loops, limits: configuration.outboundLimits)
+            let cluster = configuration.adapter.linkSettings.map { settings in
+                ClusterLink(settings: settings, eventLoop: group.next(), logger: logger)
+            }
             let context = ServerContext(
                 configuration: configuration,
                 broadcaster: broadcaster,
@@ -112,9 +116,15 @@ public final class ChorusServer: Service, Sendable {
                 pushProviders: providers,
                 closePushProviders: closeProviders,
                 webhooks: webhooks,
+                cluster: cluster,
                 clock: clock,
                 logger: logger
             )
+            if let cluster {
+                let bridge = ClusterBridge(server: context, link: cluster)
+                cluster.start { bridge.handle($0) }
+                logger.info("cluster adapter", metadata: ["adapter": .string(configuration.adapter.summary)])
+            }
             ShardMetricsSampler.start(broadcaster: broadcaster, metrics: metrics)
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 4096)
@@ -222,6 +232,7 @@ public final class ChorusServer: Service, Sendable {
         await context.history.drain()
         await context.push.drain()
         await context.appStore.stop()
+        await context.cluster?.shutdown()
         await context.webhooks.shutdown()
         try await group.shutdownGracefully()
     }

@@ -1,3 +1,4 @@
+import ChorusCluster
 import ChorusCore
 import ChorusHistory
 import ChorusPush
@@ -37,6 +38,10 @@ final class ServerContext: Sendable {
     let push: PushService
     /// API replies waiting for a store; a graceful shutdown lets them finish.
     let pendingReplies = PendingReplies()
+    /// The link to the other nodes of the cluster; `nil` with the local adapter.
+    let cluster: ClusterLink?
+    /// Reports this node's share of channels to the other nodes (with ``cluster``).
+    let shareReporter: ShareReporter?
     /// Keeps the app store's apps (`app_store`) in ``apps``.
     let appStore: AppStoreRefresher
 
@@ -49,6 +54,7 @@ final class ServerContext: Sendable {
         pushProviders: [PushPlatform: any PushProvider] = [:],
         closePushProviders: @escaping @Sendable () async -> Void = {},
         webhooks: WebhookDispatcher = .disabled,
+        cluster: ClusterLink? = nil,
         clock: any ServerClock = EventLoopClock(),
         logger: Logger
     ) {
@@ -56,7 +62,10 @@ final class ServerContext: Sendable {
         let apps = AppRegistry(configuration.apps)
         self.apps = apps
         self.broadcaster = broadcaster
-        self.directory = ChannelDirectory()
+        let directory = ChannelDirectory()
+        self.directory = directory
+        self.cluster = cluster
+        self.shareReporter = cluster.map { ShareReporter(link: $0, directory: directory) }
         self.connections = ConnectionRegistry()
         self.publisher = EventPublisher(broadcaster: broadcaster, directory: directory)
         self.metrics = metrics

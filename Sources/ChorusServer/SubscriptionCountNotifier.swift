@@ -25,26 +25,29 @@ final class SubscriptionCountNotifier: Sendable {
     }
 
     /// The channel `key` now has `count` subscriptions; a trailing update is timed on `eventLoop`.
-    func countChanged(_ key: ChannelKey, count: Int, on eventLoop: any EventLoop) {
+    ///
+    /// In a cluster every node tells its own subscribers, but only the node where the change
+    /// happened sends the webhook (`notifiesWebhook`).
+    func countChanged(_ key: ChannelKey, count: Int, on eventLoop: any EventLoop, notifiesWebhook: Bool = true) {
         let decision = throttle.withLock { $0.changed(key, count: count, now: clock.now()) }
         switch decision {
         case .send(let count):
-            announce(key, count: count)
+            announce(key, count: count, notifiesWebhook: notifiesWebhook)
         case .sendLater(let deadline):
             clock.schedule(at: deadline, on: eventLoop) {
                 guard let count = self.throttle.withLock({ $0.trailingCount(for: key, now: self.clock.now()) }) else {
                     return
                 }
-                self.announce(key, count: count)
+                self.announce(key, count: count, notifiesWebhook: notifiesWebhook)
             }
         case .none:
             break
         }
     }
 
-    private func announce(_ key: ChannelKey, count: Int) {
+    private func announce(_ key: ChannelKey, count: Int, notifiesWebhook: Bool) {
         guard count > 0 else { return }
         publisher.publish(.subscriptionCount(channel: key.channel, count: count), appID: key.appID)
-        webhooks.enqueue(.subscriptionCount(key.channel, count: count), appID: key.appID)
+        if notifiesWebhook { webhooks.enqueue(.subscriptionCount(key.channel, count: count), appID: key.appID) }
     }
 }

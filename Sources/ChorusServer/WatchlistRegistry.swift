@@ -4,6 +4,9 @@ import Synchronization
 /// Which users of each app are online (signed in on at least one connection) and whose
 /// watchlists follow them. A user goes online with its first signed-in connection and offline
 /// with its last; a watchlist lasts while its owner is online, the latest sign-in's list winning.
+///
+/// In a cluster a user is online when it is signed in on any node: the other nodes' signed-in
+/// users are kept per node, and only this node's own watchers are told.
 package final class WatchlistRegistry: Sendable {
     /// A watcher to tell that a user came online or went offline.
     package struct Notice: Sendable, Hashable {
@@ -23,10 +26,25 @@ package final class WatchlistRegistry: Sendable {
         /// The users of the new watchlist who are online now.
         package var onlineWatched: [String]
         package var notices: [Notice]
+        /// The user's first signed-in connection on this node (the other nodes hear of it).
+        package var firstHere: Bool
 
-        package init(onlineWatched: [String], notices: [Notice]) {
+        package init(onlineWatched: [String], notices: [Notice], firstHere: Bool = false) {
             self.onlineWatched = onlineWatched
             self.notices = notices
+            self.firstHere = firstHere
+        }
+    }
+
+    /// What one sign-out changed.
+    package struct SignOut: Sendable, Hashable {
+        package var notices: [Notice]
+        /// The user's last signed-in connection on this node closed.
+        package var lastHere: Bool
+
+        package init(notices: [Notice], lastHere: Bool) {
+            self.notices = notices
+            self.lastHere = lastHere
         }
     }
 
@@ -36,6 +54,14 @@ package final class WatchlistRegistry: Sendable {
         var watchlists: [String: [String]] = [:]
         /// Watched user → the users watching it.
         var watchers: [String: Set<String>] = [:]
+        /// Signed-in users of the other nodes, per node.
+        var remote: [String: Set<String>] = [:]
+
+        func isOnline(_ userID: String) -> Bool {
+            sessions[userID] != nil || remote.values.contains { $0.contains(userID) }
+        }
+
+        var isEmpty: Bool { sessions.isEmpty && remote.isEmpty }
 
         mutating func setWatchlist(_ list: [String]?, of owner: String) {
             for watched in watchlists.removeValue(forKey: owner) ?? [] {
@@ -51,15 +77,26 @@ package final class WatchlistRegistry: Sendable {
             (watchers[userID] ?? []).sorted().map { Notice(watcher: $0, userID: userID, online: online) }
         }
 
-        mutating func signOut(_ userID: String) -> [Notice] {
+        mutating func signOut(_ userID: String) -> SignOut {
             let remaining = (sessions[userID] ?? 1) - 1
             guard remaining <= 0 else {
                 sessions[userID] = remaining
-                return []
+                return SignOut(notices: [], lastHere: false)
             }
             sessions[userID] = nil
             setWatchlist(nil, of: userID)
-            return notices(for: userID, online: false)
+            return SignOut(notices: isOnline(userID) ? [] : notices(for: userID, online: false), lastHere: true)
+        }
+
+        /// Sets what `node` has signed in; notices for the users whose online state changed.
+        mutating func setRemote(_ users: Set<String>, node: String) -> [Notice] {
+            let before = remote[node] ?? []
+            let changed = before.symmetricDifference(users)
+            let wasOnline = Dictionary(uniqueKeysWithValues: changed.map { ($0, isOnline($0)) })
+            remote[node] = users.isEmpty ? nil : users
+            return changed.sorted().flatMap { userID in
+                isOnline(userID) == wasOnline[userID] ? [] : notices(for: userID, online: isOnline(userID))
+            }
         }
     }
 
@@ -77,24 +114,61 @@ package final class WatchlistRegistry: Sendable {
             var state = apps[appID] ?? AppState()
             defer { apps[appID] = state }
             var notices: [Notice] = []
+            var firstHere = false
             if previous != userID {
-                if let previous { notices += state.signOut(previous) }
+                if let previous { notices += state.signOut(previous).notices }
+                let wasOnline = state.isOnline(userID)
                 state.sessions[userID, default: 0] += 1
-                if state.sessions[userID] == 1 { notices += state.notices(for: userID, online: true) }
+                firstHere = state.sessions[userID] == 1
+                if !wasOnline { notices += state.notices(for: userID, online: true) }
             }
             if let watchlist { state.setWatchlist(watchlist, of: userID) }
-            let online = (watchlist ?? []).filter { state.sessions[$0] != nil }
-            return SignIn(onlineWatched: online, notices: notices)
+            let online = (watchlist ?? []).filter { state.isOnline($0) }
+            return SignIn(onlineWatched: online, notices: notices, firstHere: firstHere)
         }
     }
 
     /// A connection signed in as `userID` closed.
-    package func signOut(_ userID: String, appID: String) -> [Notice] {
+    package func signOut(_ userID: String, appID: String) -> SignOut {
         apps.withLock { apps in
-            guard var state = apps[appID] else { return [] }
-            let notices = state.signOut(userID)
-            apps[appID] = state.sessions.isEmpty ? nil : state
+            guard var state = apps[appID] else { return SignOut(notices: [], lastHere: false) }
+            let outcome = state.signOut(userID)
+            apps[appID] = state.isEmpty ? nil : state
+            return outcome
+        }
+    }
+
+    /// Another node signed `userID` in (its first connection there) or out (its last).
+    package func remoteUser(_ userID: String, online: Bool, node: String, appID: String) -> [Notice] {
+        apps.withLock { apps in
+            var state = apps[appID] ?? AppState()
+            var users = state.remote[node] ?? []
+            if online { users.insert(userID) } else { users.remove(userID) }
+            let notices = state.setRemote(users, node: node)
+            apps[appID] = state.isEmpty ? nil : state
             return notices
+        }
+    }
+
+    /// Replaces everything `node` signed in with `users` (app id → user ids); an empty
+    /// dictionary forgets the node. Returns the notices per app.
+    package func replaceRemote(node: String, with users: [String: [String]]) -> [String: [Notice]] {
+        apps.withLock { apps in
+            var notices: [String: [Notice]] = [:]
+            for appID in Set(apps.keys).union(users.keys) {
+                var state = apps[appID] ?? AppState()
+                let changed = state.setRemote(Set(users[appID] ?? []), node: node)
+                if !changed.isEmpty { notices[appID] = changed }
+                apps[appID] = state.isEmpty ? nil : state
+            }
+            return notices
+        }
+    }
+
+    /// This node's signed-in users, app id → user ids.
+    package func localUsers() -> [String: [String]] {
+        apps.withLock { apps in
+            apps.compactMapValues { $0.sessions.isEmpty ? nil : $0.sessions.keys.sorted() }
         }
     }
 }

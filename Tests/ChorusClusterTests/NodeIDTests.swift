@@ -6,7 +6,7 @@ import Testing
         let first = NodeID.random()
         let second = NodeID.random()
         #expect(first.rawValue.count == 16)
-        #expect(first.rawValue.allSatisfy(\.isHexDigit))
+        #expect(first.rawValue.allSatisfy { $0.isHexDigit })
         #expect(first != second)
     }
 }

@@ -13,7 +13,7 @@ struct WatchlistRegistryTests {
             registry.signIn("u3", previous: nil, watchlist: nil, appID: "1").notices
                 == [.init(watcher: "u1", userID: "u3", online: true)]
         )
-        #expect(registry.signOut("u2", appID: "1") == [.init(watcher: "u1", userID: "u2", online: false)])
+        #expect(registry.signOut("u2", appID: "1").notices == [.init(watcher: "u1", userID: "u2", online: false)])
     }
 
     @Test("only a user's first connection brings it online and only its last takes it offline")
@@ -22,8 +22,8 @@ struct WatchlistRegistryTests {
         _ = registry.signIn("u1", previous: nil, watchlist: ["u2"], appID: "1")
         #expect(registry.signIn("u2", previous: nil, watchlist: nil, appID: "1").notices.count == 1)
         #expect(registry.signIn("u2", previous: nil, watchlist: nil, appID: "1").notices.isEmpty)
-        #expect(registry.signOut("u2", appID: "1").isEmpty)
-        #expect(registry.signOut("u2", appID: "1").count == 1)
+        #expect(registry.signOut("u2", appID: "1") == .init(notices: [], lastHere: false))
+        #expect(registry.signOut("u2", appID: "1").notices.count == 1)
     }
 
     @Test("signing in again as the same user changes nothing; as another user moves the session")
@@ -46,6 +46,26 @@ struct WatchlistRegistryTests {
         _ = registry.signOut("w", appID: "1")
         #expect(registry.signIn("a", previous: nil, watchlist: nil, appID: "1").notices.isEmpty)
         _ = registry.signIn("w", previous: nil, watchlist: ["a"], appID: "2")
-        #expect(registry.signOut("a", appID: "1").isEmpty)
+        #expect(registry.signOut("a", appID: "1").notices.isEmpty)
+    }
+
+    @Test("in a cluster a user is online while it is signed in on any node")
+    func otherNodes() {
+        let registry = WatchlistRegistry()
+        _ = registry.signIn("w", previous: nil, watchlist: ["a"], appID: "1")
+        #expect(
+            registry.remoteUser("a", online: true, node: "n2", appID: "1") == [
+                .init(watcher: "w", userID: "a", online: true)
+            ]
+        )
+        let here = registry.signIn("a", previous: nil, watchlist: nil, appID: "1")
+        #expect(here.notices.isEmpty && here.firstHere)
+        #expect(registry.signOut("a", appID: "1") == .init(notices: [], lastHere: true))
+        #expect(
+            registry.replaceRemote(node: "n2", with: [:]) == [
+                "1": [.init(watcher: "w", userID: "a", online: false)]
+            ]
+        )
+        #expect(registry.localUsers() == ["1": ["w"]])
     }
 }

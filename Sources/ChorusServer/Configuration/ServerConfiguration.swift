@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var storage = StorageSettings()
     /// How push notifications reach APNs, FCM and Web Push services.
     public var pushDelivery = PushDeliverySettings()
+    /// How this node reaches the other nodes of its cluster (`local`: none).
+    public var adapter = AdapterSettings()
     /// Apps kept in a database besides ``apps``, re-read while the server runs; none by default.
     public var appStore = AppStoreSettings()
     public var apps: [AppConfiguration]
@@ -85,6 +87,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .value("slow_consumer_policy", \.slowConsumerPolicy),
             .section("storage", \.storage),
             .section("push_delivery", \.pushDelivery),
+            .section("adapter", \.adapter),
             .section("app_store", \.appStore),
             .value("apps", \.apps),
         ]
@@ -106,7 +109,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
 
     /// Problems that keep the server from starting, each naming its field.
     public func problems() -> [String] {
-        var problems = settingProblems + storage.problems + pushDelivery.problems + appStore.problems
+        var problems =
+            settingProblems + storage.problems + pushDelivery.problems + adapter.problems + appStore.problems
         if apps.isEmpty, !appStore.isEnabled {
             problems.append("apps must name at least one app (or app_store must name a store of apps)")
         }

@@ -50,7 +50,11 @@ package struct HTTPRouter: Sendable {
         let draining = server.draining.load(ordering: .acquiring)
         switch (request.head.method, request.path) {
         case (.GET, "/up"), (.HEAD, "/up"):
-            return ("/up", .now(draining ? APIError.shuttingDown.response : .json(.ok, #"{"ok":true}"#)))
+            let answer: HTTPResponse =
+                if draining { APIError.shuttingDown.response } else if !server.acceptsPublishes {
+                    APIError.clusterUnavailable.response
+                } else { .json(.ok, #"{"ok":true}"#) }
+            return ("/up", .now(answer))
         case (.GET, "/metrics"):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")

@@ -67,7 +67,7 @@ extension PusherConnectionHandler {
         case .leave(let channel, let subscription):
             leave(channel, subscription)
         case .relayClientEvent(let message):
-            server.publisher.publish(message, appID: appID, excluding: address)
+            server.relayClientEvent(message, appID: appID, senderSocketID: machine.socketID, sender: address)
             server.metrics.clientEventsRelayed.increment()
         case .signIn(let signIn):
             self.signIn(signIn)
@@ -84,7 +84,7 @@ extension PusherConnectionHandler {
                 presenceVersion: presenceVersion
             )
         case .webhook(let event):
-            server.webhooks.enqueue(event, appID: appID)
+            server.enqueueWebhook(event, appID: appID)
         case .countSubscriptions(let channel, let count):
             server.subscriptionCounts.countChanged(
                 key(channel),
@@ -92,7 +92,9 @@ extension PusherConnectionHandler {
                 on: server.broadcaster.shards[shardIndex].eventLoop
             )
         case .signOut(let userID):
-            notifyWatchers(server.watchlists.signOut(userID, appID: appID))
+            let outcome = server.watchlists.signOut(userID, appID: appID)
+            if outcome.lastHere { server.userPresenceChanged(userID, appID: appID, online: false) }
+            server.notifyWatchers(outcome.notices, appID: appID)
         case .unregister:
             unregister()
         }
@@ -175,6 +177,7 @@ extension PusherConnectionHandler {
                 if join.delta { server.publisher.deltaChains.join(key) }
             }
             log(.debug, "subscribed", ["channel": .string(key.channel)])
+            server.channelChanged(key, presence: join.member != nil)
             execute(machine.joined(join, outcome: outcome))
         }
     }
@@ -184,6 +187,7 @@ extension PusherConnectionHandler {
         shard?.unsubscribe(slot, from: key)
         if subscription.delta { server.publisher.deltaChains.leave(key) }
         let outcome = server.directory.unsubscribe(key, userID: subscription.presenceUserID)
+        server.channelChanged(key, presence: subscription.presenceUserID != nil)
         execute(machine.left(channel: channel, subscription: subscription, outcome: outcome))
     }
 
@@ -210,23 +214,10 @@ extension PusherConnectionHandler {
                 )
             )
         }
-        notifyWatchers(outcome.notices)
+        if outcome.firstHere { server.userPresenceChanged(signIn.userID, appID: appID, online: true) }
+        server.notifyWatchers(outcome.notices, appID: appID)
         log(.debug, "signed in", ["user_id": .string(signIn.userID)])
         shard.flush()
-    }
-
-    /// Sends each notice to every connection of its watcher (through `#server-to-user-{watcher}`).
-    private func notifyWatchers(_ notices: [WatchlistRegistry.Notice]) {
-        guard !notices.isEmpty else { return }
-        let events = notices.map { notice in
-            let message = PusherMessage.watchlistEvents(
-                online: notice.online ? [notice.userID] : [],
-                offline: notice.online ? [] : [notice.userID]
-            )
-            let key = key(ChannelName.serverToUser(notice.watcher).rawValue)
-            return OutboundEvent(key: key, frame: WebSocketFrameWriter.textFrame(message.jsonText))
-        }
-        server.broadcaster.publish(events)
     }
 }
 

@@ -44,6 +44,13 @@ package struct APIError: Error, Sendable {
         message: "The server is shutting down; retry against another instance"
     )
 
+    /// The node lost Redis: a publish would reach this node's subscribers only, so it is refused.
+    package static let clusterUnavailable = APIError(
+        status: .serviceUnavailable,
+        code: "cluster_unavailable",
+        message: "This node cannot reach the cluster's Redis; nothing was published; retry (or use another node)"
+    )
+
     package static let rateLimited = APIError(
         status: .tooManyRequests,
         code: "rate_limited",

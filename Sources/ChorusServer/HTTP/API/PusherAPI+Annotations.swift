@@ -24,7 +24,7 @@ extension PusherAPI {
             messageSerial: serial,
             timestampMs: timestampMs
         )
-        let summaries = summaryPublisher(call, excluding: excludedConnection(request.socketID, call))
+        let summaries = summaryPublisher(call, excludingSocketID: request.socketID)
         let store = server.history.store
         return storeReply { () async throws(HistoryStoreError) -> HTTPResponse in
             guard try await store.addAnnotation(event) else { return APIError.messageNotFound(serial).response }
@@ -53,7 +53,7 @@ extension PusherAPI {
             type: "",
             timestampMs: timestampMs
         )
-        let summaries = summaryPublisher(call, excluding: excludedConnection(call.parameter("socket_id"), call))
+        let summaries = summaryPublisher(call, excludingSocketID: call.parameter("socket_id"))
         let store = server.history.store
         return storeReply { () async throws(HistoryStoreError) -> HTTPResponse in
             let deletion: AnnotationEvent
@@ -127,10 +127,10 @@ extension PusherAPI {
     /// A failure to read the log only loses the live summary (the change itself was committed).
     private func summaryPublisher(
         _ call: Call,
-        excluding: SubscriberAddress?
+        excludingSocketID: String?
     ) -> @Sendable (AnnotationEvent) async -> Void {
         let store = server.history.store
-        let publisher = server.publisher
+        let server = server
         let logger = server.logger
         let app = call.app
         return { changed in
@@ -158,7 +158,7 @@ extension PusherAPI {
                 data: .string(data.jsonText),
                 delta: false
             )
-            publisher.publish([event], app: app, excluding: excluding)
+            server.publish([event], app: app, excludingSocketID: excludingSocketID)
         }
     }
 }

@@ -10,6 +10,7 @@ extension PusherAPI {
     /// `message_serial`. On channels that keep history the event is fanned out first, and answered
     /// once the store has committed it.
     func publishEvent(_ call: Call) throws(APIError) -> HTTPReply {
+        guard server.acceptsPublishes else { throw .clusterUnavailable }
         let event = try EventRequest(json: call.json(), app: call.app)
         var channels: [String: [String: JSONValue]] = [:]
         if !event.info.isEmpty {
@@ -50,6 +51,7 @@ extension PusherAPI {
     /// are published in order. `{}`, or `{"batch":[…]}` aligned with the request when any event asks
     /// for `info`. Events on channels that keep history are answered once the store committed them.
     func publishBatch(_ call: Call) throws(APIError) -> HTTPReply {
+        guard server.acceptsPublishes else { throw .clusterUnavailable }
         guard let items = try call.json()["batch"]?.arrayValue else {
             throw .badRequest("Invalid request: the body must be {\"batch\": [events]}", code: "missing_batch")
         }
@@ -101,20 +103,17 @@ extension PusherAPI {
         }
     }
 
-    /// Hands `events` to the engine in order; runs of events with the same excluded connection go
-    /// together, so they reach each subscriber in one write.
+    /// Hands `events` to the engine (or the cluster) in order; runs of events with the same
+    /// excluded connection go together, so they reach each subscriber in one write.
     private func publish(_ events: [EventRequest], _ call: Call) {
         var run: [EventPublisher.Event] = []
-        var runExcluding: SubscriberAddress?
+        var runExcluding: String?
         for event in events {
-            let excluding = event.socketID.flatMap {
-                server.connections.entry(socketID: $0, appID: call.app.id)?.address
-            }
-            if !run.isEmpty, excluding != runExcluding {
-                server.publisher.publish(run, app: call.app, excluding: runExcluding)
+            if !run.isEmpty, event.socketID != runExcluding {
+                server.publish(run, app: call.app, excludingSocketID: runExcluding)
                 run.removeAll()
             }
-            runExcluding = excluding
+            runExcluding = event.socketID
             run.append(
                 EventPublisher.Event(
                     name: event.name,
@@ -126,7 +125,7 @@ extension PusherAPI {
             )
             server.metrics.apiEventsPublished.increment(by: Int64(event.channels.count))
         }
-        if !run.isEmpty { server.publisher.publish(run, app: call.app, excluding: runExcluding) }
+        if !run.isEmpty { server.publish(run, app: call.app, excludingSocketID: runExcluding) }
         server.metrics.publishToEnqueue.record(.nanoseconds((NIODeadline.now() - call.receivedAt).nanoseconds))
     }
 }

@@ -86,14 +86,14 @@ extension PusherAPI {
             versionSerial: versionSerial,
             timestampMs: timestampMs
         )
-        let excluding = excludedConnection(request.socketID, call)
+        let excludingSocketID = request.socketID
         let store = server.history.store
-        let publisher = server.publisher
+        let server = server
         let app = call.app
         return storeReply { () async throws(HistoryStoreError) -> HTTPResponse in
             switch try await store.mutate(mutation) {
             case .applied(let effect):
-                publisher.publish([Self.liveEvent(effect.version)], app: app, excluding: excluding)
+                server.publish([Self.liveEvent(effect.version)], app: app, excludingSocketID: excludingSocketID)
                 return Self.mutationAnswer(effect.version, action: action, status: "applied")
             case .duplicate(let version):
                 return Self.mutationAnswer(version, action: action, status: "duplicate")
@@ -117,10 +117,6 @@ extension PusherAPI {
     }
 
     /// The connection `socketID` names, which a live event skips.
-    func excludedConnection(_ socketID: String?, _ call: Call) -> SubscriberAddress? {
-        socketID.flatMap { server.connections.entry(socketID: $0, appID: call.app.id)?.address }
-    }
-
     /// `sockudo:message.<action>` with the version's message object as its data.
     static func liveEvent(_ version: StoredMessage) -> EventPublisher.Event {
         EventPublisher.Event(

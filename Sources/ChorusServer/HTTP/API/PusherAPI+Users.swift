@@ -13,15 +13,7 @@ extension PusherAPI {
                 code: "invalid_user_id"
             )
         }
-        let entries = server.connections.entries(userID: userID, appID: call.app.id)
-        for entry in entries { entry.terminate() }
-        server.logger.info(
-            "terminated user connections",
-            metadata: [
-                "app_id": .string(call.app.id), "user_id": .string(userID),
-                "connections": .stringConvertible(entries.count),
-            ]
-        )
+        guard server.terminateConnections(userID: userID, appID: call.app.id) else { throw .clusterUnavailable }
         return .json(.ok, "{}")
     }
 
