@@ -6,6 +6,7 @@ import ChorusTesting
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @Suite("Apps in the app store, picked up by running servers")
