@@ -183,3 +183,33 @@ struct AppStoreLiveTests {
         await store.close()
     }
 }
+
+extension AppStoreLiveTests {
+    @Test("a stored app that fails the checks is left out; the version served before stays")
+    func invalidVersionKeepsThePreviousOne() async throws {
+        let settings = Backend.sqlite.settings()
+        let store = try await Self.open(settings)
+        let storeApp = Self.storeApp()
+        var unusable = try storeApp.stored()
+        unusable.document = #"{"id":"\#(storeApp.id)","key":"\#(storeApp.key)","secret":"s","max_connections":-1}"#
+        try await store.upsert(unusable)
+        try await Self.withServer(settings) { server in
+            await #expect(throws: PusherSocketError.self) { try await server.connect(key: storeApp.key) }
+            try await store.upsert(try storeApp.stored())
+            let socket = try await Self.connectOnceServed(server, key: storeApp.key)
+            try await store.upsert(unusable)
+            // Served still after refreshes that read the unusable version: a new app, added after
+            // it, being served shows the refreshes happened.
+            let later = Self.storeApp()
+            try await store.upsert(try later.stored())
+            let witness = try await Self.connectOnceServed(server, key: later.key)
+            try await socket.subscribe(channel: "kept")
+            try await socket.expect("pusher_internal:subscription_succeeded", channel: "kept")
+            let again = try await server.connect(key: storeApp.key)
+            await again.close()
+            await witness.close()
+            await socket.close()
+        }
+        await store.close()
+    }
+}

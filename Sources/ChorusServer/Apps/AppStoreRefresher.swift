@@ -113,6 +113,15 @@ final class AppStoreRefresher: Sendable {
             }
         }
         log(changes)
+        let withWebhooks = (changes.added + changes.changed + changes.enabled).filter {
+            apps.app(id: $0)?.webhooks.isEmpty == false
+        }
+        if !withWebhooks.isEmpty {
+            logger.warning(
+                "app store: webhooks of store apps are not delivered yet (docs/apps.md)",
+                metadata: ["ids": .string(withWebhooks.joined(separator: ","))]
+            )
+        }
         closeConnections(of: Set(closing))
     }
 
