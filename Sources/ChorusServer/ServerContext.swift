@@ -79,6 +79,7 @@ final class ServerContext: Sendable {
         self.appStore = AppStoreRefresher(
             apps: apps,
             connections: connections,
+            webhooks: webhooks,
             configuration: configuration,
             logger: logger
         )

@@ -203,11 +203,6 @@ struct AppStoreOptions: ParsableArguments {
             let field = file.id == app.id ? "id \(app.id)" : "key \(app.key)"
             warn("the configuration file defines \(field) too: servers use the file's app, not the store's")
         }
-        if !app.webhooks.isEmpty {
-            warn(
-                "servers do not deliver the webhooks of store apps yet (docs/apps.md): put the app in the file for them"
-            )
-        }
         try await store.upsert(try app.stored())
     }
 

@@ -213,3 +213,37 @@ extension AppStoreLiveTests {
         await store.close()
     }
 }
+
+extension AppStoreLiveTests {
+    @Test("a store app's webhooks are delivered, and follow its changes")
+    func webhooksOfStoreApps() async throws {
+        let first = try await WebhookReceiver.start()
+        let second = try await WebhookReceiver.start()
+        let settings = Backend.sqlite.settings()
+        let store = try await Self.open(settings)
+        var storeApp = Self.storeApp()
+        storeApp.webhooks = [WebhookTarget(url: first.url)]
+        try await Self.withServer(settings) { server in
+            try await store.upsert(try storeApp.stored())
+            let socket = try await Self.connectOnceServed(server, key: storeApp.key)
+            try await socket.subscribe(channel: "hooked")
+            try await socket.expect("pusher_internal:subscription_succeeded", channel: "hooked")
+            #expect(try await first.waitForRequests(1)[0].eventNames == ["channel_occupied"])
+
+            storeApp.webhooks = [WebhookTarget(url: second.url)]
+            try await store.upsert(try storeApp.stored())
+            // Written after the change: once it is served, so is the change.
+            let witness = Self.storeApp()
+            try await store.upsert(try witness.stored())
+            try await Self.connectOnceServed(server, key: witness.key).close()
+            try await socket.subscribe(channel: "hooked-again")
+            try await socket.expect("pusher_internal:subscription_succeeded", channel: "hooked-again")
+            #expect(try await second.waitForRequests(1)[0].eventNames == ["channel_occupied"])
+            #expect(first.requests.count == 1)
+            await socket.close()
+        }
+        await first.stop()
+        await second.stop()
+        await store.close()
+    }
+}

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Keeps a server's apps in step with the app store (`app_store`): reads the store when the
 /// server starts, then every `refresh_seconds`; swaps the store's apps into the ``AppRegistry``
-/// and closes the connections of the apps that were disabled or removed (4003).
+/// and into webhook delivery, and closes the connections of the apps that were disabled or
+/// removed (4003).
 ///
 /// A stored app that fails the configuration's checks is logged and left out (its previous
 /// version stays in use). A store that cannot be read is logged and the apps stay as they were.
@@ -24,13 +25,21 @@ final class AppStoreRefresher: Sendable {
 
     private let apps: AppRegistry
     private let connections: ConnectionRegistry
+    private let webhooks: WebhookDispatcher
     private let configuration: ServerConfiguration
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(apps: AppRegistry, connections: ConnectionRegistry, configuration: ServerConfiguration, logger: Logger) {
+    init(
+        apps: AppRegistry,
+        connections: ConnectionRegistry,
+        webhooks: WebhookDispatcher,
+        configuration: ServerConfiguration,
+        logger: Logger
+    ) {
         self.apps = apps
         self.connections = connections
+        self.webhooks = webhooks
         self.configuration = configuration
         self.logger = logger
     }
@@ -99,7 +108,10 @@ final class AppStoreRefresher: Sendable {
                 accepted[row.id] = previous.accepted[row.id]
             }
         }
-        let changes = apps.replaceStoreApps(accepted.values.sorted { $0.id < $1.id })
+        let storeApps = accepted.values.sorted { $0.id < $1.id }
+        // Webhook delivery first, so that an app's first events find their queue.
+        await webhooks.replaceStoreApps(apps.served(storeApps))
+        let changes = apps.replaceStoreApps(storeApps)
         let closing = changes.closing + previous.closed.filter { apps.app(id: $0)?.enabled != true }
         state.withLock {
             $0.accepted = accepted
@@ -113,15 +125,6 @@ final class AppStoreRefresher: Sendable {
             }
         }
         log(changes)
-        let withWebhooks = (changes.added + changes.changed + changes.enabled).filter {
-            apps.app(id: $0)?.webhooks.isEmpty == false
-        }
-        if !withWebhooks.isEmpty {
-            logger.warning(
-                "app store: webhooks of store apps are not delivered yet (docs/apps.md)",
-                metadata: ["ids": .string(withWebhooks.joined(separator: ","))]
-            )
-        }
         closeConnections(of: Set(closing))
     }
 

@@ -27,6 +27,12 @@ public final class AppRegistry: Sendable {
     public func app(key: String) -> AppConfiguration? { snapshot.withLock { $0.byKey[key] } }
     public func app(id: String) -> AppConfiguration? { snapshot.withLock { $0.byID[id] } }
 
+    /// Those of `storeApps` that ``replaceStoreApps(_:)`` would serve: the ones whose id and key
+    /// the configuration file leaves free.
+    func served(_ storeApps: [AppConfiguration]) -> [AppConfiguration] {
+        Self.snapshot(fileApps: fileApps, storeApps: storeApps).storeApps.values.sorted { $0.id < $1.id }
+    }
+
     /// Serves `apps` as the store's from now on, in place of the previous ones. An app whose id or
     /// key the configuration file defines too is left out: the file wins.
     package func replaceStoreApps(_ apps: [AppConfiguration]) -> AppChanges {
