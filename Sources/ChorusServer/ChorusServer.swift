@@ -138,10 +138,10 @@ public final class ChorusServer: Service, Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            context.history.startRetention(apps: configuration.apps, logger: logger)
             // Apps in the app store (`app_store`): read before the server reports it listens,
             // then re-read in the background until shutdown.
             try await context.appStore.start()
-            context.history.startRetention(apps: configuration.apps, logger: logger)
             try await context.push.start()
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])

@@ -76,13 +76,6 @@ final class ServerContext: Sendable {
         }
         self.logger = logger
         self.clock = clock
-        self.appStore = AppStoreRefresher(
-            apps: apps,
-            connections: connections,
-            webhooks: webhooks,
-            configuration: configuration,
-            logger: logger
-        )
         self.history = HistoryService(store: historyStore)
         self.push = PushService(
             store: pushStore,
@@ -90,6 +83,14 @@ final class ServerContext: Sendable {
             closeProviders: closePushProviders,
             apps: apps,
             settings: configuration.pushDelivery,
+            logger: logger
+        )
+        self.appStore = AppStoreRefresher(
+            apps: apps,
+            connections: connections,
+            webhooks: webhooks,
+            history: history,
+            configuration: configuration,
             logger: logger
         )
     }

@@ -247,3 +247,33 @@ extension AppStoreLiveTests {
         await store.close()
     }
 }
+
+extension AppStoreLiveTests {
+    @Test("the retention sweep follows the history settings of store apps")
+    func retentionOfStoreApps() async throws {
+        let settings = Backend.sqlite.settings()
+        let store = try await Self.open(settings)
+        var storeApp = Self.storeApp()
+        storeApp.history = .everyChannel
+        storeApp.history.maxMessages = 5
+        try await store.upsert(try storeApp.stored())
+        try await Self.withServer(settings) { server in
+            let client = server.httpClient(app: storeApp)
+            for n in 1...3 {
+                let response = try await client.trigger(appID: storeApp.id, name: "e", channels: ["kept"], data: "\(n)")
+                #expect(response.status == .ok)
+            }
+            let path = "/apps/\(storeApp.id)/channels/kept/history"
+            #expect(try await client.get(path).json()["items"]?.arrayValue?.count == 3)
+            storeApp.history.maxMessages = 1
+            try await store.upsert(try storeApp.stored())
+            // A changed policy restarts the sweep, which trims at once.
+            try await eventually("the sweep trimmed the channel to one message") {
+                try await client.get(path).json()["items"]?.arrayValue?.count == 1
+            }
+            await client.shutdown()
+        }
+        _ = try await store.remove(id: storeApp.id)
+        await store.close()
+    }
+}

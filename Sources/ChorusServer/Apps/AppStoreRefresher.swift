@@ -4,7 +4,7 @@ import Synchronization
 
 /// Keeps a server's apps in step with the app store (`app_store`): reads the store when the
 /// server starts, then every `refresh_seconds`; swaps the store's apps into the ``AppRegistry``
-/// and into webhook delivery, and closes the connections of the apps that were disabled or
+/// and into webhook delivery and the retention sweep, and closes the connections of the apps that were disabled or
 /// removed (4003).
 ///
 /// A stored app that fails the configuration's checks is logged and left out (its previous
@@ -21,11 +21,14 @@ final class AppStoreRefresher: Sendable {
         /// its app up just before the swap registers just after it, and is closed at the next one.
         var closed: [String] = []
         var unreachable = false
+        /// The history settings of the store's apps the retention sweep enforces, by id.
+        var retained: [String: HistorySettings] = [:]
     }
 
     private let apps: AppRegistry
     private let connections: ConnectionRegistry
     private let webhooks: WebhookDispatcher
+    private let history: HistoryService
     private let configuration: ServerConfiguration
     private let logger: Logger
     private let state = Mutex(State())
@@ -34,12 +37,14 @@ final class AppStoreRefresher: Sendable {
         apps: AppRegistry,
         connections: ConnectionRegistry,
         webhooks: WebhookDispatcher,
+        history: HistoryService,
         configuration: ServerConfiguration,
         logger: Logger
     ) {
         self.apps = apps
         self.connections = connections
         self.webhooks = webhooks
+        self.history = history
         self.configuration = configuration
         self.logger = logger
     }
@@ -112,6 +117,7 @@ final class AppStoreRefresher: Sendable {
         // Webhook delivery first, so that an app's first events find their queue.
         await webhooks.replaceStoreApps(apps.served(storeApps))
         let changes = apps.replaceStoreApps(storeApps)
+        followRetention(of: apps.served(storeApps), previous: previous.retained)
         let closing = changes.closing + previous.closed.filter { apps.app(id: $0)?.enabled != true }
         state.withLock {
             $0.accepted = accepted
@@ -126,6 +132,16 @@ final class AppStoreRefresher: Sendable {
         }
         log(changes)
         closeConnections(of: Set(closing))
+    }
+
+    /// Restarts the retention sweep when the history settings of the store's apps changed.
+    private func followRetention(of storeApps: [AppConfiguration], previous: [String: HistorySettings]) {
+        let retained = Dictionary(
+            uniqueKeysWithValues: storeApps.filter(\.history.enabled).map { ($0.id, $0.history) }
+        )
+        guard retained != previous else { return }
+        state.withLock { $0.retained = retained }
+        history.startRetention(apps: configuration.apps + storeApps, logger: logger)
     }
 
     private func log(_ changes: AppChanges) {
