@@ -1,6 +1,8 @@
 """`chorus apps` against a real store, and a real `chorus serve` picking its changes up."""
 import asyncio
 import json
+import os
+import random
 import subprocess
 import time
 
@@ -10,11 +12,14 @@ import websockets
 from conftest import CHORUS_BIN, ChorusProcess, start_chorus
 
 
+POSTGRES_URL = os.environ.get("CHORUS_TEST_POSTGRES_URL")
+
+
 def apps(store, *args):
-    """Runs `chorus apps <args> --store-path <store>`."""
+    """Runs `chorus apps <args>` on `store`: a SQLite path, or a postgres:// URL."""
     command, rest = args[0], list(args[1:])
-    return subprocess.run([CHORUS_BIN, "apps", command, "--store-path", str(store), *rest],
-                          capture_output=True, text=True, timeout=30)
+    where = ["--store-url", store] if str(store).startswith("postgres") else ["--store-path", str(store)]
+    return subprocess.run([CHORUS_BIN, "apps", command, *where, *rest], capture_output=True, text=True, timeout=30)
 
 
 def listed(store):
@@ -72,34 +77,50 @@ def test_add_list_set_remove_and_their_errors(tmp_path):
     assert both.returncode != 0 and "exactly one" in both.stderr
 
 
-def test_serve_picks_up_added_and_disabled_apps(tmp_path):
-    store = tmp_path / "apps.sqlite"
-    assert apps(store, "add", "--id", "777", "--key", "py-key", "--secret", "py-secret").returncode == 0
-    server = start_chorus(f"app_store: {{driver: sqlite, path: '{store}', refresh_seconds: 0.2}}\n")
-    app = ChorusProcess(process=server.process, port=server.port, app_id="777", key="py-key", secret="py-secret")
+@pytest.mark.parametrize("backend", ["sqlite"] + (["postgres"] if POSTGRES_URL else []))
+def test_serve_picks_up_added_and_disabled_apps(tmp_path, backend):
+    """One node on SQLite; two nodes sharing PostgreSQL, each told of every change."""
+    if backend == "sqlite":
+        store = tmp_path / "apps.sqlite"
+        section = f"app_store: {{driver: sqlite, path: '{store}', refresh_seconds: 0.2}}\n"
+    else:
+        store = POSTGRES_URL
+        section = f"app_store: {{driver: postgres, url: '{store}', refresh_seconds: 0.2}}\n"
+    first_id, late_id = (str(random.randrange(10**6, 10**9)) for _ in range(2))
+    key, late_key = f"py-key-{first_id}", f"late-key-{late_id}"
+    assert apps(store, "add", "--id", first_id, "--key", key, "--secret", "py-secret").returncode == 0
+    servers = [start_chorus(section) for _ in range(1 if backend == "sqlite" else 2)]
 
     async def scenario():
-        ws = await connected(server, "py-key")
-        await ws.send(json.dumps({"event": "pusher:subscribe", "data": {"channel": "news"}}))
-        assert json.loads(await ws.recv())["event"] == "pusher_internal:subscription_succeeded"
-        app.sdk().trigger("news", "headline", {"n": 1})
-        event = json.loads(await asyncio.wait_for(ws.recv(), 5))
-        assert event["event"] == "headline" and json.loads(event["data"]) == {"n": 1}
+        sockets = []
+        for server in servers:
+            ws = await connected(server, key)
+            await ws.send(json.dumps({"event": "pusher:subscribe", "data": {"channel": "news"}}))
+            assert json.loads(await ws.recv())["event"] == "pusher_internal:subscription_succeeded"
+            app = ChorusProcess(process=server.process, port=server.port, app_id=first_id, key=key, secret="py-secret")
+            app.sdk().trigger("news", "headline", {"n": 1})
+            event = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert event["event"] == "headline" and json.loads(event["data"]) == {"n": 1}
+            sockets.append(ws)
 
-        # Added while the server runs: served within the refresh interval.
-        assert apps(store, "add", "--id", "778", "--key", "late-key", "--secret", "s").returncode == 0
-        late = await connected(server, "late-key")
-        await late.close()
+        # Added while the servers run: served by each within the refresh interval.
+        assert apps(store, "add", "--id", late_id, "--key", late_key, "--secret", "s").returncode == 0
+        for server in servers:
+            await (await connected(server, late_key)).close()
 
-        # Disabled while the server runs: the open connection is closed with 4003.
-        assert apps(store, "set", "777", "enabled=false").returncode == 0
-        error = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        assert error["event"] == "pusher:error" and error["data"]["code"] == 4003
-        with pytest.raises(websockets.ConnectionClosed) as closed:
-            await asyncio.wait_for(ws.recv(), 5)
-        assert closed.value.rcvd.code == 4003
+        # Disabled while the servers run: the open connections are closed with 4003.
+        assert apps(store, "set", first_id, "enabled=false").returncode == 0
+        for ws in sockets:
+            error = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert error["event"] == "pusher:error" and error["data"]["code"] == 4003
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 5)
+            assert closed.value.rcvd.code == 4003
 
     try:
         asyncio.run(scenario())
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
+        for app_id in (first_id, late_id):
+            apps(store, "remove", app_id)
