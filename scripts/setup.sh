@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing Chorus need on a fresh Debian machine:
 # the system libraries (libssl, zlib, jemalloc) and, with --test, what the tests use: the Python
-# test clients, the fossil binary the delta codec is cross-checked against, and PostgreSQL (the
-# storage tests start a throw-away cluster with scripts/lib/start-postgres.sh).
+# test clients, the fossil binary the delta codec is cross-checked against, PostgreSQL (the
+# storage tests start a throw-away cluster with scripts/lib/start-postgres.sh) and Redis (the
+# ChorusRedis and cluster tests start a throw-away server with scripts/lib/start-redis.sh).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ system_packages=(libssl-dev zlib1g-dev libjemalloc-dev libsqlite3-dev)
 if [ "${1:-}" = "--test" ]; then
   # The history store tests and benchmarks run against a real PostgreSQL as well as SQLite.
   system_packages+=(postgresql)
+  # The Redis client and the cluster adapter are tested against a real redis-server.
+  system_packages+=(redis-server)
 fi
 missing=()
 for package in "${system_packages[@]}"; do

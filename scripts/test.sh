@@ -47,6 +47,9 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # backends (it exports CHORUS_TEST_POSTGRES_URL and stops when this script exits).
 source scripts/lib/start-postgres.sh
 stage "start PostgreSQL" start_postgres
+# A throw-away Redis on a loopback port for the ChorusRedis and cluster tests (CHORUS_TEST_REDIS_URL).
+source scripts/lib/start-redis.sh
+stage "start Redis" start_redis
 
 stage "swift format lint" swift format lint --strict -r Sources Tests Benchmarks/ChorusBenchmarks Package.swift
 stage "swift build (release, with tests)" swift build -c release --build-tests
