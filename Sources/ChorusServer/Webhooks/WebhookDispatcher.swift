@@ -62,14 +62,15 @@ final class WebhookDispatcher: Sendable {
     }
 
     /// Delivers the webhooks of the app store's `apps` from now on, in place of the previous
-    /// ones: a new or changed app with targets gets a new queue (the old one stops, abandoning
-    /// what it held), an app gone or without targets loses its queue.
+    /// ones: a new app with targets gets a queue, an app whose targets, delivery settings or
+    /// credentials changed a new one (the old one stops, abandoning what it held), an app gone or
+    /// without targets loses its queue.
     func replaceStoreApps(_ apps: [AppConfiguration]) async {
         guard let builder else { return }
         let wanted = apps.filter { !$0.webhooks.isEmpty && queues[$0.id] == nil }
         let current = state.withLock { $0.storeQueues.mapValues(\.app) }
         var fresh: [String: (app: AppConfiguration, queue: WebhookQueue)] = [:]
-        for app in wanted where current[app.id] != app {
+        for app in wanted where current[app.id].map({ !Self.deliversAlike($0, app) }) ?? true {
             let resources = state.withLock { state in
                 let resources = state.resources ?? Self.makeResources(logger: builder.logger)
                 state.resources = resources
@@ -119,6 +120,13 @@ final class WebhookDispatcher: Sendable {
         for queue in Array(queues.values) + storeQueues { await queue.stop() }
         try? await resources.client.shutdown()
         try? await resources.group.shutdownGracefully()
+    }
+
+    /// Whether a queue built for `old` delivers as one built for `new` would: same targets, same
+    /// delivery settings, same key and secret to sign with.
+    private static func deliversAlike(_ old: AppConfiguration, _ new: AppConfiguration) -> Bool {
+        old.webhooks == new.webhooks && old.webhookDelivery == new.webhookDelivery && old.key == new.key
+            && old.secret == new.secret
     }
 
     /// The thread and the HTTP client every queue delivers with.
