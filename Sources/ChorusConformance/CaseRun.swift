@@ -99,7 +99,7 @@ final class CaseRun {
         let path =
             try open.path.map { path throws(StepFailure) in try substitution.applyText(path) }
             ?? WebSocketConnector.pusherPath(key: app.key)
-        let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(5))
+        let connector = WebSocketConnector(host: target.webSocketHost, port: target.webSocketPort, timeout: .seconds(5))
         let session = try await attempt("opening WebSocket \(path)") {
             try await WebSocketSession.open(connector: connector, path: path, on: group, deliverPongs: true)
         }
@@ -360,7 +360,9 @@ final class CaseRun {
         default: throw StepFailure("unknown sign mode '\(step.sign)'")
         }
         let method = HTTPMethod(rawValue: step.method.uppercased())
-        let deadline = ContinuousClock.now + .milliseconds(step.withinMS)
+        // A read may lag behind a WebSocket on another node; reads change nothing, so retrying is safe.
+        let withinMS = method == .GET ? max(step.withinMS, target.readLagMS) : step.withinMS
+        let deadline = ContinuousClock.now + .milliseconds(withinMS)
         while true {
             var response: PusherHTTPResponse?
             for _ in 0..<(try count(step.repeatCount)) {
@@ -374,7 +376,7 @@ final class CaseRun {
                 return
             } catch {
                 guard ContinuousClock.now < deadline else {
-                    throw step.withinMS > 0 ? StepFailure("\(error.message), still after \(step.withinMS) ms") : error
+                    throw withinMS > 0 ? StepFailure("\(error.message), still after \(withinMS) ms") : error
                 }
                 try? await Task.sleep(for: .milliseconds(100))
             }

@@ -1,5 +1,12 @@
 /// The server a conformance run judges, and what it offers beyond one enabled app.
+///
+/// HTTP requests go to ``host``:``port`` and WebSockets open on ``webSocketHost``:``webSocketPort``
+/// (the same server unless told otherwise): two nodes of one cluster must pass as one server does.
 public struct ConformanceTarget: Sendable {
+    /// How long a cluster's query API may lag behind a subscription made on another node (issue
+    /// #17 allows 5 s): HTTP reads are retried that long when the WebSockets are on another server.
+    public static let clusterQueryLagMS = 5_000
+
     /// One app's credentials.
     public struct App: Sendable, Hashable {
         public var id: String
@@ -20,8 +27,12 @@ public struct ConformanceTarget: Sendable {
         }
     }
 
+    /// Where HTTP API requests go.
     public var host: String
     public var port: Int
+    /// Where WebSockets open.
+    public var webSocketHost: String
+    public var webSocketPort: Int
     /// The app most cases use; enabled, with client events enabled.
     public var app: App
     /// Another enabled app, for isolation cases (capability `second_app`).
@@ -61,8 +72,12 @@ public struct ConformanceTarget: Sendable {
         maxClientEventsPerSecond: Int = 10,
         features: Set<String> = ServerProfile.chorus.capabilities,
         noClientEventsApp: App? = nil,
-        subscriptionCountApp: App? = nil
+        subscriptionCountApp: App? = nil,
+        webSocketHost: String? = nil,
+        webSocketPort: Int? = nil
     ) {
+        self.webSocketHost = webSocketHost ?? host
+        self.webSocketPort = webSocketPort ?? port
         self.noClientEventsApp = noClientEventsApp
         self.subscriptionCountApp = subscriptionCountApp
         self.features = features
@@ -78,6 +93,13 @@ public struct ConformanceTarget: Sendable {
         self.maxEventBatchSize = maxEventBatchSize
         self.maxClientEventsPerSecond = maxClientEventsPerSecond
     }
+
+    /// Whether WebSockets open on another server than the one HTTP requests go to.
+    public var splitsWebSocketsFromHTTP: Bool { webSocketHost != host || webSocketPort != port }
+
+    /// How long an HTTP read may have to be retried before it shows what a WebSocket did: zero on
+    /// one server, ``clusterQueryLagMS`` when the WebSockets are on another.
+    var readLagMS: Int { splitsWebSocketsFromHTTP ? Self.clusterQueryLagMS : 0 }
 
     /// What this target offers, as case `requires` lists name it.
     public var capabilities: Set<String> {

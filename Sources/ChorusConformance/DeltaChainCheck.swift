@@ -24,7 +24,7 @@ package enum DeltaChainCheck {
     }
 
     private static func run(target: ConformanceTarget, channel: String, events count: Int) async throws {
-        let connector = WebSocketConnector(host: target.host, port: target.port)
+        let connector = WebSocketConnector(host: target.webSocketHost, port: target.webSocketPort)
         let path = WebSocketConnector.pusherPath(key: target.app.key)
         var sessions: [WebSocketSession] = []
         defer {

@@ -18,6 +18,14 @@ package struct ConnectionPlan: Sendable {
     package var checked: Bool
     /// `nil` outside delta runs.
     package var deltaRole: DeltaRole?
+    /// Whether the connection sends its channel's client events (the first subscriber of each
+    /// channel of a client-event workload).
+    package var sendsClientEvents = false
+    /// Where the connection stands in the spread over several servers: its rank among its
+    /// channel's connections of the same role plus the channel index, so each channel's connections
+    /// go round robin over the servers (starting one further per channel, which keeps the servers'
+    /// shares equal) and every channel has subscribers on every server.
+    package var spreadIndex = 0
 
     /// Workload after workload: its checked subscribers first (round robin over its channels, so
     /// the first `channels` are one per channel), then its churning presence members, then one delta
@@ -27,7 +35,13 @@ package struct ConnectionPlan: Sendable {
         var plans: [ConnectionPlan] = []
         for (index, workload) in scenario.workloads.enumerated() {
             let users = workload.name.map { "\($0)-" } ?? ""
-            func plan(channel: Int, checked: Bool, user: String, deltaRole: DeltaRole?) -> ConnectionPlan {
+            func plan(
+                channel: Int,
+                rank: Int,
+                checked: Bool,
+                user: String,
+                deltaRole: DeltaRole?
+            ) -> ConnectionPlan {
                 let data =
                     workload.channelKind == .presence
                     ? SubscriptionRequest.presenceChannelData(userID: users + user) : nil
@@ -43,28 +57,36 @@ package struct ConnectionPlan: Sendable {
                     workload: index,
                     channelIndex: channel,
                     checked: checked,
-                    deltaRole: deltaRole
+                    deltaRole: deltaRole,
+                    spreadIndex: rank + channel
                 )
             }
             let subscriberRole: DeltaRole? = workload.delta == nil ? nil : .decoder
             for subscriber in 0..<workload.subscribers {
-                plans.append(
-                    plan(
-                        channel: workload.channelIndex(ofSubscriber: subscriber),
-                        checked: true,
-                        user: "user-\(subscriber)",
-                        deltaRole: subscriberRole
-                    )
+                var subscriberPlan = plan(
+                    channel: workload.channelIndex(ofSubscriber: subscriber),
+                    rank: subscriber / workload.channels,
+                    checked: true,
+                    user: "user-\(subscriber)",
+                    deltaRole: subscriberRole
                 )
+                subscriberPlan.sendsClientEvents = workload.clientEvents != nil && subscriber < workload.channels
+                plans.append(subscriberPlan)
             }
             for churner in 0..<(workload.presenceChurn?.connections ?? 0) {
                 plans.append(
-                    plan(channel: churner % workload.channels, checked: false, user: "churn-\(churner)", deltaRole: nil)
+                    plan(
+                        channel: churner % workload.channels,
+                        rank: churner / workload.channels,
+                        checked: false,
+                        user: "churn-\(churner)",
+                        deltaRole: nil
+                    )
                 )
             }
             for channel in 0..<workload.referenceSubscribers {
                 plans.append(
-                    plan(channel: channel, checked: false, user: "reference-\(channel)", deltaRole: .reference)
+                    plan(channel: channel, rank: 0, checked: false, user: "reference-\(channel)", deltaRole: .reference)
                 )
             }
         }

@@ -3,7 +3,7 @@ package import NIOCore
 package import NIOWebSocket
 
 /// Opens and subscribes the run's connections, a bounded number at a time, spreading them over
-/// the event loops, and keeps their channels for commands and closing.
+/// the event loops and the target's servers, and keeps their channels for commands and closing.
 package struct ConnectionPool: Sendable {
     /// What opening produced.
     package struct Opened: Sendable {
@@ -15,6 +15,9 @@ package struct ConnectionPool: Sendable {
         var firstError: String?
         var handshakes: LatencyHistogram
         var seconds: Double
+        /// Per server of the target (``LoadTarget/addresses`` order): connections opened there, and
+        /// how many of them are checked subscribers.
+        package var perAddress: [(connections: Int, subscribers: Int)]
         var opened: Int { channels.count - failures }
 
         package init(
@@ -23,7 +26,8 @@ package struct ConnectionPool: Sendable {
             failures: Int,
             firstError: String?,
             handshakes: LatencyHistogram,
-            seconds: Double
+            seconds: Double,
+            perAddress: [(connections: Int, subscribers: Int)] = []
         ) {
             self.channels = channels
             self.subscribedPerChannel = subscribedPerChannel
@@ -31,16 +35,31 @@ package struct ConnectionPool: Sendable {
             self.firstError = firstError
             self.handshakes = handshakes
             self.seconds = seconds
+            self.perAddress = perAddress
         }
     }
 
-    package let connector: WebSocketConnector
+    package let target: LoadTarget
+    /// One per server of the target, in ``LoadTarget/addresses`` order.
+    package let connectors: [WebSocketConnector]
     package let path: String
     package let loops: [any EventLoop]
     package let recorders: [NIOLoopBound<LoopRecorder>]
 
-    /// Opens one connection and waits for its subscription to succeed.
-    package func open(_ plan: ConnectionPlan, index: Int) async throws -> any Channel {
+    package init(target: LoadTarget, loops: [any EventLoop], recorders: [NIOLoopBound<LoopRecorder>]) {
+        self.target = target
+        self.connectors = target.addresses.map {
+            WebSocketConnector(host: $0.host, port: $0.port, timeout: .seconds(10))
+        }
+        self.path = WebSocketConnector.pusherPath(key: target.key)
+        self.loops = loops
+        self.recorders = recorders
+    }
+
+    /// Opens one connection to server `address` (an index into ``LoadTarget/addresses``) and waits
+    /// for its subscription to succeed.
+    package func open(_ plan: ConnectionPlan, index: Int, address: Int) async throws -> any Channel {
+        let connector = connectors[address]
         let loop = loops[index % loops.count]
         let recorder = recorders[index % loops.count]
         let subscribed = loop.makePromise(of: Void.self)
@@ -85,7 +104,8 @@ package struct ConnectionPool: Sendable {
             failures: 0,
             firstError: nil,
             handshakes: LatencyHistogram(),
-            seconds: 0
+            seconds: 0,
+            perAddress: Array(repeating: (0, 0), count: connectors.count)
         )
         try await withThrowingTaskGroup(of: (Int, Result<any Channel, any Error>, UInt64).self) { group in
             var next = 0
@@ -96,7 +116,8 @@ package struct ConnectionPool: Sendable {
                 group.addTask {
                     let began = MonotonicClock.now()
                     do {
-                        let channel = try await open(plan, index: index)
+                        let address = target.addressIndex(of: plan)
+                        let channel = try await open(plan, index: index, address: address)
                         return (index, .success(channel), MonotonicClock.now() - began)
                     } catch {
                         return (index, .failure(error), MonotonicClock.now() - began)
@@ -110,7 +131,12 @@ package struct ConnectionPool: Sendable {
                     opened.channels[index] = channel
                     opened.handshakes.record(nanoseconds: elapsed)
                     let plan = plans[index]
-                    if plan.checked { opened.subscribedPerChannel[plan.workload][plan.channelIndex] += 1 }
+                    let address = target.addressIndex(of: plan)
+                    opened.perAddress[address].connections += 1
+                    if plan.checked {
+                        opened.subscribedPerChannel[plan.workload][plan.channelIndex] += 1
+                        opened.perAddress[address].subscribers += 1
+                    }
                     progress.connectionOpened()
                 case .failure(let error):
                     opened.failures += 1

@@ -18,8 +18,9 @@ enum EventSource: Sendable {
             let senders = (first..<(first + workload.channels)).map { opened.channels[$0] }
             return .clientEvents(ClientEventPublisher(workload: workload, senders: senders, progress: progress))
         }
+        let address = target.publishAddress
         let clients = (0..<workload.publishers).map { _ in
-            PusherHTTPClient(host: target.host, port: target.port, key: target.key, secret: target.secret)
+            PusherHTTPClient(host: address.host, port: address.port, key: target.key, secret: target.secret)
         }
         return .http(
             HTTPPublisher(

@@ -14,10 +14,12 @@ struct HistoryCheck: Sendable {
     let scenario: Scenario
     let reader: HistoryReader
 
+    /// Reads from the server the run publishes to.
     init(scenario: Scenario, target: LoadTarget) {
         self.scenario = scenario
+        let address = target.publishAddress
         self.reader = HistoryReader(
-            client: PusherHTTPClient(host: target.host, port: target.port, key: target.key, secret: target.secret),
+            client: PusherHTTPClient(host: address.host, port: address.port, key: target.key, secret: target.secret),
             appID: target.appID
         )
     }

@@ -1,7 +1,7 @@
 /// Everything one run measured, written as `results/<scenario>/<stamp>.json` and read back as a
 /// baseline.
 public struct LoadReport: Sendable, Hashable, Codable {
-    /// The target server.
+    /// The target server (of a cluster run: the one published to).
     public struct Target: Sendable, Hashable, Codable {
         public var host: String
         public var port: Int
@@ -14,6 +14,29 @@ public struct LoadReport: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey { case host, port, appID = "app_id" }
+    }
+
+    /// One server of the run and the connections that went there.
+    public struct TargetShare: Sendable, Hashable, Codable {
+        public var host: String
+        public var port: Int
+        /// Connections opened on this server.
+        public var connections: Int
+        /// How many of them are checked subscribers.
+        public var subscribers: Int
+        /// Whether the run published here.
+        public var publishes: Bool
+
+        public init(host: String, port: Int, connections: Int, subscribers: Int, publishes: Bool) {
+            self.host = host
+            self.port = port
+            self.connections = connections
+            self.subscribers = subscribers
+            self.publishes = publishes
+        }
+
+        /// `host:port`.
+        public var address: String { ServerAddress(host: host, port: port).description }
     }
 
     /// The scenario's shape, copied so a result file stands alone.
@@ -196,6 +219,9 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var scenario: String
     public var stamp: String
     public var target: Target
+    /// Every server the run drove, in the order connections were spread over them; `nil` in
+    /// reports written before runs could have several.
+    public var targets: [TargetShare]?
     public var setup: Setup
     public var connections: Connections
     public var publishing: Publishing
@@ -234,11 +260,13 @@ public struct LoadReport: Sendable, Hashable, Codable {
         timeSeries: TimeSeries? = nil,
         history: HistoryFigures? = nil,
         historyLatency: HistoryLatency? = nil,
+        targets: [TargetShare]? = nil,
         failures: [String]
     ) {
         self.scenario = scenario
         self.stamp = stamp
         self.target = target
+        self.targets = targets
         self.setup = setup
         self.connections = connections
         self.publishing = publishing
@@ -259,7 +287,7 @@ public struct LoadReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, delta, workloads
-        case failures, history
+        case failures, history, targets
         case publishing = "publish", latency = "latency_ms", timeSeries = "time_series"
         case historyLatency = "history_latency"
     }

@@ -3,8 +3,12 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// Runs one scenario against one server: opens and subscribes the connections, publishes the
-/// warm-up and measured events, waits for the deliveries, and builds the ``LoadReport``.
+/// Runs one scenario against one server, or the nodes of a cluster: opens and subscribes the
+/// connections (spread over the target's servers), publishes the warm-up and measured events (to
+/// its publish server), waits for the deliveries, and builds the ``LoadReport``.
+///
+/// Deliveries are accounted per subscriber and channel whatever server it is on, so a cluster run
+/// checks that every node delivers each channel's events once and in the publisher's order.
 public struct LoadRunner: Sendable {
     /// Event loops reading the subscriber connections.
     public static let loopCount = 2
@@ -42,13 +46,7 @@ public struct LoadRunner: Sendable {
                 try await loop.submit { NIOLoopBound(LoopRecorder(workloads: workloadCount), eventLoop: loop) }.get()
             )
         }
-        let connector = WebSocketConnector(host: target.host, port: target.port, timeout: .seconds(10))
-        let pool = ConnectionPool(
-            connector: connector,
-            path: WebSocketConnector.pusherPath(key: target.key),
-            loops: loops,
-            recorders: recorders
-        )
+        let pool = ConnectionPool(target: target, loops: loops, recorders: recorders)
         let progress = LoadProgress()
         let meter = LoadMeter(loops: loops, recorders: recorders)
         let ticker =
@@ -57,13 +55,16 @@ public struct LoadRunner: Sendable {
         defer { ticker?.stop() }
 
         let plans = ConnectionPlan.plans(for: scenario, key: target.key, secret: target.secret)
-        do {
-            // One connection first, so an unreachable server is one clear error rather than thousands.
-            let probe = try await pool.open(plans[0], index: 0)
-            probe.pipeline.fireUserInboundEventTriggered(SubscriberCommand.finish)
-            try? await probe.close()
-        } catch {
-            throw LoadError.unreachable(host: target.host, port: target.port, reason: "\(error)")
+        for (index, address) in target.addresses.enumerated() {
+            do {
+                // One connection to each server first, so an unreachable one is one clear error
+                // rather than thousands.
+                let probe = try await pool.open(plans[0], index: index, address: index)
+                probe.pipeline.fireUserInboundEventTriggered(SubscriberCommand.finish)
+                try? await probe.close()
+            } catch {
+                throw LoadError.unreachable(host: address.host, port: address.port, reason: "\(error)")
+            }
         }
         let opened = try await pool.openAll(
             plans,

@@ -18,8 +18,11 @@ public struct MarkdownSummary: Sendable {
         var lines = [
             "# \(r.scenario) — \(r.stamp)",
             "",
-            "**\(r.passed ? "PASSED" : "FAILED")** against \(r.target.host):\(r.target.port) (app \(r.target.appID)).",
+            "**\(r.passed ? "PASSED" : "FAILED")** against \(targetText) (app \(r.target.appID)).",
             "",
+        ]
+        lines += targetLines
+        lines += [
             "Setup: \(r.setup.subscribers) \(r.setup.channelKind) subscribers on \(r.setup.channels) channel(s), "
                 + "\(r.setup.events) events (+\(r.setup.warmup) warm-up)"
                 + (r.setup.durationSeconds.map { " over \(f($0)) s" } ?? "") + " via \(r.setup.source), "
@@ -78,5 +81,20 @@ public struct MarkdownSummary: Sendable {
             lines += ["", "![over time](\(timePlotFile))"]
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The server, or how many servers and which one was published to.
+    private var targetText: String {
+        let published = ServerAddress(host: report.target.host, port: report.target.port).description
+        guard let targets = report.targets, targets.count > 1 else { return published }
+        return "\(targets.count) servers, publishing to \(published)"
+    }
+
+    /// With several servers, what went to each.
+    private var targetLines: [String] {
+        guard let targets = report.targets, targets.count > 1 else { return [] }
+        return ["| server | connections | checked subscribers | published to |", "| --- | --- | --- | --- |"]
+            + targets.map { "| \($0.address) | \($0.connections) | \($0.subscribers) | \($0.publishes ? "yes" : "") |" }
+            + [""]
     }
 }

@@ -100,7 +100,7 @@ package struct ReportBuilder {
         return LoadReport(
             scenario: scenario.name,
             stamp: Self.stamp(Date()),
-            target: .init(host: target.host, port: target.port, appID: target.appID),
+            target: .init(host: target.publishAddress.host, port: target.publishAddress.port, appID: target.appID),
             setup: setup(sourceNames: run.sourceNames),
             connections: .init(
                 opened: opened.opened,
@@ -144,8 +144,24 @@ package struct ReportBuilder {
             timeSeries: run.timeSeries,
             history: history,
             historyLatency: historyLatency(run),
+            targets: targetShares(opened),
             failures: failures
         )
+    }
+
+    /// Each server of the target with the connections opened there.
+    private func targetShares(_ opened: ConnectionPool.Opened) -> [LoadReport.TargetShare] {
+        target.addresses.enumerated().map { index, address in
+            let share =
+                opened.perAddress.indices.contains(index) ? opened.perAddress[index] : (connections: 0, subscribers: 0)
+            return LoadReport.TargetShare(
+                host: address.host,
+                port: address.port,
+                connections: share.connections,
+                subscribers: share.subscribers,
+                publishes: index == target.publishIndex
+            )
+        }
     }
 
     /// The scenario's shape; with several workloads, counts are summed and kinds joined.

@@ -88,6 +88,10 @@ public struct Scenario: Sendable, Hashable {
     public var maxRSSGrowthMiBPerHour: Double?
     /// The same for the server's open descriptors.
     public var maxDescriptorGrowthPerHour: Double?
+    /// The servers subscribers are spread over (`targets`), `nil` to take them from the command line.
+    public var targets: [ServerAddress]?
+    /// The index in ``targets`` of the server publishes go to (`publish_target`), `nil` for the first.
+    public var publishTarget: Int?
 
     public init(
         name: String,
@@ -102,7 +106,9 @@ public struct Scenario: Sendable, Hashable {
         expectReorder: Bool = false,
         sampleIntervalSeconds: Double = 10,
         maxRSSGrowthMiBPerHour: Double? = nil,
-        maxDescriptorGrowthPerHour: Double? = nil
+        maxDescriptorGrowthPerHour: Double? = nil,
+        targets: [ServerAddress]? = nil,
+        publishTarget: Int? = nil
     ) {
         self.name = name
         self.description = description
@@ -117,6 +123,8 @@ public struct Scenario: Sendable, Hashable {
         self.sampleIntervalSeconds = sampleIntervalSeconds
         self.maxRSSGrowthMiBPerHour = maxRSSGrowthMiBPerHour
         self.maxDescriptorGrowthPerHour = maxDescriptorGrowthPerHour
+        self.targets = targets
+        self.publishTarget = publishTarget
     }
 
     /// Every connection the run opens, over all workloads.

@@ -88,6 +88,20 @@ struct ScenarioFields {
         return values
     }
 
+    /// `name` as one text or a non-empty list of them, `nil` when absent.
+    mutating func stringList(_ name: String) throws(ScenarioError) -> [String]? {
+        read.insert(name)
+        guard let node = values[name], node.null == nil else { return nil }
+        guard let items = node.sequence else { return try string(name).map { [$0] } }
+        var texts: [String] = []
+        for item in items {
+            guard let scalar = item.scalar else { throw error(name, "must be a text or a list of texts") }
+            texts.append(scalar.string)
+        }
+        guard !texts.isEmpty else { throw error(name, "must not be an empty list") }
+        return texts
+    }
+
     /// The list of mappings `name`, each with its indexed path (`name[0]`), `nil` when absent.
     mutating func sections(_ name: String) throws(ScenarioError) -> [ScenarioFields]? {
         read.insert(name)

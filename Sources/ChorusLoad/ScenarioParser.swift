@@ -88,8 +88,25 @@ public struct ScenarioParser: Sendable {
             expectReorder: try fields.bool("expect_reorder") ?? false,
             sampleIntervalSeconds: try fields.double("sample_interval_seconds") ?? 10,
             maxRSSGrowthMiBPerHour: try fields.double("max_rss_growth_mib_per_hour"),
-            maxDescriptorGrowthPerHour: try fields.double("max_fd_growth_per_hour")
+            maxDescriptorGrowthPerHour: try fields.double("max_fd_growth_per_hour"),
+            targets: try readTargets(&fields),
+            publishTarget: try fields.int("publish_target")
         )
+    }
+
+    /// `targets`: one `host:port` (or `ws://`/`http://` URL) or a non-empty list of them.
+    private func readTargets(_ fields: inout ScenarioFields) throws(ScenarioError) -> [ServerAddress]? {
+        guard let texts = try fields.stringList("targets") else { return nil }
+        var addresses: [ServerAddress] = []
+        for (index, text) in texts.enumerated() {
+            do throws(ServerAddressError) {
+                addresses.append(try ServerAddress(parsing: text))
+            } catch {
+                let field = texts.count == 1 ? "targets" : "targets[\(index)]"
+                throw ScenarioError(source: source, field: field, reason: "\(error)")
+            }
+        }
+        return addresses
     }
 
     /// `events` or `duration_seconds`, exactly one.

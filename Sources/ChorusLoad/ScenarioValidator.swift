@@ -42,6 +42,15 @@ struct ScenarioValidator {
         ] {
             if let limit { try check(limit >= 0 && limit.isFinite, field, "must be a number ≥ 0") }
         }
+        if let publishTarget = scenario.publishTarget {
+            let count = scenario.targets?.count
+            try check(
+                publishTarget >= 0 && publishTarget < (count ?? Int.max),
+                "publish_target",
+                count.map { "must be an index into targets, from 0 to \($0 - 1), got \(publishTarget)" }
+                    ?? "must be an index (from 0) into the targets, got \(publishTarget)"
+            )
+        }
         let listed = scenario.workloads.count > 1 || scenario.workloads.first?.name != nil
         var names: Set<String> = []
         for (index, workload) in scenario.workloads.enumerated() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChorusConformance
+import ChorusLoad
 import Foundation
 import NIOPosix
 
@@ -14,8 +15,16 @@ struct ConformCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Server host.") var host = "127.0.0.1"
+    @Option(help: "Server host (HTTP API, and WebSockets unless --ws-target).") var host = "127.0.0.1"
     @Option(help: "Server port.") var port = 6001
+    @Option(
+        name: .customLong("ws-target"),
+        help: ArgumentHelp(
+            "Open the WebSockets on this server (host:port or ws://host:port), e.g. another node of the same cluster; HTTP reads are then retried for up to 5 s.",
+            valueName: "address"
+        )
+    )
+    var webSocketTarget: String?
     @Option(name: .customLong("app-id"), help: "Main app id.") var appID = "1"
     @Option(help: "Main app key.") var key = "chorus-key"
     @Option(help: "Main app secret.") var secret = "chorus-secret"
@@ -72,6 +81,14 @@ struct ConformCommand: AsyncParsableCommand {
                 throw ValidationError("--capabilities: \(error.message)")
             }
         }
+        let webSocketAddress: ServerAddress?
+        do {
+            webSocketAddress = try webSocketTarget.map { text throws(ServerAddressError) in
+                try ServerAddress(parsing: text)
+            }
+        } catch {
+            throw ValidationError("--ws-target: \(error)")
+        }
         let target = ConformanceTarget(
             host: host,
             port: port,
@@ -86,7 +103,9 @@ struct ConformCommand: AsyncParsableCommand {
             maxClientEventsPerSecond: maxClientEvents,
             features: features,
             noClientEventsApp: try noClientEventsApp.map { try Self.app($0, option: "--no-client-events-app") },
-            subscriptionCountApp: try subscriptionCountApp.map { try Self.app($0, option: "--subscription-count-app") }
+            subscriptionCountApp: try subscriptionCountApp.map { try Self.app($0, option: "--subscription-count-app") },
+            webSocketHost: webSocketAddress?.host,
+            webSocketPort: webSocketAddress?.port
         )
         let selected = library.selecting(tags: tags, names: names)
         guard !selected.isEmpty else { throw ValidationError("No case matches the given --tag/--case.") }
@@ -102,7 +121,11 @@ struct ConformCommand: AsyncParsableCommand {
         let results = await runner.run(selected) { result in
             print("\(result.outcome.rawValue.uppercased()) [\(result.level.rawValue)] \(result.name)")
         }
-        let report = ConformanceReport(target: "\(host):\(port) (profile \(profile))", results: results, strict: strict)
+        let report = ConformanceReport(
+            target: Self.describe(target, profile: profile),
+            results: results,
+            strict: strict
+        )
         print(report.table)
         do {
             try report.write(to: URL(fileURLWithPath: output))
@@ -116,6 +139,14 @@ struct ConformCommand: AsyncParsableCommand {
         }
         print("Reports written to \(output)/conformance.xml and \(output)/conformance.json")
         if report.failsRun { throw ExitCode.failure }
+    }
+
+    /// `host:port`, or which server took the HTTP requests and which the WebSockets, and the profile.
+    private static func describe(_ target: ConformanceTarget, profile: String) -> String {
+        let http = ServerAddress(host: target.host, port: target.port)
+        guard target.splitsWebSocketsFromHTTP else { return "\(http) (profile \(profile))" }
+        let webSockets = ServerAddress(host: target.webSocketHost, port: target.webSocketPort)
+        return "HTTP \(http), WebSockets \(webSockets) (profile \(profile))"
     }
 
     private static func app(_ triple: String, option: String) throws -> ConformanceTarget.App {

@@ -16,8 +16,23 @@ struct LoadCommand: AsyncParsableCommand {
     @Argument(help: "Scenario file (YAML or JSON), or the name of a bundled one (smoke, fanout-10k, ...).")
     var scenario: String
 
-    @Option(help: "Server host.") var host = "127.0.0.1"
-    @Option(help: "Server port (WebSocket and HTTP API).") var port = 6001
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "A server as host:port, ws://host:port or http://host:port (repeatable: each channel's subscribers go round robin over them).",
+            valueName: "address"
+        )
+    )
+    var targets: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "The index (from 0) of the target publishes go to (default: the scenario's publish_target, else 0).",
+            valueName: "index"
+        )
+    )
+    var publishTarget: Int?
+    @Option(help: "Server host, for one server (default 127.0.0.1; or use --target).") var host: String?
+    @Option(help: "Server port (WebSocket and HTTP API), for one server (default 6001).") var port: Int?
     @Option(help: "App id.") var appID = "1"
     @Option(help: "App key.") var key = "chorus-key"
     @Option(help: "App secret (signs the HTTP API and channel auth).") var secret = "chorus-secret"
@@ -38,14 +53,8 @@ struct LoadCommand: AsyncParsableCommand {
             var loaded = try ScenarioParser.load(path: file)
             if let duration { loaded = try ScenarioParser(source: file).withDuration(loaded, seconds: duration) }
             baselineReport = try baseline.map(Self.readBaseline)
-            let target = LoadTarget(
-                host: host,
-                port: port,
-                appID: appID,
-                key: key,
-                secret: secret,
-                serverPID: serverPID
-            )
+            let choice = TargetChoice(targets: targets, host: host, port: port, publishTarget: publishTarget)
+            let target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
             let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
             report = try await runner.run()
         } catch {

@@ -10,9 +10,17 @@ import Testing
 @Suite(.serialized) struct DeviationDetectionTests {
     static let library = Result { try CaseLibrary(directory: CaseLibrary.bundledDirectory) }
 
-    /// Runs every bundled case against a fake server with `faults` switched on.
-    static func results(faults: Set<DeviantFault>, cases names: [String] = []) async throws -> [CaseResult] {
-        let library = try library.get()
+    /// Runs every bundled case (or those named or tagged, or every case of `library`) against a
+    /// fake server with `faults` switched on; with `webSocketHost`, WebSockets open there (on the
+    /// server's port) while HTTP requests go to 127.0.0.1.
+    static func results(
+        faults: Set<DeviantFault>,
+        cases names: [String] = [],
+        tags: [String] = [],
+        webSocketHost: String? = nil,
+        library: CaseLibrary? = nil
+    ) async throws -> [CaseResult] {
+        let library = try library ?? Self.library.get()
         let server = try await DeviantPusherServer.start(faults: faults)
         let target = ConformanceTarget(
             host: "127.0.0.1",
@@ -28,10 +36,12 @@ import Testing
             maxClientEventsPerSecond: DeviantPusherServer.maxClientEventsPerSecond,
             features: DeviantPusherServer.capabilities,
             noClientEventsApp: Self.app(DeviantPusherServer.quietApp),
-            subscriptionCountApp: Self.app(DeviantPusherServer.countingApp)
+            subscriptionCountApp: Self.app(DeviantPusherServer.countingApp),
+            webSocketHost: webSocketHost,
+            webSocketPort: webSocketHost.map { _ in server.port }
         )
         let runner = ConformanceRunner(target: target, library: library, group: MultiThreadedEventLoopGroup.singleton)
-        let results = await runner.run(library.selecting(names: names))
+        let results = await runner.run(library.selecting(tags: tags, names: names))
         try await server.shutdown()
         return results
     }
