@@ -139,6 +139,9 @@ public final class ChorusServer: Service, Sendable {
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
             context.history.startRetention(apps: configuration.apps, logger: logger)
+            // Apps in the app store (`app_store`): read before the server reports it listens,
+            // then re-read in the background until shutdown.
+            try await context.appStore.start()
             try await context.push.start()
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
@@ -228,6 +231,7 @@ public final class ChorusServer: Service, Sendable {
         await context.pendingReplies.settled()
         await context.history.drain()
         await context.push.drain()
+        await context.appStore.stop()
         await context.cluster?.shutdown()
         await context.webhooks.shutdown()
         try await group.shutdownGracefully()

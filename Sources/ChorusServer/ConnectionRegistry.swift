@@ -85,4 +85,6 @@ package enum ServerCloseReason: Sendable {
     case terminatedByApp
     /// The server is shutting down (4200, reconnect at once — to another instance).
     case serverShutdown
+    /// The app was disabled or removed from the app store (4003, as a new connection would get).
+    case appDisabled
 }

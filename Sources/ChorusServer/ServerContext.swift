@@ -42,6 +42,8 @@ final class ServerContext: Sendable {
     let cluster: ClusterLink?
     /// Reports this node's share of channels to the other nodes (with ``cluster``).
     let shareReporter: ShareReporter?
+    /// Keeps the app store's apps (`app_store`) in ``apps``.
+    let appStore: AppStoreRefresher
 
     init(
         configuration: ServerConfiguration,
@@ -81,6 +83,14 @@ final class ServerContext: Sendable {
             closeProviders: closePushProviders,
             apps: apps,
             settings: configuration.pushDelivery,
+            logger: logger
+        )
+        self.appStore = AppStoreRefresher(
+            apps: apps,
+            connections: connections,
+            webhooks: webhooks,
+            history: history,
+            configuration: configuration,
             logger: logger
         )
     }

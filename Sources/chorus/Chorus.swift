@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// The `chorus` command: the server, the load generator and the conformance runner.
+/// The `chorus` command: the server, its app store, the load generator and the conformance runner.
 @main
 struct Chorus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A Pusher-protocol realtime server, its load generator and its conformance suite.",
-        subcommands: [ServeCommand.self, LoadCommand.self, ConformCommand.self]
+        subcommands: [ServeCommand.self, AppsCommand.self, LoadCommand.self, ConformCommand.self]
     )
 }

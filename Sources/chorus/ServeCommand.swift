@@ -53,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         let storage = configuration.storage.resolved(in: FileManager.default.currentDirectoryPath)
         banner += "  history storage: \(storage.summary)\n  push storage: \(storage.pushSummary)\n"
         banner += "  adapter: \(configuration.adapter.summary)\n"
+        if configuration.appStore.isEnabled { banner += "  app store: \(configuration.appStore.summary)\n" }
         // Written unbuffered, so a supervisor or test reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(

@@ -58,12 +58,16 @@ public enum ConfigurationLoader {
             }
             configuration.port = value
         }
+        let appKeys = ["CHORUS_APP_ID", "CHORUS_APP_KEY", "CHORUS_APP_SECRET"].filter { environment[$0] != nil }
+        if configuration.apps.isEmpty, let key = appKeys.first {
+            throw ConfigurationError(source: key, problems: ["the configuration names no app to override"])
+        }
         if let id = environment["CHORUS_APP_ID"] { configuration.apps[0].id = id }
         if let key = environment["CHORUS_APP_KEY"] { configuration.apps[0].key = key }
         if let secret = environment["CHORUS_APP_SECRET"] { configuration.apps[0].secret = secret }
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
             return path.isEmpty ? "top level" : path

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var pushDelivery = PushDeliverySettings()
     /// How this node reaches the other nodes of its cluster (`local`: none).
     public var adapter = AdapterSettings()
+    /// Apps kept in a database besides ``apps``, re-read while the server runs; none by default.
+    public var appStore = AppStoreSettings()
     public var apps: [AppConfiguration]
 
     public init(apps: [AppConfiguration]) {
@@ -86,6 +88,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .section("storage", \.storage),
             .section("push_delivery", \.pushDelivery),
             .section("adapter", \.adapter),
+            .section("app_store", \.appStore),
             .value("apps", \.apps),
         ]
     }
@@ -93,6 +96,11 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public init(from decoder: any Decoder) throws {
         self = .embeddedDefault
         try decodeSettings(from: decoder)
+        // With an app store and no `apps`, the apps are the store's: no default app behind them.
+        if appStore.isEnabled, try !decoder.container(keyedBy: ConfigurationKey.self).contains(ConfigurationKey("apps"))
+        {
+            apps = []
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -101,8 +109,11 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
 
     /// Problems that keep the server from starting, each naming its field.
     public func problems() -> [String] {
-        var problems = settingProblems + storage.problems + pushDelivery.problems + adapter.problems
-        if apps.isEmpty { problems.append("apps must name at least one app") }
+        var problems =
+            settingProblems + storage.problems + pushDelivery.problems + adapter.problems + appStore.problems
+        if apps.isEmpty, !appStore.isEnabled {
+            problems.append("apps must name at least one app (or app_store must name a store of apps)")
+        }
         problems += apps.flatMap { $0.problems() }
         problems += apps.flatMap(payloadProblems)
         for (field, values) in [("id", apps.map(\.id)), ("key", apps.map(\.key))] {
@@ -113,7 +124,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     }
 
     /// An event as large as `app` allows must fit in an HTTP request body and in a WebSocket message.
-    private func payloadProblems(_ app: AppConfiguration) -> [String] {
+    func payloadProblems(_ app: AppConfiguration) -> [String] {
         let payload = "app '\(app.id)': max_event_payload_in_kb (\(app.maxEventPayloadInKB))"
         var problems: [String] = []
         if app.largestPublishBodyBytes > maxRequestBodyBytes {

@@ -16,10 +16,14 @@ final class HistoryService: Sendable {
         self.serials = SerialGenerator(node: node) { Int64(Date().timeIntervalSince1970 * 1000) }
     }
 
-    /// Starts enforcing the retention of `apps` in the background.
+    /// Starts enforcing the retention of `apps` in the background, in place of the apps it
+    /// enforced before (the app store's change while the server runs).
     func startRetention(apps: [AppConfiguration], logger: Logger) {
         let task = HistoryStoreOpener.retention(of: store, apps: apps.filter(\.history.enabled), logger: logger)
-        retention.withLock { $0 = task }
+        retention.withLock { previous in
+            previous?.cancel()
+            previous = task
+        }
     }
 
     /// Stops the retention sweep, then closes the store (its pending writes finish). The API

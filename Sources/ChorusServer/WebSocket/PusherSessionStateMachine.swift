@@ -94,11 +94,12 @@ package struct PusherSessionStateMachine {
         return [.refuse(.overConnectionQuota)]
     }
 
-    /// The server closes the connection: `terminate_connections` or shutdown.
+    /// The server closes the connection: `terminate_connections`, its app disabled, or shutdown.
     package mutating func closeRequested(_ reason: ServerCloseReason) -> [PusherSessionAction] {
         switch reason {
         case .terminatedByApp: close(.unauthorized, message: "Connection terminated by the application")
         case .serverShutdown: close(.genericReconnect, message: "Server shutting down; reconnect")
+        case .appDisabled: close(.appDisabled, message: PusherErrorCode.appDisabled.meaning)
         }
     }
 
