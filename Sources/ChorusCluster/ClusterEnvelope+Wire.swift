@@ -7,7 +7,7 @@ package struct ClusterWireError: Error, Sendable, CustomStringConvertible {
     package var description: String
 }
 
-/// The envelope as JSON on the Redis channel: `{"v":1,"n":node,"t":type,…}`. JSON keeps the bus
+/// The envelope as JSON on the Redis channel: `{"v":1,"n":node,"q":sequence?,"t":type,…}`. JSON keeps the bus
 /// readable with `redis-cli subscribe`; it is encoded once per publish, never per subscriber.
 extension ClusterEnvelope {
     /// The wire format's version; a node ignores messages of another version (logged).
@@ -16,6 +16,7 @@ extension ClusterEnvelope {
     /// The envelope's bytes.
     package func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
         var fields: [String: JSONValue] = ["v": .integer(Self.wireVersion), "n": .string(sender.rawValue)]
+        if let sequence { fields["q"] = .integer(Int64(truncatingIfNeeded: sequence)) }
         switch message {
         case .events(let appID, let events, let excluding):
             fields["t"] = "events"
@@ -97,7 +98,8 @@ extension ClusterEnvelope {
         case "goodbye": message = .goodbye
         default: throw ClusterWireError(description: "unknown type '\(type)'")
         }
-        self.init(sender: NodeID(sender), message: message)
+        let sequence = json["q"]?.intValue.flatMap { UInt64(exactly: $0) }
+        self.init(sender: NodeID(sender), message: message, sequence: sequence)
     }
 
     private static func json(_ event: PublishedEvent) -> JSONValue {

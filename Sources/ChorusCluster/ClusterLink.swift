@@ -66,7 +66,21 @@ package final class ClusterLink: Sendable {
         var subscribed = false
         var heartbeat: RepeatedTask?
         var stopped = false
+        var nextSequence: UInt64 = 0
+        /// This node's messages on their way through Redis, by sequence.
+        var awaiting: [UInt64: EventLoopPromise<Void>] = [:]
     }
+
+    /// Why ``publish(_:)`` failed.
+    package enum PublishError: Error, Sendable {
+        /// Redis is out of reach (or was lost before the message came back).
+        case unavailable
+        /// The message did not come back within ``echoTimeout``.
+        case timedOut
+    }
+
+    /// How long ``publish(_:)`` waits for its message to come back from Redis.
+    package static let echoTimeout = TimeAmount.seconds(5)
 
     package let node: NodeID
     package let settings: Settings
@@ -145,6 +159,31 @@ package final class ClusterLink: Sendable {
         return true
     }
 
+    /// Publishes `message` to every node and succeeds once it came back to this node from Redis —
+    /// so Redis took it, and every node received it in the same position of the stream. Fails
+    /// when Redis is out of reach, is lost on the way, or does not echo within ``echoTimeout``.
+    package func publish(_ message: ClusterMessage) -> EventLoopFuture<Void> {
+        guard client.isReady else { return eventLoop.makeFailedFuture(PublishError.unavailable) }
+        let promise = eventLoop.makePromise(of: Void.self)
+        let sequence = state.withLock { state in
+            state.nextSequence += 1
+            state.awaiting[state.nextSequence] = promise
+            return state.nextSequence
+        }
+        let payload = ClusterEnvelope(sender: node, message: message, sequence: sequence).encoded()
+        client.publish(payload, to: settings.channel).whenFailure { [weak self] _ in
+            self?.settle(sequence, with: .failure(PublishError.unavailable))
+        }
+        eventLoop.scheduleTask(in: Self.echoTimeout) { [weak self] in
+            self?.settle(sequence, with: .failure(PublishError.timedOut))
+        }
+        return promise.futureResult
+    }
+
+    private func settle(_ sequence: UInt64, with result: Result<Void, any Error>) {
+        state.withLock { $0.awaiting.removeValue(forKey: sequence) }?.completeWith(result)
+    }
+
     /// Says goodbye (so the others forget this node at once) and closes both connections.
     package func shutdown() async {
         let (subscription, heartbeat) = state.withLock { state in
@@ -208,12 +247,14 @@ package final class ClusterLink: Sendable {
     }
 
     private func lost(_ reason: String) {
-        let wasUp = state.withLock { state in
+        let (wasUp, awaiting) = state.withLock { state in
             let wasUp = state.phase != .down
             state.phase = .down
             state.subscribed = false
-            return wasUp
+            defer { state.awaiting = [:] }
+            return (wasUp, state.awaiting.values)
         }
+        for promise in awaiting { promise.fail(PublishError.unavailable) }
         guard wasUp else { return }
         logger.warning("cluster link lost; serving local subscribers only", metadata: ["reason": .string(reason)])
         emit(.unavailable(reason: reason))
@@ -228,6 +269,7 @@ package final class ClusterLink: Sendable {
             return
         }
         guard envelope.sender != node else {
+            if let sequence = envelope.sequence { settle(sequence, with: .success(())) }
             if case .hello = envelope.message { helloReturned() }
             if case .heartbeat = envelope.message { return }
             emit(.message(envelope))

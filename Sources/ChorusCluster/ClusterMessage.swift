@@ -31,9 +31,12 @@ package enum ClusterMessage: Sendable {
 package struct ClusterEnvelope: Sendable {
     package var sender: NodeID
     package var message: ClusterMessage
+    /// Set when the sender waits for its message to come back from Redis (``ClusterLink/publish(_:)``).
+    package var sequence: UInt64?
 
-    package init(sender: NodeID, message: ClusterMessage) {
+    package init(sender: NodeID, message: ClusterMessage, sequence: UInt64? = nil) {
         self.sender = sender
         self.message = message
+        self.sequence = sequence
     }
 }

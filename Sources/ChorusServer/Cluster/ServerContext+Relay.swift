@@ -2,6 +2,7 @@ import ChorusCluster
 import ChorusCore
 import ChorusProtocol
 import Logging
+import NIOCore
 
 /// Where every fan-out of the server starts: straight into this node's engine on one node, through
 /// Redis in a cluster — where every node, this one too, fans out what comes back, in Redis's order.
@@ -9,18 +10,26 @@ extension ServerContext {
     /// Whether a publish can reach every subscriber now (not while a cluster node lost Redis).
     var acceptsPublishes: Bool { cluster?.isReady ?? true }
 
-    /// Publishes `events` of `app`, not to the connection with `excludingSocketID`.
-    func publish(_ events: [PublishedEvent], app: AppConfiguration, excludingSocketID: String?) {
+    /// Publishes `events` of `app`, not to the connection with `excludingSocketID`. In a cluster,
+    /// the future succeeds once the events came back from Redis (every node has them in the same
+    /// place of its stream) and fails when they may not have reached every node; on one node
+    /// there is nothing to wait for (`nil`).
+    @discardableResult
+    func publish(_ events: [PublishedEvent], app: AppConfiguration, excludingSocketID: String?)
+        -> EventLoopFuture<Void>?
+    {
         guard let cluster else {
             publisher.publish(events, app: app, excluding: address(of: excludingSocketID, appID: app.id))
-            return
+            return nil
         }
-        if !cluster.send(.events(appID: app.id, events: events, excludingSocketID: excludingSocketID)) {
+        let relayed = cluster.publish(.events(appID: app.id, events: events, excludingSocketID: excludingSocketID))
+        relayed.whenFailure { [logger] error in
             logger.warning(
-                "events not relayed: the cluster's Redis is out of reach",
-                metadata: ["app_id": .string(app.id), "events": .stringConvertible(events.count)]
+                "events not relayed to the cluster",
+                metadata: ["app_id": .string(app.id), "events": .stringConvertible(events.count), "error": "\(error)"]
             )
         }
+        return relayed
     }
 
     /// Sends a client event to its channel's other subscribers, on every node.

@@ -32,8 +32,8 @@ extension PusherAPI {
             return .now(first)
         }
         let retained = retainedPublishes(of: [event], call)
-        publish([event], call)
-        guard !retained.isEmpty else { return .now(response) }
+        let relayed = publish([event], call)
+        guard !retained.isEmpty else { return HTTPReply.now(response).afterRelay(relayed) }
         return appending(retained, idempotencyKey: event.idempotencyKey, call) { serials in
             guard event.info.contains(.messageSerial) else { return response }
             var channels = counts
@@ -45,6 +45,7 @@ extension PusherAPI {
             }
             return answer(channels)
         }
+        .afterRelay(relayed)
     }
 
     /// `POST /apps/{id}/batch_events`: every event is validated before any is published; then they
@@ -78,7 +79,7 @@ extension PusherAPI {
             return server.idempotency.claim(key, appID: call.app.id, response: .json(.ok, "{}"), now: .now()) == nil
         }
         let retained = retainedPublishes(of: fresh.map { validated[$0] }, call)
-        publish(fresh.map { validated[$0] }, call)
+        let relayed = publish(fresh.map { validated[$0] }, call)
         let now = NIODeadline.now()
         let counts: [[String: JSONValue]] = validated.map { event in
             guard !event.info.isEmpty, let channel = event.channels.first else { return [:] }
@@ -89,7 +90,7 @@ extension PusherAPI {
             guard validated.contains(where: { !$0.info.isEmpty }) else { return .json(.ok, "{}") }
             return .json(.ok, JSONValue.object(["batch": .array(answers.map { .object($0) })]).jsonText)
         }
-        guard !retained.isEmpty else { return .now(answer(counts)) }
+        guard !retained.isEmpty else { return HTTPReply.now(answer(counts)).afterRelay(relayed) }
         return appending(retained, idempotencyKey: nil, call) { serials in
             var answers = counts
             for (publish, historySerial) in serials {
@@ -101,16 +102,19 @@ extension PusherAPI {
             }
             return answer(answers)
         }
+        .afterRelay(relayed)
     }
 
     /// Hands `events` to the engine (or the cluster) in order; runs of events with the same
-    /// excluded connection go together, so they reach each subscriber in one write.
-    private func publish(_ events: [EventRequest], _ call: Call) {
+    /// excluded connection go together, so they reach each subscriber in one write. Returns what
+    /// the cluster's relay of them will tell (see ``ServerContext/publish(_:app:excludingSocketID:)``).
+    private func publish(_ events: [EventRequest], _ call: Call) -> [EventLoopFuture<Void>] {
         var run: [EventPublisher.Event] = []
         var runExcluding: String?
+        var relayed: [EventLoopFuture<Void>] = []
         for event in events {
             if !run.isEmpty, event.socketID != runExcluding {
-                server.publish(run, app: call.app, excludingSocketID: runExcluding)
+                relayed += [server.publish(run, app: call.app, excludingSocketID: runExcluding)].compactMap { $0 }
                 run.removeAll()
             }
             runExcluding = event.socketID
@@ -125,7 +129,10 @@ extension PusherAPI {
             )
             server.metrics.apiEventsPublished.increment(by: Int64(event.channels.count))
         }
-        if !run.isEmpty { server.publish(run, app: call.app, excludingSocketID: runExcluding) }
+        if !run.isEmpty {
+            relayed += [server.publish(run, app: call.app, excludingSocketID: runExcluding)].compactMap { $0 }
+        }
         server.metrics.publishToEnqueue.record(.nanoseconds((NIODeadline.now() - call.receivedAt).nanoseconds))
+        return relayed
     }
 }

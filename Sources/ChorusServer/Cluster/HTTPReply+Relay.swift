@@ -1,0 +1,24 @@
+import NIOCore
+
+extension HTTPReply {
+    /// The same reply, answered once the cluster relayed the publishes in `relayed` — or 503
+    /// `cluster_unavailable` when one may not have reached every node. On one node (`relayed`
+    /// empty) the reply is unchanged.
+    func afterRelay(_ relayed: [EventLoopFuture<Void>]) -> HTTPReply {
+        guard !relayed.isEmpty else { return self }
+        let reply = self
+        return .later {
+            for relay in relayed {
+                do {
+                    try await relay.get()
+                } catch {
+                    return APIError.clusterUnavailable.response
+                }
+            }
+            switch reply {
+            case .now(let response): return response
+            case .later(let work): return await work()
+            }
+        }
+    }
+}
