@@ -20,6 +20,7 @@ final class RedisLink: @unchecked Sendable {
     private let allocator = ByteBufferAllocator()
     private let readiness = NIOLockedValueBox(false)
 
+    private let attemptTimeout: TimeAmount
     private var machine: RedisLinkStateMachine
     private var channel: (any Channel)?
     private var handler: RedisCommandHandler?
@@ -50,6 +51,7 @@ final class RedisLink: @unchecked Sendable {
         self.forwardsUnmatched = forwardsUnmatched
         self.prepare = prepare
         self.onStateChange = onStateChange
+        self.attemptTimeout = reconnect.attemptTimeout
         self.machine = RedisLinkStateMachine(policy: reconnect)
     }
 
@@ -111,7 +113,7 @@ final class RedisLink: @unchecked Sendable {
     private func connect() {
         let forwardsUnmatched = self.forwardsUnmatched
         ClientBootstrap(group: self.eventLoop)
-            .connectTimeout(.seconds(5))
+            .connectTimeout(self.attemptTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
@@ -138,7 +140,13 @@ final class RedisLink: @unchecked Sendable {
             channel.close(promise: nil)
             return
         }
+        let timeout = self.eventLoop.scheduleTask(in: self.attemptTimeout) {
+            guard self.channel === channel, self.machine.state == .handshaking else { return }
+            self.handler?.noteCloseReason("no answer to the handshake in time")
+            channel.close(promise: nil)
+        }
         self.handshake(on: channel).whenComplete { result in
+            timeout.cancel()
             guard self.channel === channel else { return }
             switch result {
             case .success:

@@ -5,6 +5,9 @@ package import NIOCore
 package struct RedisReconnectPolicy: Sendable {
     package var initialDelay: TimeAmount = .milliseconds(100)
     package var maximumDelay: TimeAmount = .seconds(2)
+    /// How long one attempt may take, from the TCP connect to the end of the handshake (AUTH, SELECT,
+    /// SUBSCRIBE confirmed): a server that accepts but does not answer counts as a failed attempt.
+    package var attemptTimeout: TimeAmount = .seconds(5)
     package init() {}
 
     /// The wait before the next attempt after `failures` consecutive failures (0 = the first loss).

@@ -39,10 +39,11 @@ final class RedisProcess {
         self.stop()
     }
 
-    /// Stops the server (SIGTERM: it closes every connection) and waits for it to exit. Idempotent.
+    /// Kills the server (the kernel closes every connection, as in a crash) and waits for it to exit.
+    /// Idempotent. SIGKILL because the child inherits a signal mask that blocks SIGTERM.
     func stop() {
         if self.process.isRunning {
-            self.process.terminate()
+            kill(self.process.processIdentifier, SIGKILL)
             self.process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: self.directory)
