@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: Swift unit and live tests (the history stores on SQLite and on a real
-# PostgreSQL started here), the Python SDK/client tests against a real `chorus serve`, the
-# conformance suite against a real `chorus serve`, the load smoke gate, the benchmark malloc gate,
+# PostgreSQL started here, the Redis client against a real Redis), the Python SDK/client tests
+# against a real `chorus serve` (and against clusters of 3 nodes on Redis), the conformance suite
+# against a real `chorus serve` and split over two nodes of a cluster, the load smoke gate, the
+# 10k-subscriber cluster scenario, the benchmark malloc gate,
 # and a short libFuzzer run of every fuzz target. Installs what it needs first. Exits non-zero if
 # anything fails.
 #
@@ -57,6 +59,7 @@ chorus="$(swift build -c release --show-bin-path)/chorus"
 stage "swift test" swift test -c release --skip-build
 stage "python clients (pusher SDK, websockets)" env CHORUS_BIN="$chorus" python3 -m pytest -q Tests/python
 stage "conformance suite against chorus serve" env CHORUS="$chorus" OUT="$(mktemp -d)" scripts/conformance.sh
+stage "cluster: conformance split over nodes, cluster-10k" env CHORUS="$chorus" scripts/cluster-smoke.sh
 stage "load smoke (baseline gate) and history smoke" env CHORUS="$chorus" scripts/load-smoke.sh
 stage "soak, 2 minutes (10,000 subscribers)" env CHORUS="$chorus" scripts/soak.sh 120
 if [ "${CHORUS_SKIP_BENCHMARKS:-0}" != "1" ]; then

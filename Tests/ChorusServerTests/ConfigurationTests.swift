@@ -129,10 +129,11 @@ struct ConfigurationTests {
             ServerConfiguration.settings.map(\.key) + AppConfiguration.settings.map(\.key)
             + WebhookDeliverySettings.settings.map(\.key) + WebhookTarget.settings.map(\.key)
             + StorageSettings.settings.map(\.key) + HistorySettings.settings.map(\.key)
-            + PushSettings.settings.map(\.key)
+            + PushSettings.settings.map(\.key) + AdapterSettings.settings.map(\.key)
         for key in keys { #expect(yaml.contains("\(key):"), "\(key) is missing from the example") }
         let decoded = try Self.decode(yaml)
         #expect(decoded.storage == StorageSettings())
+        #expect(decoded.adapter == AdapterSettings())
         var example = decoded.apps[0]
         example.webhooks = []
         // The defaults of an app in a file (the embedded default app also keeps history).
