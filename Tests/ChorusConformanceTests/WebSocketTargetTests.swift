@@ -7,12 +7,18 @@ import Testing
 /// name of the same server, and split targets retry HTTP reads (never writes) up to the cluster's
 /// 5 s query lag.
 @Suite(.serialized) struct WebSocketTargetTests {
+    /// A subset: the whole suite already runs against the honest fake in ``DeviationDetectionTests``
+    /// and, split over two cluster nodes, in `scripts/cluster-smoke.sh`.
     @Test func webSocketTargetEqualToTheHTTPTargetPassesAsBefore() async throws {
-        let results = try await DeviationDetectionTests.results(faults: [], webSocketHost: "127.0.0.1")
+        let results = try await DeviationDetectionTests.results(
+            faults: [],
+            tags: ["handshake", "channels", "presence", "client-events"],
+            webSocketHost: "127.0.0.1"
+        )
         for result in results where result.outcome == .failed {
             Issue.record("\(result.name) failed with an explicit WebSocket target: \(result.detail ?? "")")
         }
-        #expect(results.filter { $0.outcome == .passed }.count >= 80)
+        #expect(results.filter { $0.outcome == .passed }.count >= 20)
     }
 
     @Test func webSocketsOnAnotherNameOfTheServerPass() async throws {
