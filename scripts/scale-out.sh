@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Measures scale-out (issue #17) on this machine: 10,000 subscribers of one channel, 100 events at
-# 5/s published over HTTP (the fanout-10k shape), against
+# Measures scale-out (issue #17) on this machine: 10,000 subscribers of one channel, 100 events of
+# 150 B published over HTTP to the first node — paced at 5/s (fanout-10k: fan-out latency) and as
+# fast as accepted (fanout-10k-max: deliveries/s) — against
 #   local    one node, local adapter (no Redis): the baseline
 #   redis-1  one node on Redis: what relaying through Redis costs a node
 #   redis-3  three nodes on one Redis, subscribers round robin, publishes to the first (cluster-10k)
-# RUNS times each (default 3), interleaved, reporting every run and the medians. Besides the load
+# Subscribers are spread round robin over the nodes. RUNS times each (default 3), interleaved,
+# reporting every run and the medians. Besides the load
 # report's latency and deliveries/s, it reads the CPU seconds of Redis and of every node from /proc
 # over each run. Writes results/scale-out/runs.json and results/scale-out/runs.md.
 #   scripts/scale-out.sh [RUNS]
@@ -21,7 +23,7 @@ mkdir -p "$OUT"
 work=$(mktemp -d)
 source scripts/lib/start-redis.sh
 start_redis
-redis_pid=$(cat "$chorus_redis_dir/redis.pid" 2>/dev/null || pgrep -f "redis-server 127.0.0.1:${CHORUS_TEST_REDIS_URL##*:}" | head -n 1)
+redis_pid=$(cat "$chorus_redis_dir/redis.pid")
 
 nodes=()
 cleanup_nodes() {
@@ -60,17 +62,16 @@ YAML
     done
 }
 
-# run_case NAME DRIVER COUNT RUN
+# run_case SCENARIO NAME DRIVER COUNT RUN
 run_case() {
-    local name="$1" driver="$2" count="$3" run="$4"
+    local scenario="$1" name="$2" driver="$3" count="$4" run="$5"
     start_nodes "$driver" "$count"
-    local targets=() scenario=fanout-10k
+    local targets=()
     for port in "${ports[@]}"; do targets+=(--target "127.0.0.1:$port"); done
-    [[ "$count" -gt 1 ]] && scenario=cluster-10k
     local before_redis before_nodes=()
     before_redis=$(cpu_seconds "$redis_pid")
     for pid in "${nodes[@]}"; do before_nodes+=("$(cpu_seconds "$pid")"); done
-    local dir="$work/$name-$run"
+    local dir="$work/$scenario-$name-$run"
     "$CHORUS" load "$scenario" "${targets[@]}" --server-pid "${nodes[0]}" --out "$dir" >"$dir.log" 2>&1 \
         || { echo "scale-out: $name run $run failed:" >&2; tail -n 20 "$dir.log" >&2; exit 1; }
     local node_cpu=0 i=0
@@ -80,12 +81,12 @@ run_case() {
     done
     local redis_cpu
     redis_cpu=$(python3 -c "print(round($(cpu_seconds "$redis_pid") - $before_redis, 2))")
-    python3 - "$dir" "$name" "$run" "$count" "$node_cpu" "$redis_cpu" >>"$work/runs.jsonl" <<'PY'
+    python3 - "$dir" "$scenario" "$name" "$run" "$count" "$node_cpu" "$redis_cpu" >>"$work/runs.jsonl" <<'PY'
 import glob, json, sys
-directory, name, run, count, node_cpu, redis_cpu = sys.argv[1:]
+directory, scenario, name, run, count, node_cpu, redis_cpu = sys.argv[1:]
 report = json.load(open(sorted(glob.glob(f"{directory}/**/*.json", recursive=True))[-1]))
 print(json.dumps({
-    "case": name, "run": int(run), "nodes": int(count),
+    "scenario": scenario, "case": name, "run": int(run), "nodes": int(count),
     "p50_ms": report["latency_ms"]["p50"], "p99_ms": report["latency_ms"]["p99"],
     "deliveries_per_second": report["deliveries"]["per_second"],
     "lost": report["deliveries"]["lost"], "duplicates": report["deliveries"]["duplicates"],
@@ -94,45 +95,49 @@ print(json.dumps({
     "node_cpu_seconds": float(node_cpu), "redis_cpu_seconds": float(redis_cpu),
 }))
 PY
-    echo "scale-out: $name run $run: $(tail -n 1 "$work/runs.jsonl")"
+    echo "scale-out: $scenario $name run $run: $(tail -n 1 "$work/runs.jsonl")"
     cleanup_nodes
 }
 
 for run in $(seq 1 "$RUNS"); do
-    run_case local local 1 "$run"
-    run_case redis-1 redis 1 "$run"
-    run_case redis-3 redis 3 "$run"
+    for scenario in fanout-10k fanout-10k-max; do
+        run_case "$scenario" local local 1 "$run"
+        run_case "$scenario" redis-1 redis 1 "$run"
+        run_case "$scenario" redis-3 redis 3 "$run"
+    done
 done
 
 python3 - "$work/runs.jsonl" "$OUT" "$(git rev-parse --short HEAD)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, statistics, sys, time
 path, out, commit, load = sys.argv[1:]
 runs = [json.loads(line) for line in open(path)]
+scenarios = ["fanout-10k", "fanout-10k-max"]
 cases = ["local", "redis-1", "redis-3"]
-median = lambda case, key: statistics.median(r[key] for r in runs if r["case"] == case)
-summary = {case: {key: median(case, key) for key in
-           ["p50_ms", "p99_ms", "deliveries_per_second", "node_cpu_seconds", "redis_cpu_seconds"]}
-           for case in cases}
+keys = ["p50_ms", "p99_ms", "deliveries_per_second", "node_cpu_seconds", "redis_cpu_seconds"]
+summary = {scenario: {case: {key: statistics.median(r[key] for r in runs if r["scenario"] == scenario and r["case"] == case)
+                             for key in keys} for case in cases} for scenario in scenarios}
 json.dump({"commit": commit, "load_average_at_end": load, "runs": runs, "medians": summary},
           open(f"{out}/runs.json", "w"), indent=2)
 lines = [
     "# Scale-out runs (generated by scripts/scale-out.sh)", "",
     f"Commit `{commit}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 2 cores shared by the load generator, "
-    f"Redis and every node; load average at the end {load}. 10,000 subscribers of one channel, 100 events "
-    "of 150 B at 5/s over HTTP to the first node.", "",
-    "| case | run | nodes | p50 ms | p99 ms | deliveries/s | lost | dup | reordered | node CPU s | Redis CPU s |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    f"Redis and every node; load average at the end {load}. 10,000 subscribers of one channel (round robin over "
+    "the nodes), 100 events of 150 B over HTTP to the first node: `fanout-10k` at 5 events/s, `fanout-10k-max` "
+    "as fast as accepted. CPU seconds are read from /proc over the whole run (connecting included).", "",
+    "| scenario | case | run | nodes | p50 ms | p99 ms | deliveries/s | lost | dup | reordered | node CPU s | Redis CPU s |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ]
 for r in runs:
-    lines.append(f"| {r['case']} | {r['run']} | {r['nodes']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+    lines.append(f"| {r['scenario']} | {r['case']} | {r['run']} | {r['nodes']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
                  f"{r['deliveries_per_second']:,.0f} | {r['lost']} | {r['duplicates']} | {r['out_of_order']} | "
                  f"{r['node_cpu_seconds']:.2f} | {r['redis_cpu_seconds']:.2f} |")
-lines += ["", "Medians:", "", "| case | p50 ms | p99 ms | deliveries/s | node CPU s | Redis CPU s |",
-          "| --- | ---: | ---: | ---: | ---: | ---: |"]
-for case in cases:
-    m = summary[case]
-    lines.append(f"| {case} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | {m['deliveries_per_second']:,.0f} | "
-                 f"{m['node_cpu_seconds']:.2f} | {m['redis_cpu_seconds']:.2f} |")
+lines += ["", "Medians:", "", "| scenario | case | p50 ms | p99 ms | deliveries/s | node CPU s | Redis CPU s |",
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+for scenario in scenarios:
+    for case in cases:
+        m = summary[scenario][case]
+        lines.append(f"| {scenario} | {case} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | {m['deliveries_per_second']:,.0f} | "
+                     f"{m['node_cpu_seconds']:.2f} | {m['redis_cpu_seconds']:.2f} |")
 open(f"{out}/runs.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
