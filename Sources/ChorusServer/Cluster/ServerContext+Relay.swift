@@ -15,7 +15,11 @@ extension ServerContext {
     /// place of its stream) and fails when they may not have reached every node; on one node
     /// there is nothing to wait for (`nil`).
     @discardableResult
-    func publish(_ events: [PublishedEvent], app: AppConfiguration, excludingSocketID: String?)
+    func publish(
+        _ events: [PublishedEvent],
+        app: AppConfiguration,
+        excludingSocketID: String?
+    )
         -> EventLoopFuture<Void>?
     {
         guard let cluster else {
