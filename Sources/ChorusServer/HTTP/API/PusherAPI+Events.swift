@@ -33,7 +33,8 @@ extension PusherAPI {
         }
         let retained = retainedPublishes(of: [event], call)
         let relayed = publish([event], call)
-        guard !retained.isEmpty else { return HTTPReply.now(response).afterRelay(relayed) }
+        let forget = forgetting([event.idempotencyKey].compactMap { $0 }, call)
+        guard !retained.isEmpty else { return HTTPReply.now(response).afterRelay(relayed, failed: forget) }
         return appending(retained, idempotencyKey: event.idempotencyKey, call) { serials in
             guard event.info.contains(.messageSerial) else { return response }
             var channels = counts
@@ -45,7 +46,7 @@ extension PusherAPI {
             }
             return answer(channels)
         }
-        .afterRelay(relayed)
+        .afterRelay(relayed, failed: forget)
     }
 
     /// `POST /apps/{id}/batch_events`: every event is validated before any is published; then they
@@ -80,6 +81,7 @@ extension PusherAPI {
         }
         let retained = retainedPublishes(of: fresh.map { validated[$0] }, call)
         let relayed = publish(fresh.map { validated[$0] }, call)
+        let forget = forgetting(fresh.compactMap { validated[$0].idempotencyKey }, call)
         let now = NIODeadline.now()
         let counts: [[String: JSONValue]] = validated.map { event in
             guard !event.info.isEmpty, let channel = event.channels.first else { return [:] }
@@ -90,7 +92,7 @@ extension PusherAPI {
             guard validated.contains(where: { !$0.info.isEmpty }) else { return .json(.ok, "{}") }
             return .json(.ok, JSONValue.object(["batch": .array(answers.map { .object($0) })]).jsonText)
         }
-        guard !retained.isEmpty else { return HTTPReply.now(answer(counts)).afterRelay(relayed) }
+        guard !retained.isEmpty else { return HTTPReply.now(answer(counts)).afterRelay(relayed, failed: forget) }
         return appending(retained, idempotencyKey: nil, call) { serials in
             var answers = counts
             for (publish, historySerial) in serials {
@@ -102,7 +104,14 @@ extension PusherAPI {
             }
             return answer(answers)
         }
-        .afterRelay(relayed)
+        .afterRelay(relayed, failed: forget)
+    }
+
+    /// Forgets the first answers to `keys`: their publish failed, so a retry must publish again.
+    private func forgetting(_ keys: [String], _ call: Call) -> @Sendable () -> Void {
+        let idempotency = server.idempotency
+        let appID = call.app.id
+        return { for key in keys { idempotency.settle(key, appID: appID, response: nil) } }
     }
 
     /// Hands `events` to the engine (or the cluster) in order; runs of events with the same
