@@ -16,6 +16,8 @@ import websockets
 from cluster_support import (
     COUNTED_APP, SMALL_PRESENCE_APP, Cluster, RedisServer, WebhookLog, free_port, http_status, running_cluster, wait_until,
 )
+from history_support import sockudo
+from sockudo_http_python import TriggerOptions
 from test_http_api import connect, expect_silence, recv, sign_in, subscribe
 from test_webhooks import Receiver
 
@@ -550,6 +552,10 @@ def test_redis_restarted_empty_mid_run(own_cluster):
             await ws.send(json.dumps({"event": "pusher:ping", "data": {}}))
         for inbox in (on_a, on_b):
             await inbox.wait(lambda inbox=inbox: inbox.named("pusher:pong"), 5, "pong while Redis is down")
+        # A publish refused with an idempotency key is not remembered: its retry publishes.
+        keyed = TriggerOptions(idempotency_key=unique("outage-key"))
+        refused = await asyncio.to_thread(sockudo(a).trigger, channel, "keyed", "keyed", keyed)
+        assert refused.status_code == 503, (refused.status_code, refused.message)
 
         redis.start()
         back = time.monotonic()
@@ -561,6 +567,9 @@ def test_redis_restarted_empty_mid_run(own_cluster):
                     f"nothing from node {origin.name} crossed within {REDIS_RETURN_BOUND} s of Redis returning"
                 await asyncio.to_thread(publish, origin, probe)
                 await asyncio.sleep(0.1)
+        retried = await asyncio.to_thread(sockudo(a).trigger, channel, "keyed", "keyed", keyed)
+        assert retried.ok, (retried.status_code, retried.message)
+        await on_b.wait(lambda: on_b.named("keyed"), 5, "the retried keyed publish")
         accepted = [name for name, status in answers.items() if status == 200]
         print(f"Redis back: delivery both ways after {time.monotonic() - back:.1f} s; "
               f"{len(accepted)} publishes answered 200 while it was down")
