@@ -36,10 +36,15 @@ struct RedisRestartTests {
         let server = try await RedisProcess(password: "s3cret")
         defer { server.stop() }
         let probe = LinkProbe()
+        // A generous attempt timeout: under a loaded CI machine the first handshake can be slow,
+        // and a timed-out attempt would be the outage's one reported reason instead of WRONGPASS.
+        var reconnect = RedisReconnectPolicy()
+        reconnect.attemptTimeout = .seconds(60)
         let client = RedisClient(
             address: RedisAddress(host: "127.0.0.1", port: server.port, password: "wrong"),
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
             logger: TestRedis.logger,
+            reconnect: reconnect,
             onStateChange: probe.onStateChange
         )
         client.start()
