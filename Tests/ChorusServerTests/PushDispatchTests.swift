@@ -312,10 +312,15 @@ private final class PatientProvider: PushProvider {
     private let attempted = Mutex<Set<String>>([])
     private let slowAttempts = Mutex(0)
     private let verdict = Mutex<Bool?>(nil)
+    /// Finishes when the last other token was attempted.
+    private let othersAttempted: AsyncStream<Void>
+    private let othersAttemptedContinuation: AsyncStream<Void>.Continuation
 
     init(slow: String, others: Int) {
         self.slow = slow
         self.others = others
+        (othersAttempted, othersAttemptedContinuation) = AsyncStream.makeStream()
+        if others == 0 { othersAttemptedContinuation.finish() }
     }
 
     /// Whether every other recipient was attempted before the slow one's retry; nil before it.
@@ -330,7 +335,11 @@ private final class PatientProvider: PushProvider {
     {
         let key = token.storedText
         guard key == slow else {
-            attempted.withLock { _ = $0.insert(key) }
+            let count = attempted.withLock { attempted in
+                attempted.insert(key)
+                return attempted.count
+            }
+            if count == others { othersAttemptedContinuation.finish() }
             return .delivered
         }
         let attempt = slowAttempts.withLock { attempts in
@@ -338,9 +347,12 @@ private final class PatientProvider: PushProvider {
             return attempts
         }
         if attempt == 1 { return .retry(reason: "HTTP 429", retryAfter: 0.01) }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while attempted.withLock({ $0.count }) < others, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+        let othersAttempted = othersAttempted
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in othersAttempted {} }
+            group.addTask { try? await Task.sleep(for: .seconds(30)) }
+            await group.next()
+            group.cancelAll()
         }
         let everyone = attempted.withLock { $0.count } == others
         verdict.withLock { $0 = everyone }
