@@ -19,30 +19,19 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 source scripts/lib/start-redis.sh
 source scripts/lib/start-cluster.sh
+source scripts/lib/conformance-apps.sh
 start_redis
 config=$(mktemp --suffix=.yaml)
-cat >"$config" <<YAML
-storage: {driver: sqlite, path: chorus.sqlite}
-adapter: {driver: redis, url: "$CHORUS_TEST_REDIS_URL", prefix: cluster-smoke}
-apps:
-  - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}, push: {enabled: true}}
-  - {id: 2, key: second-key, secret: second-secret}
-  - {id: 3, key: disabled-key, secret: disabled-secret, enabled: false}
-  - {id: 4, key: limited-key, secret: limited-secret, max_api_requests_per_window: 5, api_rate_limit_window_seconds: 60}
-  - {id: 5, key: quiet-key, secret: quiet-secret, client_events_enabled: false}
-  - {id: 6, key: counting-key, secret: counting-secret, subscription_count_enabled: true}
-YAML
+{
+  echo "storage: {driver: sqlite, path: chorus.sqlite}"
+  echo "adapter: {driver: redis, url: \"$CHORUS_TEST_REDIS_URL\", prefix: cluster-smoke}"
+  conformance_apps_yaml
+} >"$config"
 start_cluster cluster-smoke 3 "$config" --log-level warning
 echo "cluster-smoke: nodes on ports ${cluster_ports[*]} (Redis $CHORUS_TEST_REDIS_URL)"
 
 "$CHORUS" conform --host 127.0.0.1 --port "${cluster_ports[0]}" --ws-target "127.0.0.1:${cluster_ports[1]}" \
-  --app-id 1 --key chorus-key --secret chorus-secret \
-  --second-app 2:second-key:second-secret \
-  --disabled-app 3:disabled-key:disabled-secret \
-  --rate-limited-app 4:limited-key:limited-secret --api-rate-limit 5 \
-  --no-client-events-app 5:quiet-key:quiet-secret \
-  --subscription-count-app 6:counting-key:counting-secret \
-  --strict --output "$OUT/conformance"
+  "${conformance_apps[@]}" --strict --output "$OUT/conformance"
 
 targets=()
 for port in "${cluster_ports[@]}"; do targets+=(--target "127.0.0.1:$port"); done
