@@ -7,26 +7,26 @@ import PostgresNIO
 public final class PostgresAppStore: AppStore {
     let client: PostgresClient
     let logger: Logger
-    private let runner: Task<Void, Never>
+    private let running: RunningPostgresClient
 
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`) and applies the
     /// pending app schema migrations.
     public init(url: String, logger: Logger) async throws(AppStoreError) {
-        guard let configuration = PostgresClient.Configuration(storageURL: url) else {
-            throw AppStoreError(PostgresClient.Configuration.storageURLShape)
-        }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let running: RunningPostgresClient
         do {
-            try await Self.schema.apply(client, logger: logger)
+            running = try await RunningPostgresClient.open(url: url, logger: logger) {
+                try await Self.schema.apply($0, logger: logger)
+            }
         } catch {
-            runner.cancel()
-            await runner.value
-            throw AppStoreError("migrating the PostgreSQL app store: \(String(reflecting: error))")
+            switch error {
+            case .invalidURL: throw AppStoreError(PostgresClient.Configuration.storageURLShape)
+            case .migration(let error):
+                throw AppStoreError("migrating the PostgreSQL app store: \(String(reflecting: error))")
+            }
         }
-        self.client = client
+        self.client = running.client
         self.logger = logger
-        self.runner = runner
+        self.running = running
     }
 
     /// The schema's versions, recorded in `chorus_app_schema_migrations` (apart from the history's
@@ -109,8 +109,7 @@ public final class PostgresAppStore: AppStore {
     }
 
     public func close() async {
-        runner.cancel()
-        await runner.value
+        await running.stop()
     }
 
     private static func app(_ row: PostgresRow) throws -> StoredApp {

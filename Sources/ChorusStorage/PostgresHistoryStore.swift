@@ -19,27 +19,28 @@ import PostgresNIO
 public final class PostgresHistoryStore: HistoryStore {
     let client: PostgresClient
     let logger: Logger
-    private let runner: Task<Void, Never>
+    private let running: RunningPostgresClient
     private let appends: GroupCommitter<[RetainedPublish], [Int64]>
 
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`) and applies the
     /// pending schema migrations.
     public init(url: String, logger: Logger) async throws(HistoryStoreError) {
-        guard let configuration = PostgresClient.Configuration(storageURL: url) else {
-            throw HistoryStoreError(PostgresClient.Configuration.storageURLShape)
-        }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let running: RunningPostgresClient
         do {
-            try await Self.migrate(client, logger: logger)
+            running = try await RunningPostgresClient.open(url: url, logger: logger) {
+                try await Self.migrate($0, logger: logger)
+            }
         } catch {
-            runner.cancel()
-            await runner.value
-            throw HistoryStoreError("migrating the PostgreSQL history store: \(String(reflecting: error))")
+            switch error {
+            case .invalidURL: throw HistoryStoreError(PostgresClient.Configuration.storageURLShape)
+            case .migration(let error):
+                throw HistoryStoreError("migrating the PostgreSQL history store: \(String(reflecting: error))")
+            }
         }
+        let client = running.client
         self.client = client
         self.logger = logger
-        self.runner = runner
+        self.running = running
         appends = GroupCommitter { batch in
             try await Self.insert(batch, client: client, logger: logger)
         }
@@ -76,8 +77,7 @@ public final class PostgresHistoryStore: HistoryStore {
 
     public func close() async {
         await appends.close()
-        runner.cancel()
-        await runner.value
+        await running.stop()
     }
 
     /// One group commit: the channels' counters (in lock order), then every message in one insert.

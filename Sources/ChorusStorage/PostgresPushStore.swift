@@ -16,26 +16,26 @@ import PostgresNIO
 public final class PostgresPushStore: PushStore {
     let client: PostgresClient
     let logger: Logger
-    private let runner: Task<Void, Never>
+    private let running: RunningPostgresClient
 
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`) and applies the
     /// pending push schema migrations.
     public init(url: String, logger: Logger) async throws(PushStoreError) {
-        guard let configuration = PostgresClient.Configuration(storageURL: url) else {
-            throw PushStoreError(PostgresClient.Configuration.storageURLShape)
-        }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let running: RunningPostgresClient
         do {
-            try await Self.schema.apply(client, logger: logger)
+            running = try await RunningPostgresClient.open(url: url, logger: logger) {
+                try await Self.schema.apply($0, logger: logger)
+            }
         } catch {
-            runner.cancel()
-            await runner.value
-            throw PushStoreError("migrating the PostgreSQL push store: \(String(reflecting: error))")
+            switch error {
+            case .invalidURL: throw PushStoreError(PostgresClient.Configuration.storageURLShape)
+            case .migration(let error):
+                throw PushStoreError("migrating the PostgreSQL push store: \(String(reflecting: error))")
+            }
         }
-        self.client = client
+        self.client = running.client
         self.logger = logger
-        self.runner = runner
+        self.running = running
     }
 
     static let deviceColumns = "app, device_id, platform, token, client_id, metadata, updated_at_ms"
@@ -257,8 +257,7 @@ public final class PostgresPushStore: PushStore {
     }
 
     public func close() async {
-        runner.cancel()
-        await runner.value
+        await running.stop()
     }
 
     /// The credential of a row of `provider, version, credential, updated_at_ms`.
