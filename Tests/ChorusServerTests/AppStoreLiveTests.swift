@@ -51,6 +51,14 @@ struct AppStoreLiveTests {
         try #require(try await settings.open(logger: Logger(label: "chorus-test")))
     }
 
+    /// The status the server answers a signed publish of `app` with.
+    private static func publishStatus(_ server: TestServer, app: AppConfiguration) async throws -> HTTPResponseStatus {
+        let client = server.httpClient(app: app)
+        let response = try await client.trigger(appID: app.id, name: "e", channels: ["c"], data: "{}")
+        await client.shutdown()
+        return response.status
+    }
+
     /// An app of the store's with an id and a key no other test uses.
     private static func storeApp() -> AppConfiguration {
         let id = String(UInt32.random(in: 1_000_000...UInt32.max))
@@ -127,10 +135,7 @@ struct AppStoreLiveTests {
             let session = try await server.openSession(path: WebSocketConnector.pusherPath(key: storeApp.key))
             _ = try await session.next(timeout: .seconds(5))
             #expect(try await session.next(timeout: .seconds(5)) == .close(code: 4003, reason: "Application disabled"))
-            let client = server.httpClient(app: storeApp)
-            let response = try await client.trigger(appID: storeApp.id, name: "e", channels: ["c"], data: "{}")
-            #expect(response.status == .forbidden)
-            await client.shutdown()
+            #expect(try await Self.publishStatus(server, app: storeApp) == .forbidden)
 
             // The other app's connection stays open.
             try await other.subscribe(channel: "still-here")
@@ -152,10 +157,7 @@ struct AppStoreLiveTests {
             #expect(try await store.remove(id: storeApp.id))
             _ = try await socket.expect("pusher:error", timeout: .seconds(10))
             #expect(try await socket.expectClose() == 4003)
-            let client = server.httpClient(app: storeApp)
-            let response = try await client.trigger(appID: storeApp.id, name: "e", channels: ["c"], data: "{}")
-            #expect(response.status == .notFound)
-            await client.shutdown()
+            #expect(try await Self.publishStatus(server, app: storeApp) == .notFound)
         }
         _ = try await store.remove(id: storeApp.id)
         await store.close()
