@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -49,11 +50,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // permessage-deflate (RFC 7692): the negotiation of its parameters, server frames compressed
+        // once for every subscriber, and client messages inflated under a hard cap; zlib through
+        // compress-nio.
+        .target(
+            name: "ChorusDeflate",
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The broadcast engine: per-loop channel shards, shared frames, outbound rings, presence.
         .target(
             name: "ChorusCore",
             dependencies: [
                 "ChorusProtocol",
+                "ChorusDeflate",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -148,10 +161,12 @@ let package = Package(
                 "ChorusPushProviders",
                 "ChorusCluster",
                 "ChorusRedis",
+                "ChorusDeflate",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -170,7 +185,9 @@ let package = Package(
             name: "ChorusClient",
             dependencies: [
                 "ChorusProtocol",
+                "ChorusDeflate",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -346,6 +363,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChorusDeflateTests",
+            dependencies: ["ChorusDeflate", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChorusServerTests",
             dependencies: [
                 "ChorusServer",
@@ -355,11 +377,13 @@ let package = Package(
                 "ChorusPushFakes",
                 "ChorusTesting",
                 "ChorusClient",
+                "ChorusDeflate",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

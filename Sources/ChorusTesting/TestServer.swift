@@ -37,6 +37,7 @@ package struct TestServer: Sendable {
         configuration.port = 0
         configuration.eventLoops = 2
         configuration.storage = .memory
+        configuration.metricsPort = 0
         configure(&configuration)
         var logger = Logger(label: "chorus-test")
         logger.logLevel = .warning

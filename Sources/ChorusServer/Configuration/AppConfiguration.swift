@@ -45,6 +45,11 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
     public var deltaMinimumBytes: Int = 100
     /// Retained publishes, versioned messages and annotations; off unless configured.
     public var history = HistorySettings()
+    /// Origins whose browsers may connect (`https://*.example.com` matches any subdomain); empty
+    /// allows every origin. A connection without an `Origin` header is always allowed.
+    public var allowedOrigins: [String] = []
+    /// Messages the app may send per UTC day (each publish 1 per channel, plus 1 per delivery); 0 is unlimited.
+    public var maxMessagesPerDay: Int = 0
     /// Push notification switches (accepted; the push routes are not served yet).
     public var push = PushSettings()
 
@@ -82,6 +87,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
             .int("delta_min_bytes", \.deltaMinimumBytes, .atLeast(0)),
             .section("history", \.history),
             .section("push", \.push),
+            .value("allowed_origins", \.allowedOrigins),
+            .int("max_messages_per_day", \.maxMessagesPerDay, .zeroMeansUnlimited),
         ]
     }
 

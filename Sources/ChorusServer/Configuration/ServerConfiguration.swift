@@ -28,6 +28,20 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     /// Frames held for a connection that is not writable before the slow-consumer policy applies.
     public var outboundFramesPerConnection: Int = 64
     public var slowConsumerPolicy: SlowConsumerPolicy = .close
+    /// Certificate and key that make the port serve `wss://` and `https://` only; plain text when `nil`.
+    public var tls: TLSSettings?
+    /// Whether WebSocket clients that offer `permessage-deflate` (RFC 7692) get it.
+    public var permessageDeflate: Bool = true
+    /// Address of the plain-HTTP `/metrics` listener (loopback: not reachable from outside).
+    public var metricsHost: String = "127.0.0.1"
+    /// Port of the `/metrics` listener, apart from the public port; 0 picks a free one.
+    public var metricsPort: Int = 9601
+    /// Signed HTTP API requests one client IP may make in any 60 s; 0 turns the limit off.
+    public var apiRequestsPerIPPerMinute: Int = Self.defaultAPIRequestsPerIPPerMinute
+    /// WebSocket upgrades one client IP may make per second; over it, 429. 0 turns the limit off.
+    public var connectionsPerIPPerSecond: Int = 1000
+    /// Addresses (or CIDR ranges) of proxies whose `X-Forwarded-For` names the client.
+    public var trustedProxies: [String] = []
     /// Where history is kept: SQLite at `chorus-data/chorus.sqlite` unless configured.
     public var storage = StorageSettings()
     /// How push notifications reach APNs, FCM and Web Push services.
@@ -51,8 +65,16 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
         return app
     }()
 
-    /// History in SQLite and one default app: what `chorus serve` runs with no config.
-    public static var embeddedDefault: ServerConfiguration { ServerConfiguration(apps: [defaultApp]) }
+    /// seed 004's per-IP figure for the signed API, the default of a configuration file.
+    public static let defaultAPIRequestsPerIPPerMinute = 300
+
+    /// History in SQLite and one default app: what `chorus serve` runs with no config. The per-IP
+    /// API limit is off, so `chorus load` on the same machine runs at full speed.
+    public static var embeddedDefault: ServerConfiguration {
+        var configuration = ServerConfiguration(apps: [defaultApp])
+        configuration.apiRequestsPerIPPerMinute = 0
+        return configuration
+    }
 
     /// The timeouts every HTTP connection runs with until it upgrades to WebSocket.
     package var httpTimeouts: HTTPTimeouts {
@@ -85,6 +107,13 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .int("http_idle_timeout_seconds", \.httpIdleTimeoutSeconds, .atLeast(1)),
             .int("outbound_frames_per_connection", \.outboundFramesPerConnection, .within(1...Int(UInt16.max))),
             .value("slow_consumer_policy", \.slowConsumerPolicy),
+            .value("tls", \.tls),
+            .value("permessage_deflate", \.permessageDeflate),
+            .value("metrics_host", \.metricsHost),
+            .int("metrics_port", \.metricsPort, .within(0...65535)),
+            .int("api_requests_per_ip_per_minute", \.apiRequestsPerIPPerMinute, .zeroMeansUnlimited),
+            .int("connections_per_ip_per_second", \.connectionsPerIPPerSecond, .zeroMeansUnlimited),
+            .value("trusted_proxies", \.trustedProxies),
             .section("storage", \.storage),
             .section("push_delivery", \.pushDelivery),
             .section("adapter", \.adapter),
@@ -95,6 +124,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
 
     public init(from decoder: any Decoder) throws {
         self = .embeddedDefault
+        apiRequestsPerIPPerMinute = Self.defaultAPIRequestsPerIPPerMinute
         try decodeSettings(from: decoder)
         // With an app store and no `apps`, the apps are the store's: no default app behind them.
         if appStore.isEnabled, try !decoder.container(keyedBy: ConfigurationKey.self).contains(ConfigurationKey("apps"))
@@ -110,7 +140,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     /// Problems that keep the server from starting, each naming its field.
     public func problems() -> [String] {
         var problems =
-            settingProblems + storage.problems + pushDelivery.problems + adapter.problems + appStore.problems
+            settingProblems + (tls?.settingProblems.map { "tls.\($0)" } ?? []) + storage.problems
+            + pushDelivery.problems + adapter.problems + appStore.problems
         if apps.isEmpty, !appStore.isEnabled {
             problems.append("apps must name at least one app (or app_store must name a store of apps)")
         }
