@@ -65,7 +65,7 @@ extension BroadcastShard {
     @discardableResult
     package func enqueue(_ event: OutboundEvent, excluding excluded: UInt32?) -> Int {
         guard !audiences.isEmpty, let audience = audiences[event.key] else {
-            return enqueue(event.frame, to: event.key, excluding: excluded)
+            return enqueue(event.frame, compressed: event.compressed, to: event.key, excluding: excluded)
         }
         var delivery = AudienceDelivery(event: event, skipping: excluded ?? UInt32.max)
         if let list = channels[event.key] { delivery.queuedPlain(to: list, on: self) }
@@ -95,7 +95,7 @@ private struct AudienceDelivery {
 
     mutating func queuedPlain(to list: SubscriberList, on shard: BroadcastShard) {
         guard !list.isEmpty else { return }
-        let sequence = plainSequence ?? shard.ring.append(event.frame)
+        let sequence = plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed)
         plainSequence = sequence
         push(sequence, to: list.slots, on: shard)
     }
@@ -128,7 +128,7 @@ private struct AudienceDelivery {
             deltaSequence = sequence
             push(sequence, to: list.slots, on: shard)
         } else if frames.delta == nil || holdingBase == 0 {
-            let sequence = fullSequence ?? shard.ring.append(frames.full)
+            let sequence = fullSequence ?? shard.ring.append(frames.full, compressed: frames.compressedFull)
             fullSequence = sequence
             push(sequence, to: list.slots, on: shard)
         } else {
@@ -138,7 +138,7 @@ private struct AudienceDelivery {
                     sequence = deltaSequence ?? shard.ring.append(delta)
                     deltaSequence = sequence
                 } else {
-                    sequence = fullSequence ?? shard.ring.append(frames.full)
+                    sequence = fullSequence ?? shard.ring.append(frames.full, compressed: frames.compressedFull)
                     fullSequence = sequence
                 }
                 shard.queue(sequence, for: list.slots[index])
@@ -151,7 +151,7 @@ private struct AudienceDelivery {
     }
 
     private mutating func queuedPlainToDeltaSubscribers(_ list: DeltaSubscriberList, on shard: BroadcastShard) {
-        let sequence = plainSequence ?? shard.ring.append(event.frame)
+        let sequence = plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed)
         plainSequence = sequence
         push(sequence, to: list.slots, on: shard)
     }

@@ -12,6 +12,10 @@ package final class BroadcastShard {
     package var ring: FrameRing
     let pending: PendingFrames
     var sinks: [(any FrameSink)?] = []
+    /// Whether the connection in each slot takes `permessage-deflate` frames.
+    var compresses: [Bool] = []
+    /// Compressed forms of frames made for one connection (and counts of such connections).
+    let compression: FrameCompression?
     var mustClose: [Bool] = []
     var slotsToClose: [UInt32] = []
     var channels: [ChannelKey: SubscriberList] = [:]
@@ -23,28 +27,33 @@ package final class BroadcastShard {
     private var freeSlots: [UInt32] = []
     package internal(set) var statistics = ShardStatistics()
 
-    package init(limits: OutboundLimits = OutboundLimits()) {
+    package init(limits: OutboundLimits = OutboundLimits(), compression: FrameCompression? = nil) {
         self.limits = limits
+        self.compression = compression
         self.ring = FrameRing(capacity: limits.ringFrames, byteBudget: limits.ringBytes)
         self.pending = PendingFrames(perSlot: limits.framesPerConnection)
     }
 
     // MARK: Connections and subscriptions
 
-    /// Gives `sink` a slot; the slot is reused after ``unregister(_:)``.
-    package func register(_ sink: any FrameSink) -> UInt32 {
+    /// Gives `sink` a slot; the slot is reused after ``unregister(_:)``. A sink that `compresses`
+    /// (negotiated `permessage-deflate`) is written the compressed form of frames that have one.
+    package func register(_ sink: any FrameSink, compresses: Bool = false) -> UInt32 {
         let slot: UInt32
         if let reused = freeSlots.popLast() {
             slot = reused
         } else {
             slot = UInt32(sinks.count)
             sinks.append(nil)
+            self.compresses.append(false)
             mustClose.append(false)
             subscriptions.append([])
             pending.grow(toSlots: sinks.count)
             slotsToClose.reserveCapacity(sinks.count)
         }
         sinks[Int(slot)] = sink
+        self.compresses[Int(slot)] = compresses
+        if compresses { compression?.connectionAdded() }
         mustClose[Int(slot)] = false
         statistics.connections += 1
         return slot
@@ -57,6 +66,10 @@ package final class BroadcastShard {
         for key in subscriptions[index] { removeSubscriber(slot, from: key) }
         subscriptions[index] = []
         sinks[index] = nil
+        if compresses[index] {
+            compresses[index] = false
+            compression?.connectionRemoved()
+        }
         pending.clear(slot: index)
         freeSlots.append(slot)
         statistics.connections -= 1
@@ -128,9 +141,14 @@ package final class BroadcastShard {
     ///
     /// Nothing is written until ``flush()``.
     @discardableResult
-    package func enqueue(_ frame: ByteBuffer, to key: ChannelKey, excluding excluded: UInt32? = nil) -> Int {
+    package func enqueue(
+        _ frame: ByteBuffer,
+        compressed: ByteBuffer? = nil,
+        to key: ChannelKey,
+        excluding excluded: UInt32? = nil
+    ) -> Int {
         guard let list = channels[key] else { return 0 }
-        let sequence = ring.append(frame)
+        let sequence = ring.append(frame, compressed: compressed)
         var queued = list.slots.withUnsafeBufferPointer { slots in
             pending.push(sequence, to: slots, skipping: excluded ?? UInt32.max)
         }
@@ -148,6 +166,7 @@ package final class BroadcastShard {
     @discardableResult
     package func enqueue(
         _ frame: ByteBuffer,
+        compressed: ByteBuffer? = nil,
         to key: ChannelKey,
         excluding excluded: UInt32?,
         presenceVersion version: UInt64
@@ -157,7 +176,7 @@ package final class BroadcastShard {
         var sequence: UInt64?
         var queued = 0
         for slot in list.slots where slot != excluded && joined[slot, default: 0] < version {
-            let current = sequence ?? ring.append(frame)
+            let current = sequence ?? ring.append(frame, compressed: compressed)
             sequence = current
             queue(current, for: slot)
             queued += 1
@@ -167,10 +186,11 @@ package final class BroadcastShard {
     }
 
     /// Queues `frame` for the one connection in `slot` (server-to-user messages, replies that must
-    /// stay in order with broadcasts).
+    /// stay in order with broadcasts), compressed for it when it takes compression.
     package func enqueue(_ frame: ByteBuffer, toSlot slot: UInt32) {
         guard sinks[Int(slot)] != nil else { return }
-        queue(ring.append(frame), for: slot)
+        let compressed = compresses[Int(slot)] ? compression?.compressed(frame) : nil
+        queue(ring.append(frame, compressed: compressed), for: slot)
         statistics.framesQueued &+= 1
     }
 
@@ -239,10 +259,11 @@ package final class BroadcastShard {
         let index = Int(slot)
         guard let sink = sinks[index], !mustClose[index], pending.count(index) > 0 else { return }
         var wrote = false
+        let compressed = compresses[index]
         while pending.count(index) > 0, sink.isWritable {
             let sequence = pending.first(index)
             pending.removeFirst(slot: index)
-            if let frame = ring.frame(sequence) {
+            if let frame = ring.frame(sequence, compressed: compressed) {
                 sink.write(frame)
                 statistics.framesWritten &+= 1
                 statistics.bytesWritten &+= frame.readableBytes

@@ -1,3 +1,4 @@
+import ChorusDeflate
 package import NIOCore
 
 /// One event ready to fan out: its channel, its frame (encoded once) and the connection that must
@@ -5,6 +6,8 @@ package import NIOCore
 package struct OutboundEvent: Sendable {
     package var key: ChannelKey
     package var frame: ByteBuffer
+    /// The frame's `permessage-deflate` form, for subscribers that take compression (when made).
+    package var compressed: ByteBuffer?
     package var excluding: SubscriberAddress?
     /// For presence membership events: the roster version they announce. Subscribers that joined at
     /// that version or later already have the change in their roster and do not get the event.
@@ -17,6 +20,7 @@ package struct OutboundEvent: Sendable {
     package init(
         key: ChannelKey,
         frame: ByteBuffer,
+        compressed: ByteBuffer? = nil,
         excluding: SubscriberAddress? = nil,
         presenceVersion: UInt64? = nil,
         tags: EventTags? = nil,
@@ -24,6 +28,7 @@ package struct OutboundEvent: Sendable {
     ) {
         self.key = key
         self.frame = frame
+        self.compressed = compressed
         self.excluding = excluding
         self.presenceVersion = presenceVersion
         self.tags = tags
@@ -47,16 +52,22 @@ package final class Broadcaster: Sendable {
     }
 
     package let shards: [Shard]
+    /// The compressed forms of frames for connections that negotiated `permessage-deflate`.
+    package let compression: FrameCompression
 
     /// Creates one shard on each of `eventLoops`; must be called where each shard can be created
     /// (it is created on its own loop).
     package init(eventLoops: [any EventLoop], limits: OutboundLimits = OutboundLimits()) async throws {
+        let compression = FrameCompression(compressor: try MessageCompressor(streams: eventLoops.count + 1))
         var shards: [Shard] = []
         for loop in eventLoops {
-            let bound = try await loop.submit { NIOLoopBound(BroadcastShard(limits: limits), eventLoop: loop) }.get()
+            let bound = try await loop.submit {
+                NIOLoopBound(BroadcastShard(limits: limits, compression: compression), eventLoop: loop)
+            }.get()
             shards.append(Shard(eventLoop: loop, bound: bound))
         }
         self.shards = shards
+        self.compression = compression
     }
 
     /// The index of the shard confined to `eventLoop`.

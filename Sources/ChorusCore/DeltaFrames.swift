@@ -9,6 +9,8 @@ package struct DeltaFrames: Sendable {
     package var sequence: UInt64
     /// The full message with `"__delta_seq"`.
     package var full: ByteBuffer
+    /// The full message's `permessage-deflate` form, for subscribers that take compression.
+    package var compressedFull: ByteBuffer?
     /// The `pusher:delta` frame, applying to the message of sequence `sequence - 1`.
     package var delta: ByteBuffer?
 

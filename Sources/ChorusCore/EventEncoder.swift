@@ -3,17 +3,24 @@ package import NIOCore
 
 /// Turns published events into what the shards fan out: one frame per channel per event, encoded
 /// once and shared by every subscriber, with the event's tags prepared for filters and its delta
-/// frames where the channel has subscribers taking deltas. Cache channels also keep the frame for
-/// late subscribers.
+/// frames where the channel has subscribers taking deltas, and its `permessage-deflate` form while
+/// connections take compression. Cache channels also keep the frame for late subscribers.
 package struct EventEncoder: Sendable {
     /// The delta chains of channels with subscribers taking deltas.
     package let deltaChains: DeltaChainStore
     /// Where cache channels keep their last event.
     package let directory: ChannelDirectory
+    /// Compresses frames of 1 KB and more once each, while any connection takes compression.
+    package let compression: FrameCompression?
 
-    package init(deltaChains: DeltaChainStore = DeltaChainStore(), directory: ChannelDirectory) {
+    package init(
+        deltaChains: DeltaChainStore = DeltaChainStore(),
+        directory: ChannelDirectory,
+        compression: FrameCompression? = nil
+    ) {
         self.deltaChains = deltaChains
         self.directory = directory
+        self.compression = compression
     }
 
     /// The outbound events for `events`, in order, with consecutive plain events for one channel
@@ -35,7 +42,7 @@ package struct EventEncoder: Sendable {
                 let key = ChannelKey(appID: settings.appID, channel: channel)
                 let name = ChannelName(channel)
                 // Encrypted payloads do not compress; their subscribers get every event in full.
-                let delta =
+                var delta =
                     name?.kind == .privateEncrypted
                     ? nil
                     : deltaChains.frames(
@@ -52,7 +59,17 @@ package struct EventEncoder: Sendable {
                         for: key
                     )
                 }
-                outbound.append(OutboundEvent(key: key, frame: frame, excluding: excluding, tags: tags, delta: delta))
+                if let full = delta?.full { delta?.compressedFull = compression?.compressedIfWanted(full) }
+                outbound.append(
+                    OutboundEvent(
+                        key: key,
+                        frame: frame,
+                        compressed: compression?.compressedIfWanted(frame),
+                        excluding: excluding,
+                        tags: tags,
+                        delta: delta
+                    )
+                )
             }
         }
         return OutboundEvent.coalescing(outbound)
@@ -67,9 +84,11 @@ package struct EventEncoder: Sendable {
         presenceVersion: UInt64? = nil
     ) -> OutboundEvent? {
         guard let channel = message.channel else { return nil }
+        let frame = WebSocketFrameWriter.textFrame(message.jsonText)
         return OutboundEvent(
             key: ChannelKey(appID: appID, channel: channel),
-            frame: WebSocketFrameWriter.textFrame(message.jsonText),
+            frame: frame,
+            compressed: compression?.compressedIfWanted(frame),
             excluding: excluding,
             presenceVersion: presenceVersion
         )

@@ -14,7 +14,7 @@ package struct EventPublisher: Sendable {
 
     package init(broadcaster: Broadcaster, directory: ChannelDirectory) {
         self.broadcaster = broadcaster
-        self.encoder = EventEncoder(directory: directory)
+        self.encoder = EventEncoder(directory: directory, compression: broadcaster.compression)
     }
 
     /// Publishes `events` of the app `settings` describe, in order, as one batch.

@@ -7,7 +7,9 @@ extension OutboundEvent {
     ///
     /// Every subscriber of that channel takes the whole run, so the shard queues one frame per
     /// subscriber and the socket gets one buffer per batch instead of one per event. The joined
-    /// buffer is built once per publish, not per subscriber; order is unchanged.
+    /// buffer is built once per publish, not per subscriber; order is unchanged. When some of the
+    /// run's frames have a compressed form, the joined event has one too: each frame's compressed
+    /// form, or the frame itself where it has none.
     package static func coalescing(_ events: [OutboundEvent]) -> [OutboundEvent] {
         guard events.count > 1 else { return events }
         var result: [OutboundEvent] = []
@@ -33,6 +35,13 @@ extension OutboundEvent {
         var frame = ByteBufferAllocator().buffer(capacity: run.reduce(0) { $0 + $1.frame.readableBytes })
         for part in run { frame.writeImmutableBuffer(part.frame) }
         event.frame = frame
+        if run.contains(where: { $0.compressed != nil }) {
+            var compressed = ByteBufferAllocator().buffer(
+                capacity: run.reduce(0) { $0 + ($1.compressed ?? $1.frame).readableBytes }
+            )
+            for part in run { compressed.writeImmutableBuffer(part.compressed ?? part.frame) }
+            event.compressed = compressed
+        }
         return event
     }
 }

@@ -17,16 +17,18 @@ package enum WebSocketFrameWriter {
         length < 126 ? 2 : (length <= Int(UInt16.max) ? 4 : 10)
     }
 
-    /// A complete final frame holding `payload`.
+    /// A complete final frame holding `payload`; `compressed` sets RSV1, marking a
+    /// `permessage-deflate` message (RFC 7692).
     @inlinable
     package static func frame(
         _ opcode: Opcode,
         payload: some Collection<UInt8>,
+        compressed: Bool = false,
         allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) -> ByteBuffer {
         let length = payload.count
         var buffer = allocator.buffer(capacity: headerLength(payloadLength: length) + length)
-        writeHeader(opcode, payloadLength: length, into: &buffer)
+        writeHeader(opcode, payloadLength: length, compressed: compressed, into: &buffer)
         buffer.writeBytes(payload)
         return buffer
     }
@@ -44,9 +46,29 @@ package enum WebSocketFrameWriter {
         return frame(.close, payload: payload)
     }
 
+    /// The payload of `frame`, one complete unmasked frame as this type writes them; `nil` when
+    /// `frame` is shorter than its header says.
+    package static func payload(of frame: ByteBuffer) -> ByteBuffer? {
+        guard let lengthByte = frame.getInteger(at: frame.readerIndex + 1, as: UInt8.self) else { return nil }
+        let start = frame.readerIndex + 2
+        let (headerLength, length): (Int, Int?) =
+            switch lengthByte & 0x7F {
+            case 126: (4, frame.getInteger(at: start, as: UInt16.self).map(Int.init))
+            case 127: (10, frame.getInteger(at: start, as: UInt64.self).flatMap { Int(exactly: $0) })
+            case let short: (2, Int(short))
+            }
+        guard let length else { return nil }
+        return frame.getSlice(at: frame.readerIndex + headerLength, length: length)
+    }
+
     @inlinable
-    static func writeHeader(_ opcode: Opcode, payloadLength length: Int, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(0x80 | opcode.rawValue)
+    static func writeHeader(
+        _ opcode: Opcode,
+        payloadLength length: Int,
+        compressed: Bool = false,
+        into buffer: inout ByteBuffer
+    ) {
+        buffer.writeInteger(0x80 | (compressed ? 0x40 : 0) | opcode.rawValue)
         if length < 126 {
             buffer.writeInteger(UInt8(length))
         } else if length <= Int(UInt16.max) {
