@@ -6,7 +6,13 @@ extension BroadcastShard {
         for event in events {
             let excluded = event.excluding.flatMap { $0.shard == shardIndex ? $0.slot : nil }
             if let version = event.presenceVersion {
-                enqueue(event.frame, compressed: event.compressed, to: event.key, excluding: excluded, presenceVersion: version)
+                enqueue(
+                    event.frame,
+                    compressed: event.compressed,
+                    to: event.key,
+                    excluding: excluded,
+                    presenceVersion: version
+                )
             } else {
                 enqueue(event, excluding: excluded)
             }

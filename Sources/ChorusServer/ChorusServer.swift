@@ -1,5 +1,6 @@
 import ChorusCluster
 import ChorusCore
+import ChorusDeflate
 package import ChorusHistory
 package import ChorusPush
 import ChorusPushProviders
@@ -107,6 +108,10 @@ public final class ChorusServer: Service, Sendable {
             let cluster = configuration.adapter.linkSettings.map { settings in
                 ClusterLink(settings: settings, eventLoop: group.next(), logger: logger)
             }
+            var inflaters: [NIOLoopBoundBox<MessageInflater>] = []
+            for shard in broadcaster.shards {
+                inflaters.append(.makeBoxSendingValue(try MessageInflater(), eventLoop: shard.eventLoop))
+            }
             let context = ServerContext(
                 configuration: configuration,
                 broadcaster: broadcaster,
@@ -117,6 +122,7 @@ public final class ChorusServer: Service, Sendable {
                 closePushProviders: closeProviders,
                 webhooks: webhooks,
                 cluster: cluster,
+                inflaters: inflaters,
                 clock: clock,
                 logger: logger
             )
@@ -168,18 +174,23 @@ public final class ChorusServer: Service, Sendable {
             maxFrameSize: maxMessageBytes,
             automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
-                let isPusherPath = head.uri.hasPrefix("/app/")
-                return channel.eventLoop.makeSucceededFuture(isPusherPath ? HTTPHeaders() : nil)
+                guard head.uri.hasPrefix("/app/") else { return channel.eventLoop.makeSucceededFuture(nil) }
+                var headers = HTTPHeaders()
+                if let deflate = Self.deflateAgreement(head, context: context) {
+                    headers.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeaderValue)
+                }
+                return channel.eventLoop.makeSucceededFuture(headers)
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
                     guard let request = ConnectionRequest(uri: head.uri) else {
                         throw ChannelError.inappropriateOperationForState
                     }
+                    let compressed = Self.deflateAgreement(head, context: context).map { _ in CompressedMessageMarks() }
                     let outlet = BroadcastOutlet()
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(outlet, position: .first)
-                    try sync.addHandler(WebSocketFrameValidator())
+                    try sync.addHandler(WebSocketFrameValidator(compressedMessages: compressed))
                     try sync.addHandler(
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0,
@@ -187,7 +198,22 @@ public final class ChorusServer: Service, Sendable {
                             maxAccumulatedFrameSize: maxMessageBytes
                         )
                     )
-                    try sync.addHandler(PusherConnectionHandler(server: context, request: request, outlet: outlet))
+                    if let compressed, let shard = context.broadcaster.shardIndex(for: channel.eventLoop) {
+                        try sync.addHandler(
+                            WebSocketMessageInflater(
+                                compressedMessages: compressed,
+                                inflater: context.inflaters[shard],
+                                maxMessageBytes: maxMessageBytes
+                            )
+                        )
+                    }
+                    let handler = PusherConnectionHandler(
+                        server: context,
+                        request: request,
+                        outlet: outlet,
+                        compresses: compressed != nil
+                    )
+                    try sync.addHandler(handler)
                 }
             }
         )
@@ -205,6 +231,13 @@ public final class ChorusServer: Service, Sendable {
             metrics: context.metrics,
             upgraders: [upgrader]
         )
+    }
+
+    /// The `permessage-deflate` terms for an upgrade request, when the server allows compression
+    /// and the request offers terms it accepts.
+    private static func deflateAgreement(_ head: HTTPRequestHead, context: ServerContext) -> DeflateAgreement? {
+        guard context.configuration.permessageDeflate else { return nil }
+        return DeflateAgreement.accepting(offers: head.headers["Sec-WebSocket-Extensions"])
     }
 
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every

@@ -1,5 +1,6 @@
 import ChorusCluster
 import ChorusCore
+import ChorusDeflate
 import ChorusHistory
 import ChorusPush
 import Logging
@@ -32,6 +33,9 @@ final class ServerContext: Sendable {
     let draining = Atomic<Bool>(false)
     /// The activity checks of each event loop's connections, indexed like the broadcaster's shards.
     let activityWheels: [NIOLoopBoundBox<ActivityTimerWheel<PusherConnectionHandler>>]
+    /// The zlib stream inflating compressed client messages on each event loop, indexed like the
+    /// broadcaster's shards (empty when the server serves no WebSocket, as in ``HTTPRouter/detached``).
+    let inflaters: [NIOLoopBoundBox<MessageInflater>]
     /// Retained messages, their versions and annotations.
     let history: HistoryService
     /// Devices, subscriptions, credentials and the dispatch of push publishes.
@@ -55,9 +59,11 @@ final class ServerContext: Sendable {
         closePushProviders: @escaping @Sendable () async -> Void = {},
         webhooks: WebhookDispatcher = .disabled,
         cluster: ClusterLink? = nil,
+        inflaters: [NIOLoopBoundBox<MessageInflater>] = [],
         clock: any ServerClock = EventLoopClock(),
         logger: Logger
     ) {
+        self.inflaters = inflaters
         self.configuration = configuration
         let apps = AppRegistry(configuration.apps)
         self.apps = apps

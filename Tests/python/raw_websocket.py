@@ -10,14 +10,16 @@ import struct
 class RawClient:
     """A WebSocket client that writes whatever bytes a test asks for."""
 
-    def __init__(self, server, receive_buffer=None):
+    def __init__(self, server, receive_buffer=None, extensions=None):
         self.sock = socket.create_connection((server.host, server.port), timeout=5)
         if receive_buffer:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
             f"GET /app/{server.key}?protocol=7 HTTP/1.1\r\nHost: {server.host}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            + (f"Sec-WebSocket-Extensions: {extensions}\r\n" if extensions else "")
+            + "\r\n"
         )
         self.sock.sendall(request.encode())
         self.buffer = b""
@@ -25,6 +27,7 @@ class RawClient:
             self.buffer += self.sock.recv(4096)
         head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
         assert head.startswith(b"HTTP/1.1 101")
+        self.response_head = head.decode()
         opcode, payload = self.read_frame()
         established = json.loads(payload)
         assert opcode == 1 and established["event"] == "pusher:connection_established"
@@ -75,13 +78,18 @@ class RawClient:
         return data
 
     def read_frame(self):
+        first, payload = self.read_frame_with_flags()
+        return first & 0x0F, payload
+
+    def read_frame_with_flags(self):
+        """The next frame as (its first byte: FIN, RSV1-3 and opcode, its payload)."""
         first, second = self.read_exact(2)
         size = second & 0x7F
         if size == 126:
             (size,) = struct.unpack("!H", self.read_exact(2))
         elif size == 127:
             (size,) = struct.unpack("!Q", self.read_exact(8))
-        return first & 0x0F, self.read_exact(size)
+        return first, self.read_exact(size)
 
     def close_code(self):
         """Reads until the server's close frame; returns its code."""

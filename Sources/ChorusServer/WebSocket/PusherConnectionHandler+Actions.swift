@@ -121,7 +121,7 @@ extension PusherConnectionHandler {
             preconditionFailure("connection on an event loop without a broadcast shard")
         }
         let shard = server.broadcaster.shards[index].value
-        let slot = shard.register(outlet)
+        let slot = shard.register(outlet, compresses: compresses)
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         let entry = ConnectionRegistry.Entry(
             appID: app.id,

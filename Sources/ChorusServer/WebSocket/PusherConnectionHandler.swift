@@ -16,15 +16,18 @@ final class PusherConnectionHandler: ChannelInboundHandler, ActivityDeadlineOwne
 
     let server: ServerContext
     let outlet: BroadcastOutlet
+    /// Whether the connection negotiated `permessage-deflate`: its shard writes it compressed frames.
+    let compresses: Bool
     var machine: PusherSessionStateMachine
     var shardIndex = 0
     var shard: BroadcastShard?
     var slot: UInt32 = 0
     var context: ChannelHandlerContext?
 
-    init(server: ServerContext, request: ConnectionRequest, outlet: BroadcastOutlet) {
+    init(server: ServerContext, request: ConnectionRequest, outlet: BroadcastOutlet, compresses: Bool = false) {
         self.server = server
         self.outlet = outlet
+        self.compresses = compresses
         self.machine = PusherSessionStateMachine(
             socketID: SocketIDGenerator.next(),
             request: request,

@@ -5,7 +5,7 @@ package import NIOWebSocket
 package enum WebSocketViolation: Error, Sendable, Equatable {
     /// A client frame without a masking key (RFC 6455 §5.1).
     case unmaskedFrame
-    /// RSV1–3 set while no extension was negotiated (§5.2).
+    /// RSV1–3 set where no negotiated extension gives them a meaning (§5.2; RFC 7692 §6).
     case reservedBitsSet
     /// Opcodes 0x3–0x7 and 0xB–0xF (§5.2).
     case reservedOpcode
@@ -19,12 +19,14 @@ package enum WebSocketViolation: Error, Sendable, Equatable {
     case invalidUTF8
     /// A close frame with a one-byte payload or a code no endpoint may send (§7.4).
     case invalidClosePayload
+    /// A compressed message that is not valid deflate data (RFC 7692 §6.2).
+    case invalidCompressedData
 
     /// The code of the server's close frame.
     package var closeCode: WebSocketErrorCode {
         switch self {
         case .messageTooLarge: .messageTooLarge
-        case .invalidUTF8: .dataInconsistentWithMessage
+        case .invalidUTF8, .invalidCompressedData: .dataInconsistentWithMessage
         case .unmaskedFrame, .reservedBitsSet, .reservedOpcode, .invalidControlFrame, .badFragmentSequence,
             .invalidClosePayload:
             .protocolError
@@ -42,6 +44,7 @@ package enum WebSocketViolation: Error, Sendable, Equatable {
         case .messageTooLarge: "Message too big"
         case .invalidUTF8: "Text is not valid UTF-8"
         case .invalidClosePayload: "Invalid close frame"
+        case .invalidCompressedData: "Invalid compressed message"
         }
     }
 
