@@ -454,6 +454,7 @@ if !fuzzing {
             dependencies: [
                 "ChorusCluster",
                 "ChorusCore",
+                "ChorusDeflate",
                 "ChorusProtocol",
                 "ChorusHistory",
                 "ChorusStorage",

@@ -87,6 +87,7 @@ let benchmarks: @Sendable () -> Void = {
     deltaBenchmarks()
     historyStoreBenchmarks()
     clusterBenchmarks()
+    deflateBenchmarks()
 }
 
 /// Registers one fan-out benchmark: `events` events, each to every channel of a shard holding

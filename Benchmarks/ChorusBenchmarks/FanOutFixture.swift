@@ -14,15 +14,17 @@ struct FanOutFixture {
 
     /// `subscribers` connections spread round-robin over `channels` channels of one app; `filter`
     /// gives the tag filter of the subscriber at an index, and `delta` whether it takes deltas.
+    /// With `compression`, every connection negotiated `permessage-deflate`.
     init(
         subscribers: Int,
         channels: [String],
         limits: OutboundLimits = OutboundLimits(),
         filter: (Int) -> TagFilter? = { _ in nil },
-        delta: Bool = false
+        delta: Bool = false,
+        compression: FrameCompression? = nil
     ) {
-        shard = BroadcastShard(limits: limits)
-        encoder = EventEncoder(directory: ChannelDirectory())
+        shard = BroadcastShard(limits: limits, compression: compression)
+        encoder = EventEncoder(directory: ChannelDirectory(), compression: compression)
         self.channels = channels
         var sinks: [DiscardingSink] = []
         sinks.reserveCapacity(subscribers)
@@ -30,7 +32,7 @@ struct FanOutFixture {
             let sink = DiscardingSink()
             let key = ChannelKey(appID: Self.settings.appID, channel: channels[index % channels.count])
             shard.subscribe(
-                shard.register(sink),
+                shard.register(sink, compresses: compression != nil),
                 to: key,
                 filter: filter(index).map(CompiledTagFilter.init),
                 delta: delta
