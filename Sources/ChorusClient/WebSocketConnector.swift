@@ -12,15 +12,30 @@ package struct WebSocketConnector: Sendable {
     package let port: Int
     /// How long the TCP connect and the upgrade together may take.
     package var timeout: TimeAmount
-    /// The largest frame accepted from the server.
+    /// The largest frame accepted from the server (and the largest message a compressed frame
+    /// may inflate to).
     package var maxFrameSize: Int
+    /// Whether the upgrade offers `permessage-deflate`; when the server accepts, its compressed
+    /// frames are inflated before the caller's handlers see them.
+    package var offersDeflate: Bool
+    private let inflaters = LoopInflaters()
 
-    package init(host: String, port: Int, timeout: TimeAmount = .seconds(10), maxFrameSize: Int = 1 << 20) {
+    package init(
+        host: String,
+        port: Int,
+        timeout: TimeAmount = .seconds(10),
+        maxFrameSize: Int = 1 << 20,
+        offersDeflate: Bool = false
+    ) {
         self.host = host
         self.port = port
         self.timeout = timeout
         self.maxFrameSize = maxFrameSize
+        self.offersDeflate = offersDeflate
     }
+
+    /// The `Sec-WebSocket-Extensions` offer sent when ``offersDeflate`` is set, as browsers send it.
+    static let deflateOffer = "permessage-deflate; client_max_window_bits"
 
     /// The Pusher WebSocket path of an app key, e.g. `/app/key?protocol=7&client=chorus&version=1.0`.
     package static func pusherPath(key: String, protocolVersion: Int = 7) -> String {
@@ -42,18 +57,37 @@ package struct WebSocketConnector: Sendable {
         let host = self.host
         let port = self.port
         let maxFrameSize = self.maxFrameSize
+        let offer = offersDeflate ? Self.deflateOffer : nil
+        let inflaters = self.inflaters
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: maxFrameSize) { channel, _ in
+                let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: maxFrameSize) { channel, response in
                     channel.pipeline.removeHandler(name: WebSocketUpgradeRequester.name)
+                        .flatMapThrowing {
+                            let accepted = response.headers["Sec-WebSocket-Extensions"]
+                            guard offer != nil, accepted.contains(where: { $0.contains("permessage-deflate") }) else {
+                                return
+                            }
+                            let inflater = WebSocketFrameInflater(
+                                inflater: try inflaters.inflater(for: channel.eventLoop),
+                                maxMessageBytes: maxFrameSize
+                            )
+                            try channel.pipeline.syncOperations.addHandler(inflater)
+                        }
                         .flatMap { configure(channel) }
                         .map { upgraded.succeed(channel) }
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    let requester = WebSocketUpgradeRequester(host: host, port: port, path: path, upgraded: upgraded)
+                    let requester = WebSocketUpgradeRequester(
+                        host: host,
+                        port: port,
+                        path: path,
+                        extensionOffer: offer,
+                        upgraded: upgraded
+                    )
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
                         leftOverBytesStrategy: .forwardBytes,
                         withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in })

@@ -13,12 +13,15 @@ final class WebSocketUpgradeRequester: ChannelInboundHandler, RemovableChannelHa
     private let host: String
     private let port: Int
     private let path: String
+    /// The `Sec-WebSocket-Extensions` offer, if any.
+    private let extensionOffer: String?
     private let upgraded: EventLoopPromise<any Channel>
 
-    init(host: String, port: Int, path: String, upgraded: EventLoopPromise<any Channel>) {
+    init(host: String, port: Int, path: String, extensionOffer: String?, upgraded: EventLoopPromise<any Channel>) {
         self.host = host
         self.port = port
         self.path = path
+        self.extensionOffer = extensionOffer
         self.upgraded = upgraded
     }
 
@@ -26,6 +29,7 @@ final class WebSocketUpgradeRequester: ChannelInboundHandler, RemovableChannelHa
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(host):\(port)")
         headers.add(name: "Content-Length", value: "0")
+        if let extensionOffer { headers.add(name: "Sec-WebSocket-Extensions", value: extensionOffer) }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
