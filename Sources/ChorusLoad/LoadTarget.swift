@@ -14,6 +14,9 @@ public struct LoadTarget: Sendable {
     public var secret: String
     /// The server's process id, for its CPU and memory figures; `nil` skips them.
     public var serverPID: Int32?
+    /// Whether connections offer `permessage-deflate` (as browsers do) and inflate what the server
+    /// compresses.
+    public var offersDeflate = false
 
     /// One server.
     public init(host: String, port: Int, appID: String, key: String, secret: String, serverPID: Int32? = nil) {

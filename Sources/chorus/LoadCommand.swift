@@ -43,6 +43,7 @@ struct LoadCommand: AsyncParsableCommand {
     var tolerance = 0.5
     @Option(help: "Publish for this many seconds instead of the scenario's events or duration_seconds.")
     var duration: Double?
+    @Flag(help: "Offer permessage-deflate on every connection, as browsers do.") var permessageDeflate = false
     @Flag(help: "Do not write result files.") var noWrite = false
 
     func run() async throws {
@@ -54,7 +55,8 @@ struct LoadCommand: AsyncParsableCommand {
             if let duration { loaded = try ScenarioParser(source: file).withDuration(loaded, seconds: duration) }
             baselineReport = try baseline.map(Self.readBaseline)
             let choice = TargetChoice(targets: targets, host: host, port: port, publishTarget: publishTarget)
-            let target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
+            var target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
+            target.offersDeflate = permessageDeflate
             let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
             report = try await runner.run()
         } catch {
