@@ -359,7 +359,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusCoreTests",
-            dependencies: ["ChorusCore", "ChorusTesting", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "ChorusCore", "ChorusDeflate", "ChorusTesting", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
