@@ -20,6 +20,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         "push": "push notifications (V2 HTTP API)",
         "auth_endpoint": "POST /apps/{id}/auth, the server signing subscriptions itself",
         "protocol_2": "Pusher protocol 2 / Sockudo V2 features",
+        "permessage_deflate": "permessage-deflate compression of WebSocket messages (RFC 7692)",
         "second_app": "a second enabled app (--second-app)",
         "disabled_app": "a disabled app (--disabled-app)",
         "rate_limit": "a rate-limited app (--rate-limited-app, --api-rate-limit)",
@@ -45,7 +46,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         case .chorus:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
-                "subscription_count", "user_signin", "auth_endpoint", "history", "push",
+                "subscription_count", "user_signin", "auth_endpoint", "history", "push", "permessage_deflate",
             ]
         }
     }

@@ -49,7 +49,12 @@ package struct ConnectionPool: Sendable {
     package init(target: LoadTarget, loops: [any EventLoop], recorders: [NIOLoopBound<LoopRecorder>]) {
         self.target = target
         self.connectors = target.addresses.map {
-            WebSocketConnector(host: $0.host, port: $0.port, timeout: .seconds(10), offersDeflate: target.offersDeflate)
+            WebSocketConnector(
+                host: $0.host,
+                port: $0.port,
+                timeout: .seconds(10),
+                extensionOffer: target.offersDeflate ? WebSocketConnector.deflateOffer : nil
+            )
         }
         self.path = WebSocketConnector.pusherPath(key: target.key)
         self.loops = loops
