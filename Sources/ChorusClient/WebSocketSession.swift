@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
-import NIOHTTP1
 package import NIOCore
+import NIOHTTP1
 package import NIOWebSocket
 
 /// An open WebSocket connection read from async code: send text, await what arrives next.
