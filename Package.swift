@@ -254,6 +254,7 @@ let package = Package(
         .target(
             name: "ChorusFuzzTargets",
             dependencies: [
+                "ChorusDeflate",
                 "ChorusProtocol",
                 "ChorusCore",
                 "ChorusHistory",
