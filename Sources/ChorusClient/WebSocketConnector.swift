@@ -19,6 +19,8 @@ package struct WebSocketConnector: Sendable {
     /// browsers offer compression). When the server accepts `permessage-deflate`, its compressed
     /// frames are inflated before the caller's handlers see them.
     package var extensionOffer: String?
+    /// The `Origin` header of the upgrade request, as a browser on that origin sends it; none when `nil`.
+    package var origin: String?
     private let inflaters = LoopInflaters()
 
     package init(
@@ -69,6 +71,7 @@ package struct WebSocketConnector: Sendable {
         let port = self.port
         let maxFrameSize = self.maxFrameSize
         let offer = extensionOffer
+        let origin = self.origin
         let inflaters = self.inflaters
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
@@ -97,6 +100,7 @@ package struct WebSocketConnector: Sendable {
                         port: port,
                         path: path,
                         extensionOffer: offer,
+                        origin: origin,
                         upgraded: upgraded
                     )
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(

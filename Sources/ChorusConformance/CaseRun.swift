@@ -100,12 +100,13 @@ final class CaseRun {
             try open.path.map { path throws(StepFailure) in try substitution.applyText(path) }
             ?? WebSocketConnector.pusherPath(key: app.key)
         let offer = open.extensions.map { $0 == "deflate" ? WebSocketConnector.deflateOffer : $0 }
-        let connector = WebSocketConnector(
+        var connector = WebSocketConnector(
             host: target.webSocketHost,
             port: target.webSocketPort,
             timeout: .seconds(5),
             extensionOffer: offer
         )
+        connector.origin = try open.origin.map { origin throws(StepFailure) in try substitution.applyText(origin) }
         let session = try await attempt("opening WebSocket \(path)") {
             try await WebSocketSession.open(connector: connector, path: path, on: group, deliverPongs: true)
         }

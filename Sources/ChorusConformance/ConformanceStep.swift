@@ -43,6 +43,8 @@ public enum ConformanceStep: Sendable {
         public var extensions: String?
         /// A pattern the server's `Sec-WebSocket-Extensions` answer must match (`$absent`: none).
         public var expectExtensions: JSONValue?
+        /// The `Origin` header of the upgrade request, as a browser on that origin sends it.
+        public var origin: String?
     }
 
     public struct WSSubscribe: Sendable {
@@ -92,7 +94,8 @@ public enum ConformanceStep: Sendable {
                     path: try fields.optionalString("path"),
                     awaitEstablished: try fields.optionalBool("await_established") ?? true,
                     extensions: try fields.optionalString("extensions"),
-                    expectExtensions: fields.optionalValue("expect_extensions")
+                    expectExtensions: fields.optionalValue("expect_extensions"),
+                    origin: try fields.optionalString("origin")
                 )
             )
         case "ws_send":

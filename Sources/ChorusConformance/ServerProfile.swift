@@ -26,11 +26,13 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         "rate_limit": "a rate-limited app (--rate-limited-app, --api-rate-limit)",
         "client_events_disabled_app": "an app with client events disabled (--no-client-events-app)",
         "subscription_count_app": "an app with subscription counts enabled (--subscription-count-app)",
+        "origins_app": "an app whose allowed_origins are https://*.allowed.test (--origins-app)",
     ]
 
     /// Capabilities that come from the apps given on the command line, never from a profile.
     public static let credentialCapabilities: Set<String> = [
         "second_app", "disabled_app", "rate_limit", "client_events_disabled_app", "subscription_count_app",
+        "origins_app",
     ]
 
     /// What servers of this family offer (credentials-based capabilities come from the options).

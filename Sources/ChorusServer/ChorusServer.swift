@@ -12,7 +12,7 @@ import NIOWebSocket
 public import ServiceLifecycle
 import Synchronization
 
-/// A running Chorus server: the WebSocket endpoint and the HTTP API on one port.
+/// A running Chorus server: the WebSocket endpoint and the HTTP API on one port, `/metrics` on its own.
 ///
 /// ```swift
 /// let server = try await ChorusServer.start(configuration: .embeddedDefault, logger: logger)
@@ -22,22 +22,30 @@ import Synchronization
 public final class ChorusServer: Service, Sendable {
     /// The port the server listens on (the one picked when the configuration asked for 0).
     public let port: Int
+    /// The port of the plain-HTTP `/metrics` listener on `metrics_host` (the one picked when
+    /// `metrics_port` is 0).
+    public let metricsPort: Int
     public let configuration: ServerConfiguration
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: any Channel
+    private let metricsChannel: any Channel
     private let context: ServerContext
 
     private init(
         port: Int,
+        metricsPort: Int,
         configuration: ServerConfiguration,
         group: MultiThreadedEventLoopGroup,
         serverChannel: any Channel,
+        metricsChannel: any Channel,
         context: ServerContext
     ) {
         self.port = port
+        self.metricsPort = metricsPort
         self.configuration = configuration
         self.group = group
         self.serverChannel = serverChannel
+        self.metricsChannel = metricsChannel
         self.context = context
     }
 
@@ -144,18 +152,26 @@ public final class ChorusServer: Service, Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            let metricsChannel = try await Self.bindMetricsListener(group: group, context: context)
             context.history.startRetention(apps: configuration.apps, logger: logger)
             // Apps in the app store (`app_store`): read before the server reports it listens,
             // then re-read in the background until shutdown.
             try await context.appStore.start()
             try await context.push.start()
             let port = channel.localAddress?.port ?? configuration.port
+            let metricsPort = metricsChannel.localAddress?.port ?? configuration.metricsPort
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
+            logger.info(
+                "metrics listening",
+                metadata: ["host": .string(configuration.metricsHost), "port": .stringConvertible(metricsPort)]
+            )
             return ChorusServer(
                 port: port,
+                metricsPort: metricsPort,
                 configuration: configuration,
                 group: group,
                 serverChannel: channel,
+                metricsChannel: metricsChannel,
                 context: context
             )
         } catch {
@@ -175,6 +191,10 @@ public final class ChorusServer: Service, Sendable {
             automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
                 guard head.uri.hasPrefix("/app/") else { return channel.eventLoop.makeSucceededFuture(nil) }
+                let now = context.clock.now()
+                if let refusal = context.clientLimits.refusal(ofUpgrade: head, peer: channel.remoteAddress, now: now) {
+                    return channel.eventLoop.makeFailedFuture(refusal)
+                }
                 var headers = HTTPHeaders()
                 if let deflate = Self.deflateAgreement(head, context: context) {
                     headers.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeaderValue)
@@ -183,7 +203,7 @@ public final class ChorusServer: Service, Sendable {
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let request = ConnectionRequest(uri: head.uri) else {
+                    guard let request = ConnectionRequest(uri: head.uri, origin: head.headers.first(name: "Origin")) else {
                         throw ChannelError.inappropriateOperationForState
                     }
                     let compressed = Self.deflateAgreement(head, context: context).map { _ in CompressedMessageMarks() }
@@ -240,6 +260,34 @@ public final class ChorusServer: Service, Sendable {
         return DeflateAgreement.accepting(offers: head.headers["Sec-WebSocket-Extensions"])
     }
 
+    /// Binds the plain-HTTP listener of `/metrics` on `metrics_host`:`metrics_port`.
+    private static func bindMetricsListener(
+        group: MultiThreadedEventLoopGroup,
+        context: ServerContext
+    ) async throws -> any Channel {
+        let responder = MetricsResponder(metrics: context.metrics)
+        let broadcaster = context.broadcaster
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = HTTPServerHandler(
+                        maxBodyBytes: context.configuration.maxRequestBodyBytes,
+                        fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
+                        respond: { responder.respond(to: $0) }
+                    )
+                    try channel.pipeline.syncOperations.configureChorusHTTP(
+                        handler: handler,
+                        timeouts: context.configuration.httpTimeouts,
+                        clock: context.clock,
+                        metrics: context.metrics
+                    )
+                }
+            }
+            .bind(host: context.configuration.metricsHost, port: context.configuration.metricsPort)
+            .get()
+    }
+
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every
     /// publish already acknowledged reach the subscribers' queues, tells every client to reconnect
     /// (4200, queued behind those frames), waits up to `shutdown_grace_seconds` for the clients to
@@ -248,6 +296,7 @@ public final class ChorusServer: Service, Sendable {
     /// flushes the webhooks and stops the event loops.
     public func shutdown() async throws {
         try? await serverChannel.close()
+        try? await metricsChannel.close()
         context.draining.store(true, ordering: .releasing)
         // Any request that saw the server open has finished on its loop once each loop ran one more
         // task; its fan-out is then queued ahead of the 4200 closes below on every loop.

@@ -21,6 +21,8 @@ final class ServerContext: Sendable {
     let clock: any ServerClock
     /// Signed API requests counted per app (`max_api_requests_per_window`).
     let rateLimiter = APIRateLimiter()
+    /// The per-IP limits on API requests and WebSocket upgrades.
+    let clientLimits: ClientLimits
     /// First answers to `idempotency_key`s of the API.
     let idempotency = IdempotencyCache()
     /// Webhook delivery for the apps that configure targets.
@@ -82,6 +84,7 @@ final class ServerContext: Sendable {
         }
         self.logger = logger
         self.clock = clock
+        self.clientLimits = ClientLimits(configuration: configuration, logger: logger)
         self.history = HistoryService(store: historyStore)
         self.push = PushService(
             store: pushStore,

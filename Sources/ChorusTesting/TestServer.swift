@@ -81,6 +81,11 @@ package struct TestServer: Sendable {
         return PusherHTTPClient(host: "127.0.0.1", port: port, key: app.key, secret: app.secret)
     }
 
+    /// An unsigned HTTP client of the `/metrics` listener (`metrics_port`, apart from the public port).
+    package func metricsClient() -> PusherHTTPClient {
+        PusherHTTPClient(host: "127.0.0.1", port: server.metricsPort, key: app.key, secret: app.secret)
+    }
+
     /// Signs subscriptions and sign-ins as the app's backend would.
     package var authenticator: ChannelAuthenticator { ChannelAuthenticator(key: app.key, secret: app.secret) }
 }

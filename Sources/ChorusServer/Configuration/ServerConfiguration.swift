@@ -147,6 +147,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
         }
         problems += apps.flatMap { $0.problems() }
         problems += apps.flatMap(payloadProblems)
+        problems += trustedProxyProblems
         for (field, values) in [("id", apps.map(\.id)), ("key", apps.map(\.key))] {
             let duplicates = Dictionary(grouping: values, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
             if !duplicates.isEmpty { problems.append("apps: duplicate \(field) \(duplicates.joined(separator: ", "))") }
