@@ -1,6 +1,7 @@
 import ChorusClient
 import ChorusProtocol
 import ChorusServer
+import NIOCore
 import ChorusTesting
 import NIOPosix
 import Testing

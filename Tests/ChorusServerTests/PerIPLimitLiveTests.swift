@@ -1,7 +1,9 @@
 import ChorusClient
+import ChorusProtocol
 import ChorusServer
 import ChorusTesting
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @Suite("Per-IP limits over real sockets")
@@ -37,12 +39,9 @@ struct PerIPLimitLiveTests {
         try await TestServer.with({
             $0.apiRequestsPerIPPerMinute = 1
             $0.trustedProxies = ["127.0.0.0/8"]
-        }) { server in
+        }) { (server) async throws in
             let http = server.httpClient()
-            func status(_ forwardedFor: String?) async throws -> Int {
-                let headers = forwardedFor.map { [("X-Forwarded-For", $0)] } ?? []
-                return Int(try await http.request(method: .GET, path: "/apps/1/channels", headers: headers).status.code)
-            }
+            let status = { (forwardedFor: String?) async throws -> Int in try await Self.status(http, forwardedFor) }
             #expect(try await status("198.51.100.1") == 200)
             #expect(try await status("198.51.100.1") == 429)
             #expect(try await status("203.0.113.1, 198.51.100.1") == 429)
@@ -51,6 +50,12 @@ struct PerIPLimitLiveTests {
             #expect(try await status(nil) == 429)
             await http.shutdown()
         }
+    }
+
+    /// The status of a signed channel listing sent with `X-Forwarded-For: forwardedFor` (none when `nil`).
+    private static func status(_ http: PusherHTTPClient, _ forwardedFor: String?) async throws -> Int {
+        let headers = forwardedFor.map { [("X-Forwarded-For", $0)] } ?? []
+        return Int(try await http.request(method: .GET, path: "/apps/1/channels", headers: headers).status.code)
     }
 
     @Test("loopback is not exempt and X-Forwarded-For from an untrusted peer is ignored")

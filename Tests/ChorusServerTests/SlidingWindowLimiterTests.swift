@@ -1,5 +1,6 @@
 import ChorusServer
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @Suite("Per-IP limits: the sliding window")

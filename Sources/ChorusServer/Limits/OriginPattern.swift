@@ -57,7 +57,7 @@ struct WebOrigin: Hashable {
     /// `null`, an empty host). `*` is accepted in the host only with `allowingWildcard`.
     init?(_ text: String, allowingWildcard: Bool) {
         let lowered = text.lowercased()
-        guard let separator = lowered.range(of: "://") else { return nil }
+        guard let separator = lowered.firstRange(of: "://") else { return nil }
         let scheme = String(lowered[..<separator.lowerBound])
         var rest = lowered[separator.upperBound...]
         let schemeCharacters = scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
