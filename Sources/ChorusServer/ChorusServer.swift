@@ -203,7 +203,8 @@ public final class ChorusServer: Service, Sendable {
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let request = ConnectionRequest(uri: head.uri, origin: head.headers.first(name: "Origin")) else {
+                    guard let request = ConnectionRequest(uri: head.uri, origin: head.headers.first(name: "Origin"))
+                    else {
                         throw ChannelError.inappropriateOperationForState
                     }
                     let compressed = Self.deflateAgreement(head, context: context).map { _ in CompressedMessageMarks() }

@@ -65,7 +65,9 @@ struct ClientAddressLimitTests {
         )
     }
 
-    @Test("behind trusted proxies, the right-most untrusted address is the client; spoofed entries left of it are ignored")
+    @Test(
+        "behind trusted proxies, the right-most untrusted address is the client; spoofed entries left of it are ignored"
+    )
     func trustedChain() throws {
         let resolver = try Self.resolver(["10.0.0.0/8", "2001:db8::/32"])
         let peer = try Self.peer("10.0.0.1")
@@ -102,8 +104,10 @@ struct ClientAddressLimitTests {
     func startupProblem() {
         var configuration = ServerConfiguration.embeddedDefault
         configuration.trustedProxies = ["10.0.0.0/8", "10.0.0.0/40"]
-        #expect(configuration.problems() == [
-            "trusted_proxies: '10.0.0.0/40' is not an IP address or CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32)"
-        ])
+        #expect(
+            configuration.problems() == [
+                "trusted_proxies: '10.0.0.0/40' is not an IP address or CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32)"
+            ]
+        )
     }
 }

@@ -1,8 +1,8 @@
 import ChorusClient
 import ChorusProtocol
 import ChorusServer
-import NIOCore
 import ChorusTesting
+import NIOCore
 import NIOPosix
 import Testing
 
@@ -49,7 +49,9 @@ struct OriginLiveTests {
             // The bare domain is not a subdomain of itself.
             let bare = try await Self.open(server, origin: "https://example.com")
             _ = try await bare.next(timeout: .seconds(5))
-            #expect(try await bare.next(timeout: .seconds(5)) == .close(code: 4009, reason: "Connection is unauthorized"))
+            #expect(
+                try await bare.next(timeout: .seconds(5)) == .close(code: 4009, reason: "Connection is unauthorized")
+            )
         }
     }
 }

@@ -39,11 +39,14 @@ struct OriginPatternTests {
         #expect(pattern.matches("null"))
     }
 
-    @Test("malformed entries are refused", arguments: [
-        "", "example.com", "https://", "https://example.com/", "https://example.com/path", "https://*",
-        "https://*.", "https://a.*.example.com", "https://*example.com", "https://example.com:0",
-        "https://example.com:99999", "https://exa mple.com", "*.example.com",
-    ])
+    @Test(
+        "malformed entries are refused",
+        arguments: [
+            "", "example.com", "https://", "https://example.com/", "https://example.com/path", "https://*",
+            "https://*.", "https://a.*.example.com", "https://*example.com", "https://example.com:0",
+            "https://example.com:99999", "https://exa mple.com", "*.example.com",
+        ]
+    )
     func malformed(entry: String) {
         #expect(OriginPattern(entry) == nil)
     }

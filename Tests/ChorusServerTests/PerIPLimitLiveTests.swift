@@ -24,7 +24,10 @@ struct PerIPLimitLiveTests {
             #expect(refused.headers["Retry-After"] == ["45"])
             #expect(try refused.json()["code"]?.stringValue == "rate_limited")
             // Unsigned requests to API routes count too: a bad signature does not get around the limit.
-            #expect(try await http.request(method: .GET, path: "/apps/1/channels", signing: .none).status == .tooManyRequests)
+            #expect(
+                try await http.request(method: .GET, path: "/apps/1/channels", signing: .none).status
+                    == .tooManyRequests
+            )
             await http.shutdown()
             // The three leave the window 60 s after they were made (the HTTP idle timeout closed the old connection).
             clock.advance(by: .seconds(45))
@@ -34,7 +37,9 @@ struct PerIPLimitLiveTests {
         }
     }
 
-    @Test("behind a trusted proxy each X-Forwarded-For client has its own count; the proxy's own requests count as the proxy")
+    @Test(
+        "behind a trusted proxy each X-Forwarded-For client has its own count; the proxy's own requests count as the proxy"
+    )
     func trustedProxy() async throws {
         try await TestServer.with({
             $0.apiRequestsPerIPPerMinute = 1

@@ -59,7 +59,8 @@ extension APIError {
         APIError(
             status: .tooManyRequests,
             code: "rate_limited",
-            message: "Too many requests from this address (limit \(limit) per \(unit)); retry after the time in Retry-After"
+            message:
+                "Too many requests from this address (limit \(limit) per \(unit)); retry after the time in Retry-After"
         )
     }
 }

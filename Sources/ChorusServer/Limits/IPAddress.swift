@@ -1,9 +1,10 @@
+package import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-package import NIOCore
 
 /// An IPv4 or IPv6 address as its bytes: the key per-IP limits count under.
 ///
