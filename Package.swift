@@ -284,6 +284,7 @@ let package = Package(
                 "ChorusServer",
                 "ChorusHistory",
                 "ChorusPush",
+                "ChorusStorage",
                 "ChorusClient",
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,6 +2,8 @@ import ChorusCluster
 import ChorusCore
 import ChorusHistory
 import ChorusPush
+import ChorusStorage
+import Foundation
 import Logging
 import NIOCore
 import Synchronization
@@ -44,6 +46,8 @@ final class ServerContext: Sendable {
     let shareReporter: ShareReporter?
     /// Keeps the app store's apps (`app_store`) in ``apps``.
     let appStore: AppStoreRefresher
+    /// Each app's messages today against its `max_messages_per_day`.
+    let quota: MessageQuota
 
     init(
         configuration: ServerConfiguration,
@@ -55,7 +59,9 @@ final class ServerContext: Sendable {
         closePushProviders: @escaping @Sendable () async -> Void = {},
         webhooks: WebhookDispatcher = .disabled,
         cluster: ClusterLink? = nil,
+        usageStore: any UsageStore = MemoryUsageStore(),
         clock: any ServerClock = EventLoopClock(),
+        wallClock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) {
         self.configuration = configuration
@@ -85,6 +91,7 @@ final class ServerContext: Sendable {
             settings: configuration.pushDelivery,
             logger: logger
         )
+        self.quota = MessageQuota(store: usageStore, metrics: metrics, logger: logger, now: wallClock)
         self.appStore = AppStoreRefresher(
             apps: apps,
             connections: connections,
