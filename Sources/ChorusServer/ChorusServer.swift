@@ -4,7 +4,6 @@ package import ChorusHistory
 package import ChorusPush
 import ChorusPushProviders
 package import ChorusStorage
-package import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -60,7 +59,7 @@ public final class ChorusServer: Service, Sendable {
         pushStore: (any PushStore)? = nil,
         pushProviders: [PushPlatform: any PushProvider]? = nil,
         usageStore: (any UsageStore)? = nil,
-        wallClock: @escaping @Sendable () -> Date = { Date() }
+        wallClock: WallClock = .system
     ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }

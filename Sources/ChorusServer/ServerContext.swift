@@ -3,7 +3,6 @@ import ChorusCore
 import ChorusHistory
 import ChorusPush
 import ChorusStorage
-import Foundation
 import Logging
 import NIOCore
 import Synchronization
@@ -61,7 +60,7 @@ final class ServerContext: Sendable {
         cluster: ClusterLink? = nil,
         usageStore: any UsageStore = MemoryUsageStore(),
         clock: any ServerClock = EventLoopClock(),
-        wallClock: @escaping @Sendable () -> Date = { Date() },
+        wallClock: WallClock = .system,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -91,7 +90,7 @@ final class ServerContext: Sendable {
             settings: configuration.pushDelivery,
             logger: logger
         )
-        self.quota = MessageQuota(store: usageStore, metrics: metrics, logger: logger, now: wallClock)
+        self.quota = MessageQuota(store: usageStore, metrics: metrics, logger: logger, clock: wallClock)
         self.appStore = AppStoreRefresher(
             apps: apps,
             connections: connections,

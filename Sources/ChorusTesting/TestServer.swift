@@ -4,7 +4,6 @@ package import ChorusProtocol
 package import ChorusPush
 package import ChorusServer
 package import ChorusStorage
-package import Foundation
 import Logging
 import NIOPosix
 
@@ -34,7 +33,7 @@ package struct TestServer: Sendable {
         pushStore: (any PushStore)? = nil,
         pushProviders: [PushPlatform: any PushProvider]? = nil,
         usageStore: (any UsageStore)? = nil,
-        wallClock: @escaping @Sendable () -> Date = { Date() },
+        wallClock: WallClock = .system,
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         var configuration = ServerConfiguration.embeddedDefault

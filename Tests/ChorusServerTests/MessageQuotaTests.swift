@@ -13,7 +13,7 @@ import Testing
         _ store: any UsageStore = MemoryUsageStore(),
         clock: QuotaWallClock = QuotaWallClock()
     ) -> MessageQuota {
-        MessageQuota(store: store, metrics: ServerMetrics(), logger: Logger(label: "quota-test"), now: clock.now)
+        MessageQuota(store: store, metrics: ServerMetrics(), logger: Logger(label: "quota-test"), clock: WallClock(clock.now))
     }
 
     @Test func utcDays() {
@@ -108,7 +108,7 @@ import Testing
             store: MemoryUsageStore(),
             metrics: metrics,
             logger: Logger(label: "quota-test"),
-            now: QuotaWallClock().now
+            clock: WallClock(QuotaWallClock().now)
         )
         #expect(quota.charge(appID: Self.app, limit: 3, messages: 3) == nil)
         #expect(quota.charge(appID: Self.app, limit: 3, messages: 1) != nil)

@@ -35,6 +35,8 @@ import Testing
 
         static let all: [Maker] = [memory, sqlite] + (StoreMaker.postgresURL == nil ? [] : [postgres])
         static let persistentOnes = all.filter(\.persistent)
+        /// The backends several nodes share.
+        static let sharedOnes = StoreMaker.postgresURL == nil ? [] : [postgres]
     }
 
     private let app = "app-\(UUID().uuidString)"
@@ -77,9 +79,9 @@ import Testing
         await second.close()
     }
 
-    /// Two stores on one location (two nodes on one PostgreSQL database): additions add up, and
-    /// each sees the other's.
-    @Test(arguments: Maker.persistentOnes)
+    /// Two stores on one database (two nodes on one PostgreSQL database): additions add up, and
+    /// each sees the other's. (A SQLite file belongs to one node.)
+    @Test(arguments: Maker.sharedOnes)
     func twoWritersAddUp(_ maker: Maker) async throws {
         let location = maker.location()
         let first = try await maker.open(location)

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 extension APIError {
     /// The app's daily message quota is used up: 429 with `quota_exceeded` (the per-window rate
     /// limit answers `rate_limited`).

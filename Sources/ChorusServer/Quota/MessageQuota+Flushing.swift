@@ -1,5 +1,6 @@
-import ChorusStorage
+package import ChorusStorage
 import Logging
+import Synchronization
 
 extension MessageQuota {
     /// Reads today's totals of the apps `limits` lists (id → `max_messages_per_day`, the apps with

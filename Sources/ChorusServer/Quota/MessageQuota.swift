@@ -1,6 +1,7 @@
-import ChorusStorage
-package import Foundation
-import Logging
+package import ChorusStorage
+import Foundation
+package import Logging
+import Prometheus
 import Synchronization
 
 /// Each app's messages of the current UTC day against its `max_messages_per_day`, counted in
@@ -9,7 +10,7 @@ import Synchronization
 ///
 /// A publish is refused once the day's count has reached the limit; a publish that starts under it
 /// is delivered in full, so the count may end above the limit by at most one request's messages.
-/// The day is the one `now` falls on, so tests cross midnight by moving the clock.
+/// The day is the one `clock` reads, so tests cross midnight by moving it.
 package final class MessageQuota: Sendable {
     /// Why a publish was refused.
     package struct Refusal: Sendable, Equatable {
@@ -43,26 +44,26 @@ package final class MessageQuota: Sendable {
     let store: any UsageStore
     private let metrics: ServerMetrics
     let logger: Logger
-    /// The wall clock (UTC days are calendar days, not a monotonic duration).
-    package let now: @Sendable () -> Date
+    /// Where the UTC days come from.
+    package let clock: WallClock
 
     package init(
         store: any UsageStore,
         metrics: ServerMetrics,
         logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        clock: WallClock = .system
     ) {
         self.store = store
         self.metrics = metrics
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     /// Counts `messages` for `appID` unless its count for today has already reached `limit`; the
     /// refusal says when the count resets. `limit` 0 is no quota: nothing is counted.
     package func charge(appID: String, limit: Int, messages: Int) -> Refusal? {
         guard limit > 0 else { return nil }
-        let date = now()
+        let date = clock.now()
         let today = UTCDay(containing: date)
         let counted: (usage: AppUsage, refused: Bool) = state.withLock { state in
             var usage = state.apps[appID] ?? AppUsage(day: today, count: 0, metrics: metrics.quota(appID: appID))
@@ -87,7 +88,7 @@ package final class MessageQuota: Sendable {
 
     /// Today's count for `appID` as this node sees it.
     package func count(appID: String) -> Int {
-        let today = UTCDay(containing: now())
+        let today = UTCDay(containing: clock.now())
         return state.withLock { state in
             guard let usage = state.apps[appID], usage.day == today else { return 0 }
             return usage.count
@@ -100,7 +101,7 @@ package final class MessageQuota: Sendable {
     /// made while the store works are kept and added on top. When the store fails, nothing is lost
     /// from memory: the next flush tries again.
     package func flush(limits: [String: Int] = [:]) async throws(UsageStoreError) {
-        let today = UTCDay(containing: now())
+        let today = UTCDay(containing: clock.now())
         let deltas = state.withLock { state in
             var deltas = state.unflushed
             state.unflushed = [:]
