@@ -13,7 +13,12 @@ import Testing
         _ store: any UsageStore = MemoryUsageStore(),
         clock: QuotaWallClock = QuotaWallClock()
     ) -> MessageQuota {
-        MessageQuota(store: store, metrics: ServerMetrics(), logger: Logger(label: "quota-test"), clock: WallClock(clock.now))
+        MessageQuota(
+            store: store,
+            metrics: ServerMetrics(),
+            logger: Logger(label: "quota-test"),
+            clock: WallClock(clock.now)
+        )
     }
 
     @Test func utcDays() {
@@ -71,7 +76,9 @@ import Testing
         let rows = try await store.add([
             UsageKey(appID: Self.app, day: "2026-11-29"): 0, UsageKey(appID: Self.app, day: "2026-11-30"): 0,
         ])
-        #expect(rows == [UsageKey(appID: Self.app, day: "2026-11-29"): 5, UsageKey(appID: Self.app, day: "2026-11-30"): 2])
+        #expect(
+            rows == [UsageKey(appID: Self.app, day: "2026-11-29"): 5, UsageKey(appID: Self.app, day: "2026-11-30"): 2]
+        )
     }
 
     /// Two nodes on one store: each flush adds this node's counts and takes the total.

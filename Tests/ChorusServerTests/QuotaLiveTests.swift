@@ -20,7 +20,12 @@ struct QuotaLiveTests {
             let socket = try await HTTPAPIEventsTests.subscriber(server, channel: "c")
             let http = server.httpClient()
             for index in 1...3 {
-                let response = try await http.trigger(appID: server.app.id, name: "e", channels: ["c"], data: "\(index)")
+                let response = try await http.trigger(
+                    appID: server.app.id,
+                    name: "e",
+                    channels: ["c"],
+                    data: "\(index)"
+                )
                 #expect(response.status == .ok)
                 #expect(try await socket.expect("e", channel: "c").data == .string("\(index)"))
             }
@@ -51,7 +56,9 @@ struct QuotaLiveTests {
             ]
             #expect(try await http.triggerBatch(appID: server.app.id, events: events).status == .ok)
             _ = try await socket.expect("e", channel: "c")
-            #expect(try await http.trigger(appID: server.app.id, name: "e", channels: ["empty"], data: "3").status == .ok)
+            #expect(
+                try await http.trigger(appID: server.app.id, name: "e", channels: ["empty"], data: "3").status == .ok
+            )
             let refused = try await http.triggerBatch(appID: server.app.id, events: events)
             #expect(refused.errorCode == "quota_exceeded")
             try await socket.expectSilence()

@@ -17,7 +17,12 @@ import Testing
 
         var testDescription: String { name }
 
-        static let memory = Maker(name: "memory", persistent: false, location: { "" }, open: { _ in MemoryUsageStore() })
+        static let memory = Maker(
+            name: "memory",
+            persistent: false,
+            location: { "" },
+            open: { _ in MemoryUsageStore() }
+        )
 
         static let sqlite = Maker(
             name: "sqlite",

@@ -37,7 +37,10 @@ extension MessageQuota {
         do {
             try await flush(limits: limits)
         } catch {
-            logger.warning("daily message counts not written to the usage store; retrying", metadata: ["error": "\(error)"])
+            logger.warning(
+                "daily message counts not written to the usage store; retrying",
+                metadata: ["error": "\(error)"]
+            )
         }
     }
 }

@@ -32,10 +32,18 @@ package final class MessageQuota: Sendable {
         let metrics: ServerMetrics.QuotaMetrics
     }
 
+    /// An app's day, as counted in memory (its store key is made at flush time only).
+    struct AppDay: Hashable {
+        var appID: String
+        var day: UTCDay
+
+        var key: UsageKey { UsageKey(appID: appID, day: day.key) }
+    }
+
     struct State {
         var apps: [String: AppUsage] = [:]
-        /// Counted and not yet written to the store, by app and day.
-        var unflushed: [UsageKey: Int] = [:]
+        /// Counted and not yet written to the store.
+        var unflushed: [AppDay: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -74,7 +82,7 @@ package final class MessageQuota: Sendable {
             let refused = usage.count >= limit
             if !refused {
                 usage.count += messages
-                state.unflushed[UsageKey(appID: appID, day: today.key), default: 0] += messages
+                state.unflushed[AppDay(appID: appID, day: today), default: 0] += messages
             }
             state.apps[appID] = usage
             return (usage, refused)
@@ -106,27 +114,28 @@ package final class MessageQuota: Sendable {
             var deltas = state.unflushed
             state.unflushed = [:]
             for appID in Set(limits.keys).union(state.apps.keys) {
-                deltas[UsageKey(appID: appID, day: today.key), default: 0] += 0
+                deltas[AppDay(appID: appID, day: today), default: 0] += 0
             }
             return deltas
         }
+        let days = Dictionary(uniqueKeysWithValues: deltas.keys.map { ($0.key, $0) })
         guard !deltas.isEmpty else { return }
         let totals: [UsageKey: Int]
         do {
-            totals = try await store.add(deltas)
+            totals = try await store.add(Dictionary(uniqueKeysWithValues: deltas.map { ($0.key.key, $0.value) }))
         } catch {
             state.withLock { state in state.unflushed.merge(deltas) { $0 + $1 } }
             throw error
         }
         let updated: [(String, AppUsage)] = state.withLock { state in
             totals.compactMap { key, total in
-                guard key.day == today.key else { return nil }
+                guard let counted = days[key], counted.day == today else { return nil }
                 var usage =
                     state.apps[key.appID]
                     ?? AppUsage(day: today, count: 0, metrics: metrics.quota(appID: key.appID))
                 guard usage.day <= today else { return nil }
                 usage.day = today
-                usage.count = total + state.unflushed[key, default: 0]
+                usage.count = total + state.unflushed[counted, default: 0]
                 state.apps[key.appID] = usage
                 return (key.appID, usage)
             }

@@ -11,7 +11,8 @@ extension PusherAPI {
         var messages = 0
         for event in events {
             for channel in event.channels {
-                messages += 1 + server.directory.snapshot(ChannelKey(appID: call.app.id, channel: channel)).subscriptionCount
+                messages +=
+                    1 + server.directory.snapshot(ChannelKey(appID: call.app.id, channel: channel)).subscriptionCount
             }
         }
         return server.quota.charge(appID: call.app.id, limit: limit, messages: messages)
