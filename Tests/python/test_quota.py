@@ -1,7 +1,9 @@
 """`max_messages_per_day` across a restart (docs/security.md, "Daily message quota"): the official
 `pusher` SDK publishes up to the app's daily quota, gets the 429 `quota_exceeded`, and after a
 graceful stop and a start on the same storage (SQLite file, or PostgreSQL database) the quota is
-still used up. Each publish counts 1 per channel plus 1 per subscriber."""
+still used up. Each publish counts 1 per channel plus 1 per subscriber. With PostgreSQL, two nodes
+of a Redis cluster share one quota: the node that accepts a publish counts its subscribers on every
+node, and the other node sees the count at its next flush."""
 import asyncio
 import json
 import random
@@ -11,11 +13,15 @@ import pytest
 import websockets
 
 from conftest import start_chorus
-from history_support import BACKENDS, storage
+from history_support import BACKENDS, POSTGRES_URL, storage
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 LIMIT = 10
+
+
+def quota_app(app_id):
+    return {"id": app_id, "key": f"key-{app_id}", "secret": "quota-secret", "max_messages_per_day": LIMIT}
 
 
 def quota_config(backend, directory, app_id):
@@ -23,7 +29,7 @@ def quota_config(backend, directory, app_id):
     return json.dumps({
         "api_requests_per_ip_per_minute": 0,
         "storage": storage(backend, directory),
-        "apps": [{"id": app_id, "key": f"key-{app_id}", "secret": "quota-secret", "max_messages_per_day": LIMIT}],
+        "apps": [quota_app(app_id)],
     })
 
 
@@ -93,3 +99,51 @@ def test_quota_edge_and_restart(backend, tmp_path):
         assert other.sdk().trigger("c", "e", {"first": True}) == {}
     finally:
         other.stop()
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="a cluster shares its quota through PostgreSQL")
+def test_a_cluster_on_postgres_shares_one_quota(tmp_path):
+    from cluster_support import Cluster, RedisServer, wait_until
+
+    app = quota_app(str(random.randint(10**8, 10**9)))
+    redis, cluster = RedisServer(), None
+    try:
+        redis.start()
+        cluster = Cluster(redis, tmp_path)
+        with open(cluster.config_path) as handle:
+            configuration = json.load(handle)
+        configuration.update(api_requests_per_ip_per_minute=0, storage=storage("postgres", tmp_path), apps=[app])
+        with open(cluster.config_path, "w") as handle:
+            json.dump(configuration, handle)
+        a, b = (node.as_app(app) for node in cluster.start("a", "b"))
+
+        async def scenario():
+            ws = await subscribed(b, "watched")
+            # Node a counts b's subscriber once b's share reached it.
+            await asyncio.to_thread(
+                wait_until,
+                lambda: a.sdk().channel_info("watched", ["subscription_count"]).get("subscription_count") == 1,
+                10, 0.1, "node a knowing b's subscriber",
+            )
+            for index in range(5):  # 2 each, counted by node a: 0, 2, 4, 6, 8 → 10
+                a.sdk().trigger("watched", "e", {"n": index})
+                event = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                assert json.loads(event["data"]) == {"n": index}
+            assert refused(a.sdk(), "watched")[1]["code"] == "quota_exceeded"
+            await ws.close()
+
+        asyncio.run(scenario())
+
+        def b_refuses():
+            try:
+                b.sdk().trigger("unwatched", "e", {})  # 1 each, until b's flush took a's count
+                return False
+            except pusher.errors.PusherBadStatus as error:
+                assert str(error).startswith("429") and "quota_exceeded" in str(error), error
+                return True
+
+        wait_until(b_refuses, 10, 0.1, "node b refusing once a used the quota up")
+    finally:
+        if cluster is not None:
+            cluster.close()
+        redis.stop()
