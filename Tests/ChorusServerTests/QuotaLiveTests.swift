@@ -67,7 +67,37 @@ struct QuotaLiveTests {
         }
     }
 
-    /// The quota of another app, and the count, survive a restart on the same usage store.
+    /// Limit 3, one subscriber (2 a publish): a repeated `idempotency_key` is answered from the cache
+    /// and not counted again, so the next publish still starts at 2; a refused publish's key is
+    /// forgotten, so the same key publishes the next day.
+    @Test("a repeated idempotency_key is not counted again; a refused one publishes after midnight")
+    func idempotency() async throws {
+        let clock = QuotaWallClock(QuotaWallClock.midnight - 10)
+        try await TestServer.with({ $0.apps[0].maxMessagesPerDay = 3 }, wallClock: WallClock(clock.now)) { server in
+            let socket = try await HTTPAPIEventsTests.subscriber(server, channel: "c")
+            let http = server.httpClient()
+            let path = "/apps/\(server.app.id)/events"
+            func publish(_ key: String) async throws -> PusherHTTPResponse {
+                try await http.post(
+                    path,
+                    json: ["name": "e", "channel": "c", "data": .string(key), "idempotency_key": .string(key)]
+                )
+            }
+            #expect(try await publish("k1").status == .ok)
+            _ = try await socket.expect("e", channel: "c")
+            #expect(try await publish("k1").status == .ok)
+            #expect(try await publish("k2").status == .ok)
+            #expect(try await socket.expect("e", channel: "c").data == .string("k2"))
+            #expect(try await publish("k3").errorCode == "quota_exceeded")
+            clock.set(QuotaWallClock.midnight)
+            #expect(try await publish("k3").status == .ok)
+            #expect(try await socket.expect("e", channel: "c").data == .string("k3"))
+            await http.shutdown()
+            await socket.close()
+        }
+    }
+
+    /// The day's count survives a restart on the same usage store.
     @Test("a restart on the same usage store keeps the day's count")
     func restart() async throws {
         let store = MemoryUsageStore()
