@@ -53,21 +53,23 @@ public final class PostgresUsageStore: UsageStore {
     )
 
     /// One transaction of upserts (`messages = messages + delta`), in key order so that nodes
-    /// flushing the same apps together lock the rows in the same order and never deadlock.
+    /// flushing the same apps together lock the rows in the same order and never deadlock. A delta
+    /// of 0 only reads the row (an idle flush writes nothing).
     public func add(_ deltas: [UsageKey: Int]) async throws(UsageStoreError) -> [UsageKey: Int] {
         try await UsageStoreError.wrapping("adding usage") {
             try await client.withTransaction(logger: logger) { connection in
                 var totals: [UsageKey: Int] = [:]
                 for (key, delta) in deltas.sorted(by: { ($0.key.appID, $0.key.day) < ($1.key.appID, $1.key.day) }) {
-                    let rows = try await connection.query(
-                        """
+                    let query: PostgresQuery =
+                        delta == 0
+                        ? "SELECT messages FROM chorus_usage WHERE app = \(key.appID) AND day = \(key.day)"
+                        : """
                         INSERT INTO chorus_usage (app, day, messages) VALUES (\(key.appID), \(key.day), \(Int64(delta)))
                         ON CONFLICT (app, day) DO UPDATE SET messages = chorus_usage.messages + excluded.messages
                         RETURNING messages
-                        """,
-                        logger: logger
-                    ).collect()
-                    totals[key] = try rows.first.map { Int(try $0.decode(Int64.self)) }
+                        """
+                    let rows = try await connection.query(query, logger: logger).collect()
+                    totals[key] = try rows.first.map { Int(try $0.decode(Int64.self)) } ?? 0
                 }
                 return totals
             }

@@ -44,12 +44,15 @@ public final class SQLiteUsageStore: UsageStore {
         return migrator
     }
 
-    /// One transaction: every row is added to, then read back.
+    /// One transaction: every row is added to, then read back. A delta of 0 only reads, and when
+    /// every delta is 0 (an idle flush) nothing is written, so an idle server does not fsync.
     public func add(_ deltas: [UsageKey: Int]) async throws(UsageStoreError) -> [UsageKey: Int] {
         try await UsageStoreError.wrapping("adding usage") {
-            try await pool.write { db in
-                var totals: [UsageKey: Int] = [:]
-                for (key, delta) in deltas {
+            guard deltas.values.contains(where: { $0 != 0 }) else {
+                return try await pool.read { db in try Self.totals(of: deltas.keys, db) }
+            }
+            return try await pool.write { db in
+                for (key, delta) in deltas where delta != 0 {
                     try db.execute(
                         sql: """
                             INSERT INTO chorus_usage (app, day, messages) VALUES (?, ?, ?)
@@ -57,15 +60,24 @@ public final class SQLiteUsageStore: UsageStore {
                             """,
                         arguments: [key.appID, key.day, delta]
                     )
-                    totals[key] = try Int.fetchOne(
-                        db,
-                        sql: "SELECT messages FROM chorus_usage WHERE app = ? AND day = ?",
-                        arguments: [key.appID, key.day]
-                    )
                 }
-                return totals
+                return try Self.totals(of: deltas.keys, db)
             }
         }
+    }
+
+    /// The rows' totals, 0 for a row not written yet.
+    private static func totals(of keys: some Sequence<UsageKey>, _ db: Database) throws -> [UsageKey: Int] {
+        var totals: [UsageKey: Int] = [:]
+        for key in keys {
+            totals[key] =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT messages FROM chorus_usage WHERE app = ? AND day = ?",
+                    arguments: [key.appID, key.day]
+                ) ?? 0
+        }
+        return totals
     }
 
     public func close() async {
