@@ -285,6 +285,7 @@ let package = Package(
                 "ChorusServer",
                 "ChorusHistory",
                 "ChorusPush",
+                "ChorusStorage",
                 "ChorusClient",
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),

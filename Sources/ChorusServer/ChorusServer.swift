@@ -4,6 +4,7 @@ import ChorusDeflate
 package import ChorusHistory
 package import ChorusPush
 import ChorusPushProviders
+package import ChorusStorage
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -57,14 +58,17 @@ public final class ChorusServer: Service, Sendable {
     /// Starts a server whose webhook delivery, subscription-count throttle and HTTP connection
     /// timeouts run on `clock`, keeping history in `historyStore` and push state in `pushStore`
     /// (default: the stores the configuration's `storage` names) and delivering push through
-    /// `pushProviders` (default: the real services, as `push_delivery` configures them).
+    /// `pushProviders` (default: the real services, as `push_delivery` configures them), counting
+    /// daily messages in `usageStore` (default: the `storage` one) by the UTC days of `wallClock`.
     package static func start(
         configuration: ServerConfiguration,
         logger: Logger,
         clock: any ServerClock,
         historyStore: (any HistoryStore)? = nil,
         pushStore: (any PushStore)? = nil,
-        pushProviders: [PushPlatform: any PushProvider]? = nil
+        pushProviders: [PushPlatform: any PushProvider]? = nil,
+        usageStore: (any UsageStore)? = nil,
+        wallClock: WallClock = .system
     ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
@@ -109,6 +113,20 @@ public final class ChorusServer: Service, Sendable {
             await webhooks.shutdown()
             throw error
         }
+        let usage: any UsageStore
+        do {
+            if let usageStore {
+                usage = usageStore
+            } else {
+                usage = try await UsageStoreFactory.open(configuration.storage.configuration, logger: logger)
+            }
+        } catch {
+            await webhooks.shutdown()
+            await store.close()
+            await push.close()
+            await closeProviders()
+            throw error
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         do {
             let loops = Array(group.makeIterator())
@@ -131,7 +149,9 @@ public final class ChorusServer: Service, Sendable {
                 webhooks: webhooks,
                 cluster: cluster,
                 inflaters: inflaters,
+                usageStore: usage,
                 clock: clock,
+                wallClock: wallClock,
                 logger: logger
             )
             if let cluster {
@@ -158,6 +178,7 @@ public final class ChorusServer: Service, Sendable {
             // then re-read in the background until shutdown.
             try await context.appStore.start()
             try await context.push.start()
+            try await context.quota.start(limits: { [apps = context.apps] in apps.messageQuotas })
             let port = channel.localAddress?.port ?? configuration.port
             let metricsPort = metricsChannel.localAddress?.port ?? configuration.metricsPort
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
@@ -178,6 +199,7 @@ public final class ChorusServer: Service, Sendable {
             await webhooks.shutdown()
             await store.close()
             await push.close()
+            await usage.close()
             await closeProviders()
             try? await group.shutdownGracefully()
             throw error
@@ -294,7 +316,8 @@ public final class ChorusServer: Service, Sendable {
     /// (4200, queued behind those frames), waits up to `shutdown_grace_seconds` for the clients to
     /// close, lets every reply waiting for a store finish, closes the history store (its pending
     /// writes commit), lets the push attempts in flight be recorded and closes the push store,
-    /// flushes the webhooks and stops the event loops.
+    /// writes the day's message counts to the usage store, flushes the webhooks and stops the
+    /// event loops.
     public func shutdown() async throws {
         try? await serverChannel.close()
         try? await metricsChannel.close()
@@ -314,6 +337,7 @@ public final class ChorusServer: Service, Sendable {
         await context.pendingReplies.settled()
         await context.history.drain()
         await context.push.drain()
+        await context.quota.stop()
         await context.appStore.stop()
         await context.cluster?.shutdown()
         await context.webhooks.shutdown()

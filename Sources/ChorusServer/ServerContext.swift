@@ -3,6 +3,7 @@ import ChorusCore
 import ChorusDeflate
 import ChorusHistory
 import ChorusPush
+import ChorusStorage
 import Logging
 import NIOCore
 import Synchronization
@@ -50,6 +51,8 @@ final class ServerContext: Sendable {
     let shareReporter: ShareReporter?
     /// Keeps the app store's apps (`app_store`) in ``apps``.
     let appStore: AppStoreRefresher
+    /// Each app's messages today against its `max_messages_per_day`.
+    let quota: MessageQuota
 
     init(
         configuration: ServerConfiguration,
@@ -62,7 +65,9 @@ final class ServerContext: Sendable {
         webhooks: WebhookDispatcher = .disabled,
         cluster: ClusterLink? = nil,
         inflaters: [NIOLoopBoundBox<MessageInflater>] = [],
+        usageStore: any UsageStore = MemoryUsageStore(),
         clock: any ServerClock = EventLoopClock(),
+        wallClock: WallClock = .system,
         logger: Logger
     ) {
         self.inflaters = inflaters
@@ -94,6 +99,7 @@ final class ServerContext: Sendable {
             settings: configuration.pushDelivery,
             logger: logger
         )
+        self.quota = MessageQuota(store: usageStore, metrics: metrics, logger: logger, clock: wallClock)
         self.appStore = AppStoreRefresher(
             apps: apps,
             connections: connections,
