@@ -89,7 +89,7 @@ final class ServerContext: Sendable {
         }
         self.logger = logger
         self.clock = clock
-        self.clientLimits = ClientLimits(configuration: configuration, logger: logger)
+        self.clientLimits = ClientLimits(configuration: configuration, metrics: metrics, logger: logger)
         self.history = HistoryService(store: historyStore)
         self.push = PushService(
             store: pushStore,

@@ -99,6 +99,10 @@ struct PerIPLimitLiveTests {
             #expect(response.lowercased().contains("retry-after: 1\r\n"))
             #expect(response.lowercased().contains("x-ratelimit-limit: 2\r\n"))
             #expect(response.contains(#""code":"rate_limited""#))
+            let metrics = server.metricsClient()
+            let text = try await metrics.get("/metrics").bodyText
+            #expect(text.contains(#"chorus_per_ip_refusals_total{limit="connections"} 2"#))
+            await metrics.shutdown()
             // Plain HTTP requests are not connections.
             let http = server.httpClient()
             #expect(try await http.request(method: .GET, path: "/up", signing: .none).status == .ok)

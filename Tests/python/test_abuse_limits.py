@@ -148,6 +148,8 @@ def test_metrics_are_served_on_the_metrics_port_only(limited):
     status, headers, body = get(limited.metrics_url())
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
     assert b"chorus_connections" in body
+    # The 429s of the first test (this module's server): the SDK's and the raw request's.
+    assert b'chorus_per_ip_refusals_total{limit="api_requests"} 2' in body
     assert get(limited.metrics_url("/up"))[0] == 200
     assert get(limited.metrics_url("/apps/1/channels"))[0] == 404
     assert limited.metrics_port not in (0, 9601, limited.port)

@@ -11,14 +11,17 @@ package struct ClientLimits: Sendable {
     package let apiRequests: SlidingWindowLimiter?
     /// `nil` when `connections_per_ip_per_second` is 0.
     package let connections: SlidingWindowLimiter?
+    private let metrics: ServerMetrics
     private let logger: Logger
 
-    package init(configuration: ServerConfiguration, logger: Logger) {
+    /// The limits `configuration` sets; refusals are counted in `metrics` (`chorus_per_ip_refusals_total`).
+    package init(configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
         addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPAddressRange.init))
         let perMinute = configuration.apiRequestsPerIPPerMinute
         apiRequests = perMinute > 0 ? SlidingWindowLimiter(limit: perMinute, window: .seconds(60)) : nil
         let perSecond = configuration.connectionsPerIPPerSecond
         connections = perSecond > 0 ? SlidingWindowLimiter(limit: perSecond, window: .seconds(1)) : nil
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -29,6 +32,7 @@ package struct ClientLimits: Sendable {
         else { return nil }
         let decision = apiRequests.acquire(client, now: now)
         guard !decision.allowed else { return nil }
+        metrics.recordPerIPRefusal(limit: "api_requests")
         logger.debug("API request refused: per-IP limit", metadata: ["client": "\(client)"])
         var response = APIError.ipRateLimited(limit: decision.limit, per: "minute").response
         response.headers.add(contentsOf: decision.headers)
@@ -40,6 +44,7 @@ package struct ClientLimits: Sendable {
         guard let connections, let client = addresses.client(peer: peer, headers: head.headers) else { return nil }
         let decision = connections.acquire(client, now: now)
         guard !decision.allowed else { return nil }
+        metrics.recordPerIPRefusal(limit: "connections")
         logger.debug("WebSocket upgrade refused: per-IP connection limit", metadata: ["client": "\(client)"])
         var response = APIError.ipRateLimited(limit: decision.limit, per: "second").response
         response.headers.add(contentsOf: decision.headers)
