@@ -60,4 +60,35 @@ struct SlidingWindowLimiterTests {
         _ = limiter.acquire(client, now: start + .seconds(60))
         #expect(limiter.trackedAddresses == 1)
     }
+
+    @Test("the embedded default turns both per-IP limits off; a configuration file gets 300/min and 1000/s")
+    func defaults() throws {
+        let embedded = ServerConfiguration.embeddedDefault
+        #expect(embedded.apiRequestsPerIPPerMinute == 0 && embedded.connectionsPerIPPerSecond == 0)
+        #expect(
+            embedded.limitsSummary(fromFile: false) == [
+                "per-IP API limit: off (embedded default; a config file turns on 300/min)",
+                "per-IP connection limit: off (embedded default; a config file turns on 1000/s)",
+                "trusted proxies: none (X-Forwarded-For ignored)",
+            ]
+        )
+        let file = try ConfigurationLoader.decode("apps: [{id: 1, key: k, secret: s}]", source: "test")
+        #expect(file.apiRequestsPerIPPerMinute == 300 && file.connectionsPerIPPerSecond == 1000)
+        #expect(
+            file.limitsSummary(fromFile: true).prefix(2) == [
+                "per-IP API limit: 300/min", "per-IP connection limit: 1000/s",
+            ]
+        )
+        let off = try ConfigurationLoader.decode(
+            "api_requests_per_ip_per_minute: 0\nconnections_per_ip_per_second: 0\ntrusted_proxies: [10.0.0.0/8]",
+            source: "test"
+        )
+        #expect(
+            off.limitsSummary(fromFile: true) == [
+                "per-IP API limit: off (api_requests_per_ip_per_minute: 0)",
+                "per-IP connection limit: off (connections_per_ip_per_second: 0)",
+                "trusted proxies: 10.0.0.0/8",
+            ]
+        )
+    }
 }

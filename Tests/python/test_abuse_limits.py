@@ -129,7 +129,7 @@ def test_the_banner_says_the_embedded_default_has_no_api_limit_and_a_file_gets_t
     embedded = start_chorus()
     try:
         assert "per-IP API limit: off (embedded default; a config file turns on 300/min)" in embedded.banner
-        assert "per-IP connection limit: 1000/s" in embedded.banner
+        assert "per-IP connection limit: off (embedded default; a config file turns on 1000/s)" in embedded.banner
         assert f"metrics: http://127.0.0.1:{embedded.metrics_port}/metrics" in embedded.banner
     finally:
         embedded.stop()

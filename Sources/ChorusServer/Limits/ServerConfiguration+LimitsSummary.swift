@@ -10,8 +10,14 @@ extension ServerConfiguration {
             } else {
                 "off (embedded default; a config file turns on \(Self.defaultAPIRequestsPerIPPerMinute)/min)"
             }
-        let connections =
-            connectionsPerIPPerSecond > 0 ? "\(connectionsPerIPPerSecond)/s" : "off (connections_per_ip_per_second: 0)"
+        let connections: String =
+            if connectionsPerIPPerSecond > 0 {
+                "\(connectionsPerIPPerSecond)/s"
+            } else if fromFile {
+                "off (connections_per_ip_per_second: 0)"
+            } else {
+                "off (embedded default; a config file turns on \(Self.defaultConnectionsPerIPPerSecond)/s)"
+            }
         let proxies = trustedProxies.isEmpty ? "none (X-Forwarded-For ignored)" : trustedProxies.joined(separator: ", ")
         return [
             "per-IP API limit: \(api)",
