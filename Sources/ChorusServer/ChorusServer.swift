@@ -288,9 +288,26 @@ public final class ChorusServer: Service, Sendable {
         group: MultiThreadedEventLoopGroup,
         context: ServerContext
     ) async throws -> any Channel {
+        let host = context.configuration.metricsHost
+        let port = context.configuration.metricsPort
+        do {
+            return try await Self.metricsBootstrap(group: group, context: context).bind(host: host, port: port).get()
+        } catch {
+            throw ConfigurationError(
+                source: "metrics_port",
+                problems: [
+                    "cannot listen on \(host):\(port) (\(error)); pick another metrics_port, or 0 for a free one"
+                ]
+            )
+        }
+    }
+
+    /// The bootstrap of the metrics listener: NIO's HTTP/1.1 with Chorus's limits, answered by ``MetricsResponder``.
+    private static func metricsBootstrap(group: MultiThreadedEventLoopGroup, context: ServerContext) -> ServerBootstrap
+    {
         let responder = MetricsResponder(metrics: context.metrics)
         let broadcaster = context.broadcaster
-        return try await ServerBootstrap(group: group)
+        return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -307,8 +324,6 @@ public final class ChorusServer: Service, Sendable {
                     )
                 }
             }
-            .bind(host: context.configuration.metricsHost, port: context.configuration.metricsPort)
-            .get()
     }
 
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +15,7 @@ import pusher
 import pytest
 import websockets
 
-from conftest import start_chorus
+from conftest import CHORUS_BIN, start_chorus
 
 APP = "apps:\n  - {id: 1, key: chorus-key, secret: chorus-secret, allowed_origins: ['https://*.example.com', 'http://localhost:3000']}\n"
 
@@ -163,3 +164,12 @@ def test_malformed_origin_and_proxy_entries_stop_start_up(config, named):
     with pytest.raises(RuntimeError) as failed:
         start_chorus(config)
     assert named in str(failed.value)
+
+
+def test_a_taken_metrics_port_stops_start_up_naming_it(limited, tmp_path):
+    result = subprocess.run(
+        [CHORUS_BIN, "serve", "--port", "0", "--metrics-port", str(limited.metrics_port)],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{limited.metrics_port}" in result.stderr + result.stdout
