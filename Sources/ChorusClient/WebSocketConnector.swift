@@ -19,6 +19,8 @@ package struct WebSocketConnector: Sendable {
     /// frames are inflated before the caller's handlers see them.
     package var offersDeflate: Bool
     private let inflaters = LoopInflaters()
+    /// `wss://`: the connection speaks TLS with these trust roots; `nil` (the default): `ws://`.
+    package var tls: ClientTLS?
 
     package init(
         host: String,
@@ -59,6 +61,7 @@ package struct WebSocketConnector: Sendable {
         let maxFrameSize = self.maxFrameSize
         let offer = offersDeflate ? Self.deflateOffer : nil
         let inflaters = self.inflaters
+        let tls = self.tls
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -81,6 +84,7 @@ package struct WebSocketConnector: Sendable {
                         .map { upgraded.succeed(channel) }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler(host: host)) }
                     let requester = WebSocketUpgradeRequester(
                         host: host,
                         port: port,
