@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 package import NIOSSL
 
 /// The server's certificate chain and private key read from `tls.cert_file` and `tls.key_file`,
