@@ -40,7 +40,9 @@ struct TLSIdentityTests {
         let notCertificate = TLSSettings(certFile: garbage, keyFile: "\(directory)/server.key")
         #expect(Self.problem(notCertificate)?.hasPrefix("tls.cert_file \(garbage): holds no PEM certificate") == true)
         let notKey = TLSSettings(certFile: "\(directory)/server.pem", keyFile: garbage)
-        #expect(Self.problem(notKey)?.hasPrefix("tls.key_file \(garbage): holds no unencrypted PEM private key") == true)
+        #expect(
+            Self.problem(notKey)?.hasPrefix("tls.key_file \(garbage): holds no unencrypted PEM private key") == true
+        )
         let mismatch = Self.settings("server.pem", "renewed.key")
         #expect(
             Self.problem(mismatch)?.hasPrefix(
@@ -63,7 +65,10 @@ struct TLSIdentityTests {
         func install(_ name: String) throws {
             for (source, target) in [("\(name).pem", "cert.pem"), ("\(name).key", "key.pem")] {
                 try? FileManager.default.removeItem(atPath: "\(folder)/\(target)")
-                try FileManager.default.copyItem(atPath: TLSTestCertificates.path(source), toPath: "\(folder)/\(target)")
+                try FileManager.default.copyItem(
+                    atPath: TLSTestCertificates.path(source),
+                    toPath: "\(folder)/\(target)"
+                )
             }
         }
         try install("server")

@@ -59,7 +59,10 @@ struct TLSLiveTests {
             var connector = server.connector
             connector.tls = try ClientTLS(caFile: TLSTestCertificates.path("other-ca.pem"))
             await #expect(throws: NIOSSLError.self) {
-                try await connector.connect(path: WebSocketConnector.pusherPath(key: server.app.key), on: MultiThreadedEventLoopGroup.singleton) { channel in
+                try await connector.connect(
+                    path: WebSocketConnector.pusherPath(key: server.app.key),
+                    on: MultiThreadedEventLoopGroup.singleton
+                ) { channel in
                     channel.eventLoop.makeSucceededVoidFuture()
                 }.get()
             }
@@ -72,7 +75,8 @@ struct TLSLiveTests {
         await #expect {
             try await TestServer.with { configuration in
                 configuration.tls = TLSSettings(certFile: missing, keyFile: TLSTestCertificates.path("server.key"))
-            } _: { _ in }
+            } _: { _ in
+            }
         } throws: { error in
             (error as? ConfigurationError)?.problems == ["tls.cert_file \(missing): no such file"]
         }

@@ -109,7 +109,7 @@ def test_the_served_chain_includes_the_intermediate(server, certs):
     context = trusting(f"{certs}/ca.pem")
     with socket.create_connection((server.host, server.port), timeout=10) as raw:
         with context.wrap_socket(raw, server_hostname="localhost") as tls:
-            assert tls.getpeercert()["subjectAltName"] == (("DNS", "localhost"), ("IP Address", "127.0.0.1"))
+            assert tls.getpeercert()["subjectAltName"] == (("IP Address", "127.0.0.1"), ("DNS", "localhost"))
 
 
 def test_a_client_trusting_another_ca_fails_the_handshake(server, certs):

@@ -34,10 +34,11 @@ package final class PlaintextRefuser: ChannelInboundHandler, RemovableChannelHan
             return
         }
         refused = true
-        // Closing only our side lets the client read the answer before its unread request bytes
-        // could turn the close into a reset; the HTTP timeouts close a client that never does.
-        context.writeAndFlush(wrapOutboundOut(Self.refusalBytes(allocator: context.channel.allocator)))
-            .whenComplete { [channel = context.channel] _ in channel.close(mode: .output, promise: nil) }
+        // Closing only our side (once the answer is written; from here, so the TLS handler behind
+        // does not see the close) lets the client read the answer before its unread request bytes
+        // could turn the close into a reset; the HTTP timeouts close a client that never closes.
+        context.writeAndFlush(wrapOutboundOut(Self.refusalBytes(allocator: context.channel.allocator)), promise: nil)
+        context.close(mode: .output, promise: nil)
     }
 
     /// ``refusal`` as HTTP/1.1 bytes, `Connection: close`.
