@@ -16,11 +16,12 @@ RUNS=${1:-3}
 CHORUS=${CHORUS:-.build/release/chorus}
 OUT=results/tls
 [[ -x "$CHORUS" ]] || swift build -c release --product chorus
+CHORUS=$(realpath "$CHORUS") # the servers run in a scratch directory
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 mkdir -p "$OUT"
 work=$(mktemp -d)
 server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 
 scripts/lib/test-certs.sh "$work/certs"
 common="api_requests_per_ip_per_minute: 0
