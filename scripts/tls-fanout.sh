@@ -62,6 +62,9 @@ print(json.dumps({
     "deliveries_per_second": deliveries["per_second"],
     "lost": deliveries["lost"], "duplicates": deliveries["duplicates"], "out_of_order": deliveries["out_of_order"],
     "server_cpu_seconds": float(server_cpu),
+    "server_publish_cpu_seconds": report["server"]["cpu_seconds"] if report.get("server") else None,
+    "server_cpu_us_per_delivery": 1e6 * report["server"]["cpu_seconds"] / max(1, deliveries["expected"])
+    if report.get("server") else None,
     "server_peak_rss_mib": report["server"]["peak_rss_mib"] if report.get("server") else None,
     "generator_cpu_percent": report["generator"]["cpu_percent"] if report.get("generator") else None,
 }))
@@ -84,7 +87,8 @@ import json, statistics, sys, time
 path, out, commit, load = sys.argv[1:]
 runs = [json.loads(line) for line in open(path)]
 cases = [(scenario, case) for scenario in ["fanout-10k", "fanout-10k-max"] for case in ["ws", "wss"]]
-keys = ["p50_ms", "p99_ms", "deliveries_per_second", "server_cpu_seconds", "server_peak_rss_mib"]
+keys = ["p50_ms", "p99_ms", "deliveries_per_second", "server_cpu_seconds", "server_publish_cpu_seconds",
+        "server_cpu_us_per_delivery", "server_peak_rss_mib"]
 medians = {f"{scenario} {case}": {key: statistics.median(r[key] for r in runs if (r["scenario"], r["case"]) == (scenario, case))
                                   for key in keys} for scenario, case in cases}
 json.dump({"commit": commit, "load_average_at_end": load, "runs": runs, "medians": medians},
@@ -96,21 +100,26 @@ lines = [
     "over the HTTP API at 5 events/s (`fanout-10k`) and as fast as accepted (`fanout-10k-max`): `ws` against a "
     "server without `tls`, `wss` against the same "
     "build with `tls` (P-256 certificate, chain of two; the generator decrypts every frame). Server CPU seconds are "
-    "over the whole run, the 10,000 connects (and TLS handshakes) included; server RSS is its peak.", "",
-    "| scenario | case | run | p50 ms | p99 ms | deliveries/s | lost | dup | reordered | server CPU s | server peak RSS MiB | generator CPU % |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "over the whole run, the 10,000 connects (and TLS handshakes) included; publish CPU is the server's over the "
+    "measured phase only (publishing and delivering, the warm-up left out), and per delivery that divided by the "
+    "deliveries expected in it; server RSS is its peak.", "",
+    "| scenario | case | run | p50 ms | p99 ms | deliveries/s | lost | dup | reordered | server CPU s | publish CPU s | µs/delivery | server peak RSS MiB | generator CPU % |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ]
 for r in runs:
     generator = "" if r["generator_cpu_percent"] is None else f"{r['generator_cpu_percent']:.0f}"
     lines.append(f"| {r['scenario']} | {r['case']} | {r['run']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['deliveries_per_second']:,.0f} | "
                  f"{r['lost']} | {r['duplicates']} | {r['out_of_order']} | {r['server_cpu_seconds']:.2f} | "
+                 f"{r['server_publish_cpu_seconds']:.2f} | {r['server_cpu_us_per_delivery']:.2f} | "
                  f"{r['server_peak_rss_mib']:.0f} | {generator} |")
-lines += ["", "Medians:", "", "| scenario | case | p50 ms | p99 ms | deliveries/s | server CPU s | server peak RSS MiB |",
-          "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+lines += ["", "Medians:", "",
+          "| scenario | case | p50 ms | p99 ms | deliveries/s | server CPU s | publish CPU s | µs/delivery | server peak RSS MiB |",
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
 for scenario, case in cases:
     m = medians[f"{scenario} {case}"]
     lines.append(f"| {scenario} | {case} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | {m['deliveries_per_second']:,.0f} | "
-                 f"{m['server_cpu_seconds']:.2f} | {m['server_peak_rss_mib']:.0f} |")
+                 f"{m['server_cpu_seconds']:.2f} | {m['server_publish_cpu_seconds']:.2f} | "
+                 f"{m['server_cpu_us_per_delivery']:.2f} | {m['server_peak_rss_mib']:.0f} |")
 open(f"{out}/runs.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
