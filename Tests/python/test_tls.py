@@ -112,6 +112,18 @@ def test_the_served_chain_includes_the_intermediate(server, certs):
             assert tls.getpeercert()["subjectAltName"] == (("IP Address", "127.0.0.1"), ("DNS", "localhost"))
 
 
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated")
+def test_tls_before_1_2_is_refused(server, certs):
+    context = trusting(f"{certs}/ca.pem")
+    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    context.maximum_version = ssl.TLSVersion.TLSv1_1
+    context.set_ciphers("ALL:@SECLEVEL=0")
+    with socket.create_connection((server.host, server.port), timeout=10) as raw:
+        # The server's protocol_version alert: it speaks TLS 1.2 and 1.3 only.
+        with pytest.raises(ssl.SSLError, match="TLSV1_ALERT_PROTOCOL_VERSION"):
+            context.wrap_socket(raw, server_hostname="localhost")
+
+
 def test_a_client_trusting_another_ca_fails_the_handshake(server, certs):
     async def scenario():
         with pytest.raises(ssl.SSLCertVerificationError, match="unable to get local issuer certificate"):

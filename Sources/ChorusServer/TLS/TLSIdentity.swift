@@ -32,10 +32,12 @@ package struct TLSIdentity: Sendable {
         } catch {
             throw fail("key_file", settings.keyFile, "holds no unencrypted PEM private key (\(error))")
         }
-        let configuration = TLSConfiguration.makeServerConfiguration(
+        var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) },
             privateKey: .privateKey(key)
         )
+        // TLS 1.0 and 1.1 are deprecated (RFC 8996); every browser and SDK speaks 1.2 or 1.3.
+        configuration.minimumTLSVersion = .tlsv12
         do {
             context = try NIOSSLContext(configuration: configuration)
         } catch {
