@@ -254,6 +254,7 @@ let package = Package(
         .target(
             name: "ChorusFuzzTargets",
             dependencies: [
+                "ChorusDeflate",
                 "ChorusProtocol",
                 "ChorusCore",
                 "ChorusHistory",
@@ -284,6 +285,7 @@ let package = Package(
                 "ChorusServer",
                 "ChorusHistory",
                 "ChorusPush",
+                "ChorusStorage",
                 "ChorusClient",
                 "ChorusProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),

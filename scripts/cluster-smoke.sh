@@ -25,6 +25,9 @@ config=$(mktemp --suffix=.yaml)
 {
   echo "storage: {driver: sqlite, path: chorus.sqlite}"
   echo "adapter: {driver: redis, url: \"$CHORUS_TEST_REDIS_URL\", prefix: cluster-smoke}"
+  # The conformance suite and cluster-10k send every request and connection from this one address.
+  echo "api_requests_per_ip_per_minute: 0"
+  echo "connections_per_ip_per_second: 0"
   conformance_apps_yaml
 } >"$config"
 start_cluster cluster-smoke 3 "$config" --log-level warning

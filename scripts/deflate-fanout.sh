@@ -15,6 +15,7 @@ RUNS=${1:-3}
 CHORUS=${CHORUS:-.build/release/chorus}
 OUT=results/deflate
 [[ -x "$CHORUS" ]] || swift build -c release --product chorus
+CHORUS=$(realpath "$CHORUS") # the server runs in its own directory
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 mkdir -p "$OUT"
 work=$(mktemp -d)
@@ -24,7 +25,7 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
 bytes_sent() {
-    curl -sf "http://127.0.0.1:$metrics_port/metrics" | awk '/^chorus_ws_bytes_sent_total/ {sum += $2} END {printf "%d", sum}'
+    curl -sf "http://127.0.0.1:$metrics_port/metrics" | awk '/^chorus_ws_bytes_sent_total/ {sum += $2} END {printf "%.0f", sum}'
 }
 
 # run_case NAME RUN [LOAD FLAGS...]: one fresh server, one load run.
@@ -40,15 +41,21 @@ run_case() {
         curl -sf "http://127.0.0.1:$port/up" >/dev/null && break
         sleep 0.1
     done
+    curl -sf "http://127.0.0.1:$port/up" >/dev/null || { cat "$work/serve-$name-$run.log" >&2; exit 1; }
     local before_bytes before_cpu dir="$work/$name-$run"
     before_bytes=$(bytes_sent)
     before_cpu=$(cpu_seconds "$server")
     "$CHORUS" load fanout-10k-2kb --port "$port" --server-pid "$server" --out "$dir" "$@" >"$dir.log" 2>&1 \
         || { echo "deflate-fanout: $name run $run failed:" >&2; tail -n 20 "$dir.log" >&2; exit 1; }
-    sleep 1.5 # the byte counters are sampled every second
-    local server_cpu sent
+    local server_cpu sent after previous=-1
+    after=$(bytes_sent)
+    while [ "$after" != "$previous" ]; do # the byte counters are sampled every second: wait until settled
+        sleep 1.2
+        previous=$after
+        after=$(bytes_sent)
+    done
     server_cpu=$(python3 -c "print(round($(cpu_seconds "$server") - $before_cpu, 2))")
-    sent=$(($(bytes_sent) - before_bytes))
+    sent=$((after - before_bytes))
     python3 - "$dir" "$name" "$run" "$server_cpu" "$sent" >>"$work/runs.jsonl" <<'PY'
 import glob, json, sys
 directory, name, run, server_cpu, sent = sys.argv[1:]
@@ -61,7 +68,7 @@ print(json.dumps({
     "lost": deliveries["lost"], "duplicates": deliveries["duplicates"], "out_of_order": deliveries["out_of_order"],
     "bytes_sent": int(sent), "bytes_per_delivery": int(sent) / max(1, deliveries["expected"]),
     "server_cpu_seconds": float(server_cpu),
-    "generator_cpu_percent": report["generator"]["cpu_percent"] if "generator" in report else None,
+    "generator_cpu_seconds": report["generator"]["cpu_seconds"],
 }))
 PY
     echo "deflate-fanout: $name run $run: $(tail -n 1 "$work/runs.jsonl")"
@@ -80,7 +87,8 @@ import json, statistics, sys, time
 path, out, commit, load = sys.argv[1:]
 runs = [json.loads(line) for line in open(path)]
 cases = ["plain", "deflate"]
-keys = ["p50_ms", "p99_ms", "deliveries_per_second", "bytes_per_delivery", "server_cpu_seconds"]
+keys = ["p50_ms", "p99_ms", "deliveries_per_second", "bytes_per_delivery", "server_cpu_seconds",
+        "generator_cpu_seconds"]
 medians = {case: {key: statistics.median(r[key] for r in runs if r["case"] == case) for key in keys} for case in cases}
 json.dump({"commit": commit, "load_average_at_end": load, "runs": runs, "medians": medians},
           open(f"{out}/runs.json", "w"), indent=2)
@@ -90,21 +98,22 @@ lines = [
     f"and the server; load average at the end {load}. 10,000 subscribers of one channel, 100 events of 2 KB JSON "
     "over HTTP at 5 events/s (`fanout-10k-2kb`): `plain` subscribers offer no extension, `deflate` subscribers offer "
     "`permessage-deflate; client_max_window_bits` and inflate every message. Bytes are what the server wrote to "
-    "subscribers (frame headers included) over the run, divided by the deliveries; CPU seconds are the server's "
-    "over the whole run (connecting included).", "",
-    "| case | run | p50 ms | p99 ms | deliveries/s | lost | dup | reordered | bytes/delivery | server CPU s |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "subscribers (frame headers and the 10 warm-up events included) over the run, divided by the deliveries "
+    "(warm-up included); CPU seconds are the server's and the load generator's over the whole run (connecting "
+    "included); the generator inflates every message it receives in the deflate case.", "",
+    "| case | run | p50 ms | p99 ms | deliveries/s | lost | dup | reordered | bytes/delivery | server CPU s | generator CPU s |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ]
 for r in runs:
     lines.append(f"| {r['case']} | {r['run']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['deliveries_per_second']:,.0f} | "
                  f"{r['lost']} | {r['duplicates']} | {r['out_of_order']} | {r['bytes_per_delivery']:,.0f} | "
-                 f"{r['server_cpu_seconds']:.2f} |")
-lines += ["", "Medians:", "", "| case | p50 ms | p99 ms | deliveries/s | bytes/delivery | server CPU s |",
-          "| --- | ---: | ---: | ---: | ---: | ---: |"]
+                 f"{r['server_cpu_seconds']:.2f} | {r['generator_cpu_seconds']:.2f} |")
+lines += ["", "Medians:", "", "| case | p50 ms | p99 ms | deliveries/s | bytes/delivery | server CPU s | generator CPU s |",
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
 for case in cases:
     m = medians[case]
     lines.append(f"| {case} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | {m['deliveries_per_second']:,.0f} | "
-                 f"{m['bytes_per_delivery']:,.0f} | {m['server_cpu_seconds']:.2f} |")
+                 f"{m['bytes_per_delivery']:,.0f} | {m['server_cpu_seconds']:.2f} | {m['generator_cpu_seconds']:.2f} |")
 open(f"{out}/runs.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

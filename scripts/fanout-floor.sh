@@ -44,7 +44,7 @@ floor_large_before="$(floor 1500 | median)"
 
 echo "== chorus serve with $subscribers subscribers" >&2
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$chorus" serve --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
+"$chorus" serve --host 127.0.0.1 --port "$port" --metrics-port 0 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi

@@ -21,6 +21,10 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 data=$(mktemp -d)
 cat >"$data/chorus.yaml" <<YAML
 storage: {driver: sqlite, path: $data/chorus.sqlite}
+# One load generator on this machine sends every request and ramps every connection from one
+# address: the per-IP limits are off.
+api_requests_per_ip_per_minute: 0
+connections_per_ip_per_second: 0
 apps:
   - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}}
 YAML

@@ -42,6 +42,10 @@ start_nodes() {
     cat >"$work/chorus.yaml" <<YAML
 storage: {driver: memory}
 adapter: {driver: $driver, url: $CHORUS_TEST_REDIS_URL, prefix: scale-$RANDOM}
+# One load generator on this machine sends every request and ramps every connection from one
+# address: the per-IP limits are off.
+api_requests_per_ip_per_minute: 0
+connections_per_ip_per_second: 0
 apps:
   - {id: "1", key: chorus-key, secret: chorus-secret}
 YAML
@@ -49,7 +53,7 @@ YAML
     for _ in $(seq 1 "$count"); do
         local port
         port=$(free_port)
-        "$CHORUS" serve --config "$work/chorus.yaml" --port "$port" >"$work/node-$port.log" 2>&1 &
+        "$CHORUS" serve --config "$work/chorus.yaml" --port "$port" --metrics-port 0 >"$work/node-$port.log" 2>&1 &
         nodes+=("$!")
         ports+=("$port")
     done

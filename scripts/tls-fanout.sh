@@ -25,6 +25,7 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; [ -n "${KEEP_WORK:-}" ] ||
 
 scripts/lib/test-certs.sh "$work/certs"
 common="api_requests_per_ip_per_minute: 0
+connections_per_ip_per_second: 0
 storage: {driver: memory}"
 printf '%s\n' "$common" >"$work/ws.yaml"
 printf '%s\ntls: {cert_file: %s, key_file: %s}\n' "$common" "$work/certs/server.pem" "$work/certs/server.key" \
@@ -38,7 +39,7 @@ run_case() {
     local scenario="$1" name="$2" run="$3" scheme="$4"
     shift 4
     port=$(free_port)
-    (cd "$work" && exec "$CHORUS" serve --config "$work/$name.yaml" --port "$port" --log-level warning) \
+    (cd "$work" && exec "$CHORUS" serve --config "$work/$name.yaml" --port "$port" --metrics-port 0 --log-level warning) \
         >"$work/serve-$name-$run.log" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do

@@ -1,5 +1,5 @@
 package import NIOCore
-import NIOHTTP1
+package import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 
@@ -15,9 +15,12 @@ package struct WebSocketConnector: Sendable {
     /// The largest frame accepted from the server (and the largest message a compressed frame
     /// may inflate to).
     package var maxFrameSize: Int
-    /// Whether the upgrade offers `permessage-deflate`; when the server accepts, its compressed
+    /// The `Sec-WebSocket-Extensions` header of the upgrade request, if any (``deflateOffer``: as
+    /// browsers offer compression). When the server accepts `permessage-deflate`, its compressed
     /// frames are inflated before the caller's handlers see them.
-    package var offersDeflate: Bool
+    package var extensionOffer: String?
+    /// The `Origin` header of the upgrade request, as a browser on that origin sends it; none when `nil`.
+    package var origin: String?
     private let inflaters = LoopInflaters()
     /// `wss://`: the connection speaks TLS with these trust roots; `nil` (the default): `ws://`.
     package var tls: ClientTLS?
@@ -27,17 +30,17 @@ package struct WebSocketConnector: Sendable {
         port: Int,
         timeout: TimeAmount = .seconds(10),
         maxFrameSize: Int = 1 << 20,
-        offersDeflate: Bool = false
+        extensionOffer: String? = nil
     ) {
         self.host = host
         self.port = port
         self.timeout = timeout
         self.maxFrameSize = maxFrameSize
-        self.offersDeflate = offersDeflate
+        self.extensionOffer = extensionOffer
     }
 
-    /// The `Sec-WebSocket-Extensions` offer sent when ``offersDeflate`` is set, as browsers send it.
-    static let deflateOffer = "permessage-deflate; client_max_window_bits"
+    /// The `permessage-deflate` offer browsers send.
+    package static let deflateOffer = "permessage-deflate; client_max_window_bits"
 
     /// The Pusher WebSocket path of an app key, e.g. `/app/key?protocol=7&client=chorus&version=1.0`.
     package static func pusherPath(key: String, protocolVersion: Int = 7) -> String {
@@ -54,12 +57,23 @@ package struct WebSocketConnector: Sendable {
         on group: any EventLoopGroup,
         configure: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
     ) -> EventLoopFuture<any Channel> {
+        connect(path: path, on: group) { channel, _ in configure(channel) }
+    }
+
+    /// ``connect(path:on:configure:)`` whose `configure` also sees the server's 101 response (its
+    /// `Sec-WebSocket-Extensions`, say).
+    package func connect(
+        path: String,
+        on group: any EventLoopGroup,
+        configure: @escaping @Sendable (any Channel, HTTPResponseHead) -> EventLoopFuture<Void>
+    ) -> EventLoopFuture<any Channel> {
         let loop = group.next()
         let upgraded = loop.makePromise(of: (any Channel).self)
         let host = self.host
         let port = self.port
         let maxFrameSize = self.maxFrameSize
-        let offer = offersDeflate ? Self.deflateOffer : nil
+        let offer = extensionOffer
+        let origin = self.origin
         let inflaters = self.inflaters
         let tls = self.tls
         let bootstrap = ClientBootstrap(group: loop)
@@ -80,7 +94,7 @@ package struct WebSocketConnector: Sendable {
                             )
                             try channel.pipeline.syncOperations.addHandler(inflater)
                         }
-                        .flatMap { configure(channel) }
+                        .flatMap { configure(channel, response) }
                         .map { upgraded.succeed(channel) }
                 }
                 return channel.eventLoop.makeCompletedFuture {
@@ -90,6 +104,7 @@ package struct WebSocketConnector: Sendable {
                         port: port,
                         path: path,
                         extensionOffer: offer,
+                        origin: origin,
                         upgraded: upgraded
                     )
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(

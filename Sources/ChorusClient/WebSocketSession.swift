@@ -1,4 +1,6 @@
+import NIOConcurrencyHelpers
 package import NIOCore
+import NIOHTTP1
 package import NIOWebSocket
 
 /// An open WebSocket connection read from async code: send text, await what arrives next.
@@ -8,10 +10,13 @@ package import NIOWebSocket
 package final class WebSocketSession: Sendable {
     /// The underlying channel, for callers that need NIO directly.
     package let channel: any Channel
+    /// The server's `Sec-WebSocket-Extensions` answer to the upgrade; `nil` when it sent none.
+    package let acceptedExtensions: String?
     private let mailbox: WebSocketMailbox
 
-    private init(channel: any Channel, mailbox: WebSocketMailbox) {
+    private init(channel: any Channel, acceptedExtensions: String?, mailbox: WebSocketMailbox) {
         self.channel = channel
+        self.acceptedExtensions = acceptedExtensions
         self.mailbox = mailbox
     }
 
@@ -24,14 +29,21 @@ package final class WebSocketSession: Sendable {
         deliverPongs: Bool = false
     ) async throws -> WebSocketSession {
         let mailbox = WebSocketMailbox()
-        let channel = try await connector.connect(path: path, on: group) { channel in
-            channel.eventLoop.makeCompletedFuture {
+        let accepted = NIOLockedValueBox<String?>(nil)
+        let channel = try await connector.connect(path: path, on: group) { channel, response in
+            let extensions = response.headers["Sec-WebSocket-Extensions"]
+            accepted.withLockedValue { $0 = extensions.isEmpty ? nil : extensions.joined(separator: ", ") }
+            return channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(
                     WebSocketSessionHandler(mailbox: mailbox, deliversPongs: deliverPongs)
                 )
             }
         }.get()
-        return WebSocketSession(channel: channel, mailbox: mailbox)
+        return WebSocketSession(
+            channel: channel,
+            acceptedExtensions: accepted.withLockedValue { $0 },
+            mailbox: mailbox
+        )
     }
 
     /// Sends one text frame.

@@ -15,13 +15,22 @@ final class WebSocketUpgradeRequester: ChannelInboundHandler, RemovableChannelHa
     private let path: String
     /// The `Sec-WebSocket-Extensions` offer, if any.
     private let extensionOffer: String?
+    private let origin: String?
     private let upgraded: EventLoopPromise<any Channel>
 
-    init(host: String, port: Int, path: String, extensionOffer: String?, upgraded: EventLoopPromise<any Channel>) {
+    init(
+        host: String,
+        port: Int,
+        path: String,
+        extensionOffer: String?,
+        origin: String?,
+        upgraded: EventLoopPromise<any Channel>
+    ) {
         self.host = host
         self.port = port
         self.path = path
         self.extensionOffer = extensionOffer
+        self.origin = origin
         self.upgraded = upgraded
     }
 
@@ -30,6 +39,7 @@ final class WebSocketUpgradeRequester: ChannelInboundHandler, RemovableChannelHa
         headers.add(name: "Host", value: "\(host):\(port)")
         headers.add(name: "Content-Length", value: "0")
         if let extensionOffer { headers.add(name: "Sec-WebSocket-Extensions", value: extensionOffer) }
+        if let origin { headers.add(name: "Origin", value: origin) }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

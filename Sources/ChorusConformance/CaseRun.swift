@@ -99,9 +99,22 @@ final class CaseRun {
         let path =
             try open.path.map { path throws(StepFailure) in try substitution.applyText(path) }
             ?? WebSocketConnector.pusherPath(key: app.key)
-        let connector = WebSocketConnector(host: target.webSocketHost, port: target.webSocketPort, timeout: .seconds(5))
+        let offer = open.extensions.map { $0 == "deflate" ? WebSocketConnector.deflateOffer : $0 }
+        var connector = WebSocketConnector(
+            host: target.webSocketHost,
+            port: target.webSocketPort,
+            timeout: .seconds(5),
+            extensionOffer: offer
+        )
+        connector.origin = try open.origin.map { origin throws(StepFailure) in try substitution.applyText(origin) }
         let session = try await attempt("opening WebSocket \(path)") {
             try await WebSocketSession.open(connector: connector, path: path, on: group, deliverPongs: true)
+        }
+        if let expected = open.expectExtensions {
+            let answer = session.acceptedExtensions.map(JSONValue.string)
+            if case .failure(let mismatch) = JSONPattern(try substitution.apply(expected)).match(answer) {
+                throw StepFailure("Sec-WebSocket-Extensions answer: \(mismatch)")
+            }
         }
         let connection = CaseConnection(session: session, app: app)
         connections[open.connection] = connection

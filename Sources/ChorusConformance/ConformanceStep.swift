@@ -39,6 +39,12 @@ public enum ConformanceStep: Sendable {
         public var app: String
         public var path: String?
         public var awaitEstablished: Bool
+        /// The `Sec-WebSocket-Extensions` offer of the upgrade request (`deflate`: as browsers offer it).
+        public var extensions: String?
+        /// A pattern the server's `Sec-WebSocket-Extensions` answer must match (`$absent`: none).
+        public var expectExtensions: JSONValue?
+        /// The `Origin` header of the upgrade request, as a browser on that origin sends it.
+        public var origin: String?
     }
 
     public struct WSSubscribe: Sendable {
@@ -86,7 +92,10 @@ public enum ConformanceStep: Sendable {
                     connection: try fields.string("as"),
                     app: try fields.optionalString("app") ?? "main",
                     path: try fields.optionalString("path"),
-                    awaitEstablished: try fields.optionalBool("await_established") ?? true
+                    awaitEstablished: try fields.optionalBool("await_established") ?? true,
+                    extensions: try fields.optionalString("extensions"),
+                    expectExtensions: fields.optionalValue("expect_extensions"),
+                    origin: try fields.optionalString("origin")
                 )
             )
         case "ws_send":

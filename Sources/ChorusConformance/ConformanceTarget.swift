@@ -46,6 +46,9 @@ public struct ConformanceTarget: Sendable {
     public var noClientEventsApp: App?
     /// An enabled app with subscription counts enabled (capability `subscription_count_app`).
     public var subscriptionCountApp: App?
+    /// An enabled app whose `allowed_origins` allow `https://*.allowed.test` and nothing outside it
+    /// (capability `origins_app`).
+    public var originsApp: App?
     /// `max_event_payload_in_kb` of the main app.
     public var maxEventPayloadKB: Int
     /// `max_event_channels_at_once` of the main app.
@@ -74,8 +77,10 @@ public struct ConformanceTarget: Sendable {
         noClientEventsApp: App? = nil,
         subscriptionCountApp: App? = nil,
         webSocketHost: String? = nil,
-        webSocketPort: Int? = nil
+        webSocketPort: Int? = nil,
+        originsApp: App? = nil
     ) {
+        self.originsApp = originsApp
         self.webSocketHost = webSocketHost ?? host
         self.webSocketPort = webSocketPort ?? port
         self.noClientEventsApp = noClientEventsApp
@@ -106,13 +111,14 @@ public struct ConformanceTarget: Sendable {
         var capabilities = features.subtracting(ServerProfile.credentialCapabilities)
         if noClientEventsApp != nil { capabilities.insert("client_events_disabled_app") }
         if subscriptionCountApp != nil { capabilities.insert("subscription_count_app") }
+        if originsApp != nil { capabilities.insert("origins_app") }
         if secondApp != nil { capabilities.insert("second_app") }
         if disabledApp != nil { capabilities.insert("disabled_app") }
         if rateLimitedApp != nil, apiRateLimit != nil { capabilities.insert("rate_limit") }
         return capabilities
     }
 
-    /// The app a step names: `main`, `second`, `disabled`, `rate_limited`, or `unknown` (credentials no server has).
+    /// The app a step names: `main`, `second`, `disabled`, `rate_limited`, `origins`, or `unknown` (credentials no server has).
     func app(named name: String) -> App? {
         switch name {
         case "main": app
@@ -121,6 +127,7 @@ public struct ConformanceTarget: Sendable {
         case "rate_limited": rateLimitedApp
         case "no_client_events": noClientEventsApp
         case "subscription_count": subscriptionCountApp
+        case "origins": originsApp
         case "unknown": App(id: "987654321", key: "chorus-conformance-unknown-key", secret: "unknown-secret")
         default: nil
         }
@@ -140,6 +147,8 @@ public struct ConformanceTarget: Sendable {
                     "an app with client events disabled (--no-client-events-app id:key:secret)"
                 case "subscription_count_app":
                     "an app with subscription counts enabled (--subscription-count-app id:key:secret)"
+                case "origins_app":
+                    "an app allowing the origins https://*.allowed.test only (--origins-app id:key:secret)"
                 default:
                     "capability '\(requirement)' (\(ServerProfile.knownCapabilities[requirement] ?? "not declared"); "
                         + "declare it with --capabilities \(requirement) or a --profile that has it)"

@@ -20,16 +20,19 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         "push": "push notifications (V2 HTTP API)",
         "auth_endpoint": "POST /apps/{id}/auth, the server signing subscriptions itself",
         "protocol_2": "Pusher protocol 2 / Sockudo V2 features",
+        "permessage_deflate": "permessage-deflate compression of WebSocket messages (RFC 7692)",
         "second_app": "a second enabled app (--second-app)",
         "disabled_app": "a disabled app (--disabled-app)",
         "rate_limit": "a rate-limited app (--rate-limited-app, --api-rate-limit)",
         "client_events_disabled_app": "an app with client events disabled (--no-client-events-app)",
         "subscription_count_app": "an app with subscription counts enabled (--subscription-count-app)",
+        "origins_app": "an app whose allowed_origins are https://*.allowed.test (--origins-app)",
     ]
 
     /// Capabilities that come from the apps given on the command line, never from a profile.
     public static let credentialCapabilities: Set<String> = [
         "second_app", "disabled_app", "rate_limit", "client_events_disabled_app", "subscription_count_app",
+        "origins_app",
     ]
 
     /// What servers of this family offer (credentials-based capabilities come from the options).
@@ -45,7 +48,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         case .chorus:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
-                "subscription_count", "user_signin", "auth_endpoint", "history", "push",
+                "subscription_count", "user_signin", "auth_endpoint", "history", "push", "permessage_deflate",
             ]
         }
     }

@@ -1,3 +1,4 @@
+import ChorusDeflate
 import ChorusProtocol
 import ChorusServer
 import NIOCore
@@ -5,29 +6,43 @@ import NIOEmbedded
 import NIOWebSocket
 
 /// Feeds bytes to the server's WebSocket stack on an embedded channel and checks that the session
-/// never serves a message after it began closing.
+/// never serves a message after it began closing. The first byte's lowest bit says whether
+/// `permessage-deflate` was negotiated (the inflater joins the pipeline); the rest are the frames.
 enum WebSocketFramesFuzz {
     static let maxMessageBytes = 4096
 
-    static func run(_ bytes: [UInt8]) {
+    static func run(_ input: [UInt8]) {
+        guard let first = input.first else { return }
+        let bytes = input.dropFirst()
         let probe = SessionProbe()
         let channel = EmbeddedChannel()
         do {
+            let marks = first & 1 == 1 ? CompressedMessageMarks() : nil
             try channel.pipeline.syncOperations.addHandlers([
                 ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxMessageBytes)),
-                WebSocketFrameValidator(),
+                WebSocketFrameValidator(compressedMessages: marks),
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 0,
                     maxAccumulatedFrameCount: 256,
                     maxAccumulatedFrameSize: maxMessageBytes
                 ),
-                probe,
             ])
+            if let marks {
+                let inflater = NIOLoopBoundBox.makeBoxSendingValue(try MessageInflater(), eventLoop: channel.eventLoop)
+                try channel.pipeline.syncOperations.addHandler(
+                    WebSocketMessageInflater(
+                        compressedMessages: marks,
+                        inflater: inflater,
+                        maxMessageBytes: maxMessageBytes
+                    )
+                )
+            }
+            try channel.pipeline.syncOperations.addHandler(probe)
             // Split the input into a few writes, so partial frames cross read boundaries.
-            var offset = 0
+            var offset = bytes.startIndex
             var chunk = 1
-            while offset < bytes.count {
-                let end = min(bytes.count, offset + chunk)
+            while offset < bytes.endIndex {
+                let end = min(bytes.endIndex, offset + chunk)
                 try channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end]))
                 offset = end
                 chunk = chunk * 3 + 1

@@ -53,7 +53,7 @@ package struct ConnectionPool: Sendable {
                 host: $0.host,
                 port: $0.port,
                 timeout: .seconds(10),
-                offersDeflate: target.offersDeflate
+                extensionOffer: target.offersDeflate ? WebSocketConnector.deflateOffer : nil
             )
             connector.tls = target.tls
             return connector

@@ -4,6 +4,7 @@ import ChorusDeflate
 package import ChorusHistory
 package import ChorusPush
 import ChorusPushProviders
+package import ChorusStorage
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -13,7 +14,7 @@ import NIOWebSocket
 public import ServiceLifecycle
 import Synchronization
 
-/// A running Chorus server: the WebSocket endpoint and the HTTP API on one port.
+/// A running Chorus server: the WebSocket endpoint and the HTTP API on one port, `/metrics` on its own.
 ///
 /// ```swift
 /// let server = try await ChorusServer.start(configuration: .embeddedDefault, logger: logger)
@@ -23,25 +24,33 @@ import Synchronization
 public final class ChorusServer: Service, Sendable {
     /// The port the server listens on (the one picked when the configuration asked for 0).
     public let port: Int
+    /// The port of the plain-HTTP `/metrics` listener on `metrics_host` (the one picked when
+    /// `metrics_port` is 0).
+    public let metricsPort: Int
     public let configuration: ServerConfiguration
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: any Channel
+    private let metricsChannel: any Channel
     private let context: ServerContext
     /// The certificate and key when `tls` is set: every connection is then TLS.
     private let tls: TLSCertificateStore?
 
     private init(
         port: Int,
+        metricsPort: Int,
         configuration: ServerConfiguration,
         group: MultiThreadedEventLoopGroup,
         serverChannel: any Channel,
+        metricsChannel: any Channel,
         context: ServerContext,
         tls: TLSCertificateStore?
     ) {
         self.port = port
+        self.metricsPort = metricsPort
         self.configuration = configuration
         self.group = group
         self.serverChannel = serverChannel
+        self.metricsChannel = metricsChannel
         self.context = context
         self.tls = tls
     }
@@ -54,14 +63,17 @@ public final class ChorusServer: Service, Sendable {
     /// Starts a server whose webhook delivery, subscription-count throttle and HTTP connection
     /// timeouts run on `clock`, keeping history in `historyStore` and push state in `pushStore`
     /// (default: the stores the configuration's `storage` names) and delivering push through
-    /// `pushProviders` (default: the real services, as `push_delivery` configures them).
+    /// `pushProviders` (default: the real services, as `push_delivery` configures them), counting
+    /// daily messages in `usageStore` (default: the `storage` one) by the UTC days of `wallClock`.
     package static func start(
         configuration: ServerConfiguration,
         logger: Logger,
         clock: any ServerClock,
         historyStore: (any HistoryStore)? = nil,
         pushStore: (any PushStore)? = nil,
-        pushProviders: [PushPlatform: any PushProvider]? = nil
+        pushProviders: [PushPlatform: any PushProvider]? = nil,
+        usageStore: (any UsageStore)? = nil,
+        wallClock: WallClock = .system
     ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
@@ -109,6 +121,20 @@ public final class ChorusServer: Service, Sendable {
             await webhooks.shutdown()
             throw error
         }
+        let usage: any UsageStore
+        do {
+            if let usageStore {
+                usage = usageStore
+            } else {
+                usage = try await UsageStoreFactory.open(configuration.storage.configuration, logger: logger)
+            }
+        } catch {
+            await webhooks.shutdown()
+            await store.close()
+            await push.close()
+            await closeProviders()
+            throw error
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         do {
             let loops = Array(group.makeIterator())
@@ -131,7 +157,9 @@ public final class ChorusServer: Service, Sendable {
                 webhooks: webhooks,
                 cluster: cluster,
                 inflaters: inflaters,
+                usageStore: usage,
                 clock: clock,
+                wallClock: wallClock,
                 logger: logger
             )
             if let cluster {
@@ -152,12 +180,15 @@ public final class ChorusServer: Service, Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            let metricsChannel = try await Self.bindMetricsListener(group: group, context: context)
             context.history.startRetention(apps: configuration.apps, logger: logger)
             // Apps in the app store (`app_store`): read before the server reports it listens,
             // then re-read in the background until shutdown.
             try await context.appStore.start()
             try await context.push.start()
+            try await context.quota.start(limits: { [apps = context.apps] in apps.messageQuotas })
             let port = channel.localAddress?.port ?? configuration.port
+            let metricsPort = metricsChannel.localAddress?.port ?? configuration.metricsPort
             logger.info(
                 "listening",
                 metadata: [
@@ -165,11 +196,17 @@ public final class ChorusServer: Service, Sendable {
                     "tls": .stringConvertible(tls != nil),
                 ]
             )
+            logger.info(
+                "metrics listening",
+                metadata: ["host": .string(configuration.metricsHost), "port": .stringConvertible(metricsPort)]
+            )
             return ChorusServer(
                 port: port,
+                metricsPort: metricsPort,
                 configuration: configuration,
                 group: group,
                 serverChannel: channel,
+                metricsChannel: metricsChannel,
                 context: context,
                 tls: tls
             )
@@ -177,6 +214,7 @@ public final class ChorusServer: Service, Sendable {
             await webhooks.shutdown()
             await store.close()
             await push.close()
+            await usage.close()
             await closeProviders()
             try? await group.shutdownGracefully()
             throw error
@@ -194,6 +232,10 @@ public final class ChorusServer: Service, Sendable {
             automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
                 guard head.uri.hasPrefix("/app/") else { return channel.eventLoop.makeSucceededFuture(nil) }
+                let now = context.clock.now()
+                if let refusal = context.clientLimits.refusal(ofUpgrade: head, peer: channel.remoteAddress, now: now) {
+                    return channel.eventLoop.makeFailedFuture(refusal)
+                }
                 var headers = HTTPHeaders()
                 if let deflate = Self.deflateAgreement(head, context: context) {
                     headers.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeaderValue)
@@ -202,7 +244,8 @@ public final class ChorusServer: Service, Sendable {
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let request = ConnectionRequest(uri: head.uri) else {
+                    guard let request = ConnectionRequest(uri: head.uri, origin: head.headers.first(name: "Origin"))
+                    else {
                         throw ChannelError.inappropriateOperationForState
                     }
                     let compressed = Self.deflateAgreement(head, context: context).map { _ in CompressedMessageMarks() }
@@ -278,14 +321,59 @@ public final class ChorusServer: Service, Sendable {
         return DeflateAgreement.accepting(offers: head.headers["Sec-WebSocket-Extensions"])
     }
 
+    /// Binds the plain-HTTP listener of `/metrics` on `metrics_host`:`metrics_port`.
+    private static func bindMetricsListener(
+        group: MultiThreadedEventLoopGroup,
+        context: ServerContext
+    ) async throws -> any Channel {
+        let host = context.configuration.metricsHost
+        let port = context.configuration.metricsPort
+        do {
+            return try await Self.metricsBootstrap(group: group, context: context).bind(host: host, port: port).get()
+        } catch {
+            throw ConfigurationError(
+                source: "metrics_port",
+                problems: [
+                    "cannot listen on \(host):\(port) (\(error)); pick another metrics_port, or 0 for a free one"
+                ]
+            )
+        }
+    }
+
+    /// The bootstrap of the metrics listener: NIO's HTTP/1.1 with Chorus's limits, answered by ``MetricsResponder``.
+    private static func metricsBootstrap(group: MultiThreadedEventLoopGroup, context: ServerContext) -> ServerBootstrap
+    {
+        let responder = MetricsResponder(metrics: context.metrics)
+        let broadcaster = context.broadcaster
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = HTTPServerHandler(
+                        maxBodyBytes: context.configuration.maxRequestBodyBytes,
+                        fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
+                        respond: { responder.respond(to: $0) }
+                    )
+                    try channel.pipeline.syncOperations.configureChorusHTTP(
+                        handler: handler,
+                        timeouts: context.configuration.httpTimeouts,
+                        clock: context.clock,
+                        metrics: context.metrics
+                    )
+                }
+            }
+    }
+
     /// Drains and stops: stops accepting connections and API calls (503 from then on), lets every
     /// publish already acknowledged reach the subscribers' queues, tells every client to reconnect
     /// (4200, queued behind those frames), waits up to `shutdown_grace_seconds` for the clients to
     /// close, lets every reply waiting for a store finish, closes the history store (its pending
     /// writes commit), lets the push attempts in flight be recorded and closes the push store,
-    /// flushes the webhooks and stops the event loops.
+    /// writes the day's message counts to the usage store, flushes the webhooks and stops the
+    /// event loops.
     public func shutdown() async throws {
         try? await serverChannel.close()
+        try? await metricsChannel.close()
         context.draining.store(true, ordering: .releasing)
         // Any request that saw the server open has finished on its loop once each loop ran one more
         // task; its fan-out is then queued ahead of the 4200 closes below on every loop.
@@ -302,6 +390,7 @@ public final class ChorusServer: Service, Sendable {
         await context.pendingReplies.settled()
         await context.history.drain()
         await context.push.drain()
+        await context.quota.stop()
         await context.appStore.stop()
         await context.cluster?.shutdown()
         await context.webhooks.shutdown()

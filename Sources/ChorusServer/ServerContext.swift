@@ -3,6 +3,7 @@ import ChorusCore
 import ChorusDeflate
 import ChorusHistory
 import ChorusPush
+import ChorusStorage
 import Logging
 import NIOCore
 import Synchronization
@@ -21,6 +22,8 @@ final class ServerContext: Sendable {
     let clock: any ServerClock
     /// Signed API requests counted per app (`max_api_requests_per_window`).
     let rateLimiter = APIRateLimiter()
+    /// The per-IP limits on API requests and WebSocket upgrades.
+    let clientLimits: ClientLimits
     /// First answers to `idempotency_key`s of the API.
     let idempotency = IdempotencyCache()
     /// Webhook delivery for the apps that configure targets.
@@ -48,6 +51,8 @@ final class ServerContext: Sendable {
     let shareReporter: ShareReporter?
     /// Keeps the app store's apps (`app_store`) in ``apps``.
     let appStore: AppStoreRefresher
+    /// Each app's messages today against its `max_messages_per_day`.
+    let quota: MessageQuota
 
     init(
         configuration: ServerConfiguration,
@@ -60,7 +65,9 @@ final class ServerContext: Sendable {
         webhooks: WebhookDispatcher = .disabled,
         cluster: ClusterLink? = nil,
         inflaters: [NIOLoopBoundBox<MessageInflater>] = [],
+        usageStore: any UsageStore = MemoryUsageStore(),
         clock: any ServerClock = EventLoopClock(),
+        wallClock: WallClock = .system,
         logger: Logger
     ) {
         self.inflaters = inflaters
@@ -82,6 +89,7 @@ final class ServerContext: Sendable {
         }
         self.logger = logger
         self.clock = clock
+        self.clientLimits = ClientLimits(configuration: configuration, metrics: metrics, logger: logger)
         self.history = HistoryService(store: historyStore)
         self.push = PushService(
             store: pushStore,
@@ -91,6 +99,7 @@ final class ServerContext: Sendable {
             settings: configuration.pushDelivery,
             logger: logger
         )
+        self.quota = MessageQuota(store: usageStore, metrics: metrics, logger: logger, clock: wallClock)
         self.appStore = AppStoreRefresher(
             apps: apps,
             connections: connections,

@@ -91,6 +91,39 @@ package struct ServerMetrics: Sendable {
         ).increment()
     }
 
+    /// One app's daily message quota figures (`max_messages_per_day`), created on first use.
+    struct QuotaMetrics: Sendable {
+        /// Messages counted today (UTC), this node's view: its own count plus the store's total
+        /// at its last flush.
+        let messagesToday: Gauge
+        /// The app's `max_messages_per_day`.
+        let limit: Gauge
+        /// API publishes refused with `quota_exceeded`.
+        let refusals: Counter
+    }
+
+    /// The quota figures of `appID`, labelled `app_id`.
+    func quota(appID: String) -> QuotaMetrics {
+        let labels = [("app_id", appID)]
+        return QuotaMetrics(
+            messagesToday: registry.makeGauge(
+                descriptor: .chorus("app_messages_today", help: "Messages counted against the daily quota today (UTC)"),
+                labels: labels
+            ),
+            limit: registry.makeGauge(
+                descriptor: .chorus("app_messages_per_day_limit", help: "The app's max_messages_per_day"),
+                labels: labels
+            ),
+            refusals: registry.makeCounter(
+                descriptor: .chorus(
+                    "quota_refusals_total",
+                    help: "API publishes refused because the app's daily message quota was used up"
+                ),
+                labels: labels
+            )
+        )
+    }
+
     /// The metrics in Prometheus text format.
     package func render() -> [UInt8] {
         var buffer: [UInt8] = []

@@ -22,6 +22,16 @@ enum ShardMetricsSampler {
             "slow_consumer_dropped_frames_total",
             help: "Frames dropped for subscribers that fell behind (drop_oldest policy), by shard"
         )
+        let compressing = registry.makeGauge(
+            descriptor: .chorus(
+                "ws_deflate_connections",
+                help: "WebSocket connections that negotiated permessage-deflate"
+            )
+        )
+        let compression = broadcaster.compression
+        broadcaster.shards[0].eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            compressing.set(Int64(compression.connectionCount))
+        }
         for (index, shard) in broadcaster.shards.enumerated() {
             let labels = [("shard", String(index))]
             let subscriptionGauge = registry.makeGauge(descriptor: subscriptions, labels: labels)

@@ -1,5 +1,4 @@
 public import ChorusPush
-import Foundation
 public import Logging
 
 /// Opens the push store a ``StorageConfiguration`` names, schema migrations included: the same
@@ -33,9 +32,6 @@ public enum PushStoreFactory {
 
     /// The push store's SQLite file beside the history's: `-push` before the extension.
     public static func sqlitePath(historyPath: String) -> String {
-        let url = URL(fileURLWithPath: historyPath)
-        let stem = url.deletingPathExtension().lastPathComponent
-        let pathExtension = url.pathExtension.isEmpty ? "" : ".\(url.pathExtension)"
-        return url.deletingLastPathComponent().appendingPathComponent("\(stem)-push\(pathExtension)").path
+        StorageConfiguration.sqlitePath(besideHistory: historyPath, suffix: "push")
     }
 }

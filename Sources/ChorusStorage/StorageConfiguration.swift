@@ -1,3 +1,5 @@
+import Foundation
+
 /// The server's `storage` section: a driver and where its data lives.
 public struct StorageConfiguration: Sendable, Hashable {
     /// Where `chorus serve` keeps history when nothing is configured (under the working directory).
@@ -22,5 +24,14 @@ public struct StorageConfiguration: Sendable, Hashable {
         self.path = path
         self.url = url
         self.sqliteDurability = sqliteDurability
+    }
+
+    /// The SQLite file of another store beside the history's: `-<suffix>` before the extension
+    /// (`chorus.sqlite` → `chorus-push.sqlite`), so each store has a writer of its own.
+    public static func sqlitePath(besideHistory historyPath: String, suffix: String) -> String {
+        let url = URL(fileURLWithPath: historyPath)
+        let stem = url.deletingPathExtension().lastPathComponent
+        let pathExtension = url.pathExtension.isEmpty ? "" : ".\(url.pathExtension)"
+        return url.deletingLastPathComponent().appendingPathComponent("\(stem)-\(suffix)\(pathExtension)").path
     }
 }

@@ -3,6 +3,7 @@ package import ChorusHistory
 package import ChorusProtocol
 package import ChorusPush
 package import ChorusServer
+package import ChorusStorage
 import Logging
 import NIOPosix
 
@@ -22,15 +23,17 @@ package struct TestServer: Sendable {
     package var app: AppConfiguration { server.configuration.apps[0] }
     package var port: Int { server.port }
 
-    /// Runs `body` against a fresh server on `clock` (history and push in memory, or in the stores
-    /// given; push delivered by `pushProviders`, or by the providers `push_delivery` configures),
-    /// always shutting it down afterwards.
+    /// Runs `body` against a fresh server on `clock` (history, push and daily message counts in
+    /// memory, or in the stores given; push delivered by `pushProviders`, or by the providers
+    /// `push_delivery` configures; UTC days by `wallClock`), always shutting it down afterwards.
     package static func with<T: Sendable>(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any ServerClock = EventLoopClock(),
         historyStore: (any HistoryStore)? = nil,
         pushStore: (any PushStore)? = nil,
         pushProviders: [PushPlatform: any PushProvider]? = nil,
+        usageStore: (any UsageStore)? = nil,
+        wallClock: WallClock = .system,
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         var configuration = ServerConfiguration.embeddedDefault
@@ -47,7 +50,9 @@ package struct TestServer: Sendable {
             clock: clock,
             historyStore: historyStore,
             pushStore: pushStore,
-            pushProviders: pushProviders
+            pushProviders: pushProviders,
+            usageStore: usageStore,
+            wallClock: wallClock
         )
         do {
             let result = try await body(TestServer(server: server))
@@ -79,6 +84,11 @@ package struct TestServer: Sendable {
     package func httpClient(app: AppConfiguration? = nil) -> PusherHTTPClient {
         let app = app ?? self.app
         return PusherHTTPClient(host: "127.0.0.1", port: port, key: app.key, secret: app.secret)
+    }
+
+    /// An unsigned HTTP client of the `/metrics` listener (`metrics_port`, apart from the public port).
+    package func metricsClient() -> PusherHTTPClient {
+        PusherHTTPClient(host: "127.0.0.1", port: server.metricsPort, key: app.key, secret: app.secret)
     }
 
     /// Signs subscriptions and sign-ins as the app's backend would.

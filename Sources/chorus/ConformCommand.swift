@@ -41,6 +41,11 @@ struct ConformCommand: AsyncParsableCommand {
         help: "An app with subscription counts enabled, as id:key:secret."
     )
     var subscriptionCountApp: String?
+    @Option(
+        name: .customLong("origins-app"),
+        help: "An app whose allowed_origins are https://*.allowed.test, as id:key:secret."
+    )
+    var originsApp: String?
     @Option(name: .customLong("max-payload-kb"), help: "The main app's max_event_payload_in_kb.") var maxPayloadKB = 100
     @Option(name: .customLong("max-channels"), help: "The main app's max_event_channels_at_once.") var maxChannels = 100
     @Option(name: .customLong("max-batch"), help: "The main app's max_event_batch_size.") var maxBatch = 10
@@ -105,7 +110,8 @@ struct ConformCommand: AsyncParsableCommand {
             noClientEventsApp: try noClientEventsApp.map { try Self.app($0, option: "--no-client-events-app") },
             subscriptionCountApp: try subscriptionCountApp.map { try Self.app($0, option: "--subscription-count-app") },
             webSocketHost: webSocketAddress?.host,
-            webSocketPort: webSocketAddress?.port
+            webSocketPort: webSocketAddress?.port,
+            originsApp: try originsApp.map { try Self.app($0, option: "--origins-app") }
         )
         let selected = library.selecting(tags: tags, names: names)
         guard !selected.isEmpty else { throw ValidationError("No case matches the given --tag/--case.") }

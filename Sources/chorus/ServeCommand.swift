@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on; 0 picks a free one (overrides the config).")
     var port: Int?
 
+    @Option(name: .long, help: "Port of the /metrics listener; 0 picks a free one (overrides the config).")
+    var metricsPort: Int?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -39,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let host { configuration.host = host }
         if let port { configuration.port = port }
+        if let metricsPort { configuration.metricsPort = metricsPort }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level '\(logLevel)'")
         }
@@ -61,6 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         banner += "  history storage: \(storage.summary)\n  push storage: \(storage.pushSummary)\n"
         banner += "  adapter: \(configuration.adapter.summary)\n"
         if configuration.appStore.isEnabled { banner += "  app store: \(configuration.appStore.summary)\n" }
+        for line in configuration.limitsSummary(fromFile: config != nil) { banner += "  \(line)\n" }
+        banner += "  metrics: http://\(configuration.metricsHost):\(server.metricsPort)/metrics\n"
         // Written unbuffered, so a supervisor or test reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(

@@ -11,6 +11,7 @@ import Testing
     @Test func twoWorkloadsForFiveSeconds() async throws {
         var configuration = ServerConfiguration.embeddedDefault
         configuration.port = 0
+        configuration.metricsPort = 0
         let server = try await ChorusServer.start(configuration: configuration, logger: Logger(label: "soak-smoke"))
         let app = configuration.apps[0]
         let scenario = Scenario(

@@ -86,7 +86,7 @@ struct HTTPAPITransportTests {
         }
     }
 
-    @Test("/up is unsigned; /metrics counts HTTP requests by route and status and API publish latency")
+    @Test("/up is unsigned; /metrics, on the metrics port only, counts HTTP requests by route and status")
     func healthAndMetrics() async throws {
         try await TestServer.with { server in
             let http = server.httpClient()
@@ -98,8 +98,14 @@ struct HTTPAPITransportTests {
                     == .ok
             )
             #expect(try await http.post("/apps/1/events", json: ["name": "e", "data": "x"]).status == .badRequest)
-            let metrics = try await http.request(method: .GET, path: "/metrics", signing: .none)
+            #expect(try await http.request(method: .GET, path: "/metrics", signing: .none).status == .notFound)
+            let metricsHTTP = server.metricsClient()
+            let metrics = try await metricsHTTP.request(method: .GET, path: "/metrics", signing: .none)
             #expect(metrics.status == .ok)
+            #expect(metrics.headers.first(name: "Content-Type")?.hasPrefix("text/plain") == true)
+            #expect(try await metricsHTTP.request(method: .GET, path: "/up", signing: .none).status == .ok)
+            #expect(try await metricsHTTP.request(method: .GET, path: "/apps/1/channels").status == .notFound)
+            await metricsHTTP.shutdown()
             let text = metrics.bodyText
             #expect(text.contains(#"chorus_http_requests_total{route="/apps/:id/events",status="200"} 1"#))
             #expect(text.contains(#"chorus_http_requests_total{route="/apps/:id/events",status="400"} 1"#))

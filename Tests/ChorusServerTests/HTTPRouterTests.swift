@@ -7,13 +7,11 @@ import Testing
 /// Routing, signing and status codes through the router in memory: no socket, no HTTP parsing.
 @Suite("HTTP router in memory")
 struct HTTPRouterTests {
-    @Test("health, metrics and unknown routes")
+    @Test("health and unknown routes; /metrics is not served on the public port")
     func unsignedRoutes() async throws {
         try await TestRouter.with { router in
             #expect(router.execute(.GET, "/up").status == .ok)
-            let metrics = router.execute(.GET, "/metrics")
-            #expect(metrics.status == .ok)
-            #expect(metrics.headers.first(name: "Content-Type")?.hasPrefix("text/plain") == true)
+            #expect(router.execute(.GET, "/metrics").status == .notFound)
             let missing = router.execute(.GET, "/nowhere")
             #expect(missing.status == .notFound)
             let code = try missing.json()["code"]?.stringValue

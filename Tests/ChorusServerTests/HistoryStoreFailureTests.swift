@@ -162,6 +162,7 @@ struct HistoryStoreFailureTests {
         let store = FaultyHistoryStore()
         var configuration = ServerConfiguration.embeddedDefault
         configuration.port = 0
+        configuration.metricsPort = 0
         configuration.eventLoops = 1
         var logger = Logger(label: "chorus-test")
         logger.logLevel = .critical

@@ -16,7 +16,7 @@ struct PermessageDeflateLiveTests {
     func bigAndSmallEvents() async throws {
         try await TestServer.with { server in
             var connector = server.connector
-            connector.offersDeflate = true
+            connector.extensionOffer = WebSocketConnector.deflateOffer
             let socket = try await PusherSocket.connect(
                 connector: connector,
                 key: server.app.key,

@@ -30,9 +30,10 @@ struct ShardMetricsTests {
             _ = try await http.trigger(appID: server.app.id, name: "tick", channels: ["metered"], data: "1")
             for socket in sockets { try await socket.expect("tick") }
 
+            let metricsHTTP = server.metricsClient()
             var text = ""
             try await eventually("the shard metrics sampled") {
-                text = try await http.request(method: .GET, path: "/metrics", signing: .none).bodyText
+                text = try await metricsHTTP.request(method: .GET, path: "/metrics", signing: .none).bodyText
                 return Self.total("chorus_subscriptions", in: text) >= 3
                     && Self.total("chorus_ws_frames_sent_total", in: text) >= 9
             }
@@ -40,6 +41,7 @@ struct ShardMetricsTests {
             // connection_established + subscription_succeeded + tick, per socket
             #expect(Self.total("chorus_ws_frames_sent_total", in: text) >= 9)
             #expect(Self.total("chorus_ws_bytes_sent_total", in: text) > 9 * 20)
+            await metricsHTTP.shutdown()
             await http.shutdown()
             for socket in sockets { await socket.close() }
         }

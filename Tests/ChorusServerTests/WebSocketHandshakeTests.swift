@@ -108,7 +108,7 @@ struct WebSocketHandshakeTests {
             )
             await first.close()
             try await eventually("the first connection counted as closed") {
-                let metrics = try await server.httpClient().get("/metrics").bodyText.split(separator: "\n")
+                let metrics = try await server.metricsClient().get("/metrics").bodyText.split(separator: "\n")
                 return metrics.first { $0.hasPrefix("chorus_connections ") }?.split(separator: " ").last.flatMap {
                     Double($0)
                 } == 1

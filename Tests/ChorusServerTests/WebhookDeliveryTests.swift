@@ -382,7 +382,7 @@ struct WebhookMetrics {
     }
 
     static func read(_ server: TestServer) async throws -> WebhookMetrics {
-        let text = try await server.httpClient().get("/metrics").bodyText
+        let text = try await server.metricsClient().get("/metrics").bodyText
         func value(_ prefix: String) -> Int {
             let line = text.split(separator: "\n").first { $0.hasPrefix(prefix) }
             return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) } ?? 0

@@ -161,6 +161,10 @@ class Cluster:
             "adapter": {"driver": "redis", "url": redis_url or redis.url, "prefix": f"chorus-{uuid.uuid4().hex[:10]}"},
             "storage": {"driver": "memory"},
             "shutdown_grace_seconds": 1,
+            # Every node on its own free metrics port; the tests poll the API from one address
+            # faster than 300 times a minute.
+            "metrics_port": 0,
+            "api_requests_per_ip_per_minute": 0,
             "apps": apps,
         }
         self.config_path = os.path.join(self.directory, "cluster.json")

@@ -1,7 +1,8 @@
 """Starts real `chorus serve` processes for the Python client tests.
 
 The binary comes from $CHORUS_BIN (default .build/release/chorus). Each server listens on a free
-port on 127.0.0.1; its banner line tells the port.
+port on 127.0.0.1, and serves `/metrics` on another free port (`--metrics-port 0`, so servers started
+in parallel never collide on 9601); its banner tells both.
 """
 import os
 import re
@@ -24,9 +25,15 @@ class ChorusProcess:
     key: str = "chorus-key"
     secret: str = "chorus-secret"
     host: str = "127.0.0.1"
+    metrics_port: int = 0
+    banner: str = ""
 
     def ws_url(self, key=None, query="protocol=7&client=python&version=1.0"):
         return f"ws://{self.host}:{self.port}/app/{key or self.key}?{query}"
+
+    def metrics_url(self, path="/metrics"):
+        """A URL on the metrics listener (not the public port, which answers 404 for /metrics)."""
+        return f"http://{self.host}:{self.metrics_port}{path}"
 
     def sdk(self, **overrides):
         """The official Pusher server SDK pointed at this server."""
@@ -47,7 +54,7 @@ def start_chorus(config_text=None, port=0):
 
     It runs in a fresh temporary directory, so a default store (`chorus-data/` under the working
     directory) never lands in the repository."""
-    args = [CHORUS_BIN, "serve", "--port", str(port), "--log-level", "warning"]
+    args = [CHORUS_BIN, "serve", "--port", str(port), "--metrics-port", "0", "--log-level", "warning"]
     if config_text is not None:
         handle = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
         handle.write(config_text)
@@ -56,17 +63,18 @@ def start_chorus(config_text=None, port=0):
     process = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tempfile.mkdtemp(prefix="chorus-serve-")
     )
-    banner, match = "", None
-    while match is None and len(banner.splitlines()) < 10:  # the port line may follow e.g. the store's path
+    banner, match, metrics = "", None, None
+    while metrics is None and len(banner.splitlines()) < 30:  # the port line may follow e.g. the store's path
         line = process.stdout.readline()
         if not line:
             break
         banner += line
-        match = re.search(r":(\d+)/app/", line)
-    if not match:
+        match = match or re.search(r":(\d+)/app/", line)
+        metrics = re.search(r"^  metrics: http://[^ ]+:(\d+)/metrics$", line.rstrip("\n"))
+    if not match or not metrics:
         process.kill()
         raise RuntimeError(f"chorus serve did not start: {banner}{process.stdout.read()}")
-    return ChorusProcess(process=process, port=int(match.group(1)))
+    return ChorusProcess(process=process, port=int(match.group(1)), metrics_port=int(metrics.group(1)), banner=banner)
 
 
 @pytest.fixture(scope="module")

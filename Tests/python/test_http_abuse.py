@@ -100,10 +100,11 @@ def parse_responses(data):
     return responses
 
 
-def exchange(server, data, wait=5.0, stop_after=None):
-    """Sends `data` (bytes, or a list of byte strings sent one after the other), then reads until
-    the server closes or `wait` seconds pass; or until `stop_after` responses arrived."""
-    sock = socket.create_connection((server.host, server.port), timeout=wait)
+def exchange(server, data, wait=5.0, stop_after=None, port=None):
+    """Sends `data` (bytes, or a list of byte strings sent one after the other) to `port` (default:
+    the public one), then reads until the server closes or `wait` seconds pass; or until
+    `stop_after` responses arrived."""
+    sock = socket.create_connection((server.host, port or server.port), timeout=wait)
     received, closed = b"", False
     try:
         for part in data if isinstance(data, list) else [data]:
@@ -365,7 +366,8 @@ def test_slowloris_connections_are_closed_while_others_are_served(server):
 
 def unparsed_count(server, status):
     """`chorus_http_requests_total` of the requests answered before they reached the router."""
-    result = exchange(server, b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    request = b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    result = exchange(server, request, port=server.metrics_port)
     prefix = f'chorus_http_requests_total{{route="unparsed",status="{status}"}} '
     lines = [line for line in result.responses[0].body.decode().splitlines() if line.startswith(prefix)]
     return int(float(lines[0][len(prefix) :])) if lines else 0
@@ -422,9 +424,10 @@ def test_upgraded_websocket_outlives_the_http_timeouts(server):
 
 def test_pipelining_without_reading_is_bounded(server):
     """A client that pipelines requests and never reads the responses: the server stops reading
-    once the client stops taking responses, instead of piling responses up in memory."""
+    once the client stops taking responses, instead of piling responses up in memory. On the metrics
+    listener, whose responses are large (the public port runs the same HTTP handler)."""
     before = rss_kb(server.process.pid)
-    sock = socket.create_connection((server.host, server.port))
+    sock = socket.create_connection((server.host, server.metrics_port))
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.settimeout(1)
     requests = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 1000

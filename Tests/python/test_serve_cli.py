@@ -46,7 +46,7 @@ def test_unreadable_config_file():
 
 def test_environment_overrides_and_banner(tmp_path):
     env = dict(os.environ, CHORUS_APP_ID="42", CHORUS_APP_KEY="env-key", CHORUS_APP_SECRET="env-secret")
-    process = subprocess.Popen([CHORUS_BIN, "serve", "--port", "0"], stdout=subprocess.PIPE,
+    process = subprocess.Popen([CHORUS_BIN, "serve", "--port", "0", "--metrics-port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path)
     try:
         banner = ""

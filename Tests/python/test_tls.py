@@ -176,7 +176,7 @@ class LoggedServer:
     """`chorus serve` at info level whose output lines are collected, to see what a SIGHUP did."""
 
     def __init__(self, config_path):
-        self.process = subprocess.Popen([CHORUS_BIN, "serve", "--port", "0", "--config", config_path],
+        self.process = subprocess.Popen([CHORUS_BIN, "serve", "--port", "0", "--metrics-port", "0", "--config", config_path],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         cwd=tempfile.mkdtemp(prefix="chorus-serve-"))
         self.lines, self.changed = [], threading.Condition()
@@ -251,7 +251,7 @@ def test_sighup_reloads_the_certificate_without_dropping_open_connections(certs,
 def serve(config_text, tmp_path):
     config = tmp_path / "chorus.yaml"
     config.write_text(config_text)
-    return subprocess.run([CHORUS_BIN, "serve", "--port", "0", "--config", str(config)],
+    return subprocess.run([CHORUS_BIN, "serve", "--port", "0", "--metrics-port", "0", "--config", str(config)],
                           capture_output=True, text=True, timeout=30, cwd=tmp_path)
 
 

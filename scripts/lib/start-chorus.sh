@@ -7,7 +7,7 @@ start_chorus() {
     local name="$1"
     shift
     chorus_log=$(mktemp)
-    "$CHORUS" serve --port 0 "$@" >"$chorus_log" 2>&1 &
+    "$CHORUS" serve --port 0 --metrics-port 0 "$@" >"$chorus_log" 2>&1 &
     server=$!
     trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$chorus_log"' EXIT
     port=""

@@ -21,7 +21,7 @@ start_cluster() {
         local port
         port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
         mkdir -p "$cluster_dir/node-$index"
-        (cd "$cluster_dir/node-$index" && exec "$CHORUS" serve --config "$config" --port "$port" "$@" >serve.log 2>&1) &
+        (cd "$cluster_dir/node-$index" && exec "$CHORUS" serve --config "$config" --port "$port" --metrics-port 0 "$@" >serve.log 2>&1) &
         cluster_pids+=("$!")
         cluster_ports+=("$port")
     done

@@ -126,6 +126,7 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
         if secret.isEmpty { problems.append("\(name): secret must not be empty") }
         problems += settingProblems.map { "\(name): \($0)" }
         problems += webhooks.flatMap { $0.problems(owner: name) }
+        problems += originProblems.map { "\(name): \($0)" }
         return problems
     }
 }

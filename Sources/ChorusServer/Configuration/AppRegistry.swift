@@ -26,6 +26,8 @@ public final class AppRegistry: Sendable {
 
     public func app(key: String) -> AppConfiguration? { snapshot.withLock { $0.byKey[key] } }
     public func app(id: String) -> AppConfiguration? { snapshot.withLock { $0.byID[id] } }
+    /// Every app served now, the file's and the store's.
+    package var all: [AppConfiguration] { snapshot.withLock { Array($0.byID.values) } }
 
     /// Those of `storeApps` that ``replaceStoreApps(_:)`` would serve: the ones whose id and key
     /// the configuration file leaves free.

@@ -39,7 +39,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     /// Signed HTTP API requests one client IP may make in any 60 s; 0 turns the limit off.
     public var apiRequestsPerIPPerMinute: Int = Self.defaultAPIRequestsPerIPPerMinute
     /// WebSocket upgrades one client IP may make per second; over it, 429. 0 turns the limit off.
-    public var connectionsPerIPPerSecond: Int = 1000
+    public var connectionsPerIPPerSecond: Int = Self.defaultConnectionsPerIPPerSecond
     /// Addresses (or CIDR ranges) of proxies whose `X-Forwarded-For` names the client.
     public var trustedProxies: [String] = []
     /// Where history is kept: SQLite at `chorus-data/chorus.sqlite` unless configured.
@@ -68,11 +68,16 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     /// seed 004's per-IP figure for the signed API, the default of a configuration file.
     public static let defaultAPIRequestsPerIPPerMinute = 300
 
+    /// WebSocket upgrades per client address per second a configuration file allows by default.
+    public static let defaultConnectionsPerIPPerSecond = 1000
+
     /// History in SQLite and one default app: what `chorus serve` runs with no config. The per-IP
-    /// API limit is off, so `chorus load` on the same machine runs at full speed.
+    /// limits are off, so `chorus load` on the same machine runs at full speed (it sends every
+    /// request and opens every connection from one address).
     public static var embeddedDefault: ServerConfiguration {
         var configuration = ServerConfiguration(apps: [defaultApp])
         configuration.apiRequestsPerIPPerMinute = 0
+        configuration.connectionsPerIPPerSecond = 0
         return configuration
     }
 
@@ -125,6 +130,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public init(from decoder: any Decoder) throws {
         self = .embeddedDefault
         apiRequestsPerIPPerMinute = Self.defaultAPIRequestsPerIPPerMinute
+        connectionsPerIPPerSecond = Self.defaultConnectionsPerIPPerSecond
         try decodeSettings(from: decoder)
         // With an app store and no `apps`, the apps are the store's: no default app behind them.
         if appStore.isEnabled, try !decoder.container(keyedBy: ConfigurationKey.self).contains(ConfigurationKey("apps"))
@@ -147,6 +153,7 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
         }
         problems += apps.flatMap { $0.problems() }
         problems += apps.flatMap(payloadProblems)
+        problems += trustedProxyProblems
         for (field, values) in [("id", apps.map(\.id)), ("key", apps.map(\.key))] {
             let duplicates = Dictionary(grouping: values, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
             if !duplicates.isEmpty { problems.append("apps: duplicate \(field) \(duplicates.joined(separator: ", "))") }

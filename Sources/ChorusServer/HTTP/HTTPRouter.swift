@@ -5,8 +5,9 @@ package import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// Sends each HTTP request to what serves its path: health, metrics, or the signed Pusher API, and
-/// counts it by route and status.
+/// Sends each HTTP request to what serves its path: health or the signed Pusher API (each request
+/// to an API route counts against `api_requests_per_ip_per_minute`, ``ClientLimits``), and counts it
+/// by route and status. `/metrics` is not served here but on the metrics listener (``MetricsResponder``).
 package struct HTTPRouter: Sendable {
     let server: ServerContext
 
@@ -55,13 +56,6 @@ package struct HTTPRouter: Sendable {
                     APIError.clusterUnavailable.response
                 } else { .json(.ok, #"{"ok":true}"#) }
             return ("/up", .now(answer))
-        case (.GET, "/metrics"):
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
-            return (
-                "/metrics",
-                .now(HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: server.metrics.render())))
-            )
         default:
             break
         }
@@ -71,6 +65,9 @@ package struct HTTPRouter: Sendable {
             response.headers.add(name: "Retry-After", value: "1")
             return (match.route.label, .now(response))
         case .success(let match):
+            if let refusal = server.clientLimits.refusal(ofAPIRequest: request, now: server.clock.now()) {
+                return (match.route.label, .now(refusal))
+            }
             let reply = PusherAPI(server: server).respond(to: request, match: match)
             switch match.route {
             case .events, .batchEvents:

@@ -28,6 +28,8 @@ package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHa
     private var state = State.idle
     /// Cleared when the handler leaves the pipeline: a reply that completes later is dropped.
     private var inPipeline = false
+    /// The answer to the request in progress, a WebSocket upgrade the server refused (``UpgradeRefusal``).
+    private var upgradeRefusal: HTTPResponse?
 
     package init(
         maxBodyBytes: Int,
@@ -86,6 +88,12 @@ package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHa
         }
     }
 
+    /// A refused WebSocket upgrade arrives as an error ahead of its request, which NIO then passes on.
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let refusal = error as? UpgradeRefusal else { return context.fireErrorCaught(error) }
+        upgradeRefusal = refusal.response
+    }
+
     package func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable, case .awaitingWritable(let request) = state {
             state = .idle
@@ -97,6 +105,10 @@ package final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHa
     /// Writes the reply to `request`; one that waits for the store is written when it is ready
     /// (NIO's pipelining handler holds any further request until then).
     private func answer(_ request: HTTPRequest, context: ChannelHandlerContext) {
+        if let refusal = upgradeRefusal {
+            upgradeRefusal = nil
+            return write(refusal, for: request.head, keepAlive: false, context: context)
+        }
         switch respond(request) {
         case .now(let response):
             write(response, for: request.head, keepAlive: request.head.isKeepAlive, context: context)

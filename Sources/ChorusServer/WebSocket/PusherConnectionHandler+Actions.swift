@@ -144,7 +144,7 @@ extension PusherConnectionHandler {
         }
         server.metrics.connections.increment()
         server.metrics.connectionsTotal.increment()
-        log(.debug, "connection established", ["app_id": .string(app.id)])
+        log(.debug, "connection established", ["app_id": .string(app.id), "deflate": .stringConvertible(compresses)])
         execute(machine.registered(now: .now()))
     }
 

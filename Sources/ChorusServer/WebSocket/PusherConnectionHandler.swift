@@ -36,7 +36,14 @@ final class PusherConnectionHandler: ChannelInboundHandler, ActivityDeadlineOwne
             pongTimeoutSeconds: server.configuration.pongTimeoutSeconds,
             now: .now()
         )
-        if machine.app == nil {
+        if let app = machine.app {
+            if app.enabled, let origin = request.origin, !app.allowsOrigin(origin) {
+                server.logger.info(
+                    "connection refused: origin not allowed",
+                    metadata: ["app_id": .string(app.id), "origin": .string(origin)]
+                )
+            }
+        } else {
             server.logger.info("connection refused: unknown app key", metadata: ["app_key": .string(request.appKey)])
         }
     }

@@ -28,6 +28,8 @@ package struct PusherSessionStateMachine {
     package let app: AppConfiguration?
     package let activityTimeoutSeconds: Int
     private let rejection: PusherErrorCode?
+    /// The upgrade's `Origin` header, checked against the app's `allowed_origins`.
+    private let origin: String?
     package internal(set) var state = State.awaitingHandshake
     private var activity: ActivityMonitor
     var clientEvents: ClientEventRateLimiter
@@ -48,6 +50,7 @@ package struct PusherSessionStateMachine {
         self.socketID = socketID
         self.app = app
         self.rejection = request.rejection
+        self.origin = request.origin
         self.activityTimeoutSeconds = activityTimeoutSeconds
         self.activity = ActivityMonitor(
             activityTimeout: .seconds(Int64(activityTimeoutSeconds)),
@@ -62,11 +65,14 @@ package struct PusherSessionStateMachine {
 
     // MARK: Lifecycle
 
-    /// The WebSocket is up: refuse it, or ask to register.
+    /// The WebSocket is up: refuse it (bad request, unknown or disabled app, an `Origin` outside the
+    /// app's `allowed_origins`: 4009), or ask to register.
     package mutating func connectionActive() -> [PusherSessionAction] {
         guard state == .awaitingHandshake else { return [] }
         let refusal: PusherErrorCode? =
-            if let rejection { rejection } else if let app { app.enabled ? nil : .appDisabled } else {
+            if let rejection { rejection } else if let app {
+                if !app.enabled { .appDisabled } else if !app.allowsOrigin(origin) { .unauthorized } else { nil }
+            } else {
                 .appDoesNotExist
             }
         if let refusal {

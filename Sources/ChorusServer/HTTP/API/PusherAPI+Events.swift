@@ -8,7 +8,8 @@ import Prometheus
 extension PusherAPI {
     /// `POST /apps/{id}/events`: `{}`, or `{"channels":{…}}` when `info` asks for counts or
     /// `message_serial`. On channels that keep history the event is fanned out first, and answered
-    /// once the store has committed it.
+    /// once the store has committed it. A 429 `quota_exceeded` once the app's daily message quota
+    /// is used up (see ``chargeQuota(for:_:)``).
     func publishEvent(_ call: Call) throws(APIError) -> HTTPReply {
         guard server.acceptsPublishes else { throw .clusterUnavailable }
         let event = try EventRequest(json: call.json(), app: call.app)
@@ -31,9 +32,13 @@ extension PusherAPI {
         {
             return .now(first)
         }
+        let forget = forgetting([event.idempotencyKey].compactMap { $0 }, call)
+        if let refusal = chargeQuota(for: [event], call) {
+            forget()
+            return .now(refusal.response)
+        }
         let retained = retainedPublishes(of: [event], call)
         let relayed = publish([event], call)
-        let forget = forgetting([event.idempotencyKey].compactMap { $0 }, call)
         guard !retained.isEmpty else { return HTTPReply.now(response).afterRelay(relayed, failed: forget) }
         return appending(retained, idempotencyKey: event.idempotencyKey, call) { serials in
             guard event.info.contains(.messageSerial) else { return response }
@@ -52,6 +57,7 @@ extension PusherAPI {
     /// `POST /apps/{id}/batch_events`: every event is validated before any is published; then they
     /// are published in order. `{}`, or `{"batch":[…]}` aligned with the request when any event asks
     /// for `info`. Events on channels that keep history are answered once the store committed them.
+    /// The batch counts against the daily quota as a whole: all of it is published, or none.
     func publishBatch(_ call: Call) throws(APIError) -> HTTPReply {
         guard server.acceptsPublishes else { throw .clusterUnavailable }
         guard let items = try call.json()["batch"]?.arrayValue else {
@@ -79,9 +85,13 @@ extension PusherAPI {
             guard let key = validated[index].idempotencyKey else { return true }
             return server.idempotency.claim(key, appID: call.app.id, response: .json(.ok, "{}"), now: .now()) == nil
         }
+        let forget = forgetting(fresh.compactMap { validated[$0].idempotencyKey }, call)
+        if let refusal = chargeQuota(for: fresh.map { validated[$0] }, call) {
+            forget()
+            return .now(refusal.response)
+        }
         let retained = retainedPublishes(of: fresh.map { validated[$0] }, call)
         let relayed = publish(fresh.map { validated[$0] }, call)
-        let forget = forgetting(fresh.compactMap { validated[$0].idempotencyKey }, call)
         let now = NIODeadline.now()
         let counts: [[String: JSONValue]] = validated.map { event in
             guard !event.info.isEmpty, let channel = event.channels.first else { return [:] }
