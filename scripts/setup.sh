@@ -14,6 +14,8 @@ if [ "${1:-}" = "--test" ]; then
   system_packages+=(postgresql)
   # The Redis client and the cluster adapter are tested against a real redis-server.
   system_packages+=(redis-server)
+  # The TLS tests and scripts/tls-fanout.sh make their test CA with the openssl tool (scripts/lib/test-certs.sh).
+  system_packages+=(openssl)
 fi
 missing=()
 for package in "${system_packages[@]}"; do

@@ -13,6 +13,8 @@ package actor PusherHTTPClient {
     private let group: any EventLoopGroup
     private let timeout: TimeAmount
     private var channel: (any Channel)?
+    /// `https://`: requests go over TLS with these trust roots; `nil` (the default): `http://`.
+    private let tls: ClientTLS?
 
     package init(
         host: String,
@@ -20,13 +22,15 @@ package actor PusherHTTPClient {
         key: String,
         secret: String,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        timeout: TimeAmount = .seconds(10)
+        timeout: TimeAmount = .seconds(10),
+        tls: ClientTLS? = nil
     ) {
         self.host = host
         self.port = port
         self.signer = RequestSigner(key: key, secret: secret)
         self.group = group
         self.timeout = timeout
+        self.tls = tls
     }
 
     /// Sends one request; `query` holds the caller's own parameters, the auth ones are added per `signing`.
@@ -107,8 +111,9 @@ package actor PusherHTTPClient {
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
+            .channelInitializer { [host, tls] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler(host: host)) }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler())
                 }

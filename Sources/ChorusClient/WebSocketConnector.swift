@@ -22,6 +22,8 @@ package struct WebSocketConnector: Sendable {
     /// The `Origin` header of the upgrade request, as a browser on that origin sends it; none when `nil`.
     package var origin: String?
     private let inflaters = LoopInflaters()
+    /// `wss://`: the connection speaks TLS with these trust roots; `nil` (the default): `ws://`.
+    package var tls: ClientTLS?
 
     package init(
         host: String,
@@ -73,6 +75,7 @@ package struct WebSocketConnector: Sendable {
         let offer = extensionOffer
         let origin = self.origin
         let inflaters = self.inflaters
+        let tls = self.tls
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -95,6 +98,7 @@ package struct WebSocketConnector: Sendable {
                         .map { upgraded.succeed(channel) }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler(host: host)) }
                     let requester = WebSocketUpgradeRequester(
                         host: host,
                         port: port,

@@ -49,12 +49,14 @@ package struct ConnectionPool: Sendable {
     package init(target: LoadTarget, loops: [any EventLoop], recorders: [NIOLoopBound<LoopRecorder>]) {
         self.target = target
         self.connectors = target.addresses.map {
-            WebSocketConnector(
+            var connector = WebSocketConnector(
                 host: $0.host,
                 port: $0.port,
                 timeout: .seconds(10),
                 extensionOffer: target.offersDeflate ? WebSocketConnector.deflateOffer : nil
             )
+            connector.tls = target.tls
+            return connector
         }
         self.path = WebSocketConnector.pusherPath(key: target.key)
         self.loops = loops

@@ -20,7 +20,13 @@ enum EventSource: Sendable {
         }
         let address = target.publishAddress
         let clients = (0..<workload.publishers).map { _ in
-            PusherHTTPClient(host: address.host, port: address.port, key: target.key, secret: target.secret)
+            PusherHTTPClient(
+                host: address.host,
+                port: address.port,
+                key: target.key,
+                secret: target.secret,
+                tls: target.tls
+            )
         }
         return .http(
             HTTPPublisher(

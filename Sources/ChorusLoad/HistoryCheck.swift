@@ -19,7 +19,13 @@ struct HistoryCheck: Sendable {
         self.scenario = scenario
         let address = target.publishAddress
         self.reader = HistoryReader(
-            client: PusherHTTPClient(host: address.host, port: address.port, key: target.key, secret: target.secret),
+            client: PusherHTTPClient(
+                host: address.host,
+                port: address.port,
+                key: target.key,
+                secret: target.secret,
+                tls: target.tls
+            ),
             appID: target.appID
         )
     }

@@ -1,3 +1,5 @@
+package import ChorusClient
+
 /// The servers a run drives and the app credentials it uses: one server, or the nodes of a cluster
 /// that subscribers are spread over while every publish goes to one of them.
 public struct LoadTarget: Sendable {
@@ -17,6 +19,8 @@ public struct LoadTarget: Sendable {
     /// Whether connections offer `permessage-deflate` (as browsers do) and inflate what the server
     /// compresses.
     public var offersDeflate = false
+    /// How connections and API requests speak TLS; `nil`: they do not (``useTLS(caFile:)``).
+    package private(set) var tls: ClientTLS?
 
     /// One server.
     public init(host: String, port: Int, appID: String, key: String, secret: String, serverPID: Int32? = nil) {
@@ -47,6 +51,15 @@ public struct LoadTarget: Sendable {
         self.key = key
         self.secret = secret
         self.serverPID = serverPID
+    }
+
+    /// Whether any address was written `wss://` or `https://`.
+    public var asksForTLS: Bool { addresses.contains(where: \.tls) }
+
+    /// Speaks TLS to every server, trusting the PEM certificates in `caFile` (`nil`: the system's
+    /// roots); throws when the file holds no certificate.
+    public mutating func useTLS(caFile: String?) throws {
+        tls = try caFile.map { try ClientTLS(caFile: $0) } ?? ClientTLS()
     }
 
     /// The server publishes go to.

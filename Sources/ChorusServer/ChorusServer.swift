@@ -9,6 +9,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 public import ServiceLifecycle
 import Synchronization
@@ -31,6 +32,8 @@ public final class ChorusServer: Service, Sendable {
     private let serverChannel: any Channel
     private let metricsChannel: any Channel
     private let context: ServerContext
+    /// The certificate and key when `tls` is set: every connection is then TLS.
+    private let tls: TLSCertificateStore?
 
     private init(
         port: Int,
@@ -39,7 +42,8 @@ public final class ChorusServer: Service, Sendable {
         group: MultiThreadedEventLoopGroup,
         serverChannel: any Channel,
         metricsChannel: any Channel,
-        context: ServerContext
+        context: ServerContext,
+        tls: TLSCertificateStore?
     ) {
         self.port = port
         self.metricsPort = metricsPort
@@ -48,6 +52,7 @@ public final class ChorusServer: Service, Sendable {
         self.serverChannel = serverChannel
         self.metricsChannel = metricsChannel
         self.context = context
+        self.tls = tls
     }
 
     /// Binds and starts serving; throws if the configuration is invalid or the port is taken.
@@ -72,6 +77,9 @@ public final class ChorusServer: Service, Sendable {
     ) async throws -> ChorusServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ConfigurationError(source: "configuration", problems: problems) }
+        let tls = try configuration.tls.map { settings throws(ConfigurationError) in
+            try TLSCertificateStore(settings: settings, logger: logger)
+        }
         let metrics = ServerMetrics()
         let webhooks = try await WebhookDispatcher.start(
             apps: configuration.apps,
@@ -167,7 +175,7 @@ public final class ChorusServer: Service, Sendable {
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try Self.configurePipeline(channel, context: context)
+                        try Self.configurePipeline(channel, context: context, tls: tls)
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)
@@ -181,7 +189,13 @@ public final class ChorusServer: Service, Sendable {
             try await context.quota.start(limits: { [apps = context.apps] in apps.messageQuotas })
             let port = channel.localAddress?.port ?? configuration.port
             let metricsPort = metricsChannel.localAddress?.port ?? configuration.metricsPort
-            logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
+            logger.info(
+                "listening",
+                metadata: [
+                    "host": .string(configuration.host), "port": .stringConvertible(port),
+                    "tls": .stringConvertible(tls != nil),
+                ]
+            )
             logger.info(
                 "metrics listening",
                 metadata: ["host": .string(configuration.metricsHost), "port": .stringConvertible(metricsPort)]
@@ -193,7 +207,8 @@ public final class ChorusServer: Service, Sendable {
                 group: group,
                 serverChannel: channel,
                 metricsChannel: metricsChannel,
-                context: context
+                context: context,
+                tls: tls
             )
         } catch {
             await webhooks.shutdown()
@@ -206,7 +221,11 @@ public final class ChorusServer: Service, Sendable {
         }
     }
 
-    private static func configurePipeline(_ channel: any Channel, context: ServerContext) throws {
+    private static func configurePipeline(
+        _ channel: any Channel,
+        context: ServerContext,
+        tls: TLSCertificateStore?
+    ) throws {
         let maxMessageBytes = context.configuration.maxMessageBytes
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxMessageBytes,
@@ -232,7 +251,9 @@ public final class ChorusServer: Service, Sendable {
                     let compressed = Self.deflateAgreement(head, context: context).map { _ in CompressedMessageMarks() }
                     let outlet = BroadcastOutlet()
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(outlet, position: .first)
+                    // The outlet writes frames as bytes: with TLS they must still pass the encryption.
+                    let encryption = try? sync.handler(type: NIOSSLServerHandler.self)
+                    try sync.addHandler(outlet, position: encryption.map { .after($0) } ?? .first)
                     try sync.addHandler(WebSocketFrameValidator(compressedMessages: compressed))
                     try sync.addHandler(
                         NIOWebSocketFrameAggregator(
@@ -274,6 +295,23 @@ public final class ChorusServer: Service, Sendable {
             metrics: context.metrics,
             upgraders: [upgrader]
         )
+        // TLS below HTTP, so the HTTP timeouts see the decrypted bytes; plain text refused before it.
+        if let tls {
+            try channel.pipeline.syncOperations.addHandler(tls.makeHandler(), position: .first)
+            try channel.pipeline.syncOperations.addHandler(PlaintextRefuser(), position: .first)
+        }
+    }
+
+    /// Re-reads `tls.cert_file` and `tls.key_file` (on SIGHUP): connections accepted from now on
+    /// get the new certificate, open ones keep theirs. A failed reload is logged and keeps the
+    /// certificate in use. Returns whether the new files were taken; `false` too without `tls`.
+    @discardableResult
+    public func reloadTLS() -> Bool {
+        guard let tls else {
+            context.logger.info("no tls configured; nothing to reload")
+            return false
+        }
+        return tls.reload()
     }
 
     /// The `permessage-deflate` terms for an upgrade request, when the server allows compression

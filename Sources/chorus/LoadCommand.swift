@@ -19,7 +19,7 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("target"),
         help: ArgumentHelp(
-            "A server as host:port, ws://host:port or http://host:port (repeatable: each channel's subscribers go round robin over them).",
+            "A server as host:port, ws://host:port or http://host:port, or wss://host:port or https://host:port for TLS (repeatable: each channel's subscribers go round robin over them).",
             valueName: "address"
         )
     )
@@ -44,6 +44,10 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Publish for this many seconds instead of the scenario's events or duration_seconds.")
     var duration: Double?
     @Flag(help: "Offer permessage-deflate on every connection, as browsers do.") var permessageDeflate = false
+    @Flag(help: "Speak TLS (wss://, https://) to every server; implied by a wss:// or https:// target or --ca-file.")
+    var tls = false
+    @Option(help: "PEM file of the CA certificates trusted for TLS instead of the system's roots (implies --tls).")
+    var caFile: String?
     @Flag(help: "Do not write result files.") var noWrite = false
 
     func run() async throws {
@@ -57,6 +61,7 @@ struct LoadCommand: AsyncParsableCommand {
             let choice = TargetChoice(targets: targets, host: host, port: port, publishTarget: publishTarget)
             var target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
             target.offersDeflate = permessageDeflate
+            if tls || caFile != nil || target.asksForTLS { try target.useTLS(caFile: caFile) }
             let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
             report = try await runner.run()
         } catch {

@@ -49,8 +49,15 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "chorus")
         logger.logLevel = level
         let server = try await ChorusServer.start(configuration: configuration, logger: logger)
+        // SIGHUP re-reads the TLS certificate and key (without `tls` it is logged and ignored);
+        // trapped before the banner, so a SIGHUP sent once the banner is out never kills the server.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let secure = configuration.tls == nil ? "" : "s"
         var banner =
-            "chorus serving on ws://\(configuration.host):\(server.port)/app/{key} and http://\(configuration.host):\(server.port)\n"
+            "chorus serving on ws\(secure)://\(configuration.host):\(server.port)/app/{key} and http\(secure)://\(configuration.host):\(server.port)\n"
+        if let tls = configuration.tls {
+            banner += "  tls: \(tls.certFile) (reloaded on SIGHUP); plain-text requests refused\n"
+        }
         for app in configuration.apps {
             banner += "  app id=\(app.id) key=\(app.key) secret=\(app.secret)\(app.enabled ? "" : " (disabled)")\n"
         }
@@ -65,6 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
+        let reloads = Task {
+            for await _ in hangups { server.reloadTLS() }
+        }
+        defer { reloads.cancel() }
         try await group.run()
     }
 }

@@ -17,13 +17,17 @@ import Testing
         #expect(try ServerAddress(parsing: text) == ServerAddress(host: host, port: port))
     }
 
+    @Test(arguments: ["wss://127.0.0.1:6001", "HTTPS://127.0.0.1:6001/"])
+    func tlsAddressesParse(text: String) throws {
+        #expect(try ServerAddress(parsing: text) == ServerAddress(host: "127.0.0.1", port: 6001, tls: true))
+    }
+
     @Test(arguments: [
         ("127.0.0.1", "no port"),
         ("127.0.0.1:0", "1 to 65535"),
         ("127.0.0.1:http", "1 to 65535"),
         (":6001", "must name a host"),
-        ("wss://127.0.0.1:6001", "ws:// or http://"),
-        ("https://127.0.0.1:6001", "ws:// or http://"),
+        ("ftp://127.0.0.1:6001", "ws://, http://, wss:// or https://"),
         ("ws://127.0.0.1:6001/app/key", "without a path"),
         ("::1:6001", "in brackets"),
     ])

@@ -12,7 +12,7 @@ start_chorus() {
     trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$chorus_log"' EXIT
     port=""
     for _ in $(seq 1 100); do
-        port=$(sed -n 's|.*serving on ws://[^:]*:\([0-9]*\)/.*|\1|p' "$chorus_log" | head -n 1)
+        port=$(sed -n 's|.*serving on wss\{0,1\}://[^:]*:\([0-9]*\)/.*|\1|p' "$chorus_log" | head -n 1)
         [[ -n "$port" ]] && return 0
         if ! kill -0 "$server" 2>/dev/null; then
             echo "$name: chorus serve exited:" >&2
