@@ -18,15 +18,14 @@ public struct EventPayload: Sendable, Hashable {
     public func text(size: Int) -> String {
         let head = #"{"seq":\#(sequence),"t":\#(sentAt),"pad":""#
         let padding = max(0, size - head.utf8.count - 2)
-        return head + Self.padding(count: padding, sequence: sequence) + #""}"#
+        return head + Self.padding(count: padding) + #""}"#
     }
 
-    /// `count` bytes of ``filler``, starting at a place that moves with `sequence`.
-    static func padding(count: Int, sequence: Int64) -> String {
-        let filler = Self.filler
-        guard count <= filler.count else { return String(repeating: "x", count: count) }
-        let start = Int(UInt64(bitPattern: sequence) &* 7_919 % UInt64(filler.count - count + 1))
-        return String(decoding: filler[start..<(start + count)], as: UTF8.self)
+    /// The first `count` bytes of ``filler`` (the same for every event, so consecutive events of a
+    /// channel differ as a real stream's do: in a few figures, which delta compression relies on).
+    static func padding(count: Int) -> String {
+        count <= filler.count
+            ? String(decoding: filler.prefix(count), as: UTF8.self) : String(repeating: "x", count: count)
     }
 
     /// 64 KB of order-book rows with varying figures and no character JSON strings escape
