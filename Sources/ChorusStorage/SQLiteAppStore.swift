@@ -12,11 +12,7 @@ public final class SQLiteAppStore: AppStore {
     /// table up to date.
     public init(path: String) throws(AppStoreError) {
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let pool = try DatabasePool(path: path)
-            try Self.migrator.migrate(pool)
-            self.pool = pool
+            pool = try DatabasePool.opening(path: path, durability: nil, migrator: Self.migrator)
         } catch {
             throw AppStoreError("opening the SQLite app store at \(path): \(error)")
         }

@@ -1,5 +1,4 @@
 public import ChorusHistory
-import Foundation
 import GRDB
 
 /// The embedded history store: one SQLite file in WAL mode, through GRDB.
@@ -40,14 +39,7 @@ public final class SQLiteHistoryStore: HistoryStore {
     /// schema up to date.
     public init(path: String, durability: Durability = .powerLoss) throws(HistoryStoreError) {
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())")
-            }
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            let pool = try DatabasePool.opening(path: path, durability: durability, migrator: Self.migrator)
             self.pool = pool
             appends = GroupCommitter { batch in
                 try await pool.write { db in try Self.insert(batch, db) }

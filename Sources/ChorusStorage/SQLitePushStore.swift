@@ -1,6 +1,5 @@
 import ChorusProtocol
 public import ChorusPush
-import Foundation
 import GRDB
 
 /// The embedded push store: one SQLite file in WAL mode, through GRDB, like ``SQLiteHistoryStore``.
@@ -18,14 +17,7 @@ public final class SQLitePushStore: PushStore {
     /// schema up to date.
     public init(path: String, durability: SQLiteHistoryStore.Durability = .powerLoss) throws(PushStoreError) {
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())")
-            }
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            let pool = try DatabasePool.opening(path: path, durability: durability, migrator: Self.migrator)
             self.pool = pool
         } catch {
             throw PushStoreError("opening the SQLite push store at \(path): \(error)")

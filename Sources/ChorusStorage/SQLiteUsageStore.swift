@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 /// The embedded usage store: a table `chorus_usage` in a SQLite file of its own (beside the
@@ -11,14 +10,7 @@ public final class SQLiteUsageStore: UsageStore {
     /// table up to date.
     public init(path: String, durability: SQLiteHistoryStore.Durability = .powerLoss) throws(UsageStoreError) {
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())")
-            }
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            let pool = try DatabasePool.opening(path: path, durability: durability, migrator: Self.migrator)
             self.pool = pool
         } catch {
             throw UsageStoreError("opening the SQLite usage store at \(path): \(error)")
