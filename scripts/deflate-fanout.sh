@@ -22,8 +22,7 @@ work=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+source scripts/lib/measure.sh
 bytes_sent() {
     curl -sf "http://127.0.0.1:$metrics_port/metrics" | awk '/^chorus_ws_bytes_sent_total/ {sum += $2} END {printf "%.0f", sum}'
 }

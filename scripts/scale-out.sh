@@ -33,8 +33,7 @@ cleanup_nodes() {
 }
 trap 'cleanup_nodes; rm -rf "$work"; stop_redis' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+source scripts/lib/measure.sh
 
 # start_nodes DRIVER COUNT: sets `ports` and `nodes`.
 start_nodes() {

@@ -31,8 +31,7 @@ printf '%s\n' "$common" >"$work/ws.yaml"
 printf '%s\ntls: {cert_file: %s, key_file: %s}\n' "$common" "$work/certs/server.pem" "$work/certs/server.key" \
     >"$work/wss.yaml"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+source scripts/lib/measure.sh
 
 # run_case SCENARIO NAME RUN SCHEME [LOAD FLAGS...]: one fresh server on config NAME.yaml, one load run.
 run_case() {
