@@ -66,6 +66,17 @@ async def join(node, channel, user_id):
     return ws, json.loads(reply["data"])["presence"]
 
 
+async def known_on(nodes, channel, *user_ids):
+    """Waits until every node in `nodes` lists `user_ids` in `channel`. A roster is cluster-wide once
+    the joining node's share has reached the node (docs/scale-out.md), so a test that asserts on a
+    roster built right after a join on another node waits for that first."""
+    def lists_all(node):
+        present = {user["id"] for user in node.sdk().users_info(channel)["users"]}
+        return set(user_ids) <= present
+    for node in nodes:
+        await poll(lambda node=node: lists_all(node), QUERY_LAG, f"{user_ids} known on node {node.name}")
+
+
 async def subscriber(node, channel):
     ws, _ = await connect(node)
     await subscribe(ws, channel)
@@ -213,10 +224,12 @@ def test_presence_across_nodes(cluster):
     async def scenario():
         u1_on_a, roster = await join(a, channel, "u1")
         assert roster["ids"] == ["u1"]
+        await known_on([b], channel, "u1")
         u2_on_b, roster = await join(b, channel, "u2")
         assert roster["count"] == 2 and sorted(roster["ids"]) == ["u1", "u2"], roster
         assert await member_event(u1_on_a, "added") == "u2"
 
+        await known_on([c], channel, "u1", "u2")
         u1_on_c, roster = await join(c, channel, "u1")
         assert roster["count"] == 2 and sorted(roster["ids"]) == ["u1", "u2"], roster
         await expect_silence(u2_on_b, 1.0)  # u1's second connection is no new member
@@ -242,6 +255,7 @@ def test_max_presence_members_is_cluster_wide(cluster):
         v1, _ = await join(a, channel, "v1")
         v2, _ = await join(b, channel, "v2")
         assert await member_event(v1, "added") == "v2"
+        await known_on([c], channel, "v1", "v2")
         third, socket_id = await connect(c)
         auth = c.sdk().authenticate(channel=channel, socket_id=socket_id, custom_data={"user_id": "v3"})
         await third.send(json.dumps({"event": "pusher:subscribe", "data": {"channel": channel, **auth}}))
@@ -490,7 +504,9 @@ def test_kill_9_of_a_node_removes_its_members_and_channels(own_cluster, webhooks
 
     async def scenario():
         k1, _ = await join(a, presence, "k1")
+        await known_on([b], presence, "k1")
         k2, _ = await join(b, presence, "k2")
+        await known_on([c], presence, "k1", "k2")
         doomed = [(await join(c, presence, "k3"))[0], await subscriber(c, only_on_c), await subscriber(c, shared)]
         watcher = await subscriber(a, shared)
         assert sorted([await member_event(k1, "added") for _ in range(2)]) == ["k2", "k3"]
