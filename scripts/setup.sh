@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing Chorus need on a fresh Debian machine:
 # the system libraries (libssl, zlib, jemalloc) and, with --test, what the tests use: the Python
-# test clients, the fossil binary the delta codec is cross-checked against, PostgreSQL (the
+# test clients, the fossil and xdelta3 binaries the delta codecs are cross-checked against, PostgreSQL (the
 # storage tests start a throw-away cluster with scripts/lib/start-postgres.sh) and Redis (the
 # ChorusRedis and cluster tests start a throw-away server with scripts/lib/start-redis.sh).
 # Safe to run again: it installs only what is missing.
@@ -16,6 +16,8 @@ if [ "${1:-}" = "--test" ]; then
   system_packages+=(redis-server)
   # The TLS tests and scripts/tls-fanout.sh make their test CA with the openssl tool (scripts/lib/test-certs.sh).
   system_packages+=(openssl)
+  # The VCDIFF (RFC 3284) delta encoder is cross-checked against the xdelta3 decoder.
+  system_packages+=(xdelta3)
 fi
 missing=()
 for package in "${system_packages[@]}"; do
@@ -39,8 +41,10 @@ if [ "${1:-}" = "--test" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq fossil >/dev/null
   fi
   # cryptography: the push fakes verify JWTs and decrypt Web Push payloads (Tests/python/push_fakes.py).
-  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0 cryptography)
-  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python, cryptography' >/dev/null 2>&1; then
+  # sockudo-python: Sockudo's own client SDK, run unchanged against chorus serve; vcdiff-decoder: an
+  # independent VCDIFF decoder the delta encoder is cross-checked against (the SDK depends on it too).
+  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0 sockudo-python==2.2.0 vcdiff-decoder cryptography)
+  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python, sockudo_python, vcdiff_decoder, cryptography' >/dev/null 2>&1; then
     echo "setup: installing Python test clients: ${python_packages[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
   fi
