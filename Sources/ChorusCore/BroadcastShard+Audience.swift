@@ -65,7 +65,13 @@ extension BroadcastShard {
     @discardableResult
     package func enqueue(_ event: OutboundEvent, excluding excluded: UInt32?) -> Int {
         guard !audiences.isEmpty, let audience = audiences[event.key] else {
-            return enqueue(event.frame, compressed: event.compressed, to: event.key, excluding: excluded)
+            return enqueue(
+                event.frame,
+                compressed: event.compressed,
+                sockudo: event.sockudoFrame,
+                to: event.key,
+                excluding: excluded
+            )
         }
         var delivery = AudienceDelivery(event: event, skipping: excluded ?? UInt32.max)
         if let list = channels[event.key] { delivery.queuedPlain(to: list, on: self) }
@@ -95,7 +101,8 @@ private struct AudienceDelivery {
 
     mutating func queuedPlain(to list: SubscriberList, on shard: BroadcastShard) {
         guard !list.isEmpty else { return }
-        let sequence = plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed)
+        let sequence =
+            plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed, sockudo: event.sockudoFrame)
         plainSequence = sequence
         push(sequence, to: list.slots, on: shard)
     }
@@ -124,7 +131,7 @@ private struct AudienceDelivery {
             if list.lastSequences[index] == frames.baseSequence { holdingBase &+= 1 } else { others &+= 1 }
         }
         if let delta = frames.delta, others == 0 {
-            let sequence = deltaSequence ?? shard.ring.append(delta)
+            let sequence = deltaSequence ?? shard.ring.append(delta, sockudo: frames.sockudoDelta)
             deltaSequence = sequence
             push(sequence, to: list.slots, on: shard)
         } else if frames.delta == nil || holdingBase == 0 {
@@ -135,7 +142,7 @@ private struct AudienceDelivery {
             for index in list.slots.indices where list.slots[index] != skipping {
                 let sequence: UInt64
                 if let delta = frames.delta, list.lastSequences[index] == frames.baseSequence {
-                    sequence = deltaSequence ?? shard.ring.append(delta)
+                    sequence = deltaSequence ?? shard.ring.append(delta, sockudo: frames.sockudoDelta)
                     deltaSequence = sequence
                 } else {
                     sequence = fullSequence ?? shard.ring.append(frames.full, compressed: frames.compressedFull)
@@ -151,7 +158,8 @@ private struct AudienceDelivery {
     }
 
     private mutating func queuedPlainToDeltaSubscribers(_ list: DeltaSubscriberList, on shard: BroadcastShard) {
-        let sequence = plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed)
+        let sequence =
+            plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed, sockudo: event.sockudoFrame)
         plainSequence = sequence
         push(sequence, to: list.slots, on: shard)
     }

@@ -58,17 +58,20 @@ package final class DeltaChainStore: Sendable {
             .text,
             payload: DeltaMessage.appendingSequence(step.sequence, to: message)
         )
-        let delta = step.delta.map { delta in
-            let frame = DeltaMessage(
-                channel: key.channel,
-                event: event,
-                delta: delta,
-                sequence: step.sequence,
-                baseSequence: step.sequence - 1,
-                algorithm: FossilDelta.algorithm
-            )
-            return WebSocketFrameWriter.textFrame(frame.message.jsonText)
-        }
-        return DeltaFrames(sequence: step.sequence, full: full, delta: delta)
+        guard let delta = step.delta else { return DeltaFrames(sequence: step.sequence, full: full, delta: nil) }
+        let message = DeltaMessage(
+            channel: key.channel,
+            event: event,
+            delta: delta,
+            sequence: step.sequence,
+            baseSequence: step.sequence - 1,
+            algorithm: FossilDelta.algorithm
+        ).message
+        return DeltaFrames(
+            sequence: step.sequence,
+            full: full,
+            delta: WebSocketFrameWriter.textFrame(message.jsonText),
+            sockudoDelta: WebSocketFrameWriter.textFrame(message.named(for: .sockudo).jsonText)
+        )
     }
 }

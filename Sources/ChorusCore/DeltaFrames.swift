@@ -13,11 +13,14 @@ package struct DeltaFrames: Sendable {
     package var compressedFull: ByteBuffer?
     /// The `pusher:delta` frame, applying to the message of sequence `sequence - 1`.
     package var delta: ByteBuffer?
+    /// The same delta named for protocol 2 (`sockudo:delta`).
+    package var sockudoDelta: ByteBuffer?
 
-    package init(sequence: UInt64, full: ByteBuffer, delta: ByteBuffer?) {
+    package init(sequence: UInt64, full: ByteBuffer, delta: ByteBuffer?, sockudoDelta: ByteBuffer? = nil) {
         self.sequence = sequence
         self.full = full
         self.delta = delta
+        self.sockudoDelta = sockudoDelta
     }
 
     /// The sequence of the message the delta applies to.

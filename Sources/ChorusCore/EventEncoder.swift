@@ -84,11 +84,10 @@ package struct EventEncoder: Sendable {
         presenceVersion: UInt64? = nil
     ) -> OutboundEvent? {
         guard let channel = message.channel else { return nil }
-        let frame = WebSocketFrameWriter.textFrame(message.jsonText)
         return OutboundEvent(
             key: ChannelKey(appID: appID, channel: channel),
-            frame: frame,
-            compressed: compression?.compressedIfWanted(frame),
+            message: message,
+            compression: compression,
             excluding: excluding,
             presenceVersion: presenceVersion
         )

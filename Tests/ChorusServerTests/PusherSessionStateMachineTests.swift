@@ -648,7 +648,7 @@ extension PusherSessionAction {
     var label: String {
         switch self {
         case .register: "register"
-        case .refuse(let code): "refuse \(code.rawValue)"
+        case .refuse(let code, _): "refuse \(code.rawValue)"
         case .send(let message): "send \(message.event)"
         case .sendFrame: "sendFrame"
         case .refuseSubscription(_, let error): "refuseSubscription \(error.type)"
@@ -672,5 +672,33 @@ extension PusherSessionAction {
         case .signOut(let userID): "signOut \(userID)"
         case .unregister: "unregister"
         }
+    }
+}
+
+extension PusherSessionStateMachineTests {
+    @Test("protocol 2: sockudo: names are understood on the way in; the handshake names the dialect")
+    func protocolTwo() throws {
+        var machine = try Self.machine(uri: "/app/key?protocol=2&format=json&echo_messages=true&append_mode=delta")
+        #expect(machine.dialect == .sockudo)
+        let pong = machine.textReceived(Array(#"{"event":"sockudo:ping","data":{}}"#.utf8), now: Self.start)
+        #expect(pong.map(\.label) == ["send pusher:pong"])
+    }
+
+    @Test("protocol 2 with a binary wire format is refused with 4007 and the reason")
+    func binaryFormatRefused() throws {
+        var machine = try Self.machine(uri: "/app/key?protocol=2&format=messagepack", open: false)
+        let actions = machine.connectionActive()
+        guard case .refuse(let code, let reason)? = actions.first else {
+            Issue.record("expected a refusal, got \(actions)")
+            return
+        }
+        #expect(code == .unsupportedProtocolVersion)
+        #expect(reason == "Unsupported wire format 'messagepack': this server speaks format=json")
+    }
+
+    @Test("protocols 1, 3 and 8 are refused (4007); 2 and 5 to 7 are served", arguments: [1, 2, 3, 4, 5, 7, 8])
+    func versions(version: Int) throws {
+        let request = try #require(ConnectionRequest(uri: "/app/key?protocol=\(version)"))
+        #expect((request.rejection == nil) == (version == 2 || (5...7).contains(version)))
     }
 }

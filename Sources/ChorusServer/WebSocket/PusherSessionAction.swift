@@ -9,8 +9,9 @@ package enum PusherSessionAction {
     /// Join the broadcast engine and the connection registry, then report
     /// ``PusherSessionStateMachine/registered(now:)`` or ``PusherSessionStateMachine/registrationRefused()``.
     case register
-    /// Write `pusher:error` and a close frame with `code` straight to the socket (nothing is queued yet).
-    case refuse(PusherErrorCode)
+    /// Write `pusher:error` and a close frame with `code` and `reason` straight to the socket
+    /// (nothing is queued yet).
+    case refuse(PusherErrorCode, reason: String)
     /// Queue a message for this client behind anything already queued.
     case send(PusherMessage)
     /// Queue a pre-encoded frame (a cache channel's last event) for this client.

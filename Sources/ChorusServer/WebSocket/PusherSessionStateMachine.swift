@@ -1,5 +1,5 @@
 package import ChorusCore
-import ChorusProtocol
+package import ChorusProtocol
 package import NIOCore
 import NIOWebSocket
 
@@ -28,6 +28,9 @@ package struct PusherSessionStateMachine {
     package let app: AppConfiguration?
     package let activityTimeoutSeconds: Int
     private let rejection: PusherErrorCode?
+    private let rejectionReason: String?
+    /// The event naming the client speaks (protocol 2: `sockudo:`); messages are renamed at the edge.
+    package let dialect: ProtocolDialect
     /// The upgrade's `Origin` header, checked against the app's `allowed_origins`.
     private let origin: String?
     package internal(set) var state = State.awaitingHandshake
@@ -50,6 +53,8 @@ package struct PusherSessionStateMachine {
         self.socketID = socketID
         self.app = app
         self.rejection = request.rejection
+        self.rejectionReason = request.rejectionReason
+        self.dialect = request.dialect
         self.origin = request.origin
         self.activityTimeoutSeconds = activityTimeoutSeconds
         self.activity = ActivityMonitor(
@@ -77,7 +82,9 @@ package struct PusherSessionStateMachine {
             }
         if let refusal {
             state = .closing(registered: false)
-            return [.refuse(refusal)]
+            return [
+                .refuse(refusal, reason: refusal == rejection ? rejectionReason ?? refusal.meaning : refusal.meaning)
+            ]
         }
         return [.register]
     }
@@ -97,7 +104,7 @@ package struct PusherSessionStateMachine {
     package mutating func registrationRefused() -> [PusherSessionAction] {
         guard state == .awaitingHandshake else { return [] }
         state = .closing(registered: false)
-        return [.refuse(.overConnectionQuota)]
+        return [.refuse(.overConnectionQuota, reason: PusherErrorCode.overConnectionQuota.meaning)]
     }
 
     /// The server closes the connection: `terminate_connections`, its app disabled, or shutdown.
@@ -140,12 +147,13 @@ package struct PusherSessionStateMachine {
         activity.recordActivity(now: now)
         guard isOpen else { return [] }
         guard String(validating: bytes, as: UTF8.self) != nil else { return protocolViolation(.invalidUTF8) }
-        let message: PusherMessage
+        var message: PusherMessage
         do {
             message = try PusherMessage(parsing: bytes)
         } catch {
             return [.send(.error("Invalid message: \(error)", code: nil))]
         }
+        message.event = dialect.incoming(message.event)
         return messageReceived(message, now: now)
     }
 
