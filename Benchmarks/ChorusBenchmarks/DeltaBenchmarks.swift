@@ -21,6 +21,13 @@ func deltaBenchmarks() {
     Benchmark("delta.fossil.apply.1KB") { _ in
         blackHole(try? FossilDelta.apply(delta, to: source))
     }
+    Benchmark("delta.vcdiff.create.1KB") { _ in
+        blackHole(VCDIFFDelta.create(from: source, to: target))
+    }
+    let vcdiff = VCDIFFDelta.create(from: source, to: target)
+    Benchmark("delta.vcdiff.apply.1KB") { _ in
+        blackHole(try? VCDIFFDelta.apply(vcdiff, to: source))
+    }
 }
 
 func deltaBatch(_ name: String, subscribers: Int) {
