@@ -40,7 +40,7 @@ func deltaBatch(_ name: String, subscribers: Int) {
     var next = 0
     Benchmark(name, configuration: deltaConfiguration) { benchmark in
         let current =
-            fixture ?? FanOutFixture(subscribers: subscribers, channels: [DeltaSamples.channel], delta: true)
+            fixture ?? FanOutFixture(subscribers: subscribers, channels: [DeltaSamples.channel], delta: .fossil)
         fixture = current
         current.drain()
         let events = (next..<(next + 10)).map { DeltaSamples.event(number: $0) }

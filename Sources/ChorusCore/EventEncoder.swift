@@ -48,6 +48,7 @@ package struct EventEncoder: Sendable {
                     : deltaChains.frames(
                         for: text,
                         event: event.name,
+                        data: event.data,
                         key: key,
                         policy: settings.deltaPolicy,
                         force: event.delta

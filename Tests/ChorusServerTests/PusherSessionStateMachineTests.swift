@@ -295,7 +295,7 @@ struct PusherSessionStateMachineTests {
         var machine = try Self.machine()
         let actions = try Self.join(&machine, ["channel": "news"])
         #expect(actions.map(\.label) == ["send pusher_internal:subscription_succeeded"])
-        #expect(machine.subscriptions["news"] == SessionSubscription(presenceUserID: nil, delta: false))
+        #expect(machine.subscriptions["news"] == SessionSubscription(presenceUserID: nil, delta: nil))
         #expect(
             machine.textReceived(Self.subscribe(["channel": "news"]), now: Self.start).map(\.label) == ["confirm news"]
         )
@@ -447,7 +447,7 @@ struct PusherSessionStateMachineTests {
         #expect(joined.map(\.label).last == "count news 1")
         let left = machine.left(
             channel: "presence-x",
-            subscription: SessionSubscription(presenceUserID: "alice", delta: false),
+            subscription: SessionSubscription(presenceUserID: "alice", delta: nil),
             outcome: .init(isLastSubscriber: false, memberRemoved: false, subscriptionCount: 1, presenceVersion: 2)
         )
         #expect(left.isEmpty)
@@ -632,14 +632,14 @@ struct PusherSessionStateMachineTests {
         var machine = try Self.machine()
         _ = try Self.join(&machine, ["channel": "news"])
         let actions = machine.textReceived(Self.text(["event": "pusher:enable_delta_compression"]), now: Self.start)
-        #expect(actions.map(\.label) == ["startDelta news", "send pusher:delta_compression_enabled"])
-        #expect(machine.subscriptions["news"]?.delta == true)
+        #expect(actions.map(\.label) == ["startDelta news fossil", "send pusher:delta_compression_enabled"])
+        #expect(machine.subscriptions["news"]?.delta == .fossil)
         guard case .join(let join)? = machine.textReceived(Self.subscribe(["channel": "prices"]), now: Self.start).first
         else {
             Issue.record("expected a join")
             return
         }
-        #expect(join.delta)
+        #expect(join.delta == .fossil)
     }
 }
 
@@ -663,7 +663,7 @@ extension PusherSessionAction {
         case .leave(let channel, _): "leave \(channel)"
         case .relayClientEvent(let message): "relay \(message.event)"
         case .signIn(let signIn): "signIn \(signIn.userID)"
-        case .startDelta(let channel): "startDelta \(channel)"
+        case .startDelta(let channel, let algorithm, _): "startDelta \(channel) \(algorithm.rawValue)"
         case .resetDeltaBase(let channel): "resetDeltaBase \(channel)"
         case .publish(let message, let version, let excludingSelf):
             "publish \(message.event) v\(version)\(excludingSelf ? " excluding self" : "")"

@@ -246,3 +246,93 @@ def test_sockudo_prefixed_event_names_are_reserved_for_publishers(server):
     with pytest.raises(Exception) as refused:
         server.sdk().trigger("prices", "sockudo:tick", {})
     assert "reserved" in str(refused.value)
+
+
+def ticker_data(number):
+    """The `number`th event of a ticker-like stream: ~600 bytes, a few prices changing each time."""
+    quotes = {f"S{i:02}": {"bid": round(100 + i + (number if i % 5 == number % 5 else 0) * 0.01, 2), "ask": 101 + i}
+              for i in range(20)}
+    return {"seq": number, "venue": "lp-3", "quotes": quotes}
+
+
+@pytest.mark.parametrize("per_subscription", [False, True])
+def test_vcdiff_deltas_are_rebuilt_by_the_sdks_own_decoder(server, per_subscription):
+    """The SDK asks for xdelta3 (per connection, or per subscription) and rebuilds every delta with
+    its own VCDIFF decoder into exactly the message a plain subscriber got.
+
+    sockudo-python 2.2.0 then fails to hand a rebuilt event to the app: its delta path builds
+    `SockudoEvent(...)` without the `stream_id` argument (a TypeError it reports through
+    `on_error`) — whichever server sends the delta. The test watches the SDK's decoder output (its
+    `handle_full_message`, wrapped, still called) and asserts that bug exactly, so a fixed SDK shows."""
+    from sockudo_python import ChannelDeltaSettings, DeltaAlgorithm, DeltaOptions, SubscriptionOptions
+
+    async def scenario():
+        plain = await connected(sdk_client(server))
+        sdk_errors = []
+        options = DeltaOptions(enabled=not per_subscription, algorithms=[DeltaAlgorithm.XDELTA3],
+                               on_error=sdk_errors.append)
+        deltas = sdk_client(server, delta_compression=options)
+        subscription = (
+            SubscriptionOptions(delta=ChannelDeltaSettings(enabled=True, algorithm=DeltaAlgorithm.XDELTA3))
+            if per_subscription else None
+        )
+        rebuilt = []
+        manager = deltas._delta_manager
+        keep_full_message = manager.handle_full_message
+
+        def watched(channel, raw_message, sequence, conflation_key):
+            rebuilt.append(raw_message)
+            keep_full_message(channel, raw_message, sequence, conflation_key)
+
+        manager.handle_full_message = watched
+        confirmations = asyncio.Queue()
+        deltas.bind("sockudo:delta_compression_enabled", lambda data, *_: confirmations.put_nowait(data))
+        await connected(deltas)
+        try:
+            _, plain_inbox = await subscribed(plain, "ticker-x", "quote")
+            channel = deltas.subscribe("ticker-x", subscription)
+            inbox = Events(channel, "sockudo:subscription_succeeded", "quote")
+            await inbox.next("sockudo:subscription_succeeded")
+            confirmation = await asyncio.wait_for(confirmations.get(), 5)
+            assert confirmation["algorithm"] == "xdelta3", confirmation
+            if per_subscription:
+                assert confirmation["channel"] == "ticker-x"
+            for number in range(30):
+                server.sdk().trigger("ticker-x", "quote", ticker_data(number))
+            expected = [await plain_inbox.next("quote") for _ in range(30)]
+            assert expected == [ticker_data(n) for n in range(30)]
+            full = [await inbox.next("quote") for _ in range(3)]  # 1 in 10 comes in full
+            assert full == [expected[0], expected[10], expected[20]]
+            for _ in range(100):
+                if len(rebuilt) == 30:
+                    break
+                await asyncio.sleep(0.05)
+            stats = deltas.get_delta_stats()
+            assert stats.delta_messages == 27 and stats.errors == 27, stats  # errors: the TypeError below
+            for index, text in enumerate(rebuilt):
+                if index % 10:  # rebuilt from a delta: the whole message, clean
+                    assert json.loads(json.loads(text)["data"]) == expected[index], index
+            assert len(sdk_errors) == 27
+            assert all("stream_id" in str(error) for error in sdk_errors), sdk_errors[0]
+        finally:
+            await plain.disconnect()
+            await deltas.disconnect()
+
+    asyncio.run(scenario())
+
+
+def test_unknown_delta_algorithms_are_refused_cleanly(server):
+    async def scenario():
+        ws, _ = await raw(server, 2)
+        await ws.send(json.dumps({"event": "sockudo:enable_delta_compression", "data": {"algorithms": ["brotli"]}}))
+        answer = await next_message(ws)
+        assert answer["event"] == "sockudo:delta_compression_enabled"
+        data = json.loads(answer["data"])
+        assert data["enabled"] is False and "brotli" in data["reason"], data
+        await ws.send(json.dumps({"event": "sockudo:subscribe", "data": {"channel": "c", "delta": "brotli"}}))
+        refused = await next_message(ws)
+        assert refused["event"] == "sockudo:subscription_error", refused
+        assert json.loads(refused["data"])["type"] == "InvalidDelta"
+        await ws.close()
+
+    asyncio.run(scenario())

@@ -66,9 +66,11 @@ extension PusherConnectionHandler {
             server.metrics.clientEventsRelayed.increment()
         case .signIn(let signIn):
             self.signIn(signIn)
-        case .startDelta(let channel):
+        case .startDelta(let channel, let algorithm, let conflation):
             let key = key(channel)
-            if shard?.enableDelta(slot, on: key) == true { server.publisher.deltaChains.join(key) }
+            if shard?.enableDelta(slot, on: key, algorithm: algorithm) == true {
+                server.publisher.deltaChains.join(key, algorithm: algorithm, conflation: conflation)
+            }
         case .resetDeltaBase(let channel):
             shard?.resetDeltaBase(slot, on: key(channel))
         case .publish(let message, let presenceVersion, let excludingSelf):
@@ -170,22 +172,29 @@ extension PusherConnectionHandler {
         case .memberLimitReached:
             execute(machine.joinRefused(join))
         case .joined(let outcome):
+            var cacheSync: DeltaCacheSync?
             if join.member != nil {
                 shard.subscribe(slot, to: key, presenceVersion: outcome.presenceVersion)
             } else {
-                shard.subscribe(slot, to: key, filter: join.filter, delta: join.delta)
-                if join.delta { server.publisher.deltaChains.join(key) }
+                if let algorithm = join.delta {
+                    let chains = server.publisher.deltaChains
+                    chains.join(key, algorithm: algorithm, conflation: join.conflation)
+                    // Read with the subscription, on this loop: events queued for it later are
+                    // after the sync, events older than it come in full.
+                    cacheSync = chains.cacheSync(key)
+                }
+                shard.subscribe(slot, to: key, filter: join.filter, delta: join.delta, syncedAt: cacheSync?.sequence)
             }
             log(.debug, "subscribed", ["channel": .string(key.channel)])
             server.channelChanged(key, presence: join.member != nil)
-            execute(machine.joined(join, outcome: outcome))
+            execute(machine.joined(join, outcome: outcome, cacheSync: cacheSync))
         }
     }
 
     private func leave(_ channel: String, _ subscription: SessionSubscription) {
         let key = key(channel)
         shard?.unsubscribe(slot, from: key)
-        if subscription.delta { server.publisher.deltaChains.leave(key) }
+        if let algorithm = subscription.delta { server.publisher.deltaChains.leave(key, algorithm: algorithm) }
         let outcome = server.directory.unsubscribe(key, userID: subscription.presenceUserID)
         server.channelChanged(key, presence: subscription.presenceUserID != nil)
         execute(machine.left(channel: channel, subscription: subscription, outcome: outcome))

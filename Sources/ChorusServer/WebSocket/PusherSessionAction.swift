@@ -43,8 +43,8 @@ package enum PusherSessionAction {
     case relayClientEvent(PusherMessage)
     /// Sign the connection in: move it to the user's `#server-to-user-` channel and watchlists.
     case signIn(SignIn)
-    /// The connection now takes deltas on `channel`.
-    case startDelta(channel: String)
+    /// The connection now takes deltas of `algorithm` on `channel`.
+    case startDelta(channel: String, algorithm: DeltaAlgorithm, conflation: ConflationRule?)
     /// Send the connection's next message on `channel` in full (`pusher:delta_sync_error`).
     case resetDeltaBase(channel: String)
     /// Publish a membership event to the channel, not to this connection when `excludingSelf`.
@@ -65,17 +65,23 @@ package struct SubscriptionJoin {
     /// The presence member joining, on presence channels.
     package var member: PresenceMember?
     package var filter: CompiledTagFilter?
-    package var delta: Bool
+    /// The algorithm of the deltas the subscription takes, if it takes any.
+    package var delta: DeltaAlgorithm?
+    /// The channel's conflation rule, for a subscription taking deltas.
+    package var conflation: ConflationRule?
+    /// Whether the subscribe asked for deltas itself: it is answered with a channel-scoped
+    /// `pusher:delta_compression_enabled`.
+    package var confirmsDelta: Bool = false
 }
 
 /// What the session remembers of one of its subscriptions.
 package struct SessionSubscription: Equatable {
     /// The user id this connection joined a presence channel as.
     package var presenceUserID: String?
-    /// Whether the subscription takes deltas.
-    package var delta: Bool
+    /// The algorithm of the deltas the subscription takes, if it takes any.
+    package var delta: DeltaAlgorithm?
 
-    package init(presenceUserID: String?, delta: Bool) {
+    package init(presenceUserID: String?, delta: DeltaAlgorithm?) {
         self.presenceUserID = presenceUserID
         self.delta = delta
     }

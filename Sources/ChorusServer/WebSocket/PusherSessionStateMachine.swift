@@ -39,8 +39,9 @@ package struct PusherSessionStateMachine {
     /// Channel name → what the session remembers of that subscription.
     package internal(set) var subscriptions: [String: SessionSubscription] = [:]
     package internal(set) var signedInUser: String?
-    /// Whether the client sent `pusher:enable_delta_compression`: new subscriptions take deltas.
-    package internal(set) var deltaByDefault = false
+    /// The algorithms the client offered in `pusher:enable_delta_compression`, in its order of
+    /// preference; `nil` until it sends one. New subscriptions then take deltas.
+    package internal(set) var deltaOffer: [DeltaAlgorithm]?
 
     package init(
         socketID: String,
@@ -240,7 +241,7 @@ package struct PusherSessionStateMachine {
         case PusherEventName.subscribe: return subscribe(message)
         case PusherEventName.unsubscribe: return unsubscribe(message)
         case PusherEventName.signin: return signIn(message)
-        case PusherEventName.enableDeltaCompression: return enableDeltaCompression()
+        case PusherEventName.enableDeltaCompression: return enableDeltaCompression(message)
         case PusherEventName.deltaSyncError: return deltaSyncError(message)
         case let name where PusherEventName.isClientEvent(name): return clientEvent(message, now: now)
         case let name where PusherEventName.isReserved(name): return []
@@ -250,8 +251,13 @@ package struct PusherSessionStateMachine {
         }
     }
 
-    /// Records a subscription whose ``PusherSessionAction/join(_:)`` the directory accepted.
-    package mutating func joined(_ join: SubscriptionJoin, outcome: ChannelDirectory.Join) -> [PusherSessionAction] {
+    /// Records a subscription whose ``PusherSessionAction/join(_:)`` the directory accepted;
+    /// `cacheSync` is what the subscriber of a conflation channel is sent first.
+    package mutating func joined(
+        _ join: SubscriptionJoin,
+        outcome: ChannelDirectory.Join,
+        cacheSync: DeltaCacheSync? = nil
+    ) -> [PusherSessionAction] {
         guard let app else { return [] }
         let channel = join.channel
         subscriptions[channel.rawValue] = SessionSubscription(presenceUserID: join.member?.userID, delta: join.delta)
@@ -261,6 +267,10 @@ package struct PusherSessionStateMachine {
         } else {
             actions.append(.send(.subscriptionSucceeded(channel: channel.rawValue)))
         }
+        if let algorithm = join.delta, join.confirmsDelta {
+            actions.append(.send(.deltaCompressionEnabled(algorithm: algorithm, channel: channel.rawValue)))
+        }
+        if let cacheSync { actions.append(.send(cacheSync.message)) }
         if channel.isCache {
             if let cached = outcome.cached {
                 actions.append(.sendFrame(cached.frame))
