@@ -13,7 +13,8 @@ struct FanOutFixture {
     static let settings = PublishSettings(appID: "1")
 
     /// `subscribers` connections spread round-robin over `channels` channels of one app; `filter`
-    /// gives the tag filter of the subscriber at an index, and `delta` the algorithm of the deltas it takes, if any.
+    /// gives the tag filter of the subscriber at an index, and `delta` the algorithm of the deltas it takes, if any (on
+    /// channels conflated by `conflation`, when given).
     /// With `compression`, every connection negotiated `permessage-deflate`.
     init(
         subscribers: Int,
@@ -21,6 +22,7 @@ struct FanOutFixture {
         limits: OutboundLimits = OutboundLimits(),
         filter: (Int) -> TagFilter? = { _ in nil },
         delta: DeltaAlgorithm? = nil,
+        conflation: ConflationRule? = nil,
         compression: FrameCompression? = nil
     ) {
         shard = BroadcastShard(limits: limits, compression: compression)
@@ -37,7 +39,7 @@ struct FanOutFixture {
                 filter: filter(index).map(CompiledTagFilter.init),
                 delta: delta
             )
-            if let delta { encoder.deltaChains.join(key, algorithm: delta) }
+            if let delta { encoder.deltaChains.join(key, algorithm: delta, conflation: conflation) }
             sinks.append(sink)
         }
         self.sinks = sinks
