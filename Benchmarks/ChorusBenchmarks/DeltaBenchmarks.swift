@@ -60,7 +60,9 @@ func deltaBatch(
             )
         if fixture == nil, let conflationKeys {
             // Every symbol's chain started, as in a running market: the batches measured are deltas.
-            current.enqueue(current.batch((0..<conflationKeys).map { DeltaSamples.event(number: $0, symbols: conflationKeys) }))
+            current.enqueue(
+                current.batch((0..<conflationKeys).map { DeltaSamples.event(number: $0, symbols: conflationKeys) })
+            )
             next = conflationKeys
         }
         fixture = current
