@@ -13,13 +13,14 @@ struct FanOutFixture {
     static let settings = PublishSettings(appID: "1")
 
     /// `subscribers` connections spread round-robin over `channels` channels of one app; `filter`
-    /// gives the tag filter of the subscriber at an index, and `delta` whether it takes deltas.
+    /// gives the filter (event names, tags) of the subscriber at an index, and `delta` whether it
+    /// takes deltas.
     /// With `compression`, every connection negotiated `permessage-deflate`.
     init(
         subscribers: Int,
         channels: [String],
         limits: OutboundLimits = OutboundLimits(),
-        filter: (Int) -> TagFilter? = { _ in nil },
+        filter: (Int) -> SubscriptionPredicate? = { _ in nil },
         delta: Bool = false,
         compression: FrameCompression? = nil
     ) {
@@ -31,10 +32,12 @@ struct FanOutFixture {
         for index in 0..<subscribers {
             let sink = DiscardingSink()
             let key = ChannelKey(appID: Self.settings.appID, channel: channels[index % channels.count])
+            let compiled = filter(index).map(CompiledTagFilter.init)
+            if compiled?.filtersEventNames == true { encoder.eventNameFilters.join(key) }
             shard.subscribe(
                 shard.register(sink, compresses: compression != nil),
                 to: key,
-                filter: filter(index).map(CompiledTagFilter.init),
+                filter: compiled,
                 delta: delta
             )
             if delta { encoder.deltaChains.join(key) }

@@ -173,6 +173,7 @@ extension PusherConnectionHandler {
             if join.member != nil {
                 shard.subscribe(slot, to: key, presenceVersion: outcome.presenceVersion)
             } else {
+                if join.filter?.filtersEventNames == true { server.publisher.eventNameFilters.join(key) }
                 shard.subscribe(slot, to: key, filter: join.filter, delta: join.delta)
                 if join.delta { server.publisher.deltaChains.join(key) }
             }
@@ -186,6 +187,7 @@ extension PusherConnectionHandler {
         let key = key(channel)
         shard?.unsubscribe(slot, from: key)
         if subscription.delta { server.publisher.deltaChains.leave(key) }
+        if subscription.filtersEventNames { server.publisher.eventNameFilters.leave(key) }
         let outcome = server.directory.unsubscribe(key, userID: subscription.presenceUserID)
         server.channelChanged(key, presence: subscription.presenceUserID != nil)
         execute(machine.left(channel: channel, subscription: subscription, outcome: outcome))

@@ -73,10 +73,13 @@ package struct SessionSubscription: Equatable {
     package var presenceUserID: String?
     /// Whether the subscription takes deltas.
     package var delta: Bool
+    /// Whether its filter lists event names (``EventNameFilterRegistry``).
+    package var filtersEventNames: Bool
 
-    package init(presenceUserID: String?, delta: Bool) {
+    package init(presenceUserID: String?, delta: Bool, filtersEventNames: Bool = false) {
         self.presenceUserID = presenceUserID
         self.delta = delta
+        self.filtersEventNames = filtersEventNames
     }
 }
 
