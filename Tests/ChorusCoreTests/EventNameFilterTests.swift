@@ -105,21 +105,21 @@ struct EventNameFilterTests {
     func encoder() {
         let encoder = EventEncoder(directory: ChannelDirectory())
         let settings = PublishSettings(appID: "1")
-        let batch = [
-            PublishedEvent(name: "trade", channels: ["market", "other"], data: "1", tags: ["symbol": "BTC"]),
-            PublishedEvent(name: "quote", channels: ["market", "other"], data: "2"),
-            PublishedEvent(name: "quote", channels: ["market", "other"], data: "3"),
-        ]
-        let plain = encoder.outboundEvents(for: batch, settings: settings)
-        #expect(plain.allSatisfy { $0.tags?.name == nil })
+        func batch(_ channel: String) -> [PublishedEvent] {
+            [
+                PublishedEvent(name: "trade", channels: [channel], data: "1", tags: ["symbol": "BTC"]),
+                PublishedEvent(name: "quote", channels: [channel], data: "2"),
+                PublishedEvent(name: "quote", channels: [channel], data: "3"),
+            ]
+        }
         encoder.eventNameFilters.join(market)
-        let named = encoder.outboundEvents(for: batch, settings: settings)
-        let onMarket = named.filter { $0.key == market }
-        #expect(onMarket.map { $0.tags?.name } == ["trade", "quote", "quote"])
-        #expect(onMarket.first?.tags?.values == ["symbol": "BTC"])
-        // On "other" the two untagged quotes are still joined into one frame.
-        #expect(named.filter { $0.key.channel == "other" }.count == 2)
-        #expect(named.filter { $0.key.channel == "other" }.allSatisfy { $0.tags?.name == nil })
+        let named = encoder.outboundEvents(for: batch("market"), settings: settings)
+        #expect(named.map { $0.tags?.name } == ["trade", "quote", "quote"])
+        #expect(named.first?.tags?.values == ["symbol": "BTC"])
+        // Elsewhere events carry no name, and the two untagged quotes are still joined into one frame.
+        let plain = encoder.outboundEvents(for: batch("other"), settings: settings)
+        #expect(plain.count == 2)
+        #expect(plain.allSatisfy { $0.tags?.name == nil })
         let count = encoder.outboundEvent(for: .subscriptionCount(channel: "market", count: 3), appID: "1")
         #expect(count?.tags?.name == "pusher_internal:subscription_count")
         #expect(encoder.outboundEvent(for: .subscriptionCount(channel: "other", count: 3), appID: "1")?.tags == nil)
