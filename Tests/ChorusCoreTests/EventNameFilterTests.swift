@@ -32,7 +32,8 @@ struct EventNameFilterTests {
     @Test("compiled filters agree with the reference evaluation, long names included")
     func compiledMatching() {
         let filters = [
-            SubscriptionPredicate(events: ["trade"]), SubscriptionPredicate(events: ["trade", "quote"], tags: Self.btc),
+            SubscriptionPredicate(events: ["trade"]),
+            SubscriptionPredicate(events: ["trade", "quote"], tags: Self.btc),
             SubscriptionPredicate(events: [Self.longName]), SubscriptionPredicate(tags: Self.btc),
         ]
         let events: [(String, [String: String])] = [
@@ -42,7 +43,10 @@ struct EventNameFilterTests {
         for filter in filters {
             let compiled = CompiledTagFilter(filter)
             for (name, tags) in events {
-                #expect(compiled.matches(tags, event: name) == filter.matches(event: name, tags: tags), "\(filter) \(name)")
+                #expect(
+                    compiled.matches(tags, event: name) == filter.matches(event: name, tags: tags),
+                    "\(filter) \(name)"
+                )
             }
         }
     }
@@ -77,7 +81,9 @@ struct EventNameFilterTests {
 
     @Test("name-indexed groups go with their last subscriber")
     func removal() {
-        let (shard, sinks, slots) = shard([SubscriptionPredicate(events: ["trade"]), SubscriptionPredicate(events: ["trade"])])
+        let (shard, sinks, slots) = shard([
+            SubscriptionPredicate(events: ["trade"]), SubscriptionPredicate(events: ["trade"]),
+        ])
         #expect(shard.unsubscribe(slots[0], from: market))
         #expect(shard.enqueue(event("t", name: "trade"), excluding: nil) == 1)
         #expect(shard.unsubscribe(slots[1], from: market))

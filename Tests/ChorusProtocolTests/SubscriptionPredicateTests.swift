@@ -46,9 +46,13 @@ struct SubscriptionPredicateTests {
         #expect(both?.events == ["quote", "trade"])
         let events = try filter(ofSubscribeData: #"{"channel":"c","filter":{"events":["trade"]}}"#)
         #expect(events == SubscriptionPredicate(events: ["trade"]))
-        let tags = try filter(ofSubscribeData: #"{"channel":"c","filter":{"tags":{"key":"symbol","cmp":"eq","val":"BTC"}}}"#)
+        let tags = try filter(
+            ofSubscribeData: #"{"channel":"c","filter":{"tags":{"key":"symbol","cmp":"eq","val":"BTC"}}}"#
+        )
         #expect(tags == SubscriptionPredicate(tags: Self.btc))
-        let compoundUnderTagsFilter = try filter(ofSubscribeData: #"{"channel":"c","tags_filter":{"events":["trade"]}}"#)
+        let compoundUnderTagsFilter = try filter(
+            ofSubscribeData: #"{"channel":"c","tags_filter":{"events":["trade"]}}"#
+        )
         #expect(compoundUnderTagsFilter == SubscriptionPredicate(events: ["trade"]))
     }
 
@@ -103,7 +107,10 @@ struct SubscriptionPredicateTests {
                 #"{"filter":{"events":["a"],"expression":"data.total >= `100`"}}"#,
                 "filter.expression: expression filters are not supported"
             ),
-            (#"{"filter":{"expression":{"language":"jmespath","source":"a"}}}"#, "filter.expression: expression filters"),
+            (
+                #"{"filter":{"expression":{"language":"jmespath","source":"a"}}}"#,
+                "filter.expression: expression filters"
+            ),
         ]
     )
     func refused(text: String, expected: String) throws {

@@ -23,9 +23,12 @@ extension PusherSessionStateMachineTests {
     func filterForms() throws {
         let btc = TagFilter.compare(key: "symbol", comparison: .eq, values: ["BTC"])
         let tree: JSONValue = ["key": "symbol", "cmp": "eq", "val": "BTC"]
-        #expect(try Self.filterOutcome(["channel": "m", "filter": tree]).get()?.source == SubscriptionPredicate(tags: btc))
         #expect(
-            try Self.filterOutcome(["channel": "m", "tags_filter": tree]).get()?.source == SubscriptionPredicate(tags: btc)
+            try Self.filterOutcome(["channel": "m", "filter": tree]).get()?.source == SubscriptionPredicate(tags: btc)
+        )
+        #expect(
+            try Self.filterOutcome(["channel": "m", "tags_filter": tree]).get()?.source
+                == SubscriptionPredicate(tags: btc)
         )
         let compound = try Self.filterOutcome(["channel": "m", "filter": ["events": ["trade"], "tags": tree]]).get()
         #expect(compound?.source == SubscriptionPredicate(events: ["trade"], tags: btc))
@@ -44,8 +47,14 @@ extension PusherSessionStateMachineTests {
     @Test("every form is refused on presence channels and when the app disables filtering")
     func filterRefusals() throws {
         let channelData = #"{"user_id":"alice"}"#
-        let auth = Self.authenticator.channelAuth(socketID: Self.socketID, channel: "presence-x", channelData: channelData)
-        let presence: JSONValue = ["channel": "presence-x", "auth": .string(auth), "channel_data": .string(channelData)]
+        let auth = Self.authenticator.channelAuth(
+            socketID: Self.socketID,
+            channel: "presence-x",
+            channelData: channelData
+        )
+        let presence: JSONValue = [
+            "channel": "presence-x", "auth": .string(auth), "channel_data": .string(channelData),
+        ]
         for (member, value) in [
             ("filter", ["key": "k", "cmp": "ex"]), ("tags_filter", ["key": "k", "cmp": "ex"]),
             ("filter", ["events": ["trade"]]),
