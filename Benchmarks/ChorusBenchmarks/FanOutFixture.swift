@@ -13,14 +13,14 @@ struct FanOutFixture {
     static let settings = PublishSettings(appID: "1")
 
     /// `subscribers` connections spread round-robin over `channels` channels of one app; `filter`
-    /// gives the tag filter of the subscriber at an index, and `delta` the algorithm of the deltas it takes, if any (on
-    /// channels conflated by `conflation`, when given).
+    /// gives the filter (event names, tags) of the subscriber at an index, and `delta` the algorithm
+    /// of the deltas it takes, if any (on channels conflated by `conflation`, when given).
     /// With `compression`, every connection negotiated `permessage-deflate`.
     init(
         subscribers: Int,
         channels: [String],
         limits: OutboundLimits = OutboundLimits(),
-        filter: (Int) -> TagFilter? = { _ in nil },
+        filter: (Int) -> SubscriptionPredicate? = { _ in nil },
         delta: DeltaAlgorithm? = nil,
         conflation: ConflationRule? = nil,
         compression: FrameCompression? = nil
@@ -33,10 +33,12 @@ struct FanOutFixture {
         for index in 0..<subscribers {
             let sink = DiscardingSink()
             let key = ChannelKey(appID: Self.settings.appID, channel: channels[index % channels.count])
+            let compiled = filter(index).map(CompiledTagFilter.init)
+            if compiled?.filtersEventNames == true { encoder.eventNameFilters.join(key) }
             shard.subscribe(
                 shard.register(sink, compresses: compression != nil),
                 to: key,
-                filter: filter(index).map(CompiledTagFilter.init),
+                filter: compiled,
                 delta: delta
             )
             if let delta { encoder.deltaChains.join(key, algorithm: delta, conflation: conflation) }

@@ -37,11 +37,21 @@ func filterBenchmarks() {
     // The shard's way: 10,000 subscribers of one channel, each with a filter over 100 symbols.
     filteredFanOut("filter.shard.simple.10k", subscribers: subscribers, filter: FilterSamples.simple)
     filteredFanOut("filter.shard.complex.10k", subscribers: subscribers, filter: FilterSamples.complex)
+
+    // Event names: 100 name lists (found by the event's name), and 100 lists ANDed with a tag leaf.
+    filteredFanOut("filter.events.shard.names.10k", subscribers: subscribers, filter: FilterSamples.names)
+    filteredFanOut("filter.events.shard.namesAndTags.10k", subscribers: subscribers, filter: FilterSamples.namesAndTags)
 }
 
 /// One tagged event, through the server's publish path before measurement, queued on a shard whose
 /// subscribers all have the filter `filter(i % 100)`.
 func filteredFanOut(_ name: String, subscribers: Int, filter: @escaping (Int) -> TagFilter) {
+    filteredFanOut(name, subscribers: subscribers) { SubscriptionPredicate(tags: filter($0)) }
+}
+
+/// One tagged event named `price-update`, as ``filteredFanOut(_:subscribers:filter:)``, with
+/// subscribers whose filters may list event names.
+func filteredFanOut(_ name: String, subscribers: Int, filter: @escaping (Int) -> SubscriptionPredicate) {
     var fixture: (shard: FanOutFixture, batch: [OutboundEvent])?
     Benchmark(name) { benchmark in
         let current =
@@ -61,6 +71,16 @@ func filteredFanOut(_ name: String, subscribers: Int, filter: @escaping (Int) ->
 /// Filters and tags shaped like a market-data feed: 100 symbols, trades and quotes.
 enum FilterSamples {
     static let eventTags = ["type": "trade", "symbol": "S42", "price": "123.5", "venue": "lp-3"]
+
+    /// Two event names, one of them the sample event's for every tenth list.
+    static func names(list: Int) -> SubscriptionPredicate {
+        SubscriptionPredicate(events: ["trade-\(list)", list % 10 == 0 ? "price-update" : "quote-\(list)"])
+    }
+
+    /// ``names(list:)`` ANDed with ``simple(symbol:)``.
+    static func namesAndTags(list: Int) -> SubscriptionPredicate {
+        SubscriptionPredicate(events: names(list: list).events, tags: simple(symbol: list))
+    }
 
     static func simple(symbol: Int) -> TagFilter {
         .compare(key: "symbol", comparison: .eq, values: ["S\(symbol)"])

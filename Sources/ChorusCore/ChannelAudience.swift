@@ -6,7 +6,8 @@ import ChorusProtocol
 ///
 /// Subscribers are grouped by filter, so an event costs one evaluation per distinct filter, not per
 /// subscriber; groups whose filter is a single `eq`/`in` leaf are not evaluated at all but found by
-/// the event's `(key, value)` tags. Nothing here allocates while an event is routed.
+/// the event's `(key, value)` tags, and groups whose filter only lists event names are found by the
+/// event's name. Nothing here allocates while an event is routed.
 final class ChannelAudience {
     /// The subscribers sharing one filter (or none), split by whether they take deltas and which.
     final class Group {
@@ -35,6 +36,8 @@ final class ChannelAudience {
     private var groupOfSlot: [UInt32: Group] = [:]
     /// Groups of indexable filters by the tags that select them.
     private var indexed: [TagPair: [Group]] = [:]
+    /// Groups of filters that only list event names, by those names.
+    private var byEventName: [String: [Group]] = [:]
     /// Groups whose filter is evaluated for every event.
     private var evaluated: [Group] = []
     private var unfiltered: Group?
@@ -64,6 +67,8 @@ final class ChannelAudience {
         if let filter {
             if let pairs = filter.indexablePairs {
                 for pair in Set(pairs) { indexed[pair, default: []].append(group) }
+            } else if let names = filter.indexableEventNames {
+                for name in names { byEventName[name, default: []].append(group) }
             } else {
                 evaluated.append(group)
             }
@@ -94,6 +99,11 @@ final class ChannelAudience {
                 indexed[pair]?.removeAll { $0 === group }
                 if indexed[pair]?.isEmpty == true { indexed[pair] = nil }
             }
+        } else if let names = filter.indexableEventNames {
+            for name in names {
+                byEventName[name]?.removeAll { $0 === group }
+                if byEventName[name]?.isEmpty == true { byEventName[name] = nil }
+            }
         } else {
             evaluated.removeAll { $0 === group }
         }
@@ -119,6 +129,9 @@ final class ChannelAudience {
                 guard let groups = indexed[TagPair(key: key, value: value)] else { continue }
                 for group in groups { body(group) }
             }
+        }
+        if !byEventName.isEmpty, let name = tags.name, let groups = byEventName[name] {
+            for group in groups { body(group) }
         }
         for group in evaluated where group.filter!.matches(tags) { body(group) }
     }

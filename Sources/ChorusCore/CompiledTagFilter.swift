@@ -1,19 +1,25 @@
 package import ChorusProtocol
 
-/// A ``TagFilter`` compiled once, at subscribe time, into flat arrays of plain-integer nodes and
-/// packed operands (``PackedText``), so evaluating it against ``EventTags`` allocates nothing,
-/// counts no references and compares integers; strings are compared only for long keys and values
-/// whose packed forms (hash and length) are equal.
+/// A ``SubscriptionPredicate`` compiled once, at subscribe time: its tag tree into flat arrays of
+/// plain-integer nodes and packed operands (``PackedText``), its event names packed the same way,
+/// so evaluating it against ``EventTags`` allocates nothing, counts no references and compares
+/// integers; strings are compared only for long keys, values and names whose packed forms (hash and
+/// length) are equal.
 ///
-/// Filters compare equal when their trees do, so subscribers with the same filter share one
+/// The event names act as a leading `in` leaf over the event's name, ANDed with the tree.
+/// Filters compare equal when their sources do, so subscribers with the same filter share one
 /// evaluation per event.
 package final class CompiledTagFilter: Sendable, Hashable {
     /// The filter as the client sent it.
-    package let source: TagFilter
+    package let source: SubscriptionPredicate
     private let nodes: [Node]
     /// Keys and operands of every leaf, as text and packed, in the same order.
     private let strings: [String]
     private let packed: [PackedText]
+    /// The event names admitted (empty: every name), as text and packed, in the same order.
+    private let eventNames: [String]
+    private let packedEventNames: [PackedText]
+    private let hasTree: Bool
     /// For a filter that is one `eq` or `neq` leaf on short text: its key and operand, so the
     /// commonest filter is evaluated without walking the node arrays.
     private let shortEquality: (key: PackedText, operand: PackedText, negated: Bool)?
@@ -37,14 +43,18 @@ package final class CompiledTagFilter: Sendable, Hashable {
         var childCount = 0
     }
 
-    package init(_ filter: TagFilter) {
+    package init(_ filter: SubscriptionPredicate) {
         source = filter
         var nodes = [Node()]
         var strings: [String] = []
-        Self.compile(filter, at: 0, into: &nodes, strings: &strings)
+        // No tree: an `and` of no nodes, which every event passes.
+        if let tags = filter.tags { Self.compile(tags, at: 0, into: &nodes, strings: &strings) }
         self.nodes = nodes
         self.strings = strings
         self.packed = strings.map(PackedText.init)
+        eventNames = filter.events
+        packedEventNames = filter.events.map(PackedText.init)
+        hasTree = filter.tags != nil
         if case .compare(let comparison) = nodes[0].operation, comparison == .eq || comparison == .neq,
             !packed[0].needsConfirmation, !packed[1].needsConfirmation
         {
@@ -54,9 +64,17 @@ package final class CompiledTagFilter: Sendable, Hashable {
         }
     }
 
+    /// A filter over tags only.
+    package convenience init(_ filter: TagFilter) {
+        self.init(SubscriptionPredicate(tags: filter))
+    }
+
     package static func == (lhs: CompiledTagFilter, rhs: CompiledTagFilter) -> Bool { lhs.source == rhs.source }
 
     package func hash(into hasher: inout Hasher) { hasher.combine(source) }
+
+    /// Whether the filter lists event names; the channel's events then carry their name.
+    package var filtersEventNames: Bool { !eventNames.isEmpty }
 
     private static func compile(_ filter: TagFilter, at index: Int, into nodes: inout [Node], strings: inout [String]) {
         let children: [TagFilter]
@@ -100,8 +118,10 @@ package final class CompiledTagFilter: Sendable, Hashable {
         let texts: UnsafeBufferPointer<String>
     }
 
-    /// Whether an event with `tags` passes the filter.
+    /// Whether an event with `tags` (and its name, when the filter lists names) passes the filter.
     package func matches(_ tags: EventTags) -> Bool {
+        if !packedEventNames.isEmpty, !admitsName(of: tags) { return false }
+        guard hasTree else { return true }
         if let (key, operand, negated) = shortEquality {
             return tags.tags.withUnsafeBufferPointer { tags in
                 for tag in tags where tag.key == key { return (tag.value == operand) != negated }
@@ -132,8 +152,19 @@ package final class CompiledTagFilter: Sendable, Hashable {
     }
 
     /// Whether an event with `tags` passes the filter (preparing the tags first; tests and tools).
-    package func matches(_ tags: [String: String]) -> Bool {
-        matches(EventTags(tags))
+    package func matches(_ tags: [String: String], event: String? = nil) -> Bool {
+        matches(EventTags(tags, name: event))
+    }
+
+    /// Whether the event's name is listed; an event that came without its name is not.
+    private func admitsName(of tags: EventTags) -> Bool {
+        guard let name = tags.packedName else { return false }
+        return packedEventNames.withUnsafeBufferPointer { names in
+            for index in names.indices where names[index] == name {
+                if !name.needsConfirmation || tags.name == eventNames[index] { return true }
+            }
+            return false
+        }
     }
 
     private static func evaluate(_ e: Evaluation, at index: Int) -> Bool {
@@ -197,13 +228,22 @@ package final class CompiledTagFilter: Sendable, Hashable {
     }
 
     /// The `(key, value)` pairs of which an event must carry one to pass, when the filter is a
-    /// single `eq` or `in` leaf; such filters are looked up by tag instead of evaluated.
+    /// single `eq` or `in` leaf and lists no event names; such filters are looked up by tag instead
+    /// of evaluated.
     package var indexablePairs: [TagPair]? {
-        guard case .compare(let key, let comparison, let values) = source else { return nil }
+        guard source.events.isEmpty, case .compare(let key, let comparison, let values)? = source.tags else {
+            return nil
+        }
         switch comparison {
         case .eq, .in: return values.map { TagPair(key: key, value: $0) }
         default: return nil
         }
+    }
+
+    /// The event names of which an event must carry one to pass, when the filter lists names and
+    /// has no tag tree; such filters are looked up by name instead of evaluated.
+    package var indexableEventNames: [String]? {
+        source.tags == nil && !source.events.isEmpty ? source.events : nil
     }
 }
 

@@ -12,6 +12,8 @@ package struct EventEncoder: Sendable {
     package let directory: ChannelDirectory
     /// Compresses frames of 1 KB and more once each, while any connection takes compression.
     package let compression: FrameCompression?
+    /// The channels whose events must carry their name, for subscribers filtering event names.
+    package let eventNameFilters = EventNameFilterRegistry()
 
     package init(
         deltaChains: DeltaChainStore = DeltaChainStore(),
@@ -34,7 +36,7 @@ package struct EventEncoder: Sendable {
         var outbound: [OutboundEvent] = []
         outbound.reserveCapacity(events.reduce(0) { $0 + $1.channels.count })
         for event in events {
-            let tags = event.tags.map(EventTags.init)
+            let tags = event.tags.map { EventTags($0) }
             for channel in event.channels {
                 let message = PusherMessage(event: event.name, channel: channel, data: event.data, userID: event.userID)
                 let text = message.serialised(tags: settings.stripsTags ? nil : event.tags)
@@ -67,7 +69,7 @@ package struct EventEncoder: Sendable {
                         frame: frame,
                         compressed: compression?.compressedIfWanted(frame),
                         excluding: excluding,
-                        tags: tags,
+                        tags: eventNameFilters.contains(key) ? EventTags(event.tags ?? [:], name: event.name) : tags,
                         delta: delta
                     )
                 )
@@ -85,12 +87,14 @@ package struct EventEncoder: Sendable {
         presenceVersion: UInt64? = nil
     ) -> OutboundEvent? {
         guard let channel = message.channel else { return nil }
+        let key = ChannelKey(appID: appID, channel: channel)
         return OutboundEvent(
-            key: ChannelKey(appID: appID, channel: channel),
+            key: key,
             message: message,
             compression: compression,
             excluding: excluding,
-            presenceVersion: presenceVersion
+            presenceVersion: presenceVersion,
+            tags: eventNameFilters.contains(key) ? EventTags([:], name: message.event) : nil
         )
     }
 }

@@ -11,6 +11,8 @@ package struct EventPublisher: Sendable {
 
     /// The delta chains of channels with subscribers taking deltas.
     package var deltaChains: DeltaChainStore { encoder.deltaChains }
+    /// The channels with subscribers filtering event names.
+    package var eventNameFilters: EventNameFilterRegistry { encoder.eventNameFilters }
 
     package init(broadcaster: Broadcaster, directory: ChannelDirectory) {
         self.broadcaster = broadcaster

@@ -1,6 +1,9 @@
 /// An event's tags prepared once per event for filter evaluation: keys and values packed into
 /// integers and values read as numbers up front, so a filter leaf finds and compares its tag
 /// without parsing, hashing or reference counting per subscriber.
+///
+/// The event's name comes along only where a subscriber filters event names (the encoder asks
+/// ``EventNameFilterRegistry``), packed the same way.
 package struct EventTags: Sendable {
     /// What a leaf compares; plain integers.
     struct Tag: Sendable {
@@ -15,12 +18,17 @@ package struct EventTags: Sendable {
     let texts: [String]
     /// The tags as published.
     package let values: [String: String]
+    /// The event's name, when a subscriber of its channel filters event names.
+    package let name: String?
+    let packedName: PackedText?
 
     /// No tags: what an event published without any is matched as.
     package static let empty = EventTags([:])
 
-    package init(_ values: [String: String]) {
+    package init(_ values: [String: String], name: String? = nil) {
         self.values = values
+        self.name = name
+        packedName = name.map(PackedText.init)
         keys = Array(values.keys)
         texts = keys.map { values[$0]! }
         tags = zip(keys, texts).map { key, value in

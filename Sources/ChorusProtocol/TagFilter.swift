@@ -17,15 +17,17 @@ public indirect enum TagFilter: Sendable, Hashable {
     /// The most values an `in`/`nin` leaf may list.
     public static let maximumValues = 256
 
-    /// Parses and validates a filter tree; the error names the problem and where it is.
-    public init(json: JSONValue) throws(TagFilterError) {
+    /// Parses and validates a filter tree found at `path` of the subscribe data (`filter`,
+    /// `tags_filter`, `filter.tags`); the error names the problem and where it is.
+    public init(json: JSONValue, path: String = "filter") throws(TagFilterError) {
         var nodes = 0
-        self = try Self.parse(json, path: "filter", depth: 1, nodes: &nodes)
+        self = try Self.parse(json, path: path, root: path, depth: 1, nodes: &nodes)
     }
 
     private static func parse(
         _ json: JSONValue,
         path: String,
+        root: String,
         depth: Int,
         nodes: inout Int
     ) throws(TagFilterError)
@@ -33,7 +35,7 @@ public indirect enum TagFilter: Sendable, Hashable {
     {
         guard depth <= maximumDepth else { throw TagFilterError("\(path): nested deeper than \(maximumDepth) levels") }
         nodes += 1
-        guard nodes <= maximumNodes else { throw TagFilterError("filter: more than \(maximumNodes) nodes") }
+        guard nodes <= maximumNodes else { throw TagFilterError("\(root): more than \(maximumNodes) nodes") }
         guard let fields = json.objectValue else { throw TagFilterError("\(path): must be an object") }
         if let op = fields["op"] {
             guard let name = op.stringValue else { throw TagFilterError("\(path).op: must be a string") }
@@ -42,7 +44,9 @@ public indirect enum TagFilter: Sendable, Hashable {
             }
             var parsed: [TagFilter] = []
             for (index, child) in children.enumerated() {
-                parsed.append(try parse(child, path: "\(path).nodes[\(index)]", depth: depth + 1, nodes: &nodes))
+                parsed.append(
+                    try parse(child, path: "\(path).nodes[\(index)]", root: root, depth: depth + 1, nodes: &nodes)
+                )
             }
             switch name {
             case "and": return .and(parsed)

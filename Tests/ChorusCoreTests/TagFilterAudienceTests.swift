@@ -8,7 +8,7 @@ struct TagFilterAudienceTests {
     let market = ChannelKey(appID: "1", channel: "market")
 
     func event(_ text: String, tags: [String: String]?) -> OutboundEvent {
-        OutboundEvent(key: market, frame: frame(text), tags: tags.map(EventTags.init))
+        OutboundEvent(key: market, frame: frame(text), tags: tags.map { EventTags($0) })
     }
 
     /// Subscribes one recording sink per filter (`nil`: no filter) to `market`.

@@ -176,6 +176,7 @@ extension PusherConnectionHandler {
             if join.member != nil {
                 shard.subscribe(slot, to: key, presenceVersion: outcome.presenceVersion)
             } else {
+                if join.filter?.filtersEventNames == true { server.publisher.eventNameFilters.join(key) }
                 if let algorithm = join.delta {
                     let chains = server.publisher.deltaChains
                     chains.join(key, algorithm: algorithm, conflation: join.conflation)
@@ -195,6 +196,7 @@ extension PusherConnectionHandler {
         let key = key(channel)
         shard?.unsubscribe(slot, from: key)
         if let algorithm = subscription.delta { server.publisher.deltaChains.leave(key, algorithm: algorithm) }
+        if subscription.filtersEventNames { server.publisher.eventNameFilters.leave(key) }
         let outcome = server.directory.unsubscribe(key, userID: subscription.presenceUserID)
         server.channelChanged(key, presence: subscription.presenceUserID != nil)
         execute(machine.left(channel: channel, subscription: subscription, outcome: outcome))

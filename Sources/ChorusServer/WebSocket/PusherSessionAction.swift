@@ -80,10 +80,13 @@ package struct SessionSubscription: Equatable {
     package var presenceUserID: String?
     /// The algorithm of the deltas the subscription takes, if it takes any.
     package var delta: DeltaAlgorithm?
+    /// Whether its filter lists event names (``EventNameFilterRegistry``).
+    package var filtersEventNames: Bool
 
-    package init(presenceUserID: String?, delta: DeltaAlgorithm?) {
+    package init(presenceUserID: String?, delta: DeltaAlgorithm?, filtersEventNames: Bool = false) {
         self.presenceUserID = presenceUserID
         self.delta = delta
+        self.filtersEventNames = filtersEventNames
     }
 }
 

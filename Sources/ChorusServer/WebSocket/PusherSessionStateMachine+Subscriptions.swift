@@ -89,20 +89,21 @@ extension PusherSessionStateMachine {
         return member
     }
 
-    /// Reads the `filter` member of subscribe data.
+    /// Reads the filter of subscribe data (`filter` or `tags_filter`, see ``SubscriptionPredicate``).
     private func subscriptionFilter(
         _ data: JSONValue,
         channel: ChannelName,
         app: AppConfiguration
     ) throws(SubscriptionError) -> CompiledTagFilter? {
         var filter: CompiledTagFilter?
-        if let json = data["filter"], json != .null {
+        if let (member, json) = SubscriptionPredicate.member(of: data) {
             guard app.tagFilteringEnabled else { throw .invalidFilter("Tag filtering is disabled for this app") }
             guard channel.kind != .presence else {
                 throw .invalidFilter("Tag filters are not supported on presence channels")
             }
             do {
-                filter = CompiledTagFilter(try TagFilter(json: json))
+                let parsed = try SubscriptionPredicate(json: json, path: member)
+                filter = parsed.admitsEverything ? nil : CompiledTagFilter(parsed)
             } catch {
                 throw .invalidFilter("Invalid filter: \(error.message)")
             }

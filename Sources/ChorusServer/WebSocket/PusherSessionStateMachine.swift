@@ -260,7 +260,11 @@ package struct PusherSessionStateMachine {
     ) -> [PusherSessionAction] {
         guard let app else { return [] }
         let channel = join.channel
-        subscriptions[channel.rawValue] = SessionSubscription(presenceUserID: join.member?.userID, delta: join.delta)
+        subscriptions[channel.rawValue] = SessionSubscription(
+            presenceUserID: join.member?.userID,
+            delta: join.delta,
+            filtersEventNames: join.filter?.filtersEventNames ?? false
+        )
         var actions: [PusherSessionAction] = []
         if channel.kind == .presence {
             actions.append(.send(.presenceSubscriptionSucceeded(channel: channel.rawValue, members: outcome.roster)))
