@@ -336,3 +336,40 @@ def test_unknown_delta_algorithms_are_refused_cleanly(server):
         await ws.close()
 
     asyncio.run(scenario())
+
+
+def test_the_sdks_filter_forms_select_events(server):
+    """SubscriptionOptions(filter=…) (sent as `tags_filter`) and SubscriptionOptions(events=…,
+    filter=…) (sent as `filter: {events, tags}`), built by the SDK itself, in its default protocol 2."""
+    from sockudo_python import Filter, SubscriptionOptions
+
+    async def scenario():
+        client = await connected(sdk_client(server))
+        try:
+            by_tag = client.subscribe("market", SubscriptionOptions(filter=Filter.eq("symbol", "BTC")))
+            tagged = Events(by_tag, "sockudo:subscription_succeeded", "trade", "quote")
+            by_name = (await connected(sdk_client(server))).subscribe(
+                "market", SubscriptionOptions(events=["trade"], filter=Filter.inside("symbol", ["BTC", "ETH"]))
+            )
+            named = Events(by_name, "sockudo:subscription_succeeded", "trade", "quote")
+            await tagged.next("sockudo:subscription_succeeded")
+            await named.next("sockudo:subscription_succeeded")
+            batch = [
+                {"channel": "market", "name": name, "data": json.dumps({"n": n}), "tags": {"symbol": symbol}}
+                for n, (name, symbol) in enumerate(
+                    [("trade", "BTC"), ("quote", "BTC"), ("trade", "ETH"), ("quote", "ETH"), ("trade", "SOL")]
+                )
+            ]
+            server.sdk().trigger_batch(batch)
+            assert [await tagged.next("trade"), await tagged.next("quote")] == [{"n": 0}, {"n": 1}]
+            assert [await named.next("trade"), await named.next("trade")] == [{"n": 0}, {"n": 2}]
+            server.sdk().trigger("market", "trade", {"n": "untagged"})  # passes no tag filter
+            end = {"channel": "market", "name": "trade", "data": json.dumps({"n": "end"}), "tags": {"symbol": "BTC"}}
+            server.sdk().trigger_batch([end])
+            assert await tagged.next("trade") == {"n": "end"} and await named.next("trade") == {"n": "end"}
+            assert tagged.empty("quote") and named.empty("quote")
+            await by_name.client.disconnect()
+        finally:
+            await client.disconnect()
+
+    asyncio.run(scenario())
