@@ -168,7 +168,7 @@ struct VCDIFFDecoder {
                 )
             else { throw .malformed("COPY mode \(instruction.mode) is not in the default address cache") }
             guard address >= 0, address < here else {
-                throw .outOfRange("COPY address \(address) is not before the current position \(here)")
+                throw .outOfRange("COPY address \(address) is outside the \(here) bytes before it")
             }
             window.cache.update(address)
             copy(size, from: address, segment: window.segment, windowStart: window.start)
