@@ -9,7 +9,7 @@ struct VCDIFFDecoder {
     private var windowCount = 0
 
     init(delta: [UInt8], base: [UInt8], maximumTargetSize: Int) {
-        reader = VCDIFFReader(delta, 0..<delta.count, part: "the header")
+        reader = VCDIFFReader(delta, 0..<delta.count, part: .header)
         self.base = base
         self.maximumTargetSize = maximumTargetSize
     }
@@ -28,7 +28,7 @@ struct VCDIFFDecoder {
             throw .unsupported("a custom code table")
         }
         if indicator & VCDIFFDelta.HeaderIndicator.applicationHeader != 0 {
-            reader.part = "the application header"
+            reader.part = .applicationHeader
             _ = try reader.bytes(try reader.integer())
         }
         while !reader.isAtEnd {
@@ -39,7 +39,7 @@ struct VCDIFFDecoder {
     }
 
     private mutating func decodeWindow() throws(VCDIFFError) {
-        reader.part = "window \(windowCount)"
+        reader.part = .window(windowCount)
         let indicator = try reader.byte()
         guard indicator & ~0x07 == 0 else { throw .malformed("reserved window indicator bits are set") }
         let segment = try sourceSegment(indicator: indicator)
@@ -50,7 +50,7 @@ struct VCDIFFDecoder {
         var encoding = VCDIFFReader(
             reader.bytes,
             reader.index..<(reader.index + encodingLength),
-            part: "the delta encoding of window \(windowCount)"
+            part: .encoding(window: windowCount)
         )
         reader.index += encodingLength
 
@@ -73,16 +73,16 @@ struct VCDIFFDecoder {
         else { throw .malformed("section lengths do not add up to the delta encoding length") }
         let start = encoding.index
         var sections = VCDIFFWindowSections(
-            data: VCDIFFReader(reader.bytes, start..<(start + dataLength), part: "the data section"),
+            data: VCDIFFReader(reader.bytes, start..<(start + dataLength), part: .data),
             instructions: VCDIFFReader(
                 reader.bytes,
                 (start + dataLength)..<(start + dataLength + instructionsLength),
-                part: "the instruction section"
+                part: .instructions
             ),
             addresses: VCDIFFReader(
                 reader.bytes,
                 (start + dataLength + instructionsLength)..<encoding.end,
-                part: "the address section"
+                part: .addresses
             )
         )
         let windowStart = target.count
