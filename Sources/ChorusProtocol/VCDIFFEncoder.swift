@@ -1,5 +1,6 @@
 extension VCDIFFDelta {
     /// A delta that turns `base` into `target`: one window whose source segment is the whole base.
+    /// The two together must be under 2 GiB (the match index holds 32-bit positions).
     public static func create(from base: [UInt8], to target: [UInt8]) -> [UInt8] {
         base.withUnsafeBufferPointer { base in
             target.withUnsafeBufferPointer { target in
@@ -85,16 +86,13 @@ struct VCDIFFEncoder {
         steps.reserveCapacity(32)
         var addStart = 0
         var position = 0
-        // Where the last copy ended in the address space: the next one often continues there.
-        var continuation = -1
+        // Where the last copy ended in the address space: the next one often continues there. The
+        // first one is tried at the start of the base.
+        var continuation = 0
         while position + Self.block <= targetCount {
             var best = (length: 0, start: 0, address: 0)
-            if continuation >= 0 {
-                let candidate = continuation + position - addStart
-                if candidate < baseCount + position {
-                    best = match(candidate, at: position, addStart: addStart, best: best)
-                }
-            }
+            let next = continuation + position - addStart
+            if next < baseCount + position { best = match(next, at: position, addStart: addStart, best: best) }
             let bucket = index.bucket(target, position)
             var slot = index.head(bucket)
             var tries = 0
