@@ -15,6 +15,7 @@ struct VCDIFFDecoder {
     }
 
     mutating func decode() throws(VCDIFFError) -> [UInt8] {
+        // The magic's fourth byte is the version, refused apart as unsupported.
         for byte in VCDIFFDelta.magic.dropLast() {
             guard try reader.byte() == byte else { throw .malformed("not a VCDIFF delta (wrong magic bytes)") }
         }
@@ -45,7 +46,7 @@ struct VCDIFFDecoder {
         let segment = try sourceSegment(indicator: indicator)
         let encodingLength = try reader.integer()
         guard encodingLength <= reader.remaining else {
-            throw .truncated("the delta encoding of window \(windowCount)")
+            throw .truncated(VCDIFFReader.Part.encoding(window: windowCount).description)
         }
         var encoding = VCDIFFReader(
             reader.bytes,
