@@ -48,6 +48,7 @@ package struct EventEncoder: Sendable {
                     : deltaChains.frames(
                         for: text,
                         event: event.name,
+                        data: event.data,
                         key: key,
                         policy: settings.deltaPolicy,
                         force: event.delta
@@ -84,11 +85,10 @@ package struct EventEncoder: Sendable {
         presenceVersion: UInt64? = nil
     ) -> OutboundEvent? {
         guard let channel = message.channel else { return nil }
-        let frame = WebSocketFrameWriter.textFrame(message.jsonText)
         return OutboundEvent(
             key: ChannelKey(appID: appID, channel: channel),
-            frame: frame,
-            compressed: compression?.compressedIfWanted(frame),
+            message: message,
+            compression: compression,
             excluding: excluding,
             presenceVersion: presenceVersion
         )
