@@ -9,12 +9,13 @@ struct VCDIFFDecoder {
     private var windowCount = 0
 
     init(delta: [UInt8], base: [UInt8], maximumTargetSize: Int) {
-        reader = VCDIFFReader(delta, 0..<delta.count, part: "the header")
+        reader = VCDIFFReader(delta, 0..<delta.count, part: .header)
         self.base = base
         self.maximumTargetSize = maximumTargetSize
     }
 
     mutating func decode() throws(VCDIFFError) -> [UInt8] {
+        // The magic's fourth byte is the version, refused apart as unsupported.
         for byte in VCDIFFDelta.magic.dropLast() {
             guard try reader.byte() == byte else { throw .malformed("not a VCDIFF delta (wrong magic bytes)") }
         }
@@ -28,7 +29,7 @@ struct VCDIFFDecoder {
             throw .unsupported("a custom code table")
         }
         if indicator & VCDIFFDelta.HeaderIndicator.applicationHeader != 0 {
-            reader.part = "the application header"
+            reader.part = .applicationHeader
             _ = try reader.bytes(try reader.integer())
         }
         while !reader.isAtEnd {
@@ -39,18 +40,18 @@ struct VCDIFFDecoder {
     }
 
     private mutating func decodeWindow() throws(VCDIFFError) {
-        reader.part = "window \(windowCount)"
+        reader.part = .window(windowCount)
         let indicator = try reader.byte()
         guard indicator & ~0x07 == 0 else { throw .malformed("reserved window indicator bits are set") }
         let segment = try sourceSegment(indicator: indicator)
         let encodingLength = try reader.integer()
         guard encodingLength <= reader.remaining else {
-            throw .truncated("the delta encoding of window \(windowCount)")
+            throw .truncated(VCDIFFReader.Part.encoding(window: windowCount).description)
         }
         var encoding = VCDIFFReader(
             reader.bytes,
             reader.index..<(reader.index + encodingLength),
-            part: "the delta encoding of window \(windowCount)"
+            part: .encoding(window: windowCount)
         )
         reader.index += encodingLength
 
@@ -73,16 +74,16 @@ struct VCDIFFDecoder {
         else { throw .malformed("section lengths do not add up to the delta encoding length") }
         let start = encoding.index
         var sections = VCDIFFWindowSections(
-            data: VCDIFFReader(reader.bytes, start..<(start + dataLength), part: "the data section"),
+            data: VCDIFFReader(reader.bytes, start..<(start + dataLength), part: .data),
             instructions: VCDIFFReader(
                 reader.bytes,
                 (start + dataLength)..<(start + dataLength + instructionsLength),
-                part: "the instruction section"
+                part: .instructions
             ),
             addresses: VCDIFFReader(
                 reader.bytes,
                 (start + dataLength + instructionsLength)..<encoding.end,
-                part: "the address section"
+                part: .addresses
             )
         )
         let windowStart = target.count
@@ -168,7 +169,7 @@ struct VCDIFFDecoder {
                 )
             else { throw .malformed("COPY mode \(instruction.mode) is not in the default address cache") }
             guard address >= 0, address < here else {
-                throw .outOfRange("COPY address \(address) is not before the current position \(here)")
+                throw .outOfRange("COPY address \(address) is outside the \(here) bytes before it")
             }
             window.cache.update(address)
             copy(size, from: address, segment: window.segment, windowStart: window.start)

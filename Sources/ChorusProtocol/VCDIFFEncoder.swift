@@ -1,5 +1,6 @@
 extension VCDIFFDelta {
     /// A delta that turns `base` into `target`: one window whose source segment is the whole base.
+    /// The two together must be under 2 GiB (the match index holds 32-bit positions).
     public static func create(from base: [UInt8], to target: [UInt8]) -> [UInt8] {
         base.withUnsafeBufferPointer { base in
             target.withUnsafeBufferPointer { target in
@@ -14,14 +15,15 @@ extension VCDIFFDelta {
 /// Writes a one-window VCDIFF delta (``VCDIFFDelta`` describes the format).
 ///
 /// Matching works in the window's address space — the base, then the target — so a match may be
-/// in the base or earlier in the target, even overlapping the bytes it produces (a run). Every
-/// 4-byte block of the base, and of the target where the scan adds bytes (copied ones are in the
-/// table already), is hashed into a table of fixed size whose buckets chain earlier blocks; each target position tries the block that
-/// continues the last copy, then a bounded number of chained blocks (none once a match is good
+/// in the base or earlier in the target, even overlapping the bytes it produces (a run). The
+/// base's whole 4-byte blocks, and the 4 bytes at each target position where the scan adds bytes
+/// (copied ones are in the table already), are hashed into a ``VCDIFFBlockIndex``; each target
+/// position tries the block that continues the last copy, then a bounded number of chained blocks (none once a match is good
 /// enough), and takes the longest match when its COPY costs fewer bytes than adding it. O(n) in
 /// time and memory.
 struct VCDIFFEncoder {
-    /// Blocks of this many bytes are hashed; the shortest COPY the default table has.
+    /// Blocks of this many bytes are hashed; the shortest COPY the default table has. A match of
+    /// at least 7 bytes covers a whole base block, and extending it backwards finds its start.
     static let block = 4
     /// How many chained blocks with the same hash are tried at one position.
     static let maximumCandidates = 16
@@ -48,13 +50,6 @@ struct VCDIFFEncoder {
         self.target = target
     }
 
-    /// The hash bucket of the block at `start` of `bytes`.
-    @inline(__always)
-    private static func bucket(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, mask: Int) -> Int {
-        let word = UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt32.self)
-        return Int((word &* 2_654_435_761) >> 16) & mask
-    }
-
     /// Fills ``steps``.
     mutating func findMatches() {
         let baseCount = base.count
@@ -65,53 +60,45 @@ struct VCDIFFEncoder {
             }
             return
         }
+        // Slots: the base's whole blocks, then every target position.
+        let baseBlocks = baseCount / Self.block
         var buckets = 16
-        while buckets < baseCount + targetCount, buckets < Self.maximumBuckets { buckets <<= 1 }
-        let mask = buckets - 1
-        // One allocation: the bucket heads, then for every position of the address space the
-        // previous position in its bucket (-1: none).
-        var table = [Int32](repeating: -1, count: buckets + baseCount + targetCount)
+        while buckets < baseBlocks + targetCount, buckets < Self.maximumBuckets { buckets <<= 1 }
+        // One allocation: the bucket heads, then for every slot the previous slot in its bucket
+        // (-1: none).
+        var table = [Int32](repeating: -1, count: buckets + baseBlocks + targetCount)
         table.withUnsafeMutableBufferPointer { table in
-            let heads = UnsafeMutableBufferPointer(rebasing: table[0..<buckets])
-            let previous = UnsafeMutableBufferPointer(rebasing: table[buckets...])
-            if baseCount >= Self.block {
-                for position in 0...(baseCount - Self.block) {
-                    let bucket = Self.bucket(base, position, mask: mask)
-                    previous[position] = heads[bucket]
-                    heads[bucket] = Int32(position)
-                }
-            }
-            scan(heads: heads, previous: previous, mask: mask)
+            var index = VCDIFFBlockIndex(
+                heads: UnsafeMutableBufferPointer(rebasing: table[0..<buckets]),
+                previous: UnsafeMutableBufferPointer(rebasing: table[buckets...]),
+                baseCount: baseCount,
+                baseBlocks: baseBlocks
+            )
+            for block in 0..<baseBlocks { index.insert(slot: block, bucket: index.bucket(base, block * Self.block)) }
+            scan(&index)
         }
     }
 
-    private mutating func scan(
-        heads: UnsafeMutableBufferPointer<Int32>,
-        previous: UnsafeMutableBufferPointer<Int32>,
-        mask: Int
-    ) {
+    private mutating func scan(_ index: inout VCDIFFBlockIndex) {
         let baseCount = base.count
         let targetCount = target.count
         var cache = VCDIFFAddressCache(sameSlots: false)
         steps.reserveCapacity(32)
         var addStart = 0
         var position = 0
-        // Where the last copy ended in the address space: the next one often continues there.
-        var continuation = -1
+        // Where the last copy ended in the address space: the next one often continues there. The
+        // first one is tried at the start of the base.
+        var continuation = 0
         while position + Self.block <= targetCount {
             var best = (length: 0, start: 0, address: 0)
-            if continuation >= 0 {
-                let candidate = continuation + position - addStart
-                if candidate < baseCount + position {
-                    best = match(candidate, at: position, addStart: addStart, best: best)
-                }
-            }
-            let bucket = Self.bucket(target, position, mask: mask)
-            var candidate = Int(heads[bucket])
+            let next = continuation + position - addStart
+            if next < baseCount + position { best = match(next, at: position, addStart: addStart, best: best) }
+            let bucket = index.bucket(target, position)
+            var slot = index.head(bucket)
             var tries = 0
-            while candidate >= 0, tries < Self.maximumCandidates, best.length < Self.goodLength {
-                best = match(candidate, at: position, addStart: addStart, best: best)
-                candidate = Int(previous[candidate])
+            while slot >= 0, tries < Self.maximumCandidates, best.length < Self.goodLength {
+                best = match(index.address(slot: slot), at: position, addStart: addStart, best: best)
+                slot = index.previous(slot)
                 tries += 1
             }
             if best.length >= Self.block {
@@ -136,8 +123,7 @@ struct VCDIFFEncoder {
                 }
             }
             // Only bytes that are added join the table: copied ones are already in it.
-            previous[baseCount + position] = heads[bucket]
-            heads[bucket] = Int32(baseCount + position)
+            index.insert(slot: index.baseBlocks + position, bucket: bucket)
             position += 1
         }
         if addStart < targetCount {

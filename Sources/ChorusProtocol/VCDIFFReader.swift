@@ -4,9 +4,32 @@ struct VCDIFFReader {
     var index: Int
     let end: Int
     /// What is being read, for the error when the part ends early.
-    var part: String
+    var part: Part
 
-    init(_ bytes: [UInt8], _ range: Range<Int>, part: String) {
+    /// The parts of a delta, named in errors (kept as a value so that decoding builds no text).
+    enum Part: CustomStringConvertible {
+        case header
+        case applicationHeader
+        case window(Int)
+        case encoding(window: Int)
+        case data
+        case instructions
+        case addresses
+
+        var description: String {
+            switch self {
+            case .header: "the header"
+            case .applicationHeader: "the application header"
+            case .window(let number): "window \(number)"
+            case .encoding(let window): "the delta encoding of window \(window)"
+            case .data: "the data section"
+            case .instructions: "the instruction section"
+            case .addresses: "the address section"
+            }
+        }
+    }
+
+    init(_ bytes: [UInt8], _ range: Range<Int>, part: Part) {
         self.bytes = bytes
         index = range.lowerBound
         end = range.upperBound
@@ -18,13 +41,13 @@ struct VCDIFFReader {
     var remaining: Int { end - index }
 
     mutating func byte() throws(VCDIFFError) -> UInt8 {
-        guard index < end else { throw .truncated(part) }
+        guard index < end else { throw .truncated(part.description) }
         defer { index += 1 }
         return bytes[index]
     }
 
     mutating func bytes(_ count: Int) throws(VCDIFFError) -> ArraySlice<UInt8> {
-        guard count <= remaining else { throw .truncated(part) }
+        guard count <= remaining else { throw .truncated(part.description) }
         defer { index += count }
         return bytes[index..<(index + count)]
     }
