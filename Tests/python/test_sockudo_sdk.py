@@ -373,3 +373,33 @@ def test_the_sdks_filter_forms_select_events(server):
             await client.disconnect()
 
     asyncio.run(scenario())
+
+
+def test_live_message_updates_reach_the_sdk(tmp_path):
+    """Versioned messages (seed 001): an update made through Sockudo's server SDK reaches the client
+    SDK, in protocol 2, as `sockudo:message.update` carrying the new version."""
+    from sockudo_http_python import MessageMutation, TriggerOptions
+
+    from history_support import history_config, ok_json, sockudo
+
+    server = start_chorus(history_config("sqlite", str(tmp_path)))
+
+    async def scenario():
+        client = await connected(sdk_client(server))
+        try:
+            _, inbox = await subscribed(client, "hist-live", "chat.msg", "sockudo:message.update")
+            sdk = sockudo(server)
+            answer = ok_json(sdk.trigger("hist-live", "chat.msg", {"text": "hello"}, TriggerOptions(info="message_serial")))
+            serial = answer["channels"]["hist-live"]["message_serial"]
+            assert await inbox.next("chat.msg") == {"text": "hello"}
+            ok_json(sdk.update_message("hist-live", serial, MessageMutation(data={"text": "edited"})))
+            update = await inbox.next("sockudo:message.update")
+            assert update["message_serial"] == serial and update["action"] == "update", update
+            assert json.loads(update["data"]) == {"text": "edited"}
+        finally:
+            await client.disconnect()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        server.stop()
