@@ -9,7 +9,8 @@
 /// When both members are given, `filter` is read and `tags_filter` ignored, as Sockudo does; either
 /// may hold either shape. A JMESPath `expression` member is refused: it is not supported.
 public struct SubscriptionPredicate: Sendable, Hashable {
-    /// The event names admitted, sorted and without duplicates; empty admits every name.
+    /// The event names admitted, sorted by their bytes and without duplicates; empty admits every
+    /// name.
     public private(set) var events: [String]
     /// The filter over the event's tags, if any.
     public var tags: TagFilter?
@@ -20,7 +21,13 @@ public struct SubscriptionPredicate: Sendable, Hashable {
     public static let maximumEventNameBytes = 200
 
     public init(events: [String] = [], tags: TagFilter? = nil) {
-        self.events = Array(Set(events)).sorted()
+        // Names are compared byte for byte (as Sockudo does), not by Unicode canonical equivalence.
+        var unique: [String] = []
+        for name in events.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        where !(unique.last?.utf8.elementsEqual(name.utf8) ?? false) {
+            unique.append(name)
+        }
+        self.events = unique
         self.tags = tags
     }
 
@@ -100,7 +107,7 @@ public struct SubscriptionPredicate: Sendable, Hashable {
     /// Whether an event named `event` with `tags` passes the filter. A reference evaluation for
     /// clients and tests; the server evaluates a compiled form.
     public func matches(event: String, tags: [String: String]) -> Bool {
-        guard events.isEmpty || events.contains(event) else { return false }
+        guard events.isEmpty || events.contains(where: { $0.utf8.elementsEqual(event.utf8) }) else { return false }
         return self.tags?.matches(tags) ?? true
     }
 }
