@@ -9,7 +9,7 @@
 #                run repeats the same mutations
 #   --report     also write results/fuzz.json and results/fuzz.md (executions/s, coverage, corpus)
 #   TARGET       some of: websocket-frames pusher-message http-request tag-filter fossil-delta
-#                configuration scenario (default: all)
+#                vcdiff-delta configuration scenario (default: all)
 #
 # The fuzz build has its own build folder (.build-fuzz): every module instrumented (NIO's decoders
 # too), libFuzzer's main instead of the replayer's, and no benchmarks (CHORUS_FUZZ=1). A crash stops that target, leaves its input in
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(websocket-frames pusher-message http-request tag-filter fossil-delta configuration scenario history-cursor push-request)
+[ ${#targets[@]} -gt 0 ] || targets=(websocket-frames pusher-message http-request tag-filter fossil-delta vcdiff-delta configuration scenario history-cursor push-request)
 
 # SwiftPM's --sanitize links the runtimes and instruments C; Swift code needs -sanitize passed to
 # swiftc as well to get libFuzzer's coverage counters.

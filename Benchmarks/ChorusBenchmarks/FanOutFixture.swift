@@ -13,15 +13,16 @@ struct FanOutFixture {
     static let settings = PublishSettings(appID: "1")
 
     /// `subscribers` connections spread round-robin over `channels` channels of one app; `filter`
-    /// gives the filter (event names, tags) of the subscriber at an index, and `delta` whether it
-    /// takes deltas.
+    /// gives the filter (event names, tags) of the subscriber at an index, and `delta` the algorithm
+    /// of the deltas it takes, if any (on channels conflated by `conflation`, when given).
     /// With `compression`, every connection negotiated `permessage-deflate`.
     init(
         subscribers: Int,
         channels: [String],
         limits: OutboundLimits = OutboundLimits(),
         filter: (Int) -> SubscriptionPredicate? = { _ in nil },
-        delta: Bool = false,
+        delta: DeltaAlgorithm? = nil,
+        conflation: ConflationRule? = nil,
         compression: FrameCompression? = nil
     ) {
         shard = BroadcastShard(limits: limits, compression: compression)
@@ -40,7 +41,7 @@ struct FanOutFixture {
                 filter: compiled,
                 delta: delta
             )
-            if delta { encoder.deltaChains.join(key) }
+            if let delta { encoder.deltaChains.join(key, algorithm: delta, conflation: conflation) }
             sinks.append(sink)
         }
         self.sinks = sinks

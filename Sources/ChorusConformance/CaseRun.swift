@@ -83,11 +83,13 @@ final class CaseRun {
         case .sleep(let ms): try? await Task.sleep(for: .milliseconds(ms))
         case .verifyVectors(let file):
             try SignatureVectorCheck.verify(fileAt: caseDirectory.appendingPathComponent(file))
-        case .verifyDeltaChain(let channel, let events):
+        case .verifyDeltaChain(let channel, let events, let algorithm, let conflationKeys):
             try await DeltaChainCheck.verify(
                 target: target,
                 channel: try substitution.applyText(channel),
-                events: events
+                events: events,
+                algorithm: algorithm,
+                conflationKeys: conflationKeys
             )
         }
     }

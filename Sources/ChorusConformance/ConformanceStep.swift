@@ -32,7 +32,7 @@ public enum ConformanceStep: Sendable {
     case verifyVectors(file: String)
     /// Publishes `events` small changes of one message in one batch to `channel` and checks that
     /// delta subscribers (per connection and per subscription) rebuild each byte for byte.
-    case verifyDeltaChain(channel: String, events: Int)
+    case verifyDeltaChain(channel: String, events: Int, algorithm: DeltaAlgorithm, conflationKeys: Int?)
 
     public struct WSOpen: Sendable {
         public var connection: String
@@ -184,7 +184,22 @@ public enum ConformanceStep: Sendable {
                     "verify_delta_chain.events must be 2 to \(DeltaChainCheck.maximumEvents) (one batch)"
                 )
             }
-            self = .verifyDeltaChain(channel: try fields.string("channel"), events: events)
+            let name = try fields.optionalString("algorithm") ?? DeltaAlgorithm.fossil.rawValue
+            guard let algorithm = DeltaAlgorithm(name: name) else {
+                throw CaseFileError(
+                    "verify_delta_chain.algorithm must be one of \(DeltaAlgorithm.names), got '\(name)'"
+                )
+            }
+            let keys = try fields.optionalInt("conflation_keys")
+            if let keys, !(1...events / 2).contains(keys) {
+                throw CaseFileError("verify_delta_chain.conflation_keys must be 1 to half the events, got \(keys)")
+            }
+            self = .verifyDeltaChain(
+                channel: try fields.string("channel"),
+                events: events,
+                algorithm: algorithm,
+                conflationKeys: keys
+            )
         default:
             throw CaseFileError("unknown step '\(kind)'")
         }

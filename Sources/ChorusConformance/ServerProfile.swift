@@ -19,7 +19,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         "history": "channel history, versioned messages and annotations (V2 HTTP API) on hist-* channels",
         "push": "push notifications (V2 HTTP API)",
         "auth_endpoint": "POST /apps/{id}/auth, the server signing subscriptions itself",
-        "protocol_2": "Pusher protocol 2 / Sockudo V2 features",
+        "protocol_2": "Sockudo's protocol 2 (?protocol=2: sockudo: event names)",
         "permessage_deflate": "permessage-deflate compression of WebSocket messages (RFC 7692)",
         "second_app": "a second enabled app (--second-app)",
         "disabled_app": "a disabled app (--disabled-app)",
@@ -27,6 +27,7 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         "client_events_disabled_app": "an app with client events disabled (--no-client-events-app)",
         "subscription_count_app": "an app with subscription counts enabled (--subscription-count-app)",
         "origins_app": "an app whose allowed_origins are https://*.allowed.test (--origins-app)",
+        "conflation": "delta conflation on conflated-* channels keyed by the data's symbol (channel_delta_compression)",
     ]
 
     /// Capabilities that come from the apps given on the command line, never from a profile.
@@ -43,12 +44,13 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         case .sockudo:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
-                "subscription_count", "user_signin", "history", "push", "protocol_2",
+                "subscription_count", "user_signin", "history", "push", "protocol_2", "conflation",
             ]
         case .chorus:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
                 "subscription_count", "user_signin", "auth_endpoint", "history", "push", "permessage_deflate",
+                "protocol_2", "conflation",
             ]
         }
     }

@@ -1,40 +1,50 @@
-import ChorusProtocol
+package import ChorusProtocol
 import NIOCore
 
 /// Subscribers with a tag filter or taking deltas: they live in a ``ChannelAudience`` per channel
 /// instead of the channel's ``SubscriberList``, so channels without them keep the plain fast path.
 extension BroadcastShard {
-    /// Subscribes `slot` to `key` with a tag filter and/or delta compression; without either it is
-    /// an ordinary ``subscribe(_:to:)``. Returns `false` if `slot` already was subscribed.
+    /// Subscribes `slot` to `key` with a tag filter and/or deltas of algorithm `delta`; without
+    /// either it is an ordinary ``subscribe(_:to:)``. `syncedAt`: the channel sequence of the cache
+    /// sync the subscriber was sent (conflation channels). Returns `false` if `slot` already was
+    /// subscribed.
     @discardableResult
-    package func subscribe(_ slot: UInt32, to key: ChannelKey, filter: CompiledTagFilter?, delta: Bool) -> Bool {
-        guard filter != nil || delta else { return subscribe(slot, to: key) }
+    package func subscribe(
+        _ slot: UInt32,
+        to key: ChannelKey,
+        filter: CompiledTagFilter?,
+        delta: DeltaAlgorithm?,
+        syncedAt: UInt64? = nil
+    ) -> Bool {
+        guard filter != nil || delta != nil else { return subscribe(slot, to: key) }
         guard subscriptions[Int(slot)].insert(key).inserted else { return false }
-        audience(of: key).insert(slot, filter: filter, delta: delta)
+        audience(of: key).insert(slot, filter: filter, delta: delta, syncedAt: syncedAt)
         statistics.subscriptions += 1
         return true
     }
 
-    /// Makes `slot` take deltas on `key` from now on (`pusher:enable_delta_compression` after the
-    /// subscription); returns `false` if it is not subscribed or already did.
+    /// Makes `slot` take deltas of `algorithm` on `key` from now on (`pusher:enable_delta_compression`
+    /// after the subscription); returns `false` if it is not subscribed or already takes deltas.
     @discardableResult
-    package func enableDelta(_ slot: UInt32, on key: ChannelKey) -> Bool {
+    package func enableDelta(_ slot: UInt32, on key: ChannelKey, algorithm: DeltaAlgorithm = .fossil) -> Bool {
         guard subscriptions[Int(slot)].contains(key) else { return false }
         if let list = channels[key], list.remove(slot) {
             if list.isEmpty { channels[key] = nil }
-            audience(of: key).insert(slot, filter: nil, delta: true)
+            audience(of: key).insert(slot, filter: nil, delta: algorithm)
             return true
         }
-        guard let audience = audiences[key], !audience.takesDeltas(slot), let removed = audience.remove(slot) else {
+        guard let audience = audiences[key], audience.deltaAlgorithm(of: slot) == nil,
+            let removed = audience.remove(slot)
+        else {
             return false
         }
-        self.audience(of: key).insert(slot, filter: removed.filter, delta: true)
+        self.audience(of: key).insert(slot, filter: removed.filter, delta: algorithm)
         return true
     }
 
-    /// Whether `slot` takes deltas on `key`.
-    package func takesDeltas(_ slot: UInt32, on key: ChannelKey) -> Bool {
-        audiences[key]?.takesDeltas(slot) ?? false
+    /// The algorithm of the deltas `slot` takes on `key`, if it takes any.
+    package func deltaAlgorithm(of slot: UInt32, on key: ChannelKey) -> DeltaAlgorithm? {
+        audiences[key]?.deltaAlgorithm(of: slot)
     }
 
     /// Sends `slot` the next message of `key` in full (`pusher:delta_sync_error`).
@@ -65,13 +75,21 @@ extension BroadcastShard {
     @discardableResult
     package func enqueue(_ event: OutboundEvent, excluding excluded: UInt32?) -> Int {
         guard !audiences.isEmpty, let audience = audiences[event.key] else {
-            return enqueue(event.frame, compressed: event.compressed, to: event.key, excluding: excluded)
+            return enqueue(
+                event.frame,
+                compressed: event.compressed,
+                sockudo: event.sockudoFrame,
+                to: event.key,
+                excluding: excluded
+            )
         }
         var delivery = AudienceDelivery(event: event, skipping: excluded ?? UInt32.max)
         if let list = channels[event.key] { delivery.queuedPlain(to: list, on: self) }
         audience.forEachMatchingGroup(event.tags) { group in
             delivery.queuedPlain(to: group.plain, on: self)
-            delivery.queuedDeltas(to: group.delta, on: self)
+            for algorithm in DeltaAlgorithm.allCases {
+                delivery.queuedDeltas(to: group.deltas(algorithm), algorithm: algorithm, on: self)
+            }
         }
         statistics.framesQueued &+= delivery.queued
         return delivery.queued
@@ -85,7 +103,8 @@ private struct AudienceDelivery {
     let skipping: UInt32
     var plainSequence: UInt64?
     var fullSequence: UInt64?
-    var deltaSequence: UInt64?
+    /// The ring sequence of each algorithm's delta frame (``DeltaAlgorithm/allCases`` order).
+    var deltaSequences: (UInt64?, UInt64?) = (nil, nil)
     var queued = 0
 
     init(event: OutboundEvent, skipping: UInt32) {
@@ -95,9 +114,39 @@ private struct AudienceDelivery {
 
     mutating func queuedPlain(to list: SubscriberList, on shard: BroadcastShard) {
         guard !list.isEmpty else { return }
-        let sequence = plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed)
+        push(plainFrame(on: shard), to: list.slots, on: shard)
+    }
+
+    private mutating func plainFrame(on shard: BroadcastShard) -> UInt64 {
+        let sequence =
+            plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed, sockudo: event.sockudoFrame)
         plainSequence = sequence
-        push(sequence, to: list.slots, on: shard)
+        return sequence
+    }
+
+    private mutating func fullFrame(_ frames: DeltaFrames, on shard: BroadcastShard) -> UInt64 {
+        let sequence = fullSequence ?? shard.ring.append(frames.full, compressed: frames.compressedFull)
+        fullSequence = sequence
+        return sequence
+    }
+
+    private mutating func deltaFrame(
+        _ delta: DeltaFrames.Delta,
+        _ algorithm: DeltaAlgorithm,
+        on shard: BroadcastShard
+    )
+        -> UInt64
+    {
+        switch algorithm {
+        case .fossil:
+            let sequence = deltaSequences.0 ?? shard.ring.append(delta.frame, sockudo: delta.sockudoFrame)
+            deltaSequences.0 = sequence
+            return sequence
+        case .xdelta3:
+            let sequence = deltaSequences.1 ?? shard.ring.append(delta.frame, sockudo: delta.sockudoFrame)
+            deltaSequences.1 = sequence
+            return sequence
+        }
     }
 
     /// Queues `sequence` for every slot of `slots` but the skipped one, in the broadcast hot loop.
@@ -109,50 +158,44 @@ private struct AudienceDelivery {
         }
     }
 
-    mutating func queuedDeltas(to list: DeltaSubscriberList, on shard: BroadcastShard) {
+    mutating func queuedDeltas(to list: DeltaSubscriberList, algorithm: DeltaAlgorithm, on shard: BroadcastShard) {
         guard !list.isEmpty else { return }
         guard let frames = event.delta else {
             // Not part of a chain (a protocol message, an encrypted channel): everyone gets it as is.
-            queuedPlainToDeltaSubscribers(list, on: shard)
+            push(plainFrame(on: shard), to: list.slots, on: shard)
             return
         }
+        let delta = frames.delta(algorithm)
         // Usually every subscriber holds the base (or none can use a delta): one frame for all, in
-        // the hot loop. Otherwise each gets the delta or the full frame by its own base.
+        // the hot loop. Otherwise each gets the delta or the full frame by what it holds.
         var holdingBase = 0
         var others = 0
-        for index in list.slots.indices where list.slots[index] != skipping {
-            if list.lastSequences[index] == frames.baseSequence { holdingBase &+= 1 } else { others &+= 1 }
-        }
-        if let delta = frames.delta, others == 0 {
-            let sequence = deltaSequence ?? shard.ring.append(delta)
-            deltaSequence = sequence
-            push(sequence, to: list.slots, on: shard)
-        } else if frames.delta == nil || holdingBase == 0 {
-            let sequence = fullSequence ?? shard.ring.append(frames.full, compressed: frames.compressedFull)
-            fullSequence = sequence
-            push(sequence, to: list.slots, on: shard)
-        } else {
+        if delta != nil {
             for index in list.slots.indices where list.slots[index] != skipping {
-                let sequence: UInt64
-                if let delta = frames.delta, list.lastSequences[index] == frames.baseSequence {
-                    sequence = deltaSequence ?? shard.ring.append(delta)
-                    deltaSequence = sequence
+                if list.holdsBase(at: index, sequence: frames.sequence, base: frames.baseSequence) {
+                    holdingBase &+= 1
                 } else {
-                    sequence = fullSequence ?? shard.ring.append(frames.full, compressed: frames.compressedFull)
-                    fullSequence = sequence
+                    others &+= 1
                 }
+            }
+        }
+        if let delta, others == 0 {
+            push(deltaFrame(delta, algorithm, on: shard), to: list.slots, on: shard)
+        } else if delta == nil || holdingBase == 0 {
+            push(fullFrame(frames, on: shard), to: list.slots, on: shard)
+        } else if let delta {
+            for index in list.slots.indices where list.slots[index] != skipping {
+                let sequence =
+                    list.holdsBase(at: index, sequence: frames.sequence, base: frames.baseSequence)
+                    ? deltaFrame(delta, algorithm, on: shard) : fullFrame(frames, on: shard)
                 shard.queue(sequence, for: list.slots[index])
                 queued &+= 1
             }
         }
         for index in list.slots.indices where list.slots[index] != skipping {
-            list.lastSequences[index] = frames.sequence
+            let asDelta =
+                delta != nil && list.holdsBase(at: index, sequence: frames.sequence, base: frames.baseSequence)
+            list.sent(frames.sequence, at: index, asDelta: asDelta)
         }
-    }
-
-    private mutating func queuedPlainToDeltaSubscribers(_ list: DeltaSubscriberList, on shard: BroadcastShard) {
-        let sequence = plainSequence ?? shard.ring.append(event.frame, compressed: event.compressed)
-        plainSequence = sequence
-        push(sequence, to: list.slots, on: shard)
     }
 }

@@ -9,6 +9,7 @@ extension BroadcastShard {
                 enqueue(
                     event.frame,
                     compressed: event.compressed,
+                    sockudo: event.sockudoFrame,
                     to: event.key,
                     excluding: excluded,
                     presenceVersion: version

@@ -14,6 +14,8 @@ package final class BroadcastShard {
     var sinks: [(any FrameSink)?] = []
     /// Whether the connection in each slot takes `permessage-deflate` frames.
     var compresses: [Bool] = []
+    /// Whether the connection in each slot speaks Sockudo's protocol 2 (`sockudo:` names).
+    var speaksSockudo: [Bool] = []
     /// Compressed forms of frames made for one connection (and counts of such connections).
     let compression: FrameCompression?
     var mustClose: [Bool] = []
@@ -37,8 +39,9 @@ package final class BroadcastShard {
     // MARK: Connections and subscriptions
 
     /// Gives `sink` a slot; the slot is reused after ``unregister(_:)``. A sink that `compresses`
-    /// (negotiated `permessage-deflate`) is written the compressed form of frames that have one.
-    package func register(_ sink: any FrameSink, compresses: Bool = false) -> UInt32 {
+    /// (negotiated `permessage-deflate`) is written the compressed form of frames that have one; a
+    /// sink that `speaksSockudo` (protocol 2) the protocol 2 form of frames that have one.
+    package func register(_ sink: any FrameSink, compresses: Bool = false, speaksSockudo: Bool = false) -> UInt32 {
         let slot: UInt32
         if let reused = freeSlots.popLast() {
             slot = reused
@@ -46,6 +49,7 @@ package final class BroadcastShard {
             slot = UInt32(sinks.count)
             sinks.append(nil)
             self.compresses.append(false)
+            self.speaksSockudo.append(false)
             mustClose.append(false)
             subscriptions.append([])
             pending.grow(toSlots: sinks.count)
@@ -53,6 +57,7 @@ package final class BroadcastShard {
         }
         sinks[Int(slot)] = sink
         self.compresses[Int(slot)] = compresses
+        self.speaksSockudo[Int(slot)] = speaksSockudo
         if compresses { compression?.connectionAdded() }
         mustClose[Int(slot)] = false
         statistics.connections += 1
@@ -144,11 +149,12 @@ package final class BroadcastShard {
     package func enqueue(
         _ frame: ByteBuffer,
         compressed: ByteBuffer? = nil,
+        sockudo: ByteBuffer? = nil,
         to key: ChannelKey,
         excluding excluded: UInt32? = nil
     ) -> Int {
         guard let list = channels[key] else { return 0 }
-        let sequence = ring.append(frame, compressed: compressed)
+        let sequence = ring.append(frame, compressed: compressed, sockudo: sockudo)
         var queued = list.slots.withUnsafeBufferPointer { slots in
             pending.push(sequence, to: slots, skipping: excluded ?? UInt32.max)
         }
@@ -167,6 +173,7 @@ package final class BroadcastShard {
     package func enqueue(
         _ frame: ByteBuffer,
         compressed: ByteBuffer? = nil,
+        sockudo: ByteBuffer? = nil,
         to key: ChannelKey,
         excluding excluded: UInt32?,
         presenceVersion version: UInt64
@@ -176,7 +183,7 @@ package final class BroadcastShard {
         var sequence: UInt64?
         var queued = 0
         for slot in list.slots where slot != excluded && joined[slot, default: 0] < version {
-            let current = sequence ?? ring.append(frame, compressed: compressed)
+            let current = sequence ?? ring.append(frame, compressed: compressed, sockudo: sockudo)
             sequence = current
             queue(current, for: slot)
             queued += 1
@@ -260,10 +267,11 @@ package final class BroadcastShard {
         guard let sink = sinks[index], !mustClose[index], pending.count(index) > 0 else { return }
         var wrote = false
         let compressed = compresses[index]
+        let sockudo = speaksSockudo[index]
         while pending.count(index) > 0, sink.isWritable {
             let sequence = pending.first(index)
             pending.removeFirst(slot: index)
-            if let frame = ring.frame(sequence, compressed: compressed) {
+            if let frame = ring.frame(sequence, compressed: compressed, sockudo: sockudo) {
                 sink.write(frame)
                 statistics.framesWritten &+= 1
                 statistics.bytesWritten &+= frame.readableBytes

@@ -8,6 +8,9 @@ package struct OutboundEvent: Sendable {
     package var frame: ByteBuffer
     /// The frame's `permessage-deflate` form, for subscribers that take compression (when made).
     package var compressed: ByteBuffer?
+    /// The frame in protocol 2's naming (`sockudo:`), for subscribers speaking it, when it differs:
+    /// protocol messages such as `member_added` and `subscription_count`, never published events.
+    package var sockudoFrame: ByteBuffer?
     package var excluding: SubscriberAddress?
     /// For presence membership events: the roster version they announce. Subscribers that joined at
     /// that version or later already have the change in their roster and do not get the event.
@@ -21,6 +24,7 @@ package struct OutboundEvent: Sendable {
         key: ChannelKey,
         frame: ByteBuffer,
         compressed: ByteBuffer? = nil,
+        sockudoFrame: ByteBuffer? = nil,
         excluding: SubscriberAddress? = nil,
         presenceVersion: UInt64? = nil,
         tags: EventTags? = nil,
@@ -29,6 +33,7 @@ package struct OutboundEvent: Sendable {
         self.key = key
         self.frame = frame
         self.compressed = compressed
+        self.sockudoFrame = sockudoFrame
         self.excluding = excluding
         self.presenceVersion = presenceVersion
         self.tags = tags

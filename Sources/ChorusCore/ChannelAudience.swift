@@ -1,3 +1,5 @@
+import ChorusProtocol
+
 /// The subscribers of one channel on one shard that do not simply take every frame: those with a
 /// tag filter and those that take deltas. Subscribers without either stay in the channel's
 /// ``SubscriberList`` and the broadcast fast path.
@@ -7,17 +9,27 @@
 /// the event's `(key, value)` tags, and groups whose filter only lists event names are found by the
 /// event's name. Nothing here allocates while an event is routed.
 final class ChannelAudience {
-    /// The subscribers sharing one filter (or none), split by whether they take deltas.
+    /// The subscribers sharing one filter (or none), split by whether they take deltas and which.
     final class Group {
         let filter: CompiledTagFilter?
         let plain = SubscriberList()
-        let delta = DeltaSubscriberList()
+        /// Subscribers taking deltas, one list per algorithm (``DeltaAlgorithm/allCases`` order).
+        let deltas = DeltaAlgorithm.allCases.map { _ in DeltaSubscriberList() }
 
         init(filter: CompiledTagFilter?) {
             self.filter = filter
         }
 
-        var isEmpty: Bool { plain.isEmpty && delta.isEmpty }
+        var isEmpty: Bool { plain.isEmpty && deltas.allSatisfy(\.isEmpty) }
+
+        func deltas(_ algorithm: DeltaAlgorithm) -> DeltaSubscriberList {
+            deltas[DeltaAlgorithm.allCases.firstIndex(of: algorithm)!]
+        }
+
+        /// The algorithm `slot` takes deltas in, if it does.
+        func algorithm(of slot: UInt32) -> DeltaAlgorithm? {
+            DeltaAlgorithm.allCases.first { deltas($0).contains(slot) }
+        }
     }
 
     private var groups: [CompiledTagFilter?: Group] = [:]
@@ -37,12 +49,14 @@ final class ChannelAudience {
 
     func contains(_ slot: UInt32) -> Bool { groupOfSlot[slot] != nil }
 
-    /// Adds `slot` with `filter` (or none), taking deltas or not; returns `false` if it was there.
+    /// Adds `slot` with `filter` (or none), taking deltas of `delta` or none — holding every
+    /// conflation key's base when it was sent a cache sync at sequence `syncedAt`; returns `false`
+    /// if it was there.
     @discardableResult
-    func insert(_ slot: UInt32, filter: CompiledTagFilter?, delta: Bool) -> Bool {
+    func insert(_ slot: UInt32, filter: CompiledTagFilter?, delta: DeltaAlgorithm?, syncedAt: UInt64? = nil) -> Bool {
         guard groupOfSlot[slot] == nil else { return false }
         let group = groups[filter] ?? makeGroup(filter)
-        if delta { group.delta.insert(slot) } else { group.plain.insert(slot) }
+        if let delta { group.deltas(delta).insert(slot, syncedAt: syncedAt) } else { group.plain.insert(slot) }
         groupOfSlot[slot] = group
         return true
     }
@@ -64,14 +78,14 @@ final class ChannelAudience {
         return group
     }
 
-    /// Removes `slot`; returns its filter and whether it took deltas, or `nil` if it was not here.
+    /// Removes `slot`; returns its filter and the algorithm of its deltas, or `nil` if it was not here.
     @discardableResult
-    func remove(_ slot: UInt32) -> (filter: CompiledTagFilter?, delta: Bool)? {
+    func remove(_ slot: UInt32) -> (filter: CompiledTagFilter?, delta: DeltaAlgorithm?)? {
         guard let group = groupOfSlot.removeValue(forKey: slot) else { return nil }
-        let wasDelta = group.delta.remove(slot)
-        if !wasDelta { group.plain.remove(slot) }
+        let algorithm = group.algorithm(of: slot)
+        if let algorithm { group.deltas(algorithm).remove(slot) } else { group.plain.remove(slot) }
         if group.isEmpty { dropGroup(group) }
-        return (group.filter, wasDelta)
+        return (group.filter, algorithm)
     }
 
     private func dropGroup(_ group: Group) {
@@ -97,12 +111,13 @@ final class ChannelAudience {
 
     /// Forgets the delta base of `slot` (`pusher:delta_sync_error`).
     func resetDeltaBase(_ slot: UInt32) {
-        groupOfSlot[slot]?.delta.resetBase(slot)
+        guard let group = groupOfSlot[slot], let algorithm = group.algorithm(of: slot) else { return }
+        group.deltas(algorithm).resetBase(slot)
     }
 
-    /// Whether `slot` is here and takes deltas.
-    func takesDeltas(_ slot: UInt32) -> Bool {
-        groupOfSlot[slot]?.delta.contains(slot) ?? false
+    /// The algorithm of the deltas `slot` takes, if it is here and takes any.
+    func deltaAlgorithm(of slot: UInt32) -> DeltaAlgorithm? {
+        groupOfSlot[slot]?.algorithm(of: slot)
     }
 
     /// Calls `body` with every group whose filter an event with `tags` passes, each once.

@@ -13,44 +13,71 @@ package struct DeltaPolicy: Sendable, Hashable {
     }
 }
 
-/// The delta state of one channel on the publishing side: its last message and the sequence of the
-/// chain. Each message is compared with the one before, so events must be appended in the order
-/// they are broadcast — a batch to one channel forms one chain.
+/// The delta state of one channel on the publishing side: the channel's message sequence and, per
+/// conflation key (one chain for the whole channel when it has none), the last message, which the
+/// key's next message is compared with. Events must be appended in the order they are broadcast.
+///
+/// A channel with a conflation key keeps at most `maximumKeys` chains; appending a message of a
+/// new key past that forgets the least recently used one, whose next message then goes in full.
 package struct DeltaChain: Sendable {
-    /// The last message appended.
-    package private(set) var base: [UInt8]?
+    /// The last message of one conflation key.
+    package struct Base: Sendable, Hashable {
+        /// The message text, without delta metadata: what other subscribers get.
+        package var text: [UInt8]
+        /// Its sequence in the channel.
+        package var sequence: UInt64
+        fileprivate var deltasSinceFull: Int
+        fileprivate var lastUse: UInt64
+    }
+
+    /// The most conflation keys remembered.
+    package let maximumKeys: Int
     /// The sequence of the last message appended; 0 before any.
     package private(set) var sequence: UInt64 = 0
-    private var deltasSinceFull = 0
+    /// The last message of each conflation key ("" for a channel without conflation).
+    package private(set) var bases: [String: Base] = [:]
 
-    package init() {}
+    package init(maximumKeys: Int = 1) {
+        self.maximumKeys = max(1, maximumKeys)
+    }
 
-    /// What ``append(_:policy:force:)`` decided for one message.
+    /// What ``append(_:conflationKey:policy:force:)`` decided for one message.
     package struct Step: Sendable, Hashable {
         package var sequence: UInt64
-        /// The Fossil delta from the previous message, or `nil` to send this one in full.
-        package var delta: [UInt8]?
+        /// The message a delta would apply to, or `nil` to send this one in full.
+        package var base: Base?
     }
 
-    /// Appends `message` to the chain. `force` is the publisher's `delta` flag: `false` sends it in
-    /// full; `true` ignores the size floor and the full-message interval (never the rule that the
-    /// delta must be smaller than the message).
-    package mutating func append(_ message: [UInt8], policy: DeltaPolicy, force: Bool? = nil) -> Step {
-        defer { base = message }
+    /// Appends `message` of `conflationKey` to the chain. `force` is the publisher's `delta` flag:
+    /// `false` sends it in full; `true` ignores the size floor and the full-message interval.
+    package mutating func append(
+        _ message: [UInt8],
+        conflationKey: String = "",
+        policy: DeltaPolicy,
+        force: Bool? = nil
+    ) -> Step {
         sequence += 1
-        guard force != false, let base else { return full() }
-        if force != true {
-            guard deltasSinceFull + 1 < policy.fullEvery, message.count >= policy.minimumBytes else { return full() }
+        let previous = bases[conflationKey]
+        if previous == nil, bases.count >= maximumKeys,
+            let oldest = bases.min(by: { $0.value.lastUse < $1.value.lastUse })
+        {
+            bases[oldest.key] = nil
         }
-        let delta = FossilDelta.create(from: base, to: message)
-        // The delta travels base64-encoded inside a JSON string: 4 bytes for every 3.
-        guard (delta.count + 2) / 3 * 4 < message.count else { return full() }
-        deltasSinceFull += 1
-        return Step(sequence: sequence, delta: delta)
+        var next = Base(text: message, sequence: sequence, deltasSinceFull: 0, lastUse: sequence)
+        defer { bases[conflationKey] = next }
+        guard force != false, let previous else { return Step(sequence: sequence, base: nil) }
+        if force != true {
+            guard previous.deltasSinceFull + 1 < policy.fullEvery, message.count >= policy.minimumBytes else {
+                return Step(sequence: sequence, base: nil)
+            }
+        }
+        next.deltasSinceFull = previous.deltasSinceFull + 1
+        return Step(sequence: sequence, base: previous)
     }
 
-    private mutating func full() -> Step {
-        deltasSinceFull = 0
-        return Step(sequence: sequence, delta: nil)
+    /// Marks the message just appended as sent in full to everyone (no delta was worth it), so the
+    /// full-message interval of its key starts again.
+    package mutating func sentInFull(conflationKey: String = "") {
+        bases[conflationKey]?.deltasSinceFull = 0
     }
 }

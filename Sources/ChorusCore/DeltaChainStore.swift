@@ -1,4 +1,4 @@
-import ChorusProtocol
+package import ChorusProtocol
 import Synchronization
 
 /// Every channel's ``DeltaChain``, kept only while the channel has subscribers that take deltas.
@@ -7,25 +7,36 @@ import Synchronization
 /// by event in batch order, so concurrent publishes to one channel still form a single chain.
 package final class DeltaChainStore: Sendable {
     private struct Entry {
-        var subscribers = 0
-        var chain = DeltaChain()
+        /// Subscribers taking each algorithm.
+        var subscribers: [DeltaAlgorithm: Int] = [:]
+        var chain: DeltaChain
+        var conflation: ConflationRule?
+
+        var isEmpty: Bool { subscribers.values.allSatisfy { $0 == 0 } }
     }
 
     private let entries = Mutex<[ChannelKey: Entry]>([:])
 
     package init() {}
 
-    /// Records a subscriber of `key` that takes deltas.
-    package func join(_ key: ChannelKey) {
-        entries.withLock { $0[key, default: Entry()].subscribers += 1 }
+    /// Records a subscriber of `key` that takes `algorithm`. `conflation` is the channel's rule,
+    /// taken from the first subscriber (the app's settings decide it, the same for every one).
+    package func join(_ key: ChannelKey, algorithm: DeltaAlgorithm = .fossil, conflation: ConflationRule? = nil) {
+        entries.withLock { entries in
+            var entry =
+                entries[key]
+                ?? Entry(chain: DeltaChain(maximumKeys: conflation?.maximumKeys ?? 1), conflation: conflation)
+            entry.subscribers[algorithm, default: 0] += 1
+            entries[key] = entry
+        }
     }
 
-    /// Records that a subscriber of `key` no longer takes deltas; the chain goes with the last one.
-    package func leave(_ key: ChannelKey) {
+    /// Records that a subscriber of `key` no longer takes `algorithm`; the chain goes with the last one.
+    package func leave(_ key: ChannelKey, algorithm: DeltaAlgorithm = .fossil) {
         entries.withLock { entries in
             guard var entry = entries[key] else { return }
-            entry.subscribers -= 1
-            entries[key] = entry.subscribers > 0 ? entry : nil
+            entry.subscribers[algorithm, default: 0] -= 1
+            entries[key] = entry.isEmpty ? nil : entry
         }
     }
 
@@ -34,41 +45,74 @@ package final class DeltaChainStore: Sendable {
         entries.withLock { $0[key] != nil }
     }
 
-    /// Appends `message` to the chain of `key`; `nil` when no subscriber of `key` takes deltas.
-    package func append(_ message: [UInt8], to key: ChannelKey, policy: DeltaPolicy, force: Bool?) -> DeltaChain.Step? {
+    /// What a subscriber joining a conflation channel is sent first (`pusher:delta_cache_sync`):
+    /// the last message of each conflation key and the channel's sequence; `nil` for a channel
+    /// without conflation or without a chain.
+    package func cacheSync(_ key: ChannelKey) -> DeltaCacheSync? {
         entries.withLock { entries in
-            guard entries[key] != nil else { return nil }
-            return entries[key]!.chain.append(message, policy: policy, force: force)
+            guard let entry = entries[key], let conflation = entry.conflation else { return nil }
+            return DeltaCacheSync(
+                channel: key.channel,
+                conflationKey: conflation.path,
+                sequence: entry.chain.sequence,
+                states: entry.chain.bases.mapValues { DeltaCacheSync.State(content: $0.text, sequence: $0.sequence) }
+            )
         }
     }
 
-    /// Appends the serialised event `message` (named `event`) to the chain of `key` and builds its
-    /// frames for subscribers taking deltas; `nil` when `key` has none.
+    /// Appends the serialised event `message` (named `event`, with `data`) to the chain of `key`
+    /// and builds its frames for subscribers taking deltas; `nil` when `key` has none.
     package func frames(
         for message: [UInt8],
         event: String,
+        data: JSONValue? = nil,
         key: ChannelKey,
         policy: DeltaPolicy,
         force: Bool?
-    )
-        -> DeltaFrames?
-    {
-        guard let step = append(message, to: key, policy: policy, force: force) else { return nil }
+    ) -> DeltaFrames? {
+        let appended: (step: DeltaChain.Step, conflationKey: String?, algorithms: [DeltaAlgorithm])? =
+            entries.withLock { entries in
+                guard var entry = entries[key] else { return nil }
+                let conflationKey = entry.conflation.map { $0.key(in: data) }
+                let step = entry.chain.append(message, conflationKey: conflationKey ?? "", policy: policy, force: force)
+                let algorithms = DeltaAlgorithm.allCases.filter { entry.subscribers[$0, default: 0] > 0 }
+                entries[key] = entry
+                return (step, conflationKey, algorithms)
+            }
+        guard let (step, conflationKey, algorithms) = appended else { return nil }
         let full = WebSocketFrameWriter.frame(
             .text,
-            payload: DeltaMessage.appendingSequence(step.sequence, to: message)
+            payload: DeltaMessage.appendingMetadata(sequence: step.sequence, conflationKey: conflationKey, to: message)
         )
-        let delta = step.delta.map { delta in
-            let frame = DeltaMessage(
+        var frames = DeltaFrames(sequence: step.sequence, full: full)
+        guard let base = step.base else { return frames }
+        frames.baseSequence = base.sequence
+        for algorithm in algorithms {
+            // Up to, not including, the base's closing brace: see DeltaMessage.
+            let delta = algorithm.create(from: Array(base.text.dropLast()), to: message)
+            // The delta travels base64-encoded inside a JSON string: 4 bytes for every 3.
+            guard (delta.count + 2) / 3 * 4 < message.count else { continue }
+            let deltaMessage = DeltaMessage(
                 channel: key.channel,
                 event: event,
                 delta: delta,
                 sequence: step.sequence,
-                baseSequence: step.sequence - 1,
-                algorithm: FossilDelta.algorithm
+                baseSequence: base.sequence,
+                algorithm: algorithm.rawValue,
+                conflationKey: conflationKey
+            ).message
+            let frame = DeltaFrames.Delta(
+                frame: WebSocketFrameWriter.textFrame(deltaMessage.jsonText),
+                sockudoFrame: WebSocketFrameWriter.textFrame(deltaMessage.named(for: .sockudo).jsonText)
             )
-            return WebSocketFrameWriter.textFrame(frame.message.jsonText)
+            switch algorithm {
+            case .fossil: frames.fossil = frame
+            case .xdelta3: frames.xdelta3 = frame
+            }
         }
-        return DeltaFrames(sequence: step.sequence, full: full, delta: delta)
+        if frames.fossil == nil, frames.xdelta3 == nil {
+            entries.withLock { $0[key]?.chain.sentInFull(conflationKey: conflationKey ?? "") }
+        }
+        return frames
     }
 }

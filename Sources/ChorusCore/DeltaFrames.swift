@@ -1,25 +1,56 @@
+package import ChorusProtocol
 package import NIOCore
 
 /// The frames of one event for the subscribers of its channel that take deltas: the full message
-/// carrying its chain sequence, and — when worth it — the `pusher:delta` against the previous
-/// message of the chain. Built once per channel per event; a shard gives each such subscriber the
-/// delta if it was sent the base, the full frame otherwise.
+/// carrying its sequence (and conflation key), and — when worth it — a `pusher:delta` frame per
+/// algorithm in use against the earlier message of its chain. Built once per channel per event; a
+/// shard gives each such subscriber its algorithm's delta if it holds the base, the full frame
+/// otherwise.
 package struct DeltaFrames: Sendable {
-    /// The event's sequence in its channel's chain (from 1).
+    /// One algorithm's `pusher:delta` frame, in both namings.
+    package struct Delta: Sendable {
+        package var frame: ByteBuffer
+        /// The same frame named for protocol 2 (`sockudo:delta`).
+        package var sockudoFrame: ByteBuffer
+
+        package init(frame: ByteBuffer, sockudoFrame: ByteBuffer) {
+            self.frame = frame
+            self.sockudoFrame = sockudoFrame
+        }
+    }
+
+    /// The event's sequence in its channel (from 1).
     package var sequence: UInt64
-    /// The full message with `"__delta_seq"`.
+    /// The sequence of the message the deltas apply to (the previous one of the event's chain).
+    package var baseSequence: UInt64
+    /// The full message with its delta metadata.
     package var full: ByteBuffer
     /// The full message's `permessage-deflate` form, for subscribers that take compression.
     package var compressedFull: ByteBuffer?
-    /// The `pusher:delta` frame, applying to the message of sequence `sequence - 1`.
-    package var delta: ByteBuffer?
+    /// The Fossil delta, when worth sending.
+    package var fossil: Delta?
+    /// The VCDIFF (`xdelta3`) delta, when worth sending.
+    package var xdelta3: Delta?
 
-    package init(sequence: UInt64, full: ByteBuffer, delta: ByteBuffer?) {
+    package init(
+        sequence: UInt64,
+        baseSequence: UInt64 = 0,
+        full: ByteBuffer,
+        fossil: Delta? = nil,
+        xdelta3: Delta? = nil
+    ) {
         self.sequence = sequence
+        self.baseSequence = baseSequence
         self.full = full
-        self.delta = delta
+        self.fossil = fossil
+        self.xdelta3 = xdelta3
     }
 
-    /// The sequence of the message the delta applies to.
-    package var baseSequence: UInt64 { sequence - 1 }
+    /// The delta frames for subscribers taking `algorithm`, when there are.
+    package func delta(_ algorithm: DeltaAlgorithm) -> Delta? {
+        switch algorithm {
+        case .fossil: fossil
+        case .xdelta3: xdelta3
+        }
+    }
 }

@@ -1,12 +1,17 @@
-/// The subscribers of one channel (one filter group) on one shard that take deltas, each with the
-/// chain sequence of the last message of the channel it was sent: it gets a delta only when that
-/// message is the delta's base, the full message otherwise.
+/// The subscribers of one channel (one filter group) on one shard that take deltas of one
+/// algorithm, each with what it holds of the channel: the sequence of the last message it was sent,
+/// and the sequence from which it holds every later message (or, after a cache sync, every base).
 ///
-/// Flat parallel arrays, O(1) removal by swapping the last subscriber into the gap.
+/// A subscriber gets a delta only when nothing of the channel went past it since its last message
+/// and it holds the delta's base; otherwise it gets the full message and holds from there. Flat
+/// parallel arrays, O(1) removal by swapping the last subscriber into the gap.
 final class DeltaSubscriberList {
     private(set) var slots: [UInt32] = []
-    /// The chain sequence last sent to `slots[i]`; 0 when none (a new subscriber, or after a sync error).
-    var lastSequences: [UInt64] = []
+    /// The channel sequence last sent to `slots[i]`; 0 when none (a new subscriber, or after a sync error).
+    private(set) var lastSequences: [UInt64] = []
+    /// The lowest base `slots[i]` holds: the first message of its unbroken run, or 0 after a cache
+    /// sync (which gave it the last message of every conflation key).
+    private(set) var heldFrom: [UInt64] = []
     private var positions: [UInt32: Int] = [:]
 
     init() {}
@@ -14,13 +19,15 @@ final class DeltaSubscriberList {
     var isEmpty: Bool { slots.isEmpty }
     var count: Int { slots.count }
 
-    /// Adds `slot` with no base yet; returns `false` if it was already there.
+    /// Adds `slot` holding nothing, or — when it was sent a cache sync at channel sequence
+    /// `syncedAt` — holding the base of every conflation key; returns `false` if it was there.
     @discardableResult
-    func insert(_ slot: UInt32) -> Bool {
+    func insert(_ slot: UInt32, syncedAt: UInt64? = nil) -> Bool {
         guard positions[slot] == nil else { return false }
         positions[slot] = slots.count
         slots.append(slot)
-        lastSequences.append(0)
+        lastSequences.append(syncedAt ?? 0)
+        heldFrom.append(syncedAt == nil ? UInt64.max : 0)
         return true
     }
 
@@ -30,9 +37,11 @@ final class DeltaSubscriberList {
         guard let position = positions.removeValue(forKey: slot) else { return false }
         let last = slots.removeLast()
         let lastSequence = lastSequences.removeLast()
+        let lastHeld = heldFrom.removeLast()
         if position < slots.count {
             slots[position] = last
             lastSequences[position] = lastSequence
+            heldFrom[position] = lastHeld
             positions[last] = position
         }
         return true
@@ -40,10 +49,31 @@ final class DeltaSubscriberList {
 
     func contains(_ slot: UInt32) -> Bool { positions[slot] != nil }
 
-    /// Forgets the base of `slot`, so its next message of the channel is a full one.
+    /// Forgets what `slot` holds, so its next message of the channel is a full one.
     func resetBase(_ slot: UInt32) {
         guard let position = positions[slot] else { return }
         lastSequences[position] = 0
+        heldFrom[position] = UInt64.max
+    }
+
+    /// Whether the subscriber at `index` can rebuild message `sequence` from a delta against `base`.
+    @inline(__always)
+    func holdsBase(at index: Int, sequence: UInt64, base: UInt64) -> Bool {
+        lastSequences[index] != 0 && lastSequences[index] &+ 1 == sequence && base >= heldFrom[index]
+    }
+
+    /// Records that the subscriber at `index` was sent message `sequence`, as a delta or in full.
+    @inline(__always)
+    func sent(_ sequence: UInt64, at index: Int, asDelta: Bool) {
+        let last = lastSequences[index]
+        if asDelta || (last != 0 && last &+ 1 == sequence) {
+            lastSequences[index] = sequence
+        } else if sequence > last {
+            // A gap (or a first message): it holds this message and what follows.
+            lastSequences[index] = sequence
+            heldFrom[index] = sequence
+        }
+        // An older message arriving late (sent before a cache sync it was included in): nothing changes.
     }
 }
 

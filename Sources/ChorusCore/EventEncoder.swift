@@ -50,6 +50,7 @@ package struct EventEncoder: Sendable {
                     : deltaChains.frames(
                         for: text,
                         event: event.name,
+                        data: event.data,
                         key: key,
                         policy: settings.deltaPolicy,
                         force: event.delta
@@ -86,12 +87,11 @@ package struct EventEncoder: Sendable {
         presenceVersion: UInt64? = nil
     ) -> OutboundEvent? {
         guard let channel = message.channel else { return nil }
-        let frame = WebSocketFrameWriter.textFrame(message.jsonText)
         let key = ChannelKey(appID: appID, channel: channel)
         return OutboundEvent(
             key: key,
-            frame: frame,
-            compressed: compression?.compressedIfWanted(frame),
+            message: message,
+            compression: compression,
             excluding: excluding,
             presenceVersion: presenceVersion,
             tags: eventNameFilters.contains(key) ? EventTags([:], name: message.event) : nil

@@ -2,7 +2,7 @@ import NIOCore
 
 extension OutboundEvent {
     /// `events` with each run of consecutive plain events for the same channel (same exclusion, no
-    /// tags, no delta frames, not a presence membership event) joined into one event whose frame
+    /// tags, no delta frames, not a protocol message) joined into one event whose frame
     /// is the run's frames back to back.
     ///
     /// Every subscriber of that channel takes the whole run, so the shard queues one frame per
@@ -23,7 +23,7 @@ extension OutboundEvent {
         return result
     }
 
-    private var isPlain: Bool { tags == nil && delta == nil && presenceVersion == nil }
+    private var isPlain: Bool { tags == nil && delta == nil && presenceVersion == nil && sockudoFrame == nil }
 
     private func joins(_ first: OutboundEvent) -> Bool {
         isPlain && first.isPlain && key == first.key && excluding == first.excluding

@@ -18,6 +18,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case tagFilter = "tag-filter"
     /// A Fossil delta applied to a base; a delta made from two inputs must rebuild the target.
     case fossilDelta = "fossil-delta"
+    /// A VCDIFF delta applied to a base; a delta made from two inputs must rebuild the target.
+    case vcdiffDelta = "vcdiff-delta"
     /// A `chorus serve` configuration file (YAML or JSON).
     case configuration
     /// A `chorus load` scenario file.
@@ -37,6 +39,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .httpRequest: HTTPRequestFuzz.run(bytes)
         case .tagFilter: TagFilterFuzz.run(bytes)
         case .fossilDelta: FossilDeltaFuzz.run(bytes)
+        case .vcdiffDelta: VCDIFFDeltaFuzz.run(bytes)
         case .configuration: TextFileFuzz.configuration(bytes)
         case .scenario: TextFileFuzz.scenario(bytes)
         case .historyCursor: HistoryCursorFuzz.run(bytes)

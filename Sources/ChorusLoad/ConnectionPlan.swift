@@ -50,7 +50,8 @@ package struct ConnectionPlan: Sendable {
                     kind: workload.channelKind,
                     channelData: data,
                     authenticator: authenticator,
-                    delta: deltaRole == .decoder ? workload.delta : nil
+                    delta: deltaRole == .decoder ? workload.delta : nil,
+                    deltaAlgorithm: workload.deltaAlgorithm
                 )
                 return ConnectionPlan(
                     request: request,

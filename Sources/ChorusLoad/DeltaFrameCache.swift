@@ -10,8 +10,8 @@ package import NIOCore
 package final class DeltaFrameCache {
     /// One distinct frame, parsed.
     package enum Frame {
-        /// A full message carrying its chain sequence; `plain` is the text without it.
-        case full(plain: [UInt8], sequence: UInt64)
+        /// A full message carrying its delta metadata; `message.text` is the text without it.
+        case full(DeltaMessage.FullMessage)
         /// A `pusher:delta` frame, with the last base it was applied to and the result.
         case delta(DeltaMessage, lastBase: [UInt8]?, lastResult: [UInt8])
         /// Any other frame: passed through unchanged.
@@ -30,8 +30,8 @@ package final class DeltaFrameCache {
         if let known = frames[frame] { return known }
         let bytes = Array(frame.readableBytesView)
         let parsed: Frame
-        if let (plain, sequence) = DeltaMessage.splitSequence(bytes) {
-            parsed = .full(plain: plain, sequence: sequence)
+        if let full = DeltaMessage.splitMetadata(bytes) {
+            parsed = .full(full)
         } else if let message = try? PusherMessage(parsing: bytes), let delta = DeltaMessage(message) {
             parsed = .delta(delta, lastBase: nil, lastResult: [])
         } else {
@@ -44,9 +44,14 @@ package final class DeltaFrameCache {
 
     /// `delta` (from `frame`) applied to `base`: the remembered result when `base` equals the last
     /// base applied, else a fresh application, remembered for the next subscriber.
-    package func apply(_ delta: DeltaMessage, of frame: ByteBuffer, to base: [UInt8]) throws -> [UInt8] {
+    package func apply(
+        _ delta: DeltaMessage,
+        algorithm: DeltaAlgorithm,
+        of frame: ByteBuffer,
+        to base: [UInt8]
+    ) throws -> [UInt8] {
         if case .delta(_, let lastBase?, let lastResult) = frames[frame], lastBase == base { return lastResult }
-        let result = try FossilDelta.apply(delta.delta, to: base)
+        let result = try algorithm.apply(delta.delta, to: base)
         if frames[frame] != nil { frames[frame] = .delta(delta, lastBase: base, lastResult: result) }
         return result
     }

@@ -5,12 +5,13 @@ package import NIOCore
 /// full message (rebuilding `pusher:delta` frames from the channel's previous message), so the
 /// usual ``DeliveryScanner`` checks apply unchanged.
 ///
-/// A load connection subscribes to one channel, so it keeps one base. ``SubscriberHandler`` passes
+/// A load connection subscribes to one channel, so it keeps one base per conflation key ("" on
+/// channels without conflation). ``SubscriberHandler`` passes
 /// each text frame of a delta subscriber through ``receive(_:cache:)`` before scanning and
 /// answers `.syncError` with ``DeltaDecoder/syncErrorMessage(channel:)``.
 package struct DeltaReception {
-    /// The last full message and its chain sequence.
-    private var base: (sequence: UInt64, text: [UInt8])?
+    /// The last message of each conflation key and its sequence.
+    private var bases: [String: (sequence: UInt64, text: [UInt8])] = [:]
 
     package init() {}
 
@@ -26,17 +27,19 @@ package struct DeltaReception {
         switch cache.frame(frame) {
         case .other:
             return .message(Array(frame.readableBytesView), rebuilt: false)
-        case .full(let plain, let sequence):
-            base = (sequence, plain)
-            return .message(plain, rebuilt: false)
+        case .full(let full):
+            bases[full.conflationKey ?? ""] = (full.sequence, full.text)
+            return .message(full.text, rebuilt: false)
         case .delta(let delta, _, _):
-            guard delta.algorithm == FossilDelta.algorithm, let base, base.sequence == delta.baseSequence,
-                let rebuilt = try? cache.apply(delta, of: frame, to: base.text)
+            let key = delta.conflationKey ?? ""
+            guard let algorithm = DeltaAlgorithm(name: delta.algorithm), let base = bases[key],
+                base.sequence == delta.baseSequence,
+                let rebuilt = try? cache.apply(delta, algorithm: algorithm, of: frame, to: base.text)
             else {
-                base = nil
+                bases = [:]
                 return .syncError(channel: delta.channel)
             }
-            self.base = (delta.sequence, rebuilt)
+            bases[key] = (delta.sequence, rebuilt)
             return .message(rebuilt, rebuilt: true)
         }
     }

@@ -1,3 +1,4 @@
+import ChorusProtocol
 import Foundation
 import Yams
 
@@ -152,9 +153,19 @@ public struct ScenarioParser: Sendable {
             presenceChurn: churn,
             clientEvents: clientEvents,
             delta: try readDelta(&fields),
+            deltaAlgorithm: try readDeltaAlgorithm(&fields),
             channelPrefix: try fields.string("channel_prefix") ?? "",
             historyCheck: try fields.bool("history_check") ?? false
         )
+    }
+
+    /// `delta_algorithm`: `fossil` (default) or `xdelta3` (VCDIFF).
+    private func readDeltaAlgorithm(_ fields: inout ScenarioFields) throws(ScenarioError) -> DeltaAlgorithm {
+        guard let name = try fields.string("delta_algorithm") else { return .fossil }
+        guard let algorithm = DeltaAlgorithm(name: name) else {
+            throw fields.error("delta_algorithm", "must be one of \(DeltaAlgorithm.names), got '\(name)'")
+        }
+        return algorithm
     }
 
     /// `delta`: `false` (default), `true` (same as `subscription`), `subscription` or `connection`.

@@ -129,7 +129,7 @@ final class SubscriberHandler: ChannelInboundHandler {
             socketID = id
             if request.delta == .connection {
                 state = .enablingDelta
-                sendText(context: context, SubscriptionRequest.enableDeltaText)
+                sendText(context: context, request.enableDeltaText)
             } else {
                 state = .subscribing
                 sendText(context: context, request.subscribeText(socketID: id))

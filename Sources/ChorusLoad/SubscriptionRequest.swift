@@ -10,6 +10,8 @@ package struct SubscriptionRequest: Sendable {
     package var authenticator: ChannelAuthenticator
     /// How this connection opts in to delta compression; `nil` for plain subscribers.
     package var delta: Scenario.DeltaMode?
+    /// The delta format it asks for.
+    package var deltaAlgorithm: DeltaAlgorithm = .fossil
 
     /// The `pusher:subscribe` frame text for a connection with `socketID`.
     package func subscribeText(socketID: String) -> String {
@@ -20,13 +22,19 @@ package struct SubscriptionRequest: Sendable {
             )
         }
         if let channelData { data["channel_data"] = .string(channelData) }
-        if delta == .subscription { data["delta"] = .bool(true) }
+        if delta == .subscription {
+            data["delta"] =
+                deltaAlgorithm == .fossil
+                ? .bool(true) : ["enabled": true, "algorithm": .string(deltaAlgorithm.rawValue)]
+        }
         return PusherMessage(event: PusherEventName.subscribe, data: .object(data)).jsonText
     }
 
-    /// `pusher:enable_delta_compression`, sent before subscribing in connection mode.
-    package static let enableDeltaText = PusherMessage(event: PusherEventName.enableDeltaCompression, data: [:])
-        .jsonText
+    /// `pusher:enable_delta_compression` offering the algorithm, sent before subscribing in connection mode.
+    package var enableDeltaText: String {
+        let offer: JSONValue = ["algorithms": [.string(deltaAlgorithm.rawValue)]]
+        return PusherMessage(event: PusherEventName.enableDeltaCompression, data: offer).jsonText
+    }
 
     package var unsubscribeText: String {
         PusherMessage(event: PusherEventName.unsubscribe, data: ["channel": .string(channel)]).jsonText

@@ -1,3 +1,5 @@
+public import ChorusProtocol
+
 /// One kind of traffic in a run: who subscribes where, and what is published to them how fast.
 ///
 /// A ``Scenario`` runs one or more workloads at once over one connection pool; each keeps its own
@@ -30,6 +32,8 @@ public struct Workload: Sendable, Hashable {
     /// Whether subscribers take deltas; each channel then also gets one plain reference subscriber
     /// whose messages every rebuilt message is compared with.
     public var delta: Scenario.DeltaMode?
+    /// The delta format delta subscribers ask for (`delta_algorithm`: `fossil` or `xdelta3`).
+    public var deltaAlgorithm: DeltaAlgorithm
     /// Put in front of the channel names (after the kind's `private-`/`presence-`), e.g. `hist-`
     /// to land on the channels a server keeps history for.
     public var channelPrefix: String
@@ -50,6 +54,7 @@ public struct Workload: Sendable, Hashable {
         presenceChurn: Scenario.PresenceChurn? = nil,
         clientEvents: Scenario.ClientEvents? = nil,
         delta: Scenario.DeltaMode? = nil,
+        deltaAlgorithm: DeltaAlgorithm = .fossil,
         channelPrefix: String = "",
         historyCheck: Bool = false
     ) {
@@ -65,6 +70,7 @@ public struct Workload: Sendable, Hashable {
         self.presenceChurn = presenceChurn
         self.clientEvents = clientEvents
         self.delta = delta
+        self.deltaAlgorithm = deltaAlgorithm
         self.channelPrefix = channelPrefix
         self.historyCheck = historyCheck
     }

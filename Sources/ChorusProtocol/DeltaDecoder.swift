@@ -1,8 +1,13 @@
-/// A subscriber's side of delta compression: keeps the last message of each channel and rebuilds
-/// every `pusher:delta` into the full message text, byte for byte what a subscriber without delta
-/// compression receives.
+/// A subscriber's side of delta compression, as Sockudo's document describes it: keeps, per
+/// channel and conflation key, the last messages received (full, rebuilt, or from a
+/// `pusher:delta_cache_sync`) and rebuilds every `pusher:delta` against the one its `base_index`
+/// names — byte for byte what a subscriber without delta compression receives. Fossil and VCDIFF
+/// (`xdelta3`) deltas both.
 public struct DeltaDecoder: Sendable {
-    private var bases: [String: (sequence: UInt64, text: [UInt8])] = [:]
+    /// The messages kept per channel and conflation key ("" for none), newest last.
+    private var bases: [String: [String: [(sequence: UInt64, text: [UInt8])]]] = [:]
+    /// How many messages are kept per conflation key.
+    public let maximumPerKey: Int
     /// Bytes of message text received (deltas as sent).
     public private(set) var receivedBytes = 0
     /// Bytes of message text after rebuilding (what full messages would have cost).
@@ -10,12 +15,16 @@ public struct DeltaDecoder: Sendable {
     /// Deltas rebuilt.
     public private(set) var deltasApplied = 0
 
-    public init() {}
+    public init(maximumPerKey: Int = 30) {
+        self.maximumPerKey = max(1, maximumPerKey)
+    }
 
     /// What one received text frame amounts to.
     public enum Outcome: Sendable, Hashable {
         /// The message's full text: as received, or rebuilt from a delta.
         case message([UInt8])
+        /// A cache sync: the bases of a conflation channel, taken; nothing to deliver.
+        case synced(channel: String)
         /// A delta that cannot be applied; answer with `pusher:delta_sync_error` for `channel`.
         case syncError(channel: String, reason: String)
     }
@@ -23,27 +32,37 @@ public struct DeltaDecoder: Sendable {
     /// Takes one text frame from the server.
     public mutating func receive(_ text: [UInt8]) -> Outcome {
         receivedBytes += text.count
-        if let (plain, sequence) = DeltaMessage.splitSequence(text),
-            let channel = (try? PusherMessage(parsing: plain))?.channel
+        if let full = DeltaMessage.splitMetadata(text), let channel = (try? PusherMessage(parsing: full.text))?.channel
         {
-            bases[channel] = (sequence, plain)
-            fullBytes += plain.count
-            return .message(plain)
+            keep(full.text, sequence: full.sequence, channel: channel, key: full.conflationKey ?? "")
+            fullBytes += full.text.count
+            return .message(full.text)
         }
-        guard let parsed = try? PusherMessage(parsing: text), let delta = DeltaMessage(parsed) else {
+        guard let parsed = try? PusherMessage(parsing: text) else {
             fullBytes += text.count
             return .message(text)
         }
-        guard delta.algorithm == FossilDelta.algorithm else {
+        if let sync = DeltaCacheSync(parsed) {
+            var channelBases: [String: [(sequence: UInt64, text: [UInt8])]] = [:]
+            for (key, state) in sync.states { channelBases[key] = [(state.sequence, state.content)] }
+            bases[sync.channel] = channelBases
+            return .synced(channel: sync.channel)
+        }
+        guard let delta = DeltaMessage(parsed) else {
+            fullBytes += text.count
+            return .message(text)
+        }
+        let key = delta.conflationKey ?? ""
+        guard let algorithm = DeltaAlgorithm(name: delta.algorithm) else {
             return .syncError(channel: delta.channel, reason: "unsupported algorithm \(delta.algorithm)")
         }
-        guard let base = bases[delta.channel], base.sequence == delta.baseSequence else {
+        guard let base = bases[delta.channel]?[key]?.last(where: { $0.sequence == delta.baseSequence }) else {
             bases[delta.channel] = nil
-            return .syncError(channel: delta.channel, reason: "no base message \(delta.baseSequence)")
+            return .syncError(channel: delta.channel, reason: "no base message \(delta.baseSequence) for key '\(key)'")
         }
         do {
-            let rebuilt = try FossilDelta.apply(delta.delta, to: base.text)
-            bases[delta.channel] = (delta.sequence, rebuilt)
+            let rebuilt = try algorithm.apply(delta.delta, to: base.text)
+            keep(rebuilt, sequence: delta.sequence, channel: delta.channel, key: key)
             fullBytes += rebuilt.count
             deltasApplied += 1
             return .message(rebuilt)
@@ -51,6 +70,13 @@ public struct DeltaDecoder: Sendable {
             bases[delta.channel] = nil
             return .syncError(channel: delta.channel, reason: "\(error)")
         }
+    }
+
+    private mutating func keep(_ text: [UInt8], sequence: UInt64, channel: String, key: String) {
+        var kept = bases[channel]?[key] ?? []
+        kept.append((sequence, text))
+        if kept.count > maximumPerKey { kept.removeFirst(kept.count - maximumPerKey) }
+        bases[channel, default: [:]][key] = kept
     }
 
     /// The `pusher:delta_sync_error` a client sends to get a full message next.

@@ -19,10 +19,13 @@ public enum PusherEventName {
     public static let deltaCompressionEnabled = "pusher:delta_compression_enabled"
     public static let delta = "pusher:delta"
     public static let deltaSyncError = "pusher:delta_sync_error"
+    public static let deltaCacheSync = "pusher:delta_cache_sync"
 
-    /// Whether a publisher or client may not use `name` (`pusher:` and `pusher_internal:` are reserved).
+    /// Whether a publisher or client may not use `name`: `pusher:` and `pusher_internal:` are
+    /// reserved, and so are their protocol 2 forms `sockudo:` and `sockudo_internal:`.
     public static func isReserved(_ name: String) -> Bool {
-        name.hasPrefix("pusher:") || name.hasPrefix("pusher_internal:")
+        name.hasPrefix("pusher:") || name.hasPrefix("pusher_internal:") || name.hasPrefix("sockudo:")
+            || name.hasPrefix("sockudo_internal:")
     }
 
     /// Whether `name` is a client event name.

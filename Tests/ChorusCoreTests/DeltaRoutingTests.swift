@@ -43,10 +43,10 @@ struct DeltaRoutingTests {
         shard.flush()
     }
 
-    func subscriber(of shard: BroadcastShard, chains: DeltaChainStore, delta: Bool) -> PayloadSink {
+    func subscriber(of shard: BroadcastShard, chains: DeltaChainStore, delta: DeltaAlgorithm?) -> PayloadSink {
         let sink = PayloadSink()
         shard.subscribe(shard.register(sink), to: key, filter: nil, delta: delta)
-        if delta { chains.join(key) }
+        if let delta { chains.join(key, algorithm: delta) }
         return sink
     }
 
@@ -54,8 +54,8 @@ struct DeltaRoutingTests {
     func chain() throws {
         let shard = BroadcastShard()
         let chains = DeltaChainStore()
-        let plain = subscriber(of: shard, chains: chains, delta: false)
-        let compressed = subscriber(of: shard, chains: chains, delta: true)
+        let plain = subscriber(of: shard, chains: chains, delta: nil)
+        let compressed = subscriber(of: shard, chains: chains, delta: .fossil)
         publish(0..<25, chains: chains, shard: shard)
 
         #expect(plain.payloads == (0..<25).map(Self.message))
@@ -73,13 +73,13 @@ struct DeltaRoutingTests {
     func lateJoiner() throws {
         let shard = BroadcastShard()
         let chains = DeltaChainStore()
-        let early = subscriber(of: shard, chains: chains, delta: true)
+        let early = subscriber(of: shard, chains: chains, delta: .fossil)
         publish(0..<3, chains: chains, shard: shard)
-        let late = subscriber(of: shard, chains: chains, delta: true)
+        let late = subscriber(of: shard, chains: chains, delta: .fossil)
         publish(3..<6, chains: chains, shard: shard)
 
         #expect(late.payloads.count == 3)
-        #expect(DeltaMessage.splitSequence(late.payloads[0])?.message == Self.message(3))
+        #expect(DeltaMessage.splitMetadata(late.payloads[0])?.text == Self.message(3))
         var decoder = DeltaDecoder()
         for (offset, payload) in late.payloads.enumerated() {
             #expect(decoder.receive(payload) == .message(Self.message(3 + offset)))
@@ -94,12 +94,12 @@ struct DeltaRoutingTests {
         let chains = DeltaChainStore()
         let sink = PayloadSink()
         let slot = shard.register(sink)
-        shard.subscribe(slot, to: key, filter: nil, delta: true)
+        shard.subscribe(slot, to: key, filter: nil, delta: .fossil)
         chains.join(key)
         publish(0..<3, chains: chains, shard: shard)
         shard.resetDeltaBase(slot, on: key)
         publish(3..<5, chains: chains, shard: shard)
-        #expect(DeltaMessage.splitSequence(sink.payloads[3]) != nil)
+        #expect(DeltaMessage.splitMetadata(sink.payloads[3]) != nil)
         #expect(DeltaMessage(try PusherMessage(parsing: sink.payloads[4])) != nil)
     }
 
@@ -110,15 +110,15 @@ struct DeltaRoutingTests {
         let small = Array(#"{"event":"tick","channel":"c","data":"{\"price\":101.25,\"venue\":\"lp-3\"}"}"#.utf8)
         var next = small
         next[next.count - 5] = UInt8(ascii: "9")
-        #expect(chain.append(small, policy: policy).delta == nil)
-        #expect(chain.append(next, policy: policy).delta == nil)  // under 100 bytes
-        #expect(chain.append(small, policy: policy, force: true).delta != nil)  // forced: no size floor
-        let big = Self.message(1)
-        #expect(chain.append(big, policy: policy).delta == nil)
-        #expect(chain.append(Self.message(2), policy: policy, force: false).delta == nil)
+        #expect(chain.append(small, policy: policy).base == nil)
+        #expect(chain.append(next, policy: policy).base == nil)  // under 100 bytes
+        #expect(chain.append(small, policy: policy, force: true).base != nil)  // forced: no size floor
+        // A delta from `small` would not be smaller: DeltaChainStore sends this one in full.
+        _ = chain.append(Self.message(1), policy: policy)
+        #expect(chain.append(Self.message(2), policy: policy, force: false).base == nil)
         let step = chain.append(Self.message(3), policy: policy, force: true)
-        #expect(step.delta != nil)
-        #expect(try FossilDelta.apply(step.delta!, to: Self.message(2)) == Self.message(3))
+        #expect(step.base?.text == Self.message(2))
+        #expect(step.base?.sequence == step.sequence - 1)
     }
 
     @Test("a channel nobody takes deltas on has no chain; the last one leaving drops it")
@@ -142,14 +142,14 @@ struct DeltaRoutingTests {
         let sink = PayloadSink()
         let slot = shard.register(sink)
         shard.subscribe(slot, to: key)
-        #expect(!shard.takesDeltas(slot, on: key))
+        #expect(shard.deltaAlgorithm(of: slot, on: key) == nil)
         #expect(shard.enableDelta(slot, on: key))
-        #expect(shard.takesDeltas(slot, on: key))
+        #expect(shard.deltaAlgorithm(of: slot, on: key) == .fossil)
         #expect(!shard.enableDelta(slot, on: key))
         #expect(shard.subscriberCount(key) == 1)
         chains.join(key)
         publish(0..<2, chains: chains, shard: shard)
-        #expect(DeltaMessage.splitSequence(sink.payloads[0]) != nil)
+        #expect(DeltaMessage.splitMetadata(sink.payloads[0]) != nil)
         #expect(DeltaMessage(try! PusherMessage(parsing: sink.payloads[1])) != nil)
     }
 }

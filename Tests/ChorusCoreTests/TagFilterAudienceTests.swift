@@ -19,7 +19,7 @@ struct TagFilterAudienceTests {
         for filter in filters {
             let sink = RecordingSink()
             let slot = shard.register(sink)
-            #expect(shard.subscribe(slot, to: market, filter: filter.map(CompiledTagFilter.init), delta: false))
+            #expect(shard.subscribe(slot, to: market, filter: filter.map(CompiledTagFilter.init), delta: nil))
             sinks.append(sink)
             slots.append(slot)
         }

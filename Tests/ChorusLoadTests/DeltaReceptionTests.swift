@@ -14,7 +14,7 @@ struct DeltaReceptionTests {
         #"{"event":"e","channel":"c","data":"{\"seq\":2,\"t\":6,\"pad\":\"0123456789012345678901234567890123456789\"}"}"#
             .utf8
     )
-    static let full = ByteBuffer(bytes: DeltaMessage.appendingSequence(1, to: base))
+    static let full = ByteBuffer(bytes: DeltaMessage.appendingMetadata(sequence: 1, to: base))
     static let delta = ByteBuffer(
         string: DeltaMessage(
             channel: "c",
@@ -50,7 +50,7 @@ struct DeltaReceptionTests {
         let otherBase = Array(
             String(decoding: Self.base, as: UTF8.self).replacingOccurrences(of: "0123", with: "abcd").utf8
         )
-        _ = second.receive(ByteBuffer(bytes: DeltaMessage.appendingSequence(1, to: otherBase)), cache: cache)
+        _ = second.receive(ByteBuffer(bytes: DeltaMessage.appendingMetadata(sequence: 1, to: otherBase)), cache: cache)
         #expect(second.receive(Self.delta, cache: cache) != .message(Self.next, rebuilt: true))
     }
 

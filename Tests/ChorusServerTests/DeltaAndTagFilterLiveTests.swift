@@ -76,6 +76,10 @@ struct DeltaAndTagFilterLiveTests {
             let perSubscription = try await RawSession.open(server)
             try await perSubscription.subscribe("telemetry", ["delta": true])
             #expect(try await perSubscription.nextMessage().event == PusherEventName.subscriptionSucceeded)
+            // Sockudo's channel-scoped confirmation of the subscription's own opt-in.
+            let confirmed = try await perSubscription.nextMessage()
+            #expect(confirmed.event == PusherEventName.deltaCompressionEnabled && confirmed.channel == "telemetry")
+            #expect(confirmed.dataObject == ["enabled": true, "algorithm": "fossil", "channel": "telemetry"])
 
             let batch: [JSONValue] = (0..<10).map { number in
                 ["name": "readings", "channel": "telemetry", "data": .string(Self.data(number))]
@@ -110,7 +114,7 @@ struct DeltaAndTagFilterLiveTests {
             ]
             #expect(try await server.httpClient().post("/apps/\(server.app.id)/events", json: one).status == .ok)
             let full = try await perSubscription.nextText()
-            #expect(DeltaMessage.splitSequence(full)?.message == (try await plain.nextText()))
+            #expect(DeltaMessage.splitMetadata(full)?.text == (try await plain.nextText()))
             #expect(DeltaMessage(try PusherMessage(parsing: try await perConnection.nextText())) != nil)
         }
     }

@@ -295,7 +295,7 @@ struct PusherSessionStateMachineTests {
         var machine = try Self.machine()
         let actions = try Self.join(&machine, ["channel": "news"])
         #expect(actions.map(\.label) == ["send pusher_internal:subscription_succeeded"])
-        #expect(machine.subscriptions["news"] == SessionSubscription(presenceUserID: nil, delta: false))
+        #expect(machine.subscriptions["news"] == SessionSubscription(presenceUserID: nil, delta: nil))
         #expect(
             machine.textReceived(Self.subscribe(["channel": "news"]), now: Self.start).map(\.label) == ["confirm news"]
         )
@@ -447,7 +447,7 @@ struct PusherSessionStateMachineTests {
         #expect(joined.map(\.label).last == "count news 1")
         let left = machine.left(
             channel: "presence-x",
-            subscription: SessionSubscription(presenceUserID: "alice", delta: false),
+            subscription: SessionSubscription(presenceUserID: "alice", delta: nil),
             outcome: .init(isLastSubscriber: false, memberRemoved: false, subscriptionCount: 1, presenceVersion: 2)
         )
         #expect(left.isEmpty)
@@ -632,14 +632,14 @@ struct PusherSessionStateMachineTests {
         var machine = try Self.machine()
         _ = try Self.join(&machine, ["channel": "news"])
         let actions = machine.textReceived(Self.text(["event": "pusher:enable_delta_compression"]), now: Self.start)
-        #expect(actions.map(\.label) == ["startDelta news", "send pusher:delta_compression_enabled"])
-        #expect(machine.subscriptions["news"]?.delta == true)
+        #expect(actions.map(\.label) == ["startDelta news fossil", "send pusher:delta_compression_enabled"])
+        #expect(machine.subscriptions["news"]?.delta == .fossil)
         guard case .join(let join)? = machine.textReceived(Self.subscribe(["channel": "prices"]), now: Self.start).first
         else {
             Issue.record("expected a join")
             return
         }
-        #expect(join.delta)
+        #expect(join.delta == .fossil)
     }
 }
 
@@ -648,7 +648,7 @@ extension PusherSessionAction {
     var label: String {
         switch self {
         case .register: "register"
-        case .refuse(let code): "refuse \(code.rawValue)"
+        case .refuse(let code, _): "refuse \(code.rawValue)"
         case .send(let message): "send \(message.event)"
         case .sendFrame: "sendFrame"
         case .refuseSubscription(_, let error): "refuseSubscription \(error.type)"
@@ -663,7 +663,7 @@ extension PusherSessionAction {
         case .leave(let channel, _): "leave \(channel)"
         case .relayClientEvent(let message): "relay \(message.event)"
         case .signIn(let signIn): "signIn \(signIn.userID)"
-        case .startDelta(let channel): "startDelta \(channel)"
+        case .startDelta(let channel, let algorithm, _): "startDelta \(channel) \(algorithm.rawValue)"
         case .resetDeltaBase(let channel): "resetDeltaBase \(channel)"
         case .publish(let message, let version, let excludingSelf):
             "publish \(message.event) v\(version)\(excludingSelf ? " excluding self" : "")"
@@ -672,5 +672,33 @@ extension PusherSessionAction {
         case .signOut(let userID): "signOut \(userID)"
         case .unregister: "unregister"
         }
+    }
+}
+
+extension PusherSessionStateMachineTests {
+    @Test("protocol 2: sockudo: names are understood on the way in; the handshake names the dialect")
+    func protocolTwo() throws {
+        var machine = try Self.machine(uri: "/app/key?protocol=2&format=json&echo_messages=true&append_mode=delta")
+        #expect(machine.dialect == .sockudo)
+        let pong = machine.textReceived(Array(#"{"event":"sockudo:ping","data":{}}"#.utf8), now: Self.start)
+        #expect(pong.map(\.label) == ["send pusher:pong"])
+    }
+
+    @Test("protocol 2 with a binary wire format is refused with 4007 and the reason")
+    func binaryFormatRefused() throws {
+        var machine = try Self.machine(uri: "/app/key?protocol=2&format=messagepack", open: false)
+        let actions = machine.connectionActive()
+        guard case .refuse(let code, let reason)? = actions.first else {
+            Issue.record("expected a refusal, got \(actions)")
+            return
+        }
+        #expect(code == .unsupportedProtocolVersion)
+        #expect(reason == "Unsupported wire format 'messagepack': this server speaks format=json")
+    }
+
+    @Test("protocols 1, 3 and 8 are refused (4007); 2 and 5 to 7 are served", arguments: [1, 2, 3, 4, 5, 7, 8])
+    func versions(version: Int) throws {
+        let request = try #require(ConnectionRequest(uri: "/app/key?protocol=\(version)"))
+        #expect((request.rejection == nil) == (version == 2 || (5...7).contains(version)))
     }
 }

@@ -2,13 +2,13 @@
 # scripts/cluster-smoke.sh): the apps every capability needs, so no case is skipped — a second app,
 # a disabled app, a rate-limited app, one with client events disabled, one with subscription counts, one
 # allowing the origins https://*.allowed.test only, and history on `hist-*` channels of the first with
-# push on it.
+# push on it, and delta conflation on `conflated-*` channels keyed by `symbol`.
 #   conformance_apps_yaml      prints the configuration's `apps:` section
 #   "${conformance_apps[@]}"   the matching `chorus conform` app arguments
 conformance_apps_yaml() {
     cat <<'YAML'
 apps:
-  - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}, push: {enabled: true}}
+  - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}, push: {enabled: true}, channel_delta_compression: {"conflated-*": {conflation_key: symbol}}}
   - {id: 2, key: second-key, secret: second-secret}
   - {id: 3, key: disabled-key, secret: disabled-secret, enabled: false}
   - {id: 4, key: limited-key, secret: limited-secret, max_api_requests_per_window: 5, api_rate_limit_window_seconds: 60}

@@ -112,7 +112,7 @@ extension ServerContext {
                 offline: notice.online ? [] : [notice.userID]
             )
             let key = ChannelKey(appID: appID, channel: ChannelName.serverToUser(notice.watcher).rawValue)
-            return OutboundEvent(key: key, frame: WebSocketFrameWriter.textFrame(message.jsonText))
+            return OutboundEvent(key: key, message: message, compression: broadcaster.compression)
         }
         broadcaster.publish(events)
     }

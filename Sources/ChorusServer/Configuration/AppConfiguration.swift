@@ -43,6 +43,8 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
     public var deltaFullEvery: Int = 10
     /// Messages shorter than this many bytes are never sent as deltas.
     public var deltaMinimumBytes: Int = 100
+    /// Per channel pattern: deltas allowed or not, default algorithm, conflation key.
+    public var channelDeltaCompression: [String: ChannelDeltaSettings] = [:]
     /// Retained publishes, versioned messages and annotations; off unless configured.
     public var history = HistorySettings()
     /// Origins whose browsers may connect (`https://*.example.com` matches any subdomain); empty
@@ -85,6 +87,7 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
             .value("delta_compression_enabled", \.deltaCompressionEnabled),
             .int("delta_full_every", \.deltaFullEvery, .atLeast(1)),
             .int("delta_min_bytes", \.deltaMinimumBytes, .atLeast(0)),
+            .value("channel_delta_compression", \.channelDeltaCompression),
             .section("history", \.history),
             .section("push", \.push),
             .value("allowed_origins", \.allowedOrigins),
@@ -127,6 +130,7 @@ public struct AppConfiguration: Sendable, Hashable, Codable, ConfigurationSectio
         problems += settingProblems.map { "\(name): \($0)" }
         problems += webhooks.flatMap { $0.problems(owner: name) }
         problems += originProblems.map { "\(name): \($0)" }
+        problems += channelDeltaProblems.map { "\(name): \($0)" }
         return problems
     }
 }

@@ -21,25 +21,20 @@ extension PusherConnectionHandler {
         switch action {
         case .register:
             register()
-        case .refuse(let code):
-            log(
-                .info,
-                "connection refused",
-                ["code": .stringConvertible(code.rawValue), "reason": .string(code.meaning)]
-            )
-            let error = PusherMessage.error(code.meaning, code: code)
-            outlet.write(WebSocketFrameWriter.textFrame(error.jsonText))
-            outlet.sendCloseFrame(code: WebSocketErrorCode(code), reason: code.meaning)
+        case .refuse(let code, let reason):
+            log(.info, "connection refused", ["code": .stringConvertible(code.rawValue), "reason": .string(reason)])
+            outlet.write(frame(of: PusherMessage.error(reason, code: code)))
+            outlet.sendCloseFrame(code: WebSocketErrorCode(code), reason: reason)
         case .send(let message):
-            return enqueue(WebSocketFrameWriter.textFrame(message.jsonText))
+            return enqueue(frame(of: message))
         case .sendFrame(let frame):
             return enqueue(frame)
         case .refuseSubscription(let channel, let error):
             log(.debug, "subscription refused", ["channel": .string(channel), "type": .string(error.type)])
-            return enqueue(WebSocketFrameWriter.textFrame(error.message(channel: channel).jsonText))
+            return enqueue(frame(of: error.message(channel: channel)))
         case .close(let code, let message):
             log(.info, "closing", ["code": .stringConvertible(code.rawValue), "reason": .string(message)])
-            if enqueue(WebSocketFrameWriter.textFrame(PusherMessage.error(message, code: code).jsonText)) {
+            if enqueue(frame(of: PusherMessage.error(message, code: code))) {
                 shard?.flush()
             }
             outlet.sendCloseFrame(code: WebSocketErrorCode(code), reason: message)
@@ -63,7 +58,7 @@ extension PusherConnectionHandler {
                     members: server.directory.members(key(channel.rawValue))
                 )
                 : .subscriptionSucceeded(channel: channel.rawValue)
-            return enqueue(WebSocketFrameWriter.textFrame(message.jsonText))
+            return enqueue(frame(of: message))
         case .leave(let channel, let subscription):
             leave(channel, subscription)
         case .relayClientEvent(let message):
@@ -71,9 +66,11 @@ extension PusherConnectionHandler {
             server.metrics.clientEventsRelayed.increment()
         case .signIn(let signIn):
             self.signIn(signIn)
-        case .startDelta(let channel):
+        case .startDelta(let channel, let algorithm, let conflation):
             let key = key(channel)
-            if shard?.enableDelta(slot, on: key) == true { server.publisher.deltaChains.join(key) }
+            if shard?.enableDelta(slot, on: key, algorithm: algorithm) == true {
+                server.publisher.deltaChains.join(key, algorithm: algorithm, conflation: conflation)
+            }
         case .resetDeltaBase(let channel):
             shard?.resetDeltaBase(slot, on: key(channel))
         case .publish(let message, let presenceVersion, let excludingSelf):
@@ -109,6 +106,11 @@ extension PusherConnectionHandler {
 
     private func key(_ channel: String) -> ChannelKey { ChannelKey(appID: appID, channel: channel) }
 
+    /// The text frame of `message`, named as the client's protocol names it.
+    private func frame(of message: PusherMessage) -> ByteBuffer {
+        WebSocketFrameWriter.textFrame(message.named(for: machine.dialect).jsonText)
+    }
+
     private func enqueue(_ frame: ByteBuffer) -> Bool {
         guard let shard else { return false }
         shard.enqueue(frame, toSlot: slot)
@@ -121,7 +123,7 @@ extension PusherConnectionHandler {
             preconditionFailure("connection on an event loop without a broadcast shard")
         }
         let shard = server.broadcaster.shards[index].value
-        let slot = shard.register(outlet, compresses: compresses)
+        let slot = shard.register(outlet, compresses: compresses, speaksSockudo: machine.dialect == .sockudo)
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         let entry = ConnectionRegistry.Entry(
             appID: app.id,
@@ -170,23 +172,30 @@ extension PusherConnectionHandler {
         case .memberLimitReached:
             execute(machine.joinRefused(join))
         case .joined(let outcome):
+            var cacheSync: DeltaCacheSync?
             if join.member != nil {
                 shard.subscribe(slot, to: key, presenceVersion: outcome.presenceVersion)
             } else {
                 if join.filter?.filtersEventNames == true { server.publisher.eventNameFilters.join(key) }
-                shard.subscribe(slot, to: key, filter: join.filter, delta: join.delta)
-                if join.delta { server.publisher.deltaChains.join(key) }
+                if let algorithm = join.delta {
+                    let chains = server.publisher.deltaChains
+                    chains.join(key, algorithm: algorithm, conflation: join.conflation)
+                    // Read with the subscription, on this loop: events queued for it later are
+                    // after the sync, events older than it come in full.
+                    cacheSync = chains.cacheSync(key)
+                }
+                shard.subscribe(slot, to: key, filter: join.filter, delta: join.delta, syncedAt: cacheSync?.sequence)
             }
             log(.debug, "subscribed", ["channel": .string(key.channel)])
             server.channelChanged(key, presence: join.member != nil)
-            execute(machine.joined(join, outcome: outcome))
+            execute(machine.joined(join, outcome: outcome, cacheSync: cacheSync))
         }
     }
 
     private func leave(_ channel: String, _ subscription: SessionSubscription) {
         let key = key(channel)
         shard?.unsubscribe(slot, from: key)
-        if subscription.delta { server.publisher.deltaChains.leave(key) }
+        if let algorithm = subscription.delta { server.publisher.deltaChains.leave(key, algorithm: algorithm) }
         if subscription.filtersEventNames { server.publisher.eventNameFilters.leave(key) }
         let outcome = server.directory.unsubscribe(key, userID: subscription.presenceUserID)
         server.channelChanged(key, presence: subscription.presenceUserID != nil)
@@ -202,7 +211,7 @@ extension PusherConnectionHandler {
         }
         server.connections.setUser(signIn.userID, socketID: machine.socketID)
         shard.subscribe(slot, to: key(ChannelName.serverToUser(signIn.userID).rawValue))
-        _ = enqueue(WebSocketFrameWriter.textFrame(PusherMessage.signinSuccess(userData: signIn.userData).jsonText))
+        _ = enqueue(frame(of: PusherMessage.signinSuccess(userData: signIn.userData)))
         let outcome = server.watchlists.signIn(
             signIn.userID,
             previous: signIn.previousUserID,
@@ -210,11 +219,7 @@ extension PusherConnectionHandler {
             appID: appID
         )
         if !outcome.onlineWatched.isEmpty {
-            _ = enqueue(
-                WebSocketFrameWriter.textFrame(
-                    PusherMessage.watchlistEvents(online: outcome.onlineWatched, offline: []).jsonText
-                )
-            )
+            _ = enqueue(frame(of: PusherMessage.watchlistEvents(online: outcome.onlineWatched, offline: [])))
         }
         if outcome.firstHere { server.userPresenceChanged(signIn.userID, appID: appID, online: true) }
         server.notifyWatchers(outcome.notices, appID: appID)

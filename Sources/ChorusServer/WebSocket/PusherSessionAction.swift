@@ -9,8 +9,9 @@ package enum PusherSessionAction {
     /// Join the broadcast engine and the connection registry, then report
     /// ``PusherSessionStateMachine/registered(now:)`` or ``PusherSessionStateMachine/registrationRefused()``.
     case register
-    /// Write `pusher:error` and a close frame with `code` straight to the socket (nothing is queued yet).
-    case refuse(PusherErrorCode)
+    /// Write `pusher:error` and a close frame with `code` and `reason` straight to the socket
+    /// (nothing is queued yet).
+    case refuse(PusherErrorCode, reason: String)
     /// Queue a message for this client behind anything already queued.
     case send(PusherMessage)
     /// Queue a pre-encoded frame (a cache channel's last event) for this client.
@@ -42,8 +43,8 @@ package enum PusherSessionAction {
     case relayClientEvent(PusherMessage)
     /// Sign the connection in: move it to the user's `#server-to-user-` channel and watchlists.
     case signIn(SignIn)
-    /// The connection now takes deltas on `channel`.
-    case startDelta(channel: String)
+    /// The connection now takes deltas of `algorithm` on `channel`.
+    case startDelta(channel: String, algorithm: DeltaAlgorithm, conflation: ConflationRule?)
     /// Send the connection's next message on `channel` in full (`pusher:delta_sync_error`).
     case resetDeltaBase(channel: String)
     /// Publish a membership event to the channel, not to this connection when `excludingSelf`.
@@ -64,19 +65,25 @@ package struct SubscriptionJoin {
     /// The presence member joining, on presence channels.
     package var member: PresenceMember?
     package var filter: CompiledTagFilter?
-    package var delta: Bool
+    /// The algorithm of the deltas the subscription takes, if it takes any.
+    package var delta: DeltaAlgorithm?
+    /// The channel's conflation rule, for a subscription taking deltas.
+    package var conflation: ConflationRule?
+    /// Whether the subscribe asked for deltas itself: it is answered with a channel-scoped
+    /// `pusher:delta_compression_enabled`.
+    package var confirmsDelta: Bool = false
 }
 
 /// What the session remembers of one of its subscriptions.
 package struct SessionSubscription: Equatable {
     /// The user id this connection joined a presence channel as.
     package var presenceUserID: String?
-    /// Whether the subscription takes deltas.
-    package var delta: Bool
+    /// The algorithm of the deltas the subscription takes, if it takes any.
+    package var delta: DeltaAlgorithm?
     /// Whether its filter lists event names (``EventNameFilterRegistry``).
     package var filtersEventNames: Bool
 
-    package init(presenceUserID: String?, delta: Bool, filtersEventNames: Bool = false) {
+    package init(presenceUserID: String?, delta: DeltaAlgorithm?, filtersEventNames: Bool = false) {
         self.presenceUserID = presenceUserID
         self.delta = delta
         self.filtersEventNames = filtersEventNames

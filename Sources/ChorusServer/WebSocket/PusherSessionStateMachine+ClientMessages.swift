@@ -1,7 +1,7 @@
 import ChorusProtocol
 import NIOCore
 
-/// Client events, sign-in and delta compression on the client's side of the protocol.
+/// Client events and sign-in on the client's side of the protocol.
 extension PusherSessionStateMachine {
     /// A `client-` event: relayed to the channel's other subscribers when every rule allows it.
     mutating func clientEvent(_ message: PusherMessage, now: NIODeadline) -> [PusherSessionAction] {
@@ -81,39 +81,5 @@ extension PusherSessionStateMachine {
         // The sign-in stands; only the watchlist is refused, after signin_success.
         let reason = "Watchlist has \(watchlist.count) entries; the limit is \(WatchlistRegistry.maximumEntries)"
         return [.signIn(signIn), .send(.error(reason, code: .watchlistLimitExceeded))]
-    }
-
-    /// `pusher:enable_delta_compression`: deltas on every channel, current and future, but presence
-    /// channels; answered with `pusher:delta_compression_enabled`.
-    mutating func enableDeltaCompression() -> [PusherSessionAction] {
-        guard let app else { return [] }
-        guard app.deltaCompressionEnabled else {
-            let reply = PusherMessage(
-                event: PusherEventName.deltaCompressionEnabled,
-                data: .string(#"{"enabled":false}"#)
-            )
-            return [.send(reply)]
-        }
-        deltaByDefault = true
-        var actions: [PusherSessionAction] = []
-        for channel in subscriptions.keys.sorted() where subscriptions[channel]?.delta == false {
-            guard ChannelName(channel)?.kind != .presence else { continue }
-            subscriptions[channel]?.delta = true
-            actions.append(.startDelta(channel: channel))
-        }
-        let reply: JSONValue = ["enabled": true, "algorithm": .string(FossilDelta.algorithm)]
-        actions.append(
-            .send(PusherMessage(event: PusherEventName.deltaCompressionEnabled, data: .string(reply.jsonText)))
-        )
-        return actions
-    }
-
-    /// `pusher:delta_sync_error`: the client could not apply a delta; its next message of the
-    /// channel is sent in full.
-    func deltaSyncError(_ message: PusherMessage) -> [PusherSessionAction] {
-        guard let channel = message.dataObject?["channel"]?.stringValue else {
-            return [.send(.error("pusher:delta_sync_error needs data with a 'channel' string", code: nil))]
-        }
-        return [.resetDeltaBase(channel: channel)]
     }
 }

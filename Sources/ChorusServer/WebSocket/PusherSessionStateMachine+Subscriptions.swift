@@ -27,8 +27,18 @@ extension PusherSessionStateMachine {
         }
         do {
             let member = try authenticate(data, channel: channel, app: app)
-            let (filter, delta) = try subscriptionOptions(data, channel: channel, app: app)
-            return [.join(SubscriptionJoin(channel: channel, member: member, filter: filter, delta: delta))]
+            let filter = try subscriptionFilter(data, channel: channel, app: app)
+            let request = try DeltaRequest(data["delta"])
+            let delta = deltaAlgorithm(for: channel, request: request, app: app)
+            let join = SubscriptionJoin(
+                channel: channel,
+                member: member,
+                filter: filter,
+                delta: delta,
+                conflation: delta == nil ? nil : app.deltaSettings(for: channel.rawValue)?.conflation,
+                confirmsDelta: request.asksForDeltas
+            )
+            return [.join(join)]
         } catch {
             return [.refuseSubscription(channel: channelName, error)]
         }
@@ -79,13 +89,12 @@ extension PusherSessionStateMachine {
         return member
     }
 
-    /// Reads the filter (`filter` or `tags_filter`, see ``SubscriptionPredicate``) and `delta` members
-    /// of subscribe data.
-    private func subscriptionOptions(
+    /// Reads the filter of subscribe data (`filter` or `tags_filter`, see ``SubscriptionPredicate``).
+    private func subscriptionFilter(
         _ data: JSONValue,
         channel: ChannelName,
         app: AppConfiguration
-    ) throws(SubscriptionError) -> (CompiledTagFilter?, Bool) {
+    ) throws(SubscriptionError) -> CompiledTagFilter? {
         var filter: CompiledTagFilter?
         if let (member, json) = SubscriptionPredicate.member(of: data) {
             guard app.tagFilteringEnabled else { throw .invalidFilter("Tag filtering is disabled for this app") }
@@ -99,14 +108,7 @@ extension PusherSessionStateMachine {
                 throw .invalidFilter("Invalid filter: \(error.message)")
             }
         }
-        let requested: Bool =
-            switch data["delta"] {
-            case .bool(let enabled)?: enabled
-            case .string(let algorithm)?: algorithm.lowercased() == FossilDelta.algorithm
-            case .object(let fields)?: fields["enabled"]?.boolValue ?? true
-            default: deltaByDefault
-            }
-        return (filter, requested && app.deltaCompressionEnabled && channel.kind != .presence)
+        return filter
     }
 
     /// `pusher:unsubscribe`: no reply. The `#server-to-user-` channel belongs to the sign-in and stays.

@@ -1,5 +1,5 @@
 package import ChorusCore
-import ChorusProtocol
+package import ChorusProtocol
 package import NIOCore
 import NIOWebSocket
 
@@ -28,6 +28,9 @@ package struct PusherSessionStateMachine {
     package let app: AppConfiguration?
     package let activityTimeoutSeconds: Int
     private let rejection: PusherErrorCode?
+    private let rejectionReason: String?
+    /// The event naming the client speaks (protocol 2: `sockudo:`); messages are renamed at the edge.
+    package let dialect: ProtocolDialect
     /// The upgrade's `Origin` header, checked against the app's `allowed_origins`.
     private let origin: String?
     package internal(set) var state = State.awaitingHandshake
@@ -36,8 +39,9 @@ package struct PusherSessionStateMachine {
     /// Channel name → what the session remembers of that subscription.
     package internal(set) var subscriptions: [String: SessionSubscription] = [:]
     package internal(set) var signedInUser: String?
-    /// Whether the client sent `pusher:enable_delta_compression`: new subscriptions take deltas.
-    package internal(set) var deltaByDefault = false
+    /// The algorithms the client offered in `pusher:enable_delta_compression`, in its order of
+    /// preference; `nil` until it sends one. New subscriptions then take deltas.
+    package internal(set) var deltaOffer: [DeltaAlgorithm]?
 
     package init(
         socketID: String,
@@ -50,6 +54,8 @@ package struct PusherSessionStateMachine {
         self.socketID = socketID
         self.app = app
         self.rejection = request.rejection
+        self.rejectionReason = request.rejectionReason
+        self.dialect = request.dialect
         self.origin = request.origin
         self.activityTimeoutSeconds = activityTimeoutSeconds
         self.activity = ActivityMonitor(
@@ -77,7 +83,9 @@ package struct PusherSessionStateMachine {
             }
         if let refusal {
             state = .closing(registered: false)
-            return [.refuse(refusal)]
+            return [
+                .refuse(refusal, reason: refusal == rejection ? rejectionReason ?? refusal.meaning : refusal.meaning)
+            ]
         }
         return [.register]
     }
@@ -97,7 +105,7 @@ package struct PusherSessionStateMachine {
     package mutating func registrationRefused() -> [PusherSessionAction] {
         guard state == .awaitingHandshake else { return [] }
         state = .closing(registered: false)
-        return [.refuse(.overConnectionQuota)]
+        return [.refuse(.overConnectionQuota, reason: PusherErrorCode.overConnectionQuota.meaning)]
     }
 
     /// The server closes the connection: `terminate_connections`, its app disabled, or shutdown.
@@ -140,12 +148,13 @@ package struct PusherSessionStateMachine {
         activity.recordActivity(now: now)
         guard isOpen else { return [] }
         guard String(validating: bytes, as: UTF8.self) != nil else { return protocolViolation(.invalidUTF8) }
-        let message: PusherMessage
+        var message: PusherMessage
         do {
             message = try PusherMessage(parsing: bytes)
         } catch {
             return [.send(.error("Invalid message: \(error)", code: nil))]
         }
+        message.event = dialect.incoming(message.event)
         return messageReceived(message, now: now)
     }
 
@@ -232,7 +241,7 @@ package struct PusherSessionStateMachine {
         case PusherEventName.subscribe: return subscribe(message)
         case PusherEventName.unsubscribe: return unsubscribe(message)
         case PusherEventName.signin: return signIn(message)
-        case PusherEventName.enableDeltaCompression: return enableDeltaCompression()
+        case PusherEventName.enableDeltaCompression: return enableDeltaCompression(message)
         case PusherEventName.deltaSyncError: return deltaSyncError(message)
         case let name where PusherEventName.isClientEvent(name): return clientEvent(message, now: now)
         case let name where PusherEventName.isReserved(name): return []
@@ -242,8 +251,13 @@ package struct PusherSessionStateMachine {
         }
     }
 
-    /// Records a subscription whose ``PusherSessionAction/join(_:)`` the directory accepted.
-    package mutating func joined(_ join: SubscriptionJoin, outcome: ChannelDirectory.Join) -> [PusherSessionAction] {
+    /// Records a subscription whose ``PusherSessionAction/join(_:)`` the directory accepted;
+    /// `cacheSync` is what the subscriber of a conflation channel is sent first.
+    package mutating func joined(
+        _ join: SubscriptionJoin,
+        outcome: ChannelDirectory.Join,
+        cacheSync: DeltaCacheSync? = nil
+    ) -> [PusherSessionAction] {
         guard let app else { return [] }
         let channel = join.channel
         subscriptions[channel.rawValue] = SessionSubscription(
@@ -257,6 +271,10 @@ package struct PusherSessionStateMachine {
         } else {
             actions.append(.send(.subscriptionSucceeded(channel: channel.rawValue)))
         }
+        if let algorithm = join.delta, join.confirmsDelta {
+            actions.append(.send(.deltaCompressionEnabled(algorithm: algorithm, channel: channel.rawValue)))
+        }
+        if let cacheSync { actions.append(.send(cacheSync.message)) }
         if channel.isCache {
             if let cached = outcome.cached {
                 actions.append(.sendFrame(cached.frame))

@@ -23,6 +23,8 @@ package enum SubscriptionError: Error, Sendable, Equatable {
     case tooManySubscriptions(limit: Int)
     /// A tag filter that is refused or does not parse.
     case invalidFilter(String)
+    /// A `delta` member that names no known algorithm or has the wrong shape.
+    case invalidDelta(String)
 
     /// The `type` field of `pusher:subscription_error`.
     package var type: String {
@@ -32,13 +34,14 @@ package enum SubscriptionError: Error, Sendable, Equatable {
         case .invalidChannelData: "InvalidChannelData"
         case .userInfoTooLarge, .presenceChannelFull, .tooManySubscriptions: "LimitReached"
         case .invalidFilter: "InvalidFilter"
+        case .invalidDelta: "InvalidDelta"
         }
     }
 
     /// The `status` field: one per ``type``.
     package var status: Int {
         switch self {
-        case .invalidChannelName, .invalidChannelData, .invalidFilter: 400
+        case .invalidChannelName, .invalidChannelData, .invalidFilter, .invalidDelta: 400
         case .missingAuth, .invalidSignature, .missingChannelData, .notSignedInAs: 401
         case .userInfoTooLarge, .presenceChannelFull, .tooManySubscriptions: 403
         }
@@ -58,6 +61,7 @@ package enum SubscriptionError: Error, Sendable, Equatable {
         case .presenceChannelFull(let limit): "Presence channel is full (\(limit) members)"
         case .tooManySubscriptions(let limit): "This connection is subscribed to \(limit) channels, the most allowed"
         case .invalidFilter(let reason): reason
+        case .invalidDelta(let reason): reason
         }
     }
 

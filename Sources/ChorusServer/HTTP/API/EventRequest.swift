@@ -28,7 +28,7 @@ struct EventRequest: Sendable {
         } catch {
             throw .badRequest(error.message, code: "event_name_too_long")
         }
-        guard !PusherEventName.isReserved(name), !Self.isSockudoReserved(name) else {
+        guard !PusherEventName.isReserved(name) else {
             throw .badRequest(
                 "Event names starting pusher:, pusher_internal:, sockudo: or sockudo_internal: are reserved",
                 code: "reserved_event_name"
@@ -149,11 +149,6 @@ struct EventRequest: Sendable {
             return ChannelName.isValid(user) && name.utf8.count <= ChannelName.maximumLength
         }
         return ChannelName.isValid(name)
-    }
-
-    /// Whether `name` is one of the server's own history events (`sockudo:*`, `sockudo_internal:*`).
-    static func isSockudoReserved(_ name: String) -> Bool {
-        name.hasPrefix("sockudo:") || name.hasPrefix("sockudo_internal:")
     }
 
     /// Whether `id` matches `^\d+\.\d+$`.
