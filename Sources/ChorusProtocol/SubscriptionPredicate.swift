@@ -31,6 +31,20 @@ public struct SubscriptionPredicate: Sendable, Hashable {
         self.tags = tags
     }
 
+    /// Equal when the trees are and the names are, byte for byte.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.tags == rhs.tags && lhs.events.count == rhs.events.count
+            && zip(lhs.events, rhs.events).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tags)
+        for name in events {
+            hasher.combine(name.utf8.count)
+            for byte in name.utf8 { hasher.combine(byte) }
+        }
+    }
+
     /// Whether the filter admits every event (an empty `events` list and no tag tree).
     public var admitsEverything: Bool { events.isEmpty && tags == nil }
 

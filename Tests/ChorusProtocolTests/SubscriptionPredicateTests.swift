@@ -160,6 +160,7 @@ struct SubscriptionPredicateTests {
         // Byte for byte: a precomposed é is not its decomposed form, and both may be listed.
         let accented = SubscriptionPredicate(events: ["caf\u{E9}", "cafe\u{301}", "caf\u{E9}"])
         #expect(accented.events.count == 2)
+        #expect(SubscriptionPredicate(events: ["caf\u{E9}"]) != SubscriptionPredicate(events: ["cafe\u{301}"]))
         #expect(!SubscriptionPredicate(events: ["caf\u{E9}"]).matches(event: "cafe\u{301}", tags: [:]))
     }
 
