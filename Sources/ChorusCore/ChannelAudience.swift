@@ -37,7 +37,7 @@ final class ChannelAudience {
     /// Groups of indexable filters by the tags that select them.
     private var indexed: [TagPair: [Group]] = [:]
     /// Groups of filters that only list event names, by those names.
-    private var byEventName: [String: [Group]] = [:]
+    private var byEventName: [NameKey: [Group]] = [:]
     /// Groups whose filter is evaluated for every event.
     private var evaluated: [Group] = []
     private var unfiltered: Group?
@@ -68,7 +68,7 @@ final class ChannelAudience {
             if let pairs = filter.indexablePairs {
                 for pair in Set(pairs) { indexed[pair, default: []].append(group) }
             } else if let names = filter.indexableEventNames {
-                for name in names { byEventName[name, default: []].append(group) }
+                for name in names { byEventName[NameKey(name), default: []].append(group) }
             } else {
                 evaluated.append(group)
             }
@@ -100,7 +100,7 @@ final class ChannelAudience {
                 if indexed[pair]?.isEmpty == true { indexed[pair] = nil }
             }
         } else if let names = filter.indexableEventNames {
-            for name in names {
+            for name in names.map(NameKey.init) {
                 byEventName[name]?.removeAll { $0 === group }
                 if byEventName[name]?.isEmpty == true { byEventName[name] = nil }
             }
@@ -130,7 +130,7 @@ final class ChannelAudience {
                 for group in groups { body(group) }
             }
         }
-        if !byEventName.isEmpty, let name = tags.name, let groups = byEventName[name] {
+        if !byEventName.isEmpty, let name = tags.name, let groups = byEventName[NameKey(name)] {
             for group in groups { body(group) }
         }
         for group in evaluated where group.filter!.matches(tags) { body(group) }
@@ -139,3 +139,21 @@ final class ChannelAudience {
 
 @available(*, unavailable)
 extension ChannelAudience: Sendable {}
+
+extension ChannelAudience {
+    /// An event name as a key compared byte for byte, as filters compare names (a `String` key
+    /// would take canonically equivalent spellings for one name).
+    struct NameKey: Hashable {
+        let name: String
+
+        init(_ name: String) {
+            self.name = name
+        }
+
+        static func == (lhs: NameKey, rhs: NameKey) -> Bool { lhs.name.utf8.elementsEqual(rhs.name.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            for byte in name.utf8 { hasher.combine(byte) }
+        }
+    }
+}

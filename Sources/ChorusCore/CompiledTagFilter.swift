@@ -19,6 +19,7 @@ package final class CompiledTagFilter: Sendable, Hashable {
     /// The event names admitted (empty: every name), as text and packed, in the same order.
     private let eventNames: [String]
     private let packedEventNames: [PackedText]
+    /// Whether there is a tag tree; without one, only the names are checked.
     private let hasTree: Bool
     /// For a filter that is one `eq` or `neq` leaf on short text: its key and operand, so the
     /// commonest filter is evaluated without walking the node arrays.
@@ -161,7 +162,9 @@ package final class CompiledTagFilter: Sendable, Hashable {
         guard let name = tags.packedName else { return false }
         return packedEventNames.withUnsafeBufferPointer { names in
             for index in names.indices where names[index] == name {
-                if !name.needsConfirmation || tags.name == eventNames[index] { return true }
+                if !name.needsConfirmation || tags.name?.utf8.elementsEqual(eventNames[index].utf8) == true {
+                    return true
+                }
             }
             return false
         }

@@ -9,7 +9,8 @@
 /// When both members are given, `filter` is read and `tags_filter` ignored, as Sockudo does; either
 /// may hold either shape. A JMESPath `expression` member is refused: it is not supported.
 public struct SubscriptionPredicate: Sendable, Hashable {
-    /// The event names admitted, sorted and without duplicates; empty admits every name.
+    /// The event names admitted, sorted by their bytes and without duplicates; empty admits every
+    /// name.
     public private(set) var events: [String]
     /// The filter over the event's tags, if any.
     public var tags: TagFilter?
@@ -20,8 +21,28 @@ public struct SubscriptionPredicate: Sendable, Hashable {
     public static let maximumEventNameBytes = 200
 
     public init(events: [String] = [], tags: TagFilter? = nil) {
-        self.events = Array(Set(events)).sorted()
+        // Names are compared byte for byte (as Sockudo does), not by Unicode canonical equivalence.
+        var unique: [String] = []
+        for name in events.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        where !(unique.last?.utf8.elementsEqual(name.utf8) ?? false) {
+            unique.append(name)
+        }
+        self.events = unique
         self.tags = tags
+    }
+
+    /// Equal when the trees are and the names are, byte for byte.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.tags == rhs.tags && lhs.events.count == rhs.events.count
+            && zip(lhs.events, rhs.events).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tags)
+        for name in events {
+            hasher.combine(name.utf8.count)
+            for byte in name.utf8 { hasher.combine(byte) }
+        }
     }
 
     /// Whether the filter admits every event (an empty `events` list and no tag tree).
@@ -100,7 +121,7 @@ public struct SubscriptionPredicate: Sendable, Hashable {
     /// Whether an event named `event` with `tags` passes the filter. A reference evaluation for
     /// clients and tests; the server evaluates a compiled form.
     public func matches(event: String, tags: [String: String]) -> Bool {
-        guard events.isEmpty || events.contains(event) else { return false }
+        guard events.isEmpty || events.contains(where: { $0.utf8.elementsEqual(event.utf8) }) else { return false }
         return self.tags?.matches(tags) ?? true
     }
 }

@@ -34,11 +34,11 @@ struct EventNameFilterTests {
         let filters = [
             SubscriptionPredicate(events: ["trade"]),
             SubscriptionPredicate(events: ["trade", "quote"], tags: Self.btc),
-            SubscriptionPredicate(events: [Self.longName]), SubscriptionPredicate(tags: Self.btc),
+            SubscriptionPredicate(events: [Self.longName, "caf\u{E9}"]), SubscriptionPredicate(tags: Self.btc),
         ]
         let events: [(String, [String: String])] = [
             ("trade", ["symbol": "BTC"]), ("quote", ["symbol": "ETH"]), ("halt", [:]), (Self.longName, [:]),
-            (Self.longName.dropLast() + "m", ["symbol": "BTC"]),
+            (Self.longName.dropLast() + "m", ["symbol": "BTC"]), ("caf\u{E9}", [:]), ("cafe\u{301}", [:]),
         ]
         for filter in filters {
             let compiled = CompiledTagFilter(filter)
@@ -77,6 +77,15 @@ struct EventNameFilterTests {
         #expect(sinks[3].payloads == ["t-btc"])
         #expect(sinks[4].payloads == ["t-btc", "q-btc"])
         #expect(sinks[5].payloads == ["t-btc", "t-eth"])
+    }
+
+    @Test("names are looked up byte for byte: a decomposed é does not find a precomposed one")
+    func byteExactLookup() {
+        let (shard, sinks, _) = shard([SubscriptionPredicate(events: ["caf\u{E9}"])])
+        #expect(shard.enqueue(event("decomposed", name: "cafe\u{301}"), excluding: nil) == 0)
+        #expect(shard.enqueue(event("precomposed", name: "caf\u{E9}"), excluding: nil) == 1)
+        shard.flush()
+        #expect(sinks[0].payloads == ["precomposed"])
     }
 
     @Test("name-indexed groups go with their last subscriber")

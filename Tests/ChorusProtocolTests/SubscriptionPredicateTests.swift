@@ -157,6 +157,11 @@ struct SubscriptionPredicateTests {
         #expect(!names.matches(event: "Trade", tags: [:]))
         #expect(!names.matches(event: "trade*", tags: [:]))
         #expect(SubscriptionPredicate().matches(event: "anything", tags: [:]))
+        // Byte for byte: a precomposed é is not its decomposed form, and both may be listed.
+        let accented = SubscriptionPredicate(events: ["caf\u{E9}", "cafe\u{301}", "caf\u{E9}"])
+        #expect(accented.events.count == 2)
+        #expect(SubscriptionPredicate(events: ["caf\u{E9}"]) != SubscriptionPredicate(events: ["cafe\u{301}"]))
+        #expect(!SubscriptionPredicate(events: ["caf\u{E9}"]).matches(event: "cafe\u{301}", tags: [:]))
     }
 
     @Test("the wire form parses back to the same filter")
