@@ -168,17 +168,9 @@ private struct AudienceDelivery {
         let delta = frames.delta(algorithm)
         // Usually every subscriber holds the base (or none can use a delta): one frame for all, in
         // the hot loop. Otherwise each gets the delta or the full frame by what it holds.
-        var holdingBase = 0
-        var others = 0
-        if delta != nil {
-            for index in list.slots.indices where list.slots[index] != skipping {
-                if list.holdsBase(at: index, sequence: frames.sequence, base: frames.baseSequence) {
-                    holdingBase &+= 1
-                } else {
-                    others &+= 1
-                }
-            }
-        }
+        let (holdingBase, others) =
+            delta == nil
+            ? (0, 0) : list.countHolding(sequence: frames.sequence, base: frames.baseSequence, skipping: skipping)
         if let delta, others == 0 {
             push(deltaFrame(delta, algorithm, on: shard), to: list.slots, on: shard)
         } else if delta == nil || holdingBase == 0 {
@@ -192,10 +184,6 @@ private struct AudienceDelivery {
                 queued &+= 1
             }
         }
-        for index in list.slots.indices where list.slots[index] != skipping {
-            let asDelta =
-                delta != nil && list.holdsBase(at: index, sequence: frames.sequence, base: frames.baseSequence)
-            list.sent(frames.sequence, at: index, asDelta: asDelta)
-        }
+        list.recordSent(frames.sequence, skipping: skipping)
     }
 }

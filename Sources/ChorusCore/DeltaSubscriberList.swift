@@ -57,23 +57,57 @@ final class DeltaSubscriberList {
     }
 
     /// Whether the subscriber at `index` can rebuild message `sequence` from a delta against `base`.
-    @inline(__always)
     func holdsBase(at index: Int, sequence: UInt64, base: UInt64) -> Bool {
-        lastSequences[index] != 0 && lastSequences[index] &+ 1 == sequence && base >= heldFrom[index]
+        Self.holds(last: lastSequences[index], heldFrom: heldFrom[index], sequence: sequence, base: base)
     }
 
-    /// Records that the subscriber at `index` was sent message `sequence`, as a delta or in full.
     @inline(__always)
-    func sent(_ sequence: UInt64, at index: Int, asDelta: Bool) {
-        let last = lastSequences[index]
-        if asDelta || (last != 0 && last &+ 1 == sequence) {
-            lastSequences[index] = sequence
-        } else if sequence > last {
-            // A gap (or a first message): it holds this message and what follows.
-            lastSequences[index] = sequence
-            heldFrom[index] = sequence
+    private static func holds(last: UInt64, heldFrom: UInt64, sequence: UInt64, base: UInt64) -> Bool {
+        last != 0 && last &+ 1 == sequence && base >= heldFrom
+    }
+
+    /// How many subscribers but `skipping` hold the base of message `sequence` (`base`), and how
+    /// many do not. One pass over flat buffers: this runs once per event for every delta subscriber.
+    func countHolding(sequence: UInt64, base: UInt64, skipping: UInt32) -> (holding: Int, others: Int) {
+        var holding = 0
+        var others = 0
+        slots.withUnsafeBufferPointer { slots in
+            lastSequences.withUnsafeBufferPointer { last in
+                heldFrom.withUnsafeBufferPointer { held in
+                    for index in 0..<slots.count where slots[index] != skipping {
+                        if Self.holds(last: last[index], heldFrom: held[index], sequence: sequence, base: base) {
+                            holding &+= 1
+                        } else {
+                            others &+= 1
+                        }
+                    }
+                }
+            }
         }
-        // An older message arriving late (sent before a cache sync it was included in): nothing changes.
+        return (holding, others)
+    }
+
+    /// Records that every subscriber but `skipping` was sent message `sequence` (as a delta or in
+    /// full). One that received every message before it goes on; one sent it after a gap (or as
+    /// its first) holds from there; one sent an older message late (one its cache sync already
+    /// had) keeps what it held.
+    func recordSent(_ sequence: UInt64, skipping: UInt32) {
+        slots.withUnsafeBufferPointer { slots in
+            lastSequences.withUnsafeMutableBufferPointer { last in
+                heldFrom.withUnsafeMutableBufferPointer { held in
+                    for index in 0..<slots.count where slots[index] != skipping {
+                        let previous = last[index]
+                        if previous != 0 && previous &+ 1 == sequence {
+                            // Continuous: it received every message up to this one.
+                            last[index] = sequence
+                        } else if sequence > previous {
+                            last[index] = sequence
+                            held[index] = sequence
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
