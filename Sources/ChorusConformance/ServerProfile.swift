@@ -27,7 +27,8 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         "client_events_disabled_app": "an app with client events disabled (--no-client-events-app)",
         "subscription_count_app": "an app with subscription counts enabled (--subscription-count-app)",
         "origins_app": "an app whose allowed_origins are https://*.allowed.test (--origins-app)",
-        "conflation": "delta conflation on conflated-* channels keyed by the data's symbol (channel_delta_compression)",
+        "conflation":
+            "delta conflation on conflated-* channels keyed by the data's symbol (server configuration, so never from a profile: --capabilities conflation or --probe)",
     ]
 
     /// Capabilities that come from the apps given on the command line, never from a profile.
@@ -44,13 +45,13 @@ public enum ServerProfile: String, Sendable, CaseIterable {
         case .sockudo:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
-                "subscription_count", "user_signin", "history", "push", "protocol_2", "conflation",
+                "subscription_count", "user_signin", "history", "push", "protocol_2",
             ]
         case .chorus:
             [
                 "client_events", "encrypted_channels", "cache_channels", "delta", "tag_filters",
                 "subscription_count", "user_signin", "auth_endpoint", "history", "push", "permessage_deflate",
-                "protocol_2", "conflation",
+                "protocol_2",
             ]
         }
     }

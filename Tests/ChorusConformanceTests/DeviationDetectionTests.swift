@@ -156,7 +156,7 @@ extension DeviationDetectionTests {
         for capability in DeviantPusherServer.capabilities.subtracting(["subscription_count"]) {
             #expect(found[capability] == true, "\(capability)")
         }
-        for capability in ["delta", "cache_channels", "auth_endpoint", "history"] {
+        for capability in ["delta", "conflation", "cache_channels", "auth_endpoint", "history"] {
             #expect(found[capability] == false, "\(capability)")
         }
     }

@@ -26,4 +26,5 @@ conformance_apps=(
     --no-client-events-app 5:quiet-key:quiet-secret
     --subscription-count-app 6:counting-key:counting-secret
     --origins-app 7:origins-key:origins-secret
+    --capabilities conflation
 )
