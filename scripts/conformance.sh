@@ -10,24 +10,17 @@ CHORUS="${CHORUS:-.build/release/chorus}"
 OUT="${OUT:-results/conformance}"
 [ -x "$CHORUS" ] || swift build -c release --product chorus
 
-config=$(mktemp --suffix=.yaml)
-log=$(mktemp)
-data=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$config" "$log" "$data"' EXIT
+source scripts/lib/start-chorus.sh
 source scripts/lib/conformance-apps.sh
+config=$(mktemp --suffix=.yaml)
+data=$(mktemp -d)
+chorus_scratch+=("$config" "$data")
 {
   echo "storage: {driver: sqlite, path: $data/chorus.sqlite}"
   # The suite sends several hundred API requests a minute from this one address.
   echo "api_requests_per_ip_per_minute: 0"
   conformance_apps_yaml
 } > "$config"
-"$CHORUS" serve --config "$config" --port 0 --metrics-port 0 --log-level warning >"$log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*:\([0-9][0-9]*\)\/app\/.*/\1/p' "$log" | head -n 1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "${port:-}" ] || { echo "chorus serve did not start:"; cat "$log"; exit 1; }
+start_chorus conformance --config "$config" --log-level warning
 
 "$CHORUS" conform --host 127.0.0.1 --port "$port" "${conformance_apps[@]}" --strict --output "$OUT"

@@ -9,23 +9,16 @@ CHORUS="$(realpath "${CHORUS:-.build/release/chorus}")"
 OUT="${OUT:-results/delta-algorithms}"
 [ -x "$CHORUS" ] || swift build -c release --product chorus
 mkdir -p "$OUT"
+source scripts/lib/start-chorus.sh
 config=$(mktemp --suffix=.yaml)
-log=$(mktemp)
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$config" "$log"' EXIT
+chorus_scratch+=("$config")
 cat > "$config" <<'YAML'
 apps:
   - {id: 1, key: chorus-key, secret: chorus-secret, channel_delta_compression: {"conflated-*": {conflation_key: symbol}}}
 api_requests_per_ip_per_minute: 0
 storage: {driver: memory}
 YAML
-"$CHORUS" serve --config "$config" --port 0 --metrics-port 0 --log-level warning >"$log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*:\([0-9][0-9]*\)\/app\/.*/\1/p' "$log" | head -n 1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "${port:-}" ] || { echo "chorus serve did not start:"; cat "$log"; exit 1; }
+start_chorus delta-algorithms --config "$config" --log-level warning
 python3 scripts/lib/delta_bytes.py 127.0.0.1 "$port" > "$OUT/runs.json"
 python3 - "$OUT" <<'PY'
 import json, sys

@@ -18,7 +18,9 @@ if [[ ! -x "$CHORUS" ]]; then
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+source "$(dirname "$0")/lib/start-chorus.sh"
 data=$(mktemp -d)
+chorus_scratch+=("$data")
 cat >"$data/chorus.yaml" <<YAML
 storage: {driver: sqlite, path: $data/chorus.sqlite}
 # One load generator on this machine sends every request and ramps every connection from one
@@ -28,7 +30,6 @@ connections_per_ip_per_second: 0
 apps:
   - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}}
 YAML
-source "$(dirname "$0")/lib/start-chorus.sh"
 start_chorus load-smoke --config "$data/chorus.yaml"
 
 echo "load-smoke: chorus serve (pid $server) on port $port"

@@ -23,7 +23,9 @@ if (( $(ulimit -n) < 10500 )); then
 fi
 
 # History on the `hist-*` channels of the history workload, in SQLite in a temporary directory.
+source "$(dirname "$0")/lib/start-chorus.sh"
 data=$(mktemp -d)
+chorus_scratch+=("$data")
 cat >"$data/chorus.yaml" <<YAML
 storage: {driver: sqlite, path: $data/chorus.sqlite}
 # One load generator on this machine sends every request and ramps every connection from one
@@ -33,7 +35,6 @@ connections_per_ip_per_second: 0
 apps:
   - {id: 1, key: chorus-key, secret: chorus-secret, history: {enabled: true, channels: ["hist-*"]}}
 YAML
-source "$(dirname "$0")/lib/start-chorus.sh"
 start_chorus soak --config "$data/chorus.yaml"
 
 echo "soak: chorus serve (pid $server) on port $port for ${SECONDS_TO_RUN} s, results in $OUT"

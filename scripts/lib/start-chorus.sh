@@ -2,14 +2,16 @@
 #   start_chorus NAME [SERVE ARGS...]
 # starts "$CHORUS" serve on a free port (plus SERVE ARGS), stops it when the script exits, and sets
 # `server` (its pid) and `port`; exits with the server's output when it does not come up in 10 s.
-# NAME prefixes the error messages.
+# NAME prefixes the error messages. Paths the caller appends to `chorus_scratch` (temporary
+# configurations, data directories) are removed with the server's log when the script exits.
+chorus_scratch=()
 start_chorus() {
     local name="$1"
     shift
     chorus_log=$(mktemp)
     "$CHORUS" serve --port 0 --metrics-port 0 "$@" >"$chorus_log" 2>&1 &
     server=$!
-    trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$chorus_log"' EXIT
+    trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$chorus_log" "${chorus_scratch[@]}"' EXIT
     port=""
     for _ in $(seq 1 100); do
         port=$(sed -n 's|.*serving on wss\{0,1\}://[^:]*:\([0-9]*\)/.*|\1|p' "$chorus_log" | head -n 1)
