@@ -1,3 +1,5 @@
+import ChorusProtocol
+
 /// The parsers Chorus exposes to untrusted bytes, each as one entry point that takes any input
 /// and must neither crash nor break an invariant (a broken invariant traps, so the fuzzer reports
 /// it like a crash).
@@ -38,8 +40,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .pusherMessage: PusherMessageFuzz.run(bytes)
         case .httpRequest: HTTPRequestFuzz.run(bytes)
         case .tagFilter: TagFilterFuzz.run(bytes)
-        case .fossilDelta: FossilDeltaFuzz.run(bytes)
-        case .vcdiffDelta: VCDIFFDeltaFuzz.run(bytes)
+        case .fossilDelta: DeltaFuzz.run(bytes, algorithm: .fossil)
+        case .vcdiffDelta: DeltaFuzz.run(bytes, algorithm: .xdelta3)
         case .configuration: TextFileFuzz.configuration(bytes)
         case .scenario: TextFileFuzz.scenario(bytes)
         case .historyCursor: HistoryCursorFuzz.run(bytes)
