@@ -9,6 +9,7 @@
 //   batch   POST /apps/APP/batch_events  ten such events (about 1,500 bytes per subscriber)
 // Build: cc -O2 -o /tmp/fanout_subscribers fanout_subscribers.c -lcrypto
 // Run:   /tmp/fanout_subscribers PORT N ROUNDS SERVER_PID [APP_ID KEY SECRET]
+//        (ROUNDS 0: subscribe, report the server's resident memory, and exit)
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -309,6 +310,7 @@ int main(int argc, char **argv) {
   printf("chorus rss: %.1f MB before, %.1f MB with %d idle subscribed connections, %.0f bytes per connection\n",
          before / 1024.0, after / 1024.0, count, (after - before) * 1024.0 / count);
   fflush(stdout);
+  if (rounds == 0) return 0; // memory only (scripts/connection-memory.sh)
 
   measure("single", 0);
   measure("batch10", 1);

@@ -25,6 +25,6 @@ enum PusherMessageFuzz {
                 precondition(!joined.isEmpty, "a join was not confirmed")
             }
         }
-        precondition(machine.subscriptions.count <= OpenSession.app.maxSubscriptionsPerConnection)
+        precondition(machine.subscriptions.count <= OpenSession.app.configuration.maxSubscriptionsPerConnection)
     }
 }

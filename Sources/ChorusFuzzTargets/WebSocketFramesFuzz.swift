@@ -97,7 +97,7 @@ final class SessionProbe: ChannelInboundHandler {
 
 /// A session of the default app past its handshake.
 enum OpenSession {
-    static let app = AppConfiguration(id: "1", key: "key", secret: "secret")
+    static let app = ServedApp(AppConfiguration(id: "1", key: "key", secret: "secret"))
 
     static func make() -> PusherSessionStateMachine {
         var machine = PusherSessionStateMachine(

@@ -1,4 +1,4 @@
-import ChorusServer
+@testable import ChorusServer
 import Testing
 
 @Suite("App registry: the file's apps and the store's, swapped whole")
@@ -38,6 +38,21 @@ struct AppRegistryTests {
         #expect(registry.app(key: "key-2") == nil)
         #expect(registry.app(id: "1") != nil)
         #expect(registry.replaceStoreApps([Self.app("3"), Self.app("4")]).isEmpty)
+    }
+
+    @Test("connections of one app share one reference to its configuration until a swap replaces it")
+    func sharedReference() {
+        let registry = AppRegistry([Self.app("1")])
+        _ = registry.replaceStoreApps([Self.app("2")])
+        let first = registry.served(key: "key-2")
+        #expect(first != nil && first === registry.served(key: "key-2"))
+        #expect(registry.served(key: "key-1") === registry.served(key: "key-1"))
+        var changed = Self.app("2")
+        changed.maxConnections = 5
+        _ = registry.replaceStoreApps([changed])
+        #expect(registry.served(key: "key-2") !== first)
+        #expect(registry.served(key: "key-2")?.configuration.maxConnections == 5)
+        #expect(first?.configuration.maxConnections != 5)
     }
 
     @Test("a store app with a file app's id or key is left out, and reported when that changes")

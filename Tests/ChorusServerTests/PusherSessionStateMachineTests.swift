@@ -27,7 +27,7 @@ struct PusherSessionStateMachineTests {
         var machine = PusherSessionStateMachine(
             socketID: socketID,
             request: try #require(ConnectionRequest(uri: uri)),
-            app: app,
+            app: app.map(ServedApp.init),
             activityTimeoutSeconds: 120,
             pongTimeoutSeconds: 30,
             now: start

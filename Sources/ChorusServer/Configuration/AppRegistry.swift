@@ -7,7 +7,7 @@ import Synchronization
 /// request sees half of a change.
 public final class AppRegistry: Sendable {
     private struct Snapshot {
-        var byKey: [String: AppConfiguration] = [:]
+        var byKey: [String: ServedApp] = [:]
         var byID: [String: AppConfiguration] = [:]
         /// The store's apps in use (those the file does not shadow), by id.
         var storeApps: [String: AppConfiguration] = [:]
@@ -24,7 +24,9 @@ public final class AppRegistry: Sendable {
         self.snapshot = Mutex(Self.snapshot(fileApps: apps, storeApps: []))
     }
 
-    public func app(key: String) -> AppConfiguration? { snapshot.withLock { $0.byKey[key] } }
+    public func app(key: String) -> AppConfiguration? { served(key: key)?.configuration }
+    /// The app of `key` as one shared reference, for a connection to hold for its whole life.
+    package func served(key: String) -> ServedApp? { snapshot.withLock { $0.byKey[key] } }
     public func app(id: String) -> AppConfiguration? { snapshot.withLock { $0.byID[id] } }
     /// Every app served now, the file's and the store's.
     package var all: [AppConfiguration] { snapshot.withLock { Array($0.byID.values) } }
@@ -53,7 +55,7 @@ public final class AppRegistry: Sendable {
     private static func snapshot(fileApps: [AppConfiguration], storeApps: [AppConfiguration]) -> Snapshot {
         var snapshot = Snapshot()
         for app in fileApps {
-            snapshot.byKey[app.key] = snapshot.byKey[app.key] ?? app
+            snapshot.byKey[app.key] = snapshot.byKey[app.key] ?? ServedApp(app)
             snapshot.byID[app.id] = snapshot.byID[app.id] ?? app
         }
         for app in storeApps {
@@ -61,10 +63,20 @@ public final class AppRegistry: Sendable {
                 snapshot.shadowed.insert(app.id)
                 continue
             }
-            snapshot.byKey[app.key] = app
+            snapshot.byKey[app.key] = ServedApp(app)
             snapshot.byID[app.id] = app
             snapshot.storeApps[app.id] = app
         }
         return snapshot
+    }
+}
+
+/// One app's configuration behind a shared reference: every connection of the app points at it
+/// instead of holding its own copy of the whole configuration (about 300 bytes inline).
+package final class ServedApp: Sendable {
+    package let configuration: AppConfiguration
+
+    package init(_ configuration: AppConfiguration) {
+        self.configuration = configuration
     }
 }

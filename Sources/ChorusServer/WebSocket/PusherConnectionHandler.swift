@@ -31,7 +31,7 @@ final class PusherConnectionHandler: ChannelInboundHandler, ActivityDeadlineOwne
         self.machine = PusherSessionStateMachine(
             socketID: SocketIDGenerator.next(),
             request: request,
-            app: server.apps.app(key: request.appKey),
+            app: server.apps.served(key: request.appKey),
             activityTimeoutSeconds: server.configuration.activityTimeoutSeconds,
             pongTimeoutSeconds: server.configuration.pongTimeoutSeconds,
             now: .now()

@@ -25,7 +25,8 @@ package struct PusherSessionStateMachine {
 
     package let socketID: String
     /// The app of the key in the URL; `nil` when no app has that key.
-    package let app: AppConfiguration?
+    package var app: AppConfiguration? { served?.configuration }
+    private let served: ServedApp?
     package let activityTimeoutSeconds: Int
     private let rejection: PusherErrorCode?
     private let rejectionReason: String?
@@ -46,13 +47,13 @@ package struct PusherSessionStateMachine {
     package init(
         socketID: String,
         request: ConnectionRequest,
-        app: AppConfiguration?,
+        app: ServedApp?,
         activityTimeoutSeconds: Int,
         pongTimeoutSeconds: Int,
         now: NIODeadline
     ) {
         self.socketID = socketID
-        self.app = app
+        self.served = app
         self.rejection = request.rejection
         self.rejectionReason = request.rejectionReason
         self.dialect = request.dialect
@@ -63,7 +64,7 @@ package struct PusherSessionStateMachine {
             pongTimeout: .seconds(Int64(pongTimeoutSeconds)),
             now: now
         )
-        self.clientEvents = ClientEventRateLimiter(limitPerSecond: app?.maxClientEventsPerSecond ?? 10)
+        self.clientEvents = ClientEventRateLimiter(limitPerSecond: app?.configuration.maxClientEventsPerSecond ?? 10)
     }
 
     /// Whether the session serves Pusher messages.
