@@ -17,24 +17,14 @@ enum WebSocketFramesFuzz {
         let probe = SessionProbe()
         let channel = EmbeddedChannel()
         do {
-            let marks = first & 1 == 1 ? CompressedMessageMarks() : nil
-            try channel.pipeline.syncOperations.addHandlers([
-                ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxMessageBytes)),
-                WebSocketFrameValidator(compressedMessages: marks),
-                NIOWebSocketFrameAggregator(
-                    minNonFinalFragmentSize: 0,
-                    maxAccumulatedFrameCount: 256,
-                    maxAccumulatedFrameSize: maxMessageBytes
-                ),
-            ])
-            if let marks {
+            let compression = first & 1 == 1
+            try channel.pipeline.syncOperations.addHandler(
+                WebSocketFrameReader(maxMessageBytes: maxMessageBytes, compressionNegotiated: compression)
+            )
+            if compression {
                 let inflater = NIOLoopBoundBox.makeBoxSendingValue(try MessageInflater(), eventLoop: channel.eventLoop)
                 try channel.pipeline.syncOperations.addHandler(
-                    WebSocketMessageInflater(
-                        compressedMessages: marks,
-                        inflater: inflater,
-                        maxMessageBytes: maxMessageBytes
-                    )
+                    WebSocketMessageInflater(inflater: inflater, maxMessageBytes: maxMessageBytes)
                 )
             }
             try channel.pipeline.syncOperations.addHandler(probe)
@@ -75,7 +65,7 @@ final class SessionProbe: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let violation = WebSocketViolation(error) else {
+        guard let violation = error as? WebSocketViolation else {
             preconditionFailure("an error the server does not map to a close code: \(error)")
         }
         observe(machine.protocolViolation(violation))

@@ -235,9 +235,7 @@ public final class ChorusServer: Service, Sendable {
         tls: TLSCertificateStore?
     ) throws {
         let maxMessageBytes = context.configuration.maxMessageBytes
-        let upgrader = NIOWebSocketServerUpgrader(
-            maxFrameSize: maxMessageBytes,
-            automaticErrorHandling: false,
+        let upgrader = WebSocketUpgrader(
             shouldUpgrade: { channel, head in
                 guard head.uri.hasPrefix("/app/") else { return channel.eventLoop.makeSucceededFuture(nil) }
                 let now = context.clock.now()
@@ -256,24 +254,18 @@ public final class ChorusServer: Service, Sendable {
                     else {
                         throw ChannelError.inappropriateOperationForState
                     }
-                    let compressed = Self.deflateAgreement(head, context: context).map { _ in CompressedMessageMarks() }
+                    let compresses = Self.deflateAgreement(head, context: context) != nil
                     let outlet = BroadcastOutlet()
                     let sync = channel.pipeline.syncOperations
                     // The outlet writes frames as bytes: with TLS they must still pass the encryption.
                     let encryption = try? sync.handler(type: NIOSSLServerHandler.self)
                     try sync.addHandler(outlet, position: encryption.map { .after($0) } ?? .first)
-                    try sync.addHandler(WebSocketFrameValidator(compressedMessages: compressed))
                     try sync.addHandler(
-                        NIOWebSocketFrameAggregator(
-                            minNonFinalFragmentSize: 0,
-                            maxAccumulatedFrameCount: 256,
-                            maxAccumulatedFrameSize: maxMessageBytes
-                        )
+                        WebSocketFrameReader(maxMessageBytes: maxMessageBytes, compressionNegotiated: compresses)
                     )
-                    if let compressed, let shard = context.broadcaster.shardIndex(for: channel.eventLoop) {
+                    if compresses, let shard = context.broadcaster.shardIndex(for: channel.eventLoop) {
                         try sync.addHandler(
                             WebSocketMessageInflater(
-                                compressedMessages: compressed,
                                 inflater: context.inflaters[shard],
                                 maxMessageBytes: maxMessageBytes
                             )
@@ -283,7 +275,7 @@ public final class ChorusServer: Service, Sendable {
                         server: context,
                         request: request,
                         outlet: outlet,
-                        compresses: compressed != nil
+                        compresses: compresses
                     )
                     try sync.addHandler(handler)
                 }

@@ -1,5 +1,6 @@
-@testable import ChorusServer
 import Testing
+
+@testable import ChorusServer
 
 @Suite("App registry: the file's apps and the store's, swapped whole")
 struct AppRegistryTests {

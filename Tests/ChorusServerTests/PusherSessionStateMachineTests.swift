@@ -251,29 +251,6 @@ struct PusherSessionStateMachineTests {
         #expect(machine.protocolViolation(violation).isEmpty)
     }
 
-    @Test("errors of NIO's decoder and aggregator map to the violations they stand for")
-    func errorMapping() {
-        #expect(WebSocketViolation(NIOWebSocketError.invalidFrameLength) == .messageTooLarge)
-        #expect(WebSocketViolation(NIOWebSocketError.fragmentedControlFrame) == .invalidControlFrame)
-        #expect(
-            WebSocketViolation(NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge) == .messageTooLarge
-        )
-        #expect(
-            WebSocketViolation(NIOWebSocketFrameAggregator.Error.didReceiveFragmentBeforeReceivingTextOrBinaryFrame)
-                == .badFragmentSequence
-        )
-        #expect(
-            WebSocketViolation(NIOWebSocketFrameAggregator.Error.receivedNewFrameWithoutFinishingPrevious)
-                == .badFragmentSequence
-        )
-        let laterBytes = ByteToMessageDecoderError.dataReceivedInErrorState(
-            NIOWebSocketError.fragmentedControlFrame,
-            ByteBuffer(string: "a")
-        )
-        #expect(WebSocketViolation(laterBytes) == .invalidControlFrame, "bytes after a refused frame")
-        #expect(WebSocketViolation(ChannelError.ioOnClosedChannel) == nil)
-    }
-
     @Test("invalid JSON, binary frames and unknown events get pusher:error and leave the connection open")
     func badMessages() throws {
         var machine = try Self.machine()

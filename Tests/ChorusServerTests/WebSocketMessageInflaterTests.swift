@@ -5,29 +5,18 @@ import NIOEmbedded
 import NIOWebSocket
 import Testing
 
-/// Compressed client messages through the validator, NIO's aggregator and the inflater, as the
-/// server's pipeline holds them once `permessage-deflate` was negotiated.
+/// Compressed client messages through the frame reader and the inflater, as the server's pipeline
+/// holds them once `permessage-deflate` was negotiated.
 @Suite("WebSocket message inflater")
 struct WebSocketMessageInflaterTests {
-    static let mask: WebSocketMaskingKey = [1, 2, 3, 4]
     static let maxMessageBytes = 4096
 
     func pipeline() throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        let marks = CompressedMessageMarks()
         let inflater = NIOLoopBoundBox.makeBoxSendingValue(try MessageInflater(), eventLoop: channel.eventLoop)
         try channel.pipeline.syncOperations.addHandlers([
-            WebSocketFrameValidator(compressedMessages: marks),
-            NIOWebSocketFrameAggregator(
-                minNonFinalFragmentSize: 0,
-                maxAccumulatedFrameCount: 256,
-                maxAccumulatedFrameSize: Self.maxMessageBytes
-            ),
-            WebSocketMessageInflater(
-                compressedMessages: marks,
-                inflater: inflater,
-                maxMessageBytes: Self.maxMessageBytes
-            ),
+            WebSocketFrameReader(maxMessageBytes: Self.maxMessageBytes, compressionNegotiated: true),
+            WebSocketMessageInflater(inflater: inflater, maxMessageBytes: Self.maxMessageBytes),
         ])
         return channel
     }
@@ -38,16 +27,14 @@ struct WebSocketMessageInflaterTests {
         return try #require(try MessageCompressor().compress(ByteBuffer(string: padded)))
     }
 
-    /// A client frame carrying `payload`, masked as a client masks it.
+    /// A client frame carrying `payload`, as bytes on the wire.
     static func frame(
         _ payload: ByteBuffer,
         opcode: WebSocketOpcode = .text,
         fin: Bool = true,
         rsv1: Bool
-    ) -> WebSocketFrame {
-        var masked = payload
-        masked.webSocketMask(mask)
-        return WebSocketFrame(fin: fin, rsv1: rsv1, opcode: opcode, maskKey: mask, data: masked)
+    ) -> ByteBuffer {
+        ClientFrameBytes.frame(payload, opcode: UInt8(webSocketOpcode: opcode), fin: fin, rsv1: rsv1)
     }
 
     @Test("compressed and plain messages, whole or fragmented, come out plain and in order")

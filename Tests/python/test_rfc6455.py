@@ -86,3 +86,36 @@ def test_ping_flood_from_a_client_that_never_reads_is_bounded(small_server):
     after = rss_kb(small_server.process.pid)
     assert closed, "the server kept accepting pings from a client that never reads"
     assert after - before < 64 * 1024, f"RSS grew by {after - before} KB during the flood"
+
+
+def handshake(server, headers):
+    """Sends an upgrade request with `headers`; returns the response's status line and headers."""
+    with socket.create_connection((server.host, server.port), timeout=5) as sock:
+        sock.sendall(
+            (f"GET /app/{server.key}?protocol=7 HTTP/1.1\r\nHost: {server.host}\r\nUpgrade: websocket\r\n"
+             f"Connection: Upgrade\r\n{headers}\r\n").encode()
+        )
+        response = b""
+        while b"\r\n\r\n" not in response:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            response += chunk
+    return response.split(b"\r\n\r\n", 1)[0].decode()
+
+
+def test_handshake_answers_the_rfc_example_key(small_server):
+    head = handshake(small_server, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")
+    assert head.startswith("HTTP/1.1 101")
+    fields = {name.lower(): value for name, value in (line.split(": ", 1) for line in head.split("\r\n")[1:])}
+    assert fields["sec-websocket-accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+
+
+@pytest.mark.parametrize("headers", [
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 12\r\n",
+    "Sec-WebSocket-Version: 13\r\n",
+    "Sec-WebSocket-Key: a\r\nSec-WebSocket-Key: b\r\nSec-WebSocket-Version: 13\r\n",
+])
+def test_handshake_without_one_key_and_version_13_is_not_upgraded(small_server, headers):
+    head = handshake(small_server, headers)
+    assert head and not head.startswith("HTTP/1.1 101")

@@ -104,7 +104,7 @@ final class PusherConnectionHandler: ChannelInboundHandler, ActivityDeadlineOwne
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let violation = WebSocketViolation(error) {
+        if let violation = error as? WebSocketViolation {
             log(.info, "closing on WebSocket protocol error", ["error": .string(violation.reason)])
             execute(machine.protocolViolation(violation))
             return

@@ -2,8 +2,9 @@ package import ChorusDeflate
 package import NIOCore
 package import NIOWebSocket
 
-/// Inflates the compressed messages of a connection that negotiated `permessage-deflate`, after
-/// fragments are joined: the message then reaches the session as if it had been sent plain.
+/// Inflates the compressed messages (RSV1 set, kept by ``WebSocketFrameReader`` on the joined
+/// message) of a connection that negotiated `permessage-deflate`: the message then reaches the
+/// session as if it had been sent plain.
 ///
 /// `max_message_bytes` applies to the inflated size: a message inflating past it is answered with
 /// close 1009 and its inflation stops there, so a zip bomb costs at most that much memory and the
@@ -12,23 +13,17 @@ package final class WebSocketMessageInflater: ChannelInboundHandler {
     package typealias InboundIn = WebSocketFrame
     package typealias InboundOut = WebSocketFrame
 
-    private let compressedMessages: CompressedMessageMarks
     private let inflater: NIOLoopBoundBox<MessageInflater>
     private let maxMessageBytes: Int
 
-    package init(
-        compressedMessages: CompressedMessageMarks,
-        inflater: NIOLoopBoundBox<MessageInflater>,
-        maxMessageBytes: Int
-    ) {
-        self.compressedMessages = compressedMessages
+    package init(inflater: NIOLoopBoundBox<MessageInflater>, maxMessageBytes: Int) {
         self.inflater = inflater
         self.maxMessageBytes = maxMessageBytes
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        guard frame.opcode == .text || frame.opcode == .binary, compressedMessages.takeNext() else {
+        guard frame.opcode == .text || frame.opcode == .binary, frame.rsv1 else {
             return context.fireChannelRead(data)
         }
         do throws(MessageInflater.Failure) {

@@ -48,31 +48,6 @@ package enum WebSocketViolation: Error, Sendable, Equatable {
         }
     }
 
-    /// The violation an error of NIO's WebSocket decoder or fragment aggregator stands for.
-    package init?(_ error: any Error) {
-        switch error {
-        case let violation as WebSocketViolation:
-            self = violation
-        case ByteToMessageDecoderError.dataReceivedInErrorState(let cause, _):
-            // Bytes after a frame the decoder refused: the same violation, already answered.
-            self.init(cause)
-        case let error as NIOWebSocketError:
-            switch error {
-            case .invalidFrameLength: self = .messageTooLarge
-            case .fragmentedControlFrame, .multiByteControlFrameLength: self = .invalidControlFrame
-            }
-        case let error as NIOWebSocketFrameAggregator.Error:
-            switch error {
-            case .accumulatedFrameSizeIsTooLarge, .tooManyFragments: self = .messageTooLarge
-            case .receivedNewFrameWithoutFinishingPrevious, .didReceiveFragmentBeforeReceivingTextOrBinaryFrame,
-                .nonFinalFragmentSizeIsTooSmall:
-                self = .badFragmentSequence
-            }
-        default:
-            return nil
-        }
-    }
-
     /// Whether a client may send `code` in a close frame: 1000–1003, 1007–1014 and 3000–4999.
     package static func isValidCloseCode(_ code: UInt16) -> Bool {
         switch code {
