@@ -28,8 +28,8 @@ public struct LoadOutput: Sendable {
         if quiet { problems.forEach(Self.standardError) } else { say(text) }
     }
 
-    /// The end of a run: its summary (with the threshold table and why it failed), then with
-    /// `--json` the report on standard output.
+    /// A finished run: its summary (with the threshold table and why it failed), and with `--json`
+    /// the report on standard output.
     public func finish(_ report: LoadReport) throws {
         result(MarkdownSummary(report: report).text, problems: report.failures.map { "failed: \($0)" })
         if json { print(String(decoding: try LoadReport.encoder.encode(report), as: UTF8.self)) }

@@ -22,10 +22,11 @@ public struct ThresholdVerdict: Sendable, Hashable, Codable {
         comparison = threshold.comparison.rawValue
         limit = threshold.limit
         measured = threshold.metric.value(in: report)
-        outcome =
-            if let measured { threshold.comparison.holds(measured, threshold.limit) ? .passed : .failed } else {
-                .notMeasured
-            }
+        if let measured {
+            outcome = threshold.comparison.holds(measured, threshold.limit) ? .passed : .failed
+        } else {
+            outcome = .notMeasured
+        }
     }
 
     public var passed: Bool { outcome == .passed }

@@ -89,6 +89,7 @@ struct LoadCommand: AsyncParsableCommand {
                 )
             }
         }
+        try output.finish(report)
         var failed = !report.passed
         if let baselineReport {
             let comparison = BaselineComparison(current: report, baseline: baselineReport, tolerance: tolerance)
@@ -98,7 +99,6 @@ struct LoadCommand: AsyncParsableCommand {
             )
             failed = failed || !comparison.passed
         }
-        try output.finish(report)
         if failed { throw ExitCode(1) }
     }
 
