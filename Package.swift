@@ -197,12 +197,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // JUnit XML as CI systems read it, written by both tools (conformance cases, load thresholds).
+        .target(
+            name: "ChorusJUnit",
+            swiftSettings: swiftSettings
+        ),
         // The load generator: judges a server from outside, through the wire.
         .target(
             name: "ChorusLoad",
             dependencies: [
                 "ChorusProtocol",
                 "ChorusClient",
+                "ChorusJUnit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -223,6 +229,7 @@ let package = Package(
             dependencies: [
                 "ChorusProtocol",
                 "ChorusClient",
+                "ChorusJUnit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

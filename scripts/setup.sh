@@ -43,8 +43,9 @@ if [ "${1:-}" = "--test" ]; then
   # cryptography: the push fakes verify JWTs and decrypt Web Push payloads (Tests/python/push_fakes.py).
   # sockudo-python: Sockudo's own client SDK, run unchanged against chorus serve; vcdiff-decoder: an
   # independent VCDIFF decoder the delta encoder is cross-checked against (the SDK depends on it too).
-  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0 sockudo-python==2.2.0 vcdiff-decoder cryptography)
-  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python, sockudo_python, vcdiff_decoder, cryptography' >/dev/null 2>&1; then
+  # xmlschema: `chorus load`'s JUnit XML is validated against the JUnit schema (Tests/python/junit.xsd).
+  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0 sockudo-python==2.2.0 vcdiff-decoder cryptography xmlschema)
+  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python, sockudo_python, vcdiff_decoder, cryptography, xmlschema' >/dev/null 2>&1; then
     echo "setup: installing Python test clients: ${python_packages[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
   fi

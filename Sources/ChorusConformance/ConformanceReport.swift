@@ -1,3 +1,4 @@
+import ChorusJUnit
 public import Foundation
 
 /// The results of a run rendered for people (a table) and machines (JUnit XML, JSON).
@@ -9,11 +10,14 @@ public struct ConformanceReport: Sendable {
     public var results: [CaseResult]
     /// Whether should-level failures fail the run too.
     public var strict: Bool
+    /// When the run ended; the JUnit suite's timestamp.
+    public var timestamp: Date
 
-    public init(target: String, results: [CaseResult], strict: Bool = false) {
+    public init(target: String, results: [CaseResult], strict: Bool = false, timestamp: Date = Date()) {
         self.target = target
         self.results = results
         self.strict = strict
+        self.timestamp = timestamp
     }
 
     public var passed: Int { results.filter { $0.outcome == .passed }.count }
@@ -76,41 +80,45 @@ public struct ConformanceReport: Sendable {
     /// JUnit XML, one testcase per case with its level, capabilities, rule and source as properties.
     /// Failures that fail the run are `<failure>`s; warnings and notes go to `<system-out>`.
     public var junitXML: String {
-        let total = results.reduce(0) { $0 + $1.durationSeconds }
-        let failures = results.filter(failsRun).count
-        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml +=
-            #"<testsuite name="chorus-conformance" tests="\#(results.count)" failures="\#(failures)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#
-            + "\n"
-        for result in results {
-            let classname = Self.escape(result.tags.first ?? "conformance")
-            xml +=
-                #"  <testcase classname="\#(classname)" name="\#(Self.escape(result.name))" time="\#(String(format: "%.3f", result.durationSeconds))">"#
-                + "\n"
-            xml += "    <properties>\n"
-            var properties = [("level", result.level.rawValue), ("source", result.rule?.source ?? result.source)]
-            if !result.requires.isEmpty { properties.append(("requires", result.requires.joined(separator: ","))) }
-            if let rule = result.rule { properties += [("rule", rule.id), ("rule_text", rule.text)] }
-            for (name, value) in properties {
-                xml += #"      <property name="\#(name)" value="\#(Self.escape(value))"/>"# + "\n"
+        let cases = results.map { result in
+            var properties = [
+                JUnitReport.Property("level", result.level.rawValue),
+                JUnitReport.Property("source", result.rule?.source ?? result.source),
+            ]
+            if !result.requires.isEmpty {
+                properties.append(JUnitReport.Property("requires", result.requires.joined(separator: ",")))
             }
-            xml += "    </properties>\n"
+            if let rule = result.rule {
+                properties += [JUnitReport.Property("rule", rule.id), JUnitReport.Property("rule_text", rule.text)]
+            }
+            var outcome = JUnitReport.Outcome.passed
+            var output: String?
             switch result.outcome {
             case .passed: break
             case .failed where failsRun(result):
-                xml +=
-                    #"    <failure type="\#(result.level.rawValue)" message="\#(Self.escape(result.detail ?? ""))">\#(Self.escape(result.ruleLine))</failure>"#
-                    + "\n"
+                outcome = .failed(type: result.level.rawValue, message: result.detail ?? "", detail: result.ruleLine)
             case .failed:
                 let kind = result.level == .should ? "warning" : "note"
-                xml +=
-                    "    <system-out>\(kind) (\(result.level.rawValue)): \(Self.escape(result.detail ?? "")) — \(Self.escape(result.ruleLine))</system-out>\n"
+                output = "\(kind) (\(result.level.rawValue)): \(result.detail ?? "") — \(result.ruleLine)"
             case .skipped:
-                xml += #"    <skipped message="\#(Self.escape(result.detail ?? ""))"/>"# + "\n"
+                outcome = .skipped(message: result.detail ?? "")
             }
-            xml += "  </testcase>\n"
+            return JUnitReport.Case(
+                name: result.name,
+                classname: result.tags.first ?? "conformance",
+                seconds: result.durationSeconds,
+                outcome: outcome,
+                properties: properties,
+                output: output
+            )
         }
-        return xml + "</testsuite>\n"
+        let suite = JUnitReport.Suite(
+            name: "chorus-conformance",
+            timestamp: timestamp,
+            seconds: results.reduce(0) { $0 + $1.durationSeconds },
+            cases: cases
+        )
+        return JUnitReport(suites: [suite]).xml
     }
 
     /// The results as JSON: `{target, strict, passed, failed, must_failures, warnings, notes, skipped,
@@ -154,11 +162,5 @@ public struct ConformanceReport: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(junitXML.utf8).write(to: directory.appendingPathComponent("conformance.xml"))
         try json().write(to: directory.appendingPathComponent("conformance.json"))
-    }
-
-    private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "\n", with: "&#10;")
     }
 }

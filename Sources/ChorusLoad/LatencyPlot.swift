@@ -1,10 +1,21 @@
 import Foundation
 
-/// An SVG line chart of a run's latency percentile curve: x is the percentile on a
-/// "nines" scale (0, 90, 99, 99.9, …), y the latency in milliseconds.
+/// An SVG line chart of latency percentile curves, one run's or several runs' for comparison:
+/// x is the percentile on a "nines" scale (0, 90, 99, 99.9, …), y the latency in milliseconds.
 public struct LatencyPlot: Sendable {
+    /// One run's curve and its name in the legend.
+    public struct Series: Sendable {
+        public var label: String
+        public var curve: [LatencySummary.Point]
+
+        public init(label: String, curve: [LatencySummary.Point]) {
+            self.label = label
+            self.curve = curve
+        }
+    }
+
     public var title: String
-    public var curve: [LatencySummary.Point]
+    public var series: [Series]
 
     private let width = 640.0
     private let height = 360.0
@@ -12,16 +23,24 @@ public struct LatencyPlot: Sendable {
     /// The x axis ends at 99.999 % (five nines).
     private let maximumNines = 5.0
 
+    private let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"]
+
+    /// One run's curve, without a legend.
     public init(title: String, curve: [LatencySummary.Point]) {
+        self.init(title: title, series: [Series(label: "", curve: curve)])
+    }
+
+    /// Several curves on the same axes, with a legend.
+    public init(title: String, series: [Series]) {
         self.title = title
-        self.curve = curve
+        self.series = series
     }
 
     /// The chart as a standalone SVG document.
     public var svg: String {
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
-        let top = max(niceCeiling(curve.map(\.milliseconds).max() ?? 1), 0.001)
+        let top = max(niceCeiling(series.flatMap(\.curve).map(\.milliseconds).max() ?? 1), 0.001)
         func x(_ percentile: Double) -> Double { margin.left + nines(percentile) / maximumNines * plotWidth }
         func y(_ ms: Double) -> Double { margin.top + plotHeight * (1 - min(ms, top) / top) }
 
@@ -46,9 +65,17 @@ public struct LatencyPlot: Sendable {
         out += SVG.text(margin.left + plotWidth / 2, height - 8, "percentile", anchor: "middle")
         out += "<text x=\"14\" y=\"\(Int(margin.top + plotHeight / 2))\" text-anchor=\"middle\" "
         out += "transform=\"rotate(-90 14 \(Int(margin.top + plotHeight / 2)))\">latency (ms)</text>\n"
-        let points = curve.map { "\(SVG.number(x($0.percentile))),\(SVG.number(y($0.milliseconds)))" }
-        out +=
-            "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
+        for (index, one) in series.enumerated() {
+            let color = colors[index % colors.count]
+            let points = one.curve.map { "\(SVG.number(x($0.percentile))),\(SVG.number(y($0.milliseconds)))" }
+            out +=
+                "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
+            if series.count > 1 {
+                let legendY = margin.top + 14 + Double(index) * 16
+                out += SVG.line(margin.left + 10, legendY - 4, margin.left + 30, legendY - 4, color: color)
+                out += SVG.text(margin.left + 36, legendY, one.label, anchor: "start")
+            }
+        }
         out += "</svg>\n"
         return out
     }

@@ -23,6 +23,15 @@ struct LoadMeter: Sendable {
         return total
     }
 
+    /// The current phase's delivery latency merged over loops (cheaper than a full snapshot).
+    func latency() async -> LatencyHistogram {
+        var total = LatencyHistogram()
+        for (loop, recorder) in zip(loops, recorders) {
+            if let latency = try? await loop.submit({ recorder.value.latency }).get() { total.add(latency) }
+        }
+        return total
+    }
+
     /// Returns once the delta reference subscribers hold `expected` messages in all, or `timeout`
     /// seconds passed; rebuilt messages are compared with them once the run ends.
     func waitForDeltaReferences(_ expected: Int, timeout: Double) async {

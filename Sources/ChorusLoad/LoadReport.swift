@@ -240,6 +240,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var history: HistoryFigures?
     /// Publish latency with history against without; `nil` unless the run has HTTP workloads of both.
     public var historyLatency: HistoryLatency?
+    /// The scenario's thresholds and what the run measured against each; `nil` when it has none.
+    public var thresholds: [ThresholdVerdict]?
     /// Why the run failed; empty when it passed.
     public var failures: [String]
 
@@ -287,7 +289,7 @@ public struct LoadReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, delta, workloads
-        case failures, history, targets
+        case failures, history, targets, thresholds
         case publishing = "publish", latency = "latency_ms", timeSeries = "time_series"
         case historyLatency = "history_latency"
     }

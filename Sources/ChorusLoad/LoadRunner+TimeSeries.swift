@@ -2,7 +2,7 @@ import Foundation
 
 extension LoadRunner {
     /// Starts taking a time series point every `sample_interval_seconds` until the task is cancelled;
-    /// timed runs also print each point on standard error.
+    /// timed runs also print each point on standard error, unless ``printsPoints`` is off.
     func startSampling(
         meter: LoadMeter,
         opened: Int,
@@ -23,7 +23,7 @@ extension LoadRunner {
             }
         )
         let timed: Bool = if case .seconds = scenario.length { true } else { false }
-        return Task { await sampler.run(onPoint: timed ? Self.printPoint : { _ in }) }
+        return Task { await sampler.run(onPoint: timed && printsPoints ? Self.printPoint : { _ in }) }
     }
 
     /// One line per point, so a long run can be followed in its log.

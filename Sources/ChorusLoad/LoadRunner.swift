@@ -17,11 +17,14 @@ public struct LoadRunner: Sendable {
     public var target: LoadTarget
     /// Whether to draw a live progress line (on a terminal).
     public var showProgress: Bool
+    /// Whether a timed run prints each time series point on standard error (off with `--quiet`).
+    public var printsPoints: Bool
 
-    public init(scenario: Scenario, target: LoadTarget, showProgress: Bool) {
+    public init(scenario: Scenario, target: LoadTarget, showProgress: Bool, printsPoints: Bool = true) {
         self.scenario = scenario
         self.target = target
         self.showProgress = showProgress
+        self.printsPoints = printsPoints
     }
 
     public func run() async throws -> LoadReport {

@@ -67,7 +67,7 @@ public struct MarkdownSummary: Sendable {
                     + "\(f(usage.rssMiB)) MiB (\(f(usage.peakRSSMiB)) MiB) |"
             )
         }
-        lines += workloadLines + historyLines + timeSeriesLines
+        lines += workloadLines + historyLines + thresholdLines + timeSeriesLines
         if !r.failures.isEmpty {
             lines += ["", "Failures:"] + r.failures.map { "- \($0)" }
         }

@@ -1,8 +1,10 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Redraws one status line on standard error twice a second while a run goes: connections opened,
-/// events sent, deliveries per second. Only used when standard error is a terminal.
+/// Redraws one status line on standard error every second while a run goes: connections opened,
+/// events sent, deliveries and deliveries per second, p99 latency of the phase so far, duplicated
+/// and out-of-order deliveries so far (loss is known only once deliveries have drained). Only
+/// used when standard error is a terminal and the run is not `--quiet`.
 public final class ProgressLine: Sendable {
     private let progress: LoadProgress
     private let meter: LoadMeter
@@ -26,15 +28,17 @@ public final class ProgressLine: Sendable {
             var lastReceived: Int64 = 0
             var lastTime = MonotonicClock.now()
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: 500_000_000)
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
                 let counts = await meter.counts()
+                let p99 = await meter.latency().milliseconds(atPercentile: 99)
                 let now = MonotonicClock.now()
                 let rate = Double(counts.received - lastReceived) / (Double(now - lastTime) / 1e9)
                 (lastReceived, lastTime) = (counts.received, now)
                 let current = progress.current
                 let line =
                     "\r\u{1B}[Kconnections \(current.connections)/\(wanted)  events sent \(current.events)  "
-                    + "deliveries \(counts.received) (\(Int(rate))/s)"
+                    + "deliveries \(counts.received) (\(Int(rate))/s)  p99 \(Figure.text(p99)) ms  "
+                    + "duplicates \(counts.duplicates)  out of order \(counts.outOfOrder)"
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }

@@ -97,7 +97,7 @@ package struct ReportBuilder {
         failures += history?.failures ?? []
         let connectErrors = opened.firstError.map { ["connect: \($0)"] } ?? []
         let single = scenario.workloads.count == 1 && scenario.workloads[0].name == nil
-        return LoadReport(
+        var report = LoadReport(
             scenario: scenario.name,
             stamp: Self.stamp(Date()),
             target: .init(host: target.publishAddress.host, port: target.publishAddress.port, appID: target.appID),
@@ -147,6 +147,8 @@ package struct ReportBuilder {
             targets: targetShares(opened),
             failures: failures
         )
+        report.judge(scenario.thresholds)
+        return report
     }
 
     /// Each server of the target with the connections opened there.
@@ -280,11 +282,16 @@ package struct ReportBuilder {
     }
 
     /// A sortable UTC time stamp usable as a file name, e.g. `20250101T120000Z`.
-    package static func stamp(_ date: Date) -> String {
+    package static func stamp(_ date: Date) -> String { stampFormatter.string(from: date) }
+
+    /// The time a ``stamp(_:)`` names, `nil` for text of another form.
+    package static func date(stamp: String) -> Date? { stampFormatter.date(from: stamp) }
+
+    private static var stampFormatter: DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
+        return formatter
     }
 }

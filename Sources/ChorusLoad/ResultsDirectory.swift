@@ -9,8 +9,9 @@ public struct ResultsDirectory: Sendable {
         self.root = root
     }
 
-    /// Writes a run's JSON, Markdown summary, latency plot and, when it has a time series, its plot
-    /// over time (`<stamp>-time.svg`); returns the JSON path.
+    /// Writes a run's JSON, Markdown summary, latency plot, when it has a time series its plot over
+    /// time (`<stamp>-time.svg`) and when its scenario has thresholds their JUnit XML
+    /// (`<stamp>.junit.xml`); returns the JSON path.
     @discardableResult
     public func write(_ report: LoadReport) throws -> String {
         let directory = "\(root)/\(report.scenario)"
@@ -28,6 +29,9 @@ public struct ResultsDirectory: Sendable {
             let plot = TimeSeriesPlot(title: "\(report.scenario) \(report.stamp): over time", series: series)
             try plot.svg.write(toFile: "\(directory)/\(file)", atomically: true, encoding: .utf8)
             timePlotFile = file
+        }
+        if let junit = report.junitXML {
+            try junit.write(toFile: base + ".junit.xml", atomically: true, encoding: .utf8)
         }
         let summary = MarkdownSummary(report: report, plotFile: "\(report.stamp).svg", timePlotFile: timePlotFile)
         try summary.text.write(toFile: base + ".md", atomically: true, encoding: .utf8)

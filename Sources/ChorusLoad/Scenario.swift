@@ -92,6 +92,8 @@ public struct Scenario: Sendable, Hashable {
     public var targets: [ServerAddress]?
     /// The index in ``targets`` of the server publishes go to (`publish_target`), `nil` for the first.
     public var publishTarget: Int?
+    /// Limits on the report's figures (`thresholds`); any not met fails the run.
+    public var thresholds: [Threshold]
 
     public init(
         name: String,
@@ -108,7 +110,8 @@ public struct Scenario: Sendable, Hashable {
         maxRSSGrowthMiBPerHour: Double? = nil,
         maxDescriptorGrowthPerHour: Double? = nil,
         targets: [ServerAddress]? = nil,
-        publishTarget: Int? = nil
+        publishTarget: Int? = nil,
+        thresholds: [Threshold] = []
     ) {
         self.name = name
         self.description = description
@@ -125,6 +128,7 @@ public struct Scenario: Sendable, Hashable {
         self.maxDescriptorGrowthPerHour = maxDescriptorGrowthPerHour
         self.targets = targets
         self.publishTarget = publishTarget
+        self.thresholds = thresholds
     }
 
     /// Every connection the run opens, over all workloads.

@@ -4,6 +4,8 @@ import Yams
 /// rest can be reported as unknown.
 struct ScenarioFields {
     private var values: [String: Node]
+    /// The keys in file order.
+    private let keys: [String]
     private var read: Set<String> = []
     private let path: String
     private let source: String
@@ -12,13 +14,16 @@ struct ScenarioFields {
         self.path = path
         self.source = source
         var values: [String: Node] = [:]
+        var keys: [String] = []
         for (key, value) in mapping {
             guard let name = key.string else {
                 throw ScenarioError(source: source, field: path.isEmpty ? nil : path, reason: "has a non-text key")
             }
             values[name] = value
+            keys.append(name)
         }
         self.values = values
+        self.keys = keys
     }
 
     func error(_ name: String, _ reason: String) -> ScenarioError {
@@ -116,6 +121,15 @@ struct ScenarioFields {
             sections.append(try ScenarioFields(mapping, path: path, source: source))
         }
         return sections
+    }
+
+    /// The nested mapping `name` of single values, as (key, text) pairs in file order; `nil` when absent.
+    mutating func scalars(_ name: String) throws(ScenarioError) -> [(key: String, text: String)]? {
+        guard var section = try section(name) else { return nil }
+        return try section.keys.map { (key) throws(ScenarioError) in
+            guard let text = try section.string(key) else { throw section.error(key, "must be a number or a text") }
+            return (key, text)
+        }
     }
 
     /// The nested mapping `name`, `nil` when absent.

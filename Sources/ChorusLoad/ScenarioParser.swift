@@ -91,8 +91,23 @@ public struct ScenarioParser: Sendable {
             maxRSSGrowthMiBPerHour: try fields.double("max_rss_growth_mib_per_hour"),
             maxDescriptorGrowthPerHour: try fields.double("max_fd_growth_per_hour"),
             targets: try readTargets(&fields),
-            publishTarget: try fields.int("publish_target")
+            publishTarget: try fields.int("publish_target"),
+            thresholds: try readThresholds(&fields)
         )
+    }
+
+    /// `thresholds`: a mapping of ``ThresholdMetric`` names to a number or an operator and a number.
+    private func readThresholds(_ fields: inout ScenarioFields) throws(ScenarioError) -> [Threshold] {
+        guard let entries = try fields.scalars("thresholds") else { return [] }
+        var thresholds: [Threshold] = []
+        for (metric, text) in entries {
+            do throws(ThresholdError) {
+                thresholds.append(try Threshold(metric: metric, text: text))
+            } catch {
+                throw ScenarioError(source: source, field: "thresholds.\(metric)", reason: "\(error)")
+            }
+        }
+        return thresholds
     }
 
     /// `targets`: one `host:port` (or `ws://`/`http://` URL) or a non-empty list of them.

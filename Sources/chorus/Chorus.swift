@@ -5,6 +5,6 @@ import ArgumentParser
 struct Chorus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A Pusher-protocol realtime server, its load generator and its conformance suite.",
-        subcommands: [ServeCommand.self, AppsCommand.self, LoadCommand.self, ConformCommand.self]
+        subcommands: [ServeCommand.self, AppsCommand.self, LoadCommands.self, ConformCommand.self]
     )
 }

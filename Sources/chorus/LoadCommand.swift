@@ -2,14 +2,15 @@ import ArgumentParser
 import ChorusLoad
 import Foundation
 
-/// `chorus load`: drives a Pusher-compatible server with a scenario and records what it measured.
+/// `chorus load [run]`: drives a Pusher-compatible server with a scenario and records what it measured.
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "load",
+        commandName: "run",
         abstract: "Run a load scenario against a Pusher-compatible server (see docs/load.md).",
         discussion: """
-            Writes <out>/<scenario>/<stamp>.{json,md,svg} and regenerates <out>/README.md. Exits 1 when \
-            the run fails (loss, errors) or regresses against --baseline, 2 when it cannot run.
+            Writes <out>/<scenario>/<stamp>.{json,md,svg} (and .junit.xml with thresholds) and regenerates \
+            <out>/README.md. Exits 1 when the run fails (loss, errors, thresholds) or regresses against \
+            --baseline, 2 when it cannot run.
             """
     )
 
@@ -49,8 +50,10 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "PEM file of the CA certificates trusted for TLS instead of the system's roots (implies --tls).")
     var caFile: String?
     @Flag(help: "Do not write result files.") var noWrite = false
+    @OptionGroup var outputOptions: LoadOutputOptions
 
     func run() async throws {
+        let output = outputOptions.output
         let report: LoadReport
         let baselineReport: LoadReport?
         do {
@@ -62,14 +65,19 @@ struct LoadCommand: AsyncParsableCommand {
             var target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
             target.offersDeflate = permessageDeflate
             if tls || caFile != nil || target.asksForTLS { try target.useTLS(caFile: caFile) }
-            let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
+            let runner = LoadRunner(
+                scenario: loaded,
+                target: target,
+                showProgress: output.showsProgress,
+                printsPoints: !output.quiet
+            )
             report = try await runner.run()
         } catch {
             throw Self.cannotRun(error)
         }
         if !noWrite {
             do {
-                print("wrote \(try ResultsDirectory(root: out).write(report))")
+                output.say("wrote \(try ResultsDirectory(root: out).write(report))")
             } catch {
                 throw Self.cannotRun(
                     FileProblem(
@@ -81,18 +89,21 @@ struct LoadCommand: AsyncParsableCommand {
                 )
             }
         }
-        print(MarkdownSummary(report: report).text)
+        try output.finish(report)
         var failed = !report.passed
         if let baselineReport {
             let comparison = BaselineComparison(current: report, baseline: baselineReport, tolerance: tolerance)
-            print("baseline \(baseline ?? "") (tolerance \(tolerance)):\n\(comparison.description)")
+            output.result(
+                "baseline \(baseline ?? "") (tolerance \(tolerance)):\n\(comparison.description)",
+                problems: comparison.regressions.map { "regression against \(baseline ?? ""): \($0.name)" }
+            )
             failed = failed || !comparison.passed
         }
         if failed { throw ExitCode(1) }
     }
 
     /// Prints why the run cannot go on and exits 2.
-    private static func cannotRun(_ error: any Error) -> ExitCode {
+    static func cannotRun(_ error: any Error) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         return ExitCode(2)
     }
