@@ -81,6 +81,8 @@ public struct Scenario: Sendable, Hashable {
     /// Whether out-of-order deliveries on a channel are acceptable (the run does not fail on them).
     /// Per-channel order is a guarantee for a single publisher, so this is off by default.
     public var expectReorder: Bool
+    /// Seconds between time series points when a scenario does not say: one point a second.
+    public static let defaultSampleIntervalSeconds = 1.0
     /// Seconds between two points of the report's time series.
     public var sampleIntervalSeconds: Double
     /// The most the server's RSS may grow per hour over the second half of the run (least-squares
@@ -106,7 +108,7 @@ public struct Scenario: Sendable, Hashable {
         drainTimeout: Double = 30,
         expectLoss: Bool = false,
         expectReorder: Bool = false,
-        sampleIntervalSeconds: Double = 10,
+        sampleIntervalSeconds: Double = Scenario.defaultSampleIntervalSeconds,
         maxRSSGrowthMiBPerHour: Double? = nil,
         maxDescriptorGrowthPerHour: Double? = nil,
         targets: [ServerAddress]? = nil,

@@ -21,7 +21,7 @@ import Testing
         #expect(workload.rate == 0)
         #expect(workload.payloadBytes == [100])
         #expect(scenario.length == .events(200))
-        #expect(scenario.sampleIntervalSeconds == 10)
+        #expect(scenario.sampleIntervalSeconds == 1)
         #expect(scenario.maxRSSGrowthMiBPerHour == nil)
         #expect(scenario.expectLoss == false)
         #expect(scenario.expectReorder == false)
