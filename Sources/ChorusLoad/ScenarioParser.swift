@@ -87,7 +87,8 @@ public struct ScenarioParser: Sendable {
             drainTimeout: try fields.double("drain_timeout") ?? 30,
             expectLoss: try fields.bool("expect_loss") ?? false,
             expectReorder: try fields.bool("expect_reorder") ?? false,
-            sampleIntervalSeconds: try fields.double("sample_interval_seconds") ?? Scenario.defaultSampleIntervalSeconds,
+            sampleIntervalSeconds: try fields.double("sample_interval_seconds")
+                ?? Scenario.defaultSampleIntervalSeconds,
             maxRSSGrowthMiBPerHour: try fields.double("max_rss_growth_mib_per_hour"),
             maxDescriptorGrowthPerHour: try fields.double("max_fd_growth_per_hour"),
             targets: try readTargets(&fields),
