@@ -1,6 +1,5 @@
+import ChorusServer
 import Testing
-
-@testable import ChorusServer
 
 @Suite("App registry: the file's apps and the store's, swapped whole")
 struct AppRegistryTests {
