@@ -5,11 +5,11 @@ import NIOConcurrencyHelpers
 /// events sent, deliveries per second. Only used when standard error is a terminal.
 public final class ProgressLine: Sendable {
     private let progress: LoadProgress
-    private let meter: LoadMeter
+    private let meter: any DeliveryMeter
     private let wanted: Int
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(progress: LoadProgress, meter: LoadMeter, wanted: Int) {
+    init(progress: LoadProgress, meter: any DeliveryMeter, wanted: Int) {
         self.progress = progress
         self.meter = meter
         self.wanted = wanted

@@ -49,21 +49,47 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "PEM file of the CA certificates trusted for TLS instead of the system's roots (implies --tls).")
     var caFile: String?
     @Flag(help: "Do not write result files.") var noWrite = false
+    @Option(
+        help: ArgumentHelp(
+            "Split the subscribers over this many generator processes, each with its own descriptor limit and loopback source address (up to 10,000 subscribers each; see docs/load.md).",
+            valueName: "count"
+        )
+    )
+    var workers: Int?
+    /// Set by the parent of a `--workers` run on each worker it starts.
+    @Option(name: .customLong(WorkerLaunch.indexOption), help: .hidden) var workerIndex: Int?
 
     func run() async throws {
         let report: LoadReport
         let baselineReport: LoadReport?
         do {
+            let launch = try workers.map { try WorkerLaunch(count: $0, arguments: Array(CommandLine.arguments.dropFirst())) }
+            let processes = launch?.count ?? 1
             let file = try BundledScenarios.file(for: scenario)
-            var loaded = try ScenarioParser.load(path: file)
-            if let duration { loaded = try ScenarioParser(source: file).withDuration(loaded, seconds: duration) }
+            var loaded = try ScenarioParser.load(path: file, processes: processes)
+            if let duration {
+                loaded = try ScenarioParser(source: file, processes: processes).withDuration(loaded, seconds: duration)
+            }
             baselineReport = try baseline.map(Self.readBaseline)
             let choice = TargetChoice(targets: targets, host: host, port: port, publishTarget: publishTarget)
             var target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
             target.offersDeflate = permessageDeflate
             if tls || caFile != nil || target.asksForTLS { try target.useTLS(caFile: caFile) }
-            let runner = LoadRunner(scenario: loaded, target: target, showProgress: ProgressLine.isTerminal)
+            if let workerIndex {
+                // A worker reports to its parent (standard output is their channel), never to the user.
+                let worker = LoadWorker(scenario: loaded, target: target, index: workerIndex, count: processes)
+                guard await worker.run() else { throw WorkerExit() }
+                return
+            }
+            let runner = LoadRunner(
+                scenario: loaded,
+                target: target,
+                showProgress: ProgressLine.isTerminal,
+                workers: launch
+            )
             report = try await runner.run()
+        } catch is WorkerExit {
+            throw ExitCode(2)
         } catch {
             throw Self.cannotRun(error)
         }
@@ -90,6 +116,9 @@ struct LoadCommand: AsyncParsableCommand {
         }
         if failed { throw ExitCode(1) }
     }
+
+    /// A worker that failed: it told its parent why, so it exits 2 without a word.
+    private struct WorkerExit: Error {}
 
     /// Prints why the run cannot go on and exits 2.
     private static func cannotRun(_ error: any Error) -> ExitCode {
