@@ -117,7 +117,7 @@ package struct ConnectionPool: Sendable {
                         opened.figures.subscribedPerChannel[plan.workload][plan.channelIndex] += 1
                         opened.figures.perAddress[address].subscribers += 1
                     }
-                    progress.connectionOpened()
+                    progress.connectionsOpened()
                 case .failure(let error):
                     opened.figures.failures += 1
                     if opened.figures.firstError == nil { opened.figures.firstError = "\(error)" }
@@ -125,7 +125,11 @@ package struct ConnectionPool: Sendable {
                 if MonotonicClock.now() > deadline {
                     group.cancelAll()
                     for channel in opened.channels { channel?.close(promise: nil) }
-                    throw LoadError.connectTimedOut(opened: opened.figures.opened, wanted: plans.count, seconds: timeout)
+                    throw LoadError.connectTimedOut(
+                        opened: opened.figures.opened,
+                        wanted: plans.count,
+                        seconds: timeout
+                    )
                 }
                 if next < plans.count { addNext() }
             }

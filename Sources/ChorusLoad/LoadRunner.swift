@@ -65,6 +65,7 @@ public struct LoadRunner: Sendable {
         if let workers {
             let timeout = Duration.seconds(scenario.connectTimeout) + .seconds(30)
             let (meter, figures) = try await WorkerMeter.start(workers, within: timeout)
+            progress.connectionsOpened(figures.opened)
             return (Subscribers(meter: meter, figures: figures, channels: [], close: meter.stop), ticker(meter))
         }
         let local = try await LocalSubscribers(group: group, workloads: scenario.workloads.count)

@@ -62,7 +62,11 @@ public struct LoadWorker: Sendable {
         return finished
     }
 
-    private func serve(_ plans: [ConnectionPlan], target: LoadTarget, on group: MultiThreadedEventLoopGroup) async throws {
+    private func serve(
+        _ plans: [ConnectionPlan],
+        target: LoadTarget,
+        on group: MultiThreadedEventLoopGroup
+    ) async throws {
         let commands = JSONLines.lines(from: FileHandle.standardInput.fileDescriptor)
         let local = try await LocalSubscribers(group: group, workloads: scenario.workloads.count)
         let opened = try await local.open(

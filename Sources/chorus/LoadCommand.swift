@@ -63,7 +63,9 @@ struct LoadCommand: AsyncParsableCommand {
         let report: LoadReport
         let baselineReport: LoadReport?
         do {
-            let launch = try workers.map { try WorkerLaunch(count: $0, arguments: Array(CommandLine.arguments.dropFirst())) }
+            let launch = try workers.map {
+                try WorkerLaunch(count: $0, arguments: Array(CommandLine.arguments.dropFirst()))
+            }
             let processes = launch?.count ?? 1
             let file = try BundledScenarios.file(for: scenario)
             var loaded = try ScenarioParser.load(path: file, processes: processes)

@@ -116,7 +116,10 @@ import Testing
 
     @Test func reportAccountsPerWorkload() throws {
         let scenario = try parser.parse(text)
-        let opened = ConnectFigures(seconds: 1, subscribedPerChannel: [[25, 25, 25, 25], [20, 20], Array(repeating: 3, count: 10)])
+        let opened = ConnectFigures(
+            seconds: 1,
+            subscribedPerChannel: [[25, 25, 25, 25], [20, 20], Array(repeating: 3, count: 10)]
+        )
         var ledgers = [
             DeliveryLedger(subscribedPerChannel: opened.subscribedPerChannel[0], sendersReceive: true),
             DeliveryLedger(subscribedPerChannel: opened.subscribedPerChannel[1], sendersReceive: true),
