@@ -92,6 +92,9 @@ public struct Scenario: Sendable, Hashable {
     public var targets: [ServerAddress]?
     /// The index in ``targets`` of the server publishes go to (`publish_target`), `nil` for the first.
     public var publishTarget: Int?
+    /// Generator processes the subscribers are split over (`workers`; `--workers` overrides it),
+    /// `nil` for one process.
+    public var workers: Int?
 
     public init(
         name: String,
@@ -108,7 +111,8 @@ public struct Scenario: Sendable, Hashable {
         maxRSSGrowthMiBPerHour: Double? = nil,
         maxDescriptorGrowthPerHour: Double? = nil,
         targets: [ServerAddress]? = nil,
-        publishTarget: Int? = nil
+        publishTarget: Int? = nil,
+        workers: Int? = nil
     ) {
         self.name = name
         self.description = description
@@ -125,6 +129,7 @@ public struct Scenario: Sendable, Hashable {
         self.maxDescriptorGrowthPerHour = maxDescriptorGrowthPerHour
         self.targets = targets
         self.publishTarget = publishTarget
+        self.workers = workers
     }
 
     /// Every connection the run opens, over all workloads.

@@ -13,8 +13,9 @@ struct ScenarioValidator {
     /// Generator processes (`--workers`): each holds up to ``Scenario/maximumSubscribers`` connections.
     var processes = 1
 
-    /// The most subscribers (and churning members) the run's processes hold.
-    var maximumSubscribers: Int { Scenario.maximumSubscribers * processes }
+    /// The most subscribers (and churning members) the run's processes hold (a bad `--workers`
+    /// count is refused by ``WorkerLaunch``).
+    var maximumSubscribers: Int { Scenario.maximumSubscribers * max(1, processes) }
 
     func validate(_ scenario: Scenario) throws(ScenarioError) {
         try check(
@@ -47,6 +48,7 @@ struct ScenarioValidator {
         ] {
             if let limit { try check(limit >= 0 && limit.isFinite, field, "must be a number ≥ 0") }
         }
+        if let workers = scenario.workers { try range("workers", workers, 1...WorkerLaunch.maximumCount) }
         if let publishTarget = scenario.publishTarget {
             let count = scenario.targets?.count
             try check(

@@ -51,7 +51,7 @@ struct LoadCommand: AsyncParsableCommand {
     @Flag(help: "Do not write result files.") var noWrite = false
     @Option(
         help: ArgumentHelp(
-            "Split the subscribers over this many generator processes, each with its own descriptor limit and loopback source address (up to 10,000 subscribers each; see docs/load.md).",
+            "Split the subscribers over this many generator processes, each with its own descriptor limit and loopback source address (up to 10,000 subscribers each; default: the scenario's workers, else 1 process; see docs/load.md).",
             valueName: "count"
         )
     )
@@ -63,15 +63,12 @@ struct LoadCommand: AsyncParsableCommand {
         let report: LoadReport
         let baselineReport: LoadReport?
         do {
-            let launch = try workers.map {
-                try WorkerLaunch(count: $0, arguments: Array(CommandLine.arguments.dropFirst()))
-            }
-            let processes = launch?.count ?? 1
             let file = try BundledScenarios.file(for: scenario)
-            var loaded = try ScenarioParser.load(path: file, processes: processes)
+            var loaded = try ScenarioParser.load(path: file, processes: workers)
             if let duration {
-                loaded = try ScenarioParser(source: file, processes: processes).withDuration(loaded, seconds: duration)
+                loaded = try ScenarioParser(source: file, processes: workers).withDuration(loaded, seconds: duration)
             }
+            let processes = workers ?? loaded.workers
             baselineReport = try baseline.map(Self.readBaseline)
             let choice = TargetChoice(targets: targets, host: host, port: port, publishTarget: publishTarget)
             var target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
@@ -79,7 +76,7 @@ struct LoadCommand: AsyncParsableCommand {
             if tls || caFile != nil || target.asksForTLS { try target.useTLS(caFile: caFile) }
             if let workerIndex {
                 // A worker reports to its parent (standard output is their channel), never to the user.
-                let worker = LoadWorker(scenario: loaded, target: target, index: workerIndex, count: processes)
+                let worker = LoadWorker(scenario: loaded, target: target, index: workerIndex, count: processes ?? 1)
                 guard await worker.run() else { throw WorkerExit() }
                 return
             }
@@ -87,7 +84,9 @@ struct LoadCommand: AsyncParsableCommand {
                 scenario: loaded,
                 target: target,
                 showProgress: ProgressLine.isTerminal,
-                workers: launch
+                workers: try processes.map {
+                    try WorkerLaunch(count: $0, arguments: Array(CommandLine.arguments.dropFirst()))
+                }
             )
             report = try await runner.run()
         } catch is WorkerExit {

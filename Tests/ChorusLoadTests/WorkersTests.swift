@@ -175,6 +175,19 @@ import Testing
         #expect(over?.description.contains("between 1 and 20000") == true)
     }
 
+    @Test func theScenarioCanNameItsWorkers() throws {
+        let text = "name: t\nworkers: 2\nsubscribers: 20000\nevents: 1"
+        #expect(try ScenarioParser(source: "t").parse(text).workers == 2)
+        // `--workers 1` overrides the scenario's two.
+        #expect(throws: ScenarioError.self) { try ScenarioParser(source: "t", processes: 1).parse(text) }
+        let bad = #expect(throws: ScenarioError.self) {
+            try ScenarioParser(source: "t").parse("name: t\nworkers: 65\nsubscribers: 1\nevents: 1")
+        }
+        #expect(bad?.field == "workers")
+        let twenty = try ScenarioParser.load(path: BundledScenarios.file(for: "fanout-20k"))
+        #expect(twenty.workers == 2 && twenty.subscribers == 19_900)
+    }
+
     @Test func workersTakeNoClientEventsOrDeltas() {
         let clientEvents = """
             name: t
