@@ -23,21 +23,26 @@ package enum JSONLines {
         try JSONDecoder().decode(type, from: line)
     }
 
-    /// The lines read from `descriptor`, without their newlines, until end of file or a read error.
-    /// Reads block, so they run on a thread of their own rather than one of the tasks' threads.
-    package static func lines(from descriptor: Int32) -> AsyncStream<Data> {
+    /// The lines read from `file`, without their newlines, until end of file or a read error.
+    /// Reads block, so they run on a thread of their own (which keeps `file`, and so its
+    /// descriptor, open) rather than on one of the tasks' threads.
+    package static func lines(from file: FileHandle) -> AsyncStream<Data> {
         AsyncStream { continuation in
             let reader = Thread {
-                var pending = Data()
-                var buffer = [UInt8](repeating: 0, count: 64 * 1_024)
-                while true {
-                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                    if count < 0, errno == EINTR { continue }
-                    guard count > 0 else { break }
-                    pending.append(contentsOf: buffer[..<count])
-                    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        continuation.yield(Data(pending[pending.startIndex..<newline]))
-                        pending.removeSubrange(pending.startIndex...newline)
+                withExtendedLifetime(file) {
+                    var pending = Data()
+                    var buffer = [UInt8](repeating: 0, count: 64 * 1_024)
+                    while true {
+                        let count = buffer.withUnsafeMutableBytes {
+                            read(file.fileDescriptor, $0.baseAddress, $0.count)
+                        }
+                        if count < 0, errno == EINTR { continue }
+                        guard count > 0 else { break }
+                        pending.append(contentsOf: buffer[..<count])
+                        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                            continuation.yield(Data(pending[pending.startIndex..<newline]))
+                            pending.removeSubrange(pending.startIndex...newline)
+                        }
                     }
                 }
                 continuation.finish()

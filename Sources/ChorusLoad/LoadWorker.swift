@@ -67,7 +67,7 @@ public struct LoadWorker: Sendable {
         target: LoadTarget,
         on group: MultiThreadedEventLoopGroup
     ) async throws {
-        let commands = JSONLines.lines(from: FileHandle.standardInput.fileDescriptor)
+        let commands = JSONLines.lines(from: FileHandle.standardInput)
         let local = try await LocalSubscribers(group: group, workloads: scenario.workloads.count)
         let opened = try await local.open(
             plans,

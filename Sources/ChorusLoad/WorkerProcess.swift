@@ -45,13 +45,12 @@ final class WorkerProcess: Sendable {
         process.standardOutput = output
         try process.run()
         let worker = WorkerProcess(index: index, process: process, input: input.fileHandleForWriting)
-        let lines = JSONLines.lines(from: output.fileHandleForReading.fileDescriptor)
+        let lines = JSONLines.lines(from: output.fileHandleForReading)
         Task {
             for await line in lines { worker.receive(line) }
             // End of file: the worker exited (or is about to).
             process.waitUntilExit()
             worker.fail(Self.exitReason(process))
-            _ = output
         }
         return worker
     }
