@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the subscribers of a `chorus load --workers N` run from its worker processes: each
 /// question goes to every worker still running, and the answers are merged exactly (counters
 /// summed, HdrHistograms added).
@@ -16,6 +18,8 @@ struct WorkerMeter: DeliveryMeter {
     /// subscribed its share; returns the meter and their connection figures summed. Any worker
     /// failing before then stops them all and throws ``LoadError/workerFailed(index:reason:)``.
     static func start(_ launch: WorkerLaunch, within timeout: Duration) async throws -> (WorkerMeter, ConnectFigures) {
+        // A question written to a worker that has just died must fail, not kill this process.
+        signal(SIGPIPE, SIG_IGN)
         var workers: [WorkerProcess] = []
         do {
             for index in 0..<launch.count { workers.append(try WorkerProcess.start(index: index, launch: launch)) }
