@@ -24,6 +24,10 @@ package struct WebSocketConnector: Sendable {
     private let inflaters = LoopInflaters()
     /// `wss://`: the connection speaks TLS with these trust roots; `nil` (the default): `ws://`.
     package var tls: ClientTLS?
+    /// The local address the socket binds to before connecting (port 0: any free one), so a load
+    /// generator can spread its connections over several loopback source addresses, each with its
+    /// own ephemeral ports; `nil` (the default): the system chooses.
+    package var localAddress: SocketAddress?
 
     package init(
         host: String,
@@ -76,7 +80,7 @@ package struct WebSocketConnector: Sendable {
         let origin = self.origin
         let inflaters = self.inflaters
         let tls = self.tls
-        let bootstrap = ClientBootstrap(group: loop)
+        var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -114,6 +118,7 @@ package struct WebSocketConnector: Sendable {
                     try channel.pipeline.syncOperations.addHandler(requester, name: WebSocketUpgradeRequester.name)
                 }
             }
+        if let localAddress { bootstrap = bootstrap.bind(to: localAddress) }
         let deadline = loop.scheduleTask(in: timeout) {
             upgraded.fail(WebSocketConnectError.timedOut)
         }

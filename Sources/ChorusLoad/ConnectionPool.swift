@@ -9,34 +9,7 @@ package struct ConnectionPool: Sendable {
     package struct Opened: Sendable {
         /// Channel per plan index; `nil` where that connection failed.
         var channels: [(any Channel)?]
-        /// Checked subscribers that subscribed, per workload and channel.
-        package var subscribedPerChannel: [[Int]]
-        var failures: Int
-        var firstError: String?
-        var handshakes: LatencyHistogram
-        var seconds: Double
-        /// Per server of the target (``LoadTarget/addresses`` order): connections opened there, and
-        /// how many of them are checked subscribers.
-        package var perAddress: [(connections: Int, subscribers: Int)]
-        var opened: Int { channels.count - failures }
-
-        package init(
-            channels: [(any Channel)?],
-            subscribedPerChannel: [[Int]],
-            failures: Int,
-            firstError: String?,
-            handshakes: LatencyHistogram,
-            seconds: Double,
-            perAddress: [(connections: Int, subscribers: Int)] = []
-        ) {
-            self.channels = channels
-            self.subscribedPerChannel = subscribedPerChannel
-            self.failures = failures
-            self.firstError = firstError
-            self.handshakes = handshakes
-            self.seconds = seconds
-            self.perAddress = perAddress
-        }
+        package var figures: ConnectFigures
     }
 
     package let target: LoadTarget
@@ -56,6 +29,7 @@ package struct ConnectionPool: Sendable {
                 extensionOffer: target.offersDeflate ? WebSocketConnector.deflateOffer : nil
             )
             connector.tls = target.tls
+            connector.localAddress = target.sourceAddress
             return connector
         }
         self.path = WebSocketConnector.pusherPath(key: target.key)
@@ -107,12 +81,10 @@ package struct ConnectionPool: Sendable {
         let deadline = start + UInt64(timeout * 1e9)
         var opened = Opened(
             channels: Array(repeating: nil, count: plans.count),
-            subscribedPerChannel: channelCounts.map { Array(repeating: 0, count: $0) },
-            failures: 0,
-            firstError: nil,
-            handshakes: LatencyHistogram(),
-            seconds: 0,
-            perAddress: Array(repeating: (0, 0), count: connectors.count)
+            figures: ConnectFigures(
+                subscribedPerChannel: channelCounts.map { Array(repeating: 0, count: $0) },
+                perAddress: Array(repeating: ConnectFigures.Share(), count: connectors.count)
+            )
         )
         try await withThrowingTaskGroup(of: (Int, Result<any Channel, any Error>, UInt64).self) { group in
             var next = 0
@@ -136,28 +108,33 @@ package struct ConnectionPool: Sendable {
                 switch result {
                 case .success(let channel):
                     opened.channels[index] = channel
-                    opened.handshakes.record(nanoseconds: elapsed)
+                    opened.figures.opened += 1
+                    opened.figures.handshakes.record(nanoseconds: elapsed)
                     let plan = plans[index]
                     let address = target.addressIndex(of: plan)
-                    opened.perAddress[address].connections += 1
+                    opened.figures.perAddress[address].connections += 1
                     if plan.checked {
-                        opened.subscribedPerChannel[plan.workload][plan.channelIndex] += 1
-                        opened.perAddress[address].subscribers += 1
+                        opened.figures.subscribedPerChannel[plan.workload][plan.channelIndex] += 1
+                        opened.figures.perAddress[address].subscribers += 1
                     }
-                    progress.connectionOpened()
+                    progress.connectionsOpened()
                 case .failure(let error):
-                    opened.failures += 1
-                    if opened.firstError == nil { opened.firstError = "\(error)" }
+                    opened.figures.failures += 1
+                    if opened.figures.firstError == nil { opened.figures.firstError = "\(error)" }
                 }
                 if MonotonicClock.now() > deadline {
                     group.cancelAll()
                     for channel in opened.channels { channel?.close(promise: nil) }
-                    throw LoadError.connectTimedOut(opened: opened.opened, wanted: plans.count, seconds: timeout)
+                    throw LoadError.connectTimedOut(
+                        opened: opened.figures.opened,
+                        wanted: plans.count,
+                        seconds: timeout
+                    )
                 }
                 if next < plans.count { addNext() }
             }
         }
-        opened.seconds = Double(MonotonicClock.now() - start) / 1e9
+        opened.figures.seconds = Double(MonotonicClock.now() - start) / 1e9
         return opened
     }
 }

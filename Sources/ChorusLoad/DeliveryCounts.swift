@@ -1,5 +1,5 @@
-/// Delivery counters, summed per event loop and then over loops.
-public struct DeliveryCounts: Sendable, Hashable {
+/// Delivery counters, summed per event loop, then over loops and worker processes.
+public struct DeliveryCounts: Sendable, Hashable, Codable {
     /// Event frames carrying a sequence number.
     public var received: Int64 = 0
     public var unique: Int64 = 0

@@ -1,21 +1,24 @@
 import ChorusClient
+import NIOCore
 
 /// Where a workload's events come from: the signed HTTP API or subscribers' client events.
 enum EventSource: Sendable {
     case http(HTTPPublisher)
     case clientEvents(ClientEventPublisher)
 
+    /// `channels` are this process's connections by plan index, where a client-event workload's
+    /// senders are (runs with workers take no client events).
     static func make(
         scenario: Scenario,
         workload index: Int,
         target: LoadTarget,
-        opened: ConnectionPool.Opened,
+        channels: [(any Channel)?],
         progress: LoadProgress
     ) -> EventSource {
         let workload = scenario.workloads[index]
         if workload.clientEvents != nil {
             let first = ConnectionPlan.firstPlan(ofWorkload: index, in: scenario)
-            let senders = (first..<(first + workload.channels)).map { opened.channels[$0] }
+            let senders = (first..<(first + workload.channels)).map { channels[$0] }
             return .clientEvents(ClientEventPublisher(workload: workload, senders: senders, progress: progress))
         }
         let address = target.publishAddress

@@ -1,6 +1,6 @@
 /// What the subscribers of one event loop received during one sampling interval, merged over
-/// loops for a time series point.
-package struct IntervalReading: Sendable {
+/// loops (and worker processes) for a time series point.
+package struct IntervalReading: Sendable, Codable {
     package var received: Int64 = 0
     package var latency = LatencyHistogram()
 

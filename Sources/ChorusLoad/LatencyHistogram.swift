@@ -2,7 +2,10 @@ public import Histogram
 
 /// Delivery latencies in microseconds, 1 µs to 60 s at three significant digits, as an
 /// HdrHistogram; one per event loop, merged at the end.
-public struct LatencyHistogram: Sendable {
+///
+/// Its `Codable` form is the HdrHistogram's own, every bucket count included, so histograms sent
+/// between processes (`chorus load --workers`) merge exactly as if recorded in one.
+public struct LatencyHistogram: Sendable, Codable {
     /// The largest latency kept exactly; longer ones are recorded as this.
     public static let highestMicroseconds: UInt64 = 60_000_000
 

@@ -10,6 +10,12 @@ public enum LoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooManyConnectFailures(failed: Int, firstError: String)
     /// The first publish request was refused, so nothing would be measured.
     case publishRejected(reason: String)
+    /// `--workers` outside what a run can start.
+    case badWorkerCount(Int, maximum: Int)
+    /// More workers than connections: some would hold none.
+    case moreWorkersThanConnections(workers: Int, connections: Int)
+    /// A worker process of a `--workers` run failed before its subscribers were ready.
+    case workerFailed(index: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +31,12 @@ public enum LoadError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(failed) connections failed; first error: \(firstError)"
         case .publishRejected(let reason):
             "the server refused to publish: \(reason)"
+        case .badWorkerCount(let count, let maximum):
+            "--workers must be between 1 and \(maximum), got \(count)"
+        case .moreWorkersThanConnections(let workers, let connections):
+            "--workers \(workers) is more than the scenario's \(connections) connections: give at most \(connections)"
+        case .workerFailed(let index, let reason):
+            "worker \(index) could not run: \(reason)"
         }
     }
 }

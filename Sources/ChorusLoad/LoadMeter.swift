@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Reads the per-loop recorders from outside their loops (by submitting to each loop) and merges.
-struct LoadMeter: Sendable {
+struct LoadMeter: DeliveryMeter {
     let loops: [any EventLoop]
     let recorders: [NIOLoopBound<LoopRecorder>]
 
@@ -23,7 +23,6 @@ struct LoadMeter: Sendable {
         return total
     }
 
-    /// The current phase's delivery latency merged over loops (cheaper than a full snapshot).
     func latency() async -> LatencyHistogram {
         var total = LatencyHistogram()
         for (loop, recorder) in zip(loops, recorders) {
@@ -32,8 +31,7 @@ struct LoadMeter: Sendable {
         return total
     }
 
-    /// Returns once the delta reference subscribers hold `expected` messages in all, or `timeout`
-    /// seconds passed; rebuilt messages are compared with them once the run ends.
+    /// Rebuilt messages are compared with the references once the run ends.
     func waitForDeltaReferences(_ expected: Int, timeout: Double) async {
         let deadline = MonotonicClock.now() + UInt64(timeout * 1e9)
         while MonotonicClock.now() < deadline {
@@ -59,15 +57,6 @@ struct LoadMeter: Sendable {
     func startPhase() async {
         for (loop, recorder) in zip(loops, recorders) {
             try? await loop.submit { recorder.value.startPhase() }.get()
-        }
-    }
-
-    /// Returns once `expected` unique deliveries arrived or `timeout` seconds passed.
-    func waitForDeliveries(_ expected: Int64, timeout: Double) async {
-        let deadline = MonotonicClock.now() + UInt64(timeout * 1e9)
-        while MonotonicClock.now() < deadline {
-            if await counts().unique >= expected { return }
-            try? await Task.sleep(nanoseconds: 5_000_000)
         }
     }
 }

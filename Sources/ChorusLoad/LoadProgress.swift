@@ -6,7 +6,7 @@ package import NIOConcurrencyHelpers
 package final class LoadProgress: Sendable {
     private let state = NIOLockedValueBox((connections: 0, events: 0))
 
-    package func connectionOpened() { state.withLockedValue { $0.connections += 1 } }
+    package func connectionsOpened(_ count: Int = 1) { state.withLockedValue { $0.connections += count } }
 
     package func eventsSent(_ count: Int) { state.withLockedValue { $0.events += count } }
 

@@ -242,6 +242,12 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var historyLatency: HistoryLatency?
     /// The scenario's thresholds and what the run measured against each; `nil` when it has none.
     public var thresholds: [ThresholdVerdict]?
+    /// How many worker processes held the subscribers (`chorus load --workers`); `nil` for a run
+    /// in one process.
+    public var workers: Int?
+    /// Each worker process's CPU and memory over the measured phase, in worker order; `nil`
+    /// without workers.
+    public var workerUsage: [ProcessUsage]?
     /// Why the run failed; empty when it passed.
     public var failures: [String]
 
@@ -263,6 +269,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
         history: HistoryFigures? = nil,
         historyLatency: HistoryLatency? = nil,
         targets: [TargetShare]? = nil,
+        workers: Int? = nil,
+        workerUsage: [ProcessUsage]? = nil,
         failures: [String]
     ) {
         self.scenario = scenario
@@ -282,6 +290,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
         self.timeSeries = timeSeries
         self.history = history
         self.historyLatency = historyLatency
+        self.workers = workers
+        self.workerUsage = workerUsage
         self.failures = failures
     }
 
@@ -289,8 +299,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, stamp, target, setup, connections, deliveries, errors, generator, server, delta, workloads
-        case failures, history, targets, thresholds
+        case failures, history, targets, thresholds, workers
         case publishing = "publish", latency = "latency_ms", timeSeries = "time_series"
-        case historyLatency = "history_latency"
+        case historyLatency = "history_latency", workerUsage = "worker_usage"
     }
 }

@@ -4,7 +4,7 @@ extension LoadRunner {
     /// Starts taking a time series point every `sample_interval_seconds` until the task is cancelled;
     /// timed runs also print each point on standard error, unless ``printsPoints`` is off.
     func startSampling(
-        meter: LoadMeter,
+        meter: any DeliveryMeter,
         opened: Int,
         server: ProcessSampler?,
         generator: ProcessSampler

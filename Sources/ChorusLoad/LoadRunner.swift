@@ -8,10 +8,23 @@ import NIOPosix
 /// its publish server), waits for the deliveries, and builds the ``LoadReport``.
 ///
 /// Deliveries are accounted per subscriber and channel whatever server it is on, so a cluster run
-/// checks that every node delivers each channel's events once and in the publisher's order.
+/// checks that every node delivers each channel's events once and in the publisher's order. With
+/// ``workers``, worker processes hold the subscribers (see ``LoadWorker``) while this process
+/// publishes and counts what is owed, so the accounting stays exact.
 public struct LoadRunner: Sendable {
     /// Event loops reading the subscriber connections.
     public static let loopCount = 2
+
+    /// The run's subscribers once subscribed, wherever they are.
+    private struct Subscribers {
+        var meter: any DeliveryMeter
+        var figures: ConnectFigures
+        /// This process's connections by plan index (none when workers hold them): client-event
+        /// senders publish through them.
+        var channels: [(any Channel)?]
+        /// Ends every subscriber once the final snapshot is taken.
+        var close: @Sendable () async -> Void
+    }
 
     public var scenario: Scenario
     public var target: LoadTarget
@@ -19,16 +32,28 @@ public struct LoadRunner: Sendable {
     public var showProgress: Bool
     /// Whether a timed run prints each time series point on standard error (off with `--quiet`).
     public var printsPoints: Bool
+    /// The worker processes that hold the subscribers; `nil`: this process holds them.
+    public var workers: WorkerLaunch?
 
-    public init(scenario: Scenario, target: LoadTarget, showProgress: Bool, printsPoints: Bool = true) {
+    public init(
+        scenario: Scenario,
+        target: LoadTarget,
+        showProgress: Bool,
+        printsPoints: Bool = true,
+        workers: WorkerLaunch? = nil
+    ) {
         self.scenario = scenario
         self.target = target
         self.showProgress = showProgress
         self.printsPoints = printsPoints
+        self.workers = workers
     }
 
     public func run() async throws -> LoadReport {
-        FileDescriptorLimit.raise(to: scenario.totalConnections + 256)
+        if let workers, workers.count > scenario.totalConnections {
+            throw LoadError.moreWorkersThanConnections(workers: workers.count, connections: scenario.totalConnections)
+        }
+        FileDescriptorLimit.raise(to: (workers == nil ? scenario.totalConnections : 0) + 256)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: Self.loopCount)
         do {
             let report = try await run(on: group)
@@ -40,60 +65,69 @@ public struct LoadRunner: Sendable {
         }
     }
 
+    /// Opens the subscribers in this process, or starts the workers and waits until theirs are.
+    private func subscribe(
+        on group: MultiThreadedEventLoopGroup,
+        progress: LoadProgress,
+        ticker: (any DeliveryMeter) -> ProgressLine?
+    ) async throws -> (Subscribers, ProgressLine?) {
+        if let workers {
+            let timeout = Duration.seconds(scenario.connectTimeout) + .seconds(30)
+            let (meter, figures) = try await WorkerMeter.start(workers, within: timeout)
+            progress.connectionsOpened(figures.opened)
+            return (Subscribers(meter: meter, figures: figures, channels: [], close: meter.stop), ticker(meter))
+        }
+        let local = try await LocalSubscribers(group: group, workloads: scenario.workloads.count)
+        let line = ticker(local.meter)
+        do {
+            let opened = try await local.open(
+                ConnectionPlan.plans(for: scenario, key: target.key, secret: target.secret),
+                scenario: scenario,
+                target: target,
+                concurrency: scenario.connectConcurrency,
+                progress: progress
+            )
+            let subscribers = Subscribers(
+                meter: local.meter,
+                figures: opened.figures,
+                channels: opened.channels,
+                close: { LocalSubscribers.close(opened) }
+            )
+            return (subscribers, line)
+        } catch {
+            line?.stop()
+            throw error
+        }
+    }
+
     private func run(on group: MultiThreadedEventLoopGroup) async throws -> LoadReport {
-        let loops = Array(group.makeIterator())
-        let workloadCount = scenario.workloads.count
-        var recorders: [NIOLoopBound<LoopRecorder>] = []
-        for loop in loops {
-            recorders.append(
-                try await loop.submit { NIOLoopBound(LoopRecorder(workloads: workloadCount), eventLoop: loop) }.get()
-            )
-        }
-        let pool = ConnectionPool(target: target, loops: loops, recorders: recorders)
         let progress = LoadProgress()
-        let meter = LoadMeter(loops: loops, recorders: recorders)
-        let ticker =
-            showProgress ? ProgressLine(progress: progress, meter: meter, wanted: scenario.totalConnections) : nil
-        ticker?.start()
+        let (subscribers, ticker) = try await subscribe(on: group, progress: progress) { meter in
+            guard showProgress else { return nil }
+            let line = ProgressLine(progress: progress, meter: meter, wanted: scenario.totalConnections)
+            line.start()
+            return line
+        }
         defer { ticker?.stop() }
+        return await measure(subscribers, progress: progress)
+    }
 
-        let plans = ConnectionPlan.plans(for: scenario, key: target.key, secret: target.secret)
-        for (index, address) in target.addresses.enumerated() {
-            do {
-                // One connection to each server first, so an unreachable one is one clear error
-                // rather than thousands.
-                let probe = try await pool.open(plans[0], index: index, address: index)
-                probe.pipeline.fireUserInboundEventTriggered(SubscriberCommand.finish)
-                try? await probe.close()
-            } catch {
-                throw LoadError.unreachable(host: address.host, port: address.port, reason: "\(error)")
-            }
-        }
-        let opened = try await pool.openAll(
-            plans,
-            channelCounts: scenario.workloads.map(\.channels),
-            concurrency: scenario.connectConcurrency,
-            timeout: scenario.connectTimeout,
-            progress: progress
-        )
-        if opened.failures * 10 > plans.count {
-            for channel in opened.channels { channel?.close(promise: nil) }
-            throw LoadError.tooManyConnectFailures(failed: opened.failures, firstError: opened.firstError ?? "")
-        }
-        for (index, channel) in opened.channels.enumerated() where !plans[index].checked {
-            guard plans[index].deltaRole == nil, let churn = scenario.workloads[plans[index].workload].presenceChurn
-            else { continue }
-            channel?.pipeline.fireUserInboundEventTriggered(
-                SubscriberCommand.startChurn(interval: .milliseconds(Int64(churn.intervalMilliseconds)))
-            )
-        }
-
+    /// Publishes the warm-up and measured events to the subscribers, waits for their deliveries
+    /// and builds the report; closes the subscribers once it has their final snapshot.
+    private func measure(_ subscribers: Subscribers, progress: LoadProgress) async -> LoadReport {
+        let meter = subscribers.meter
         let sources = scenario.workloads.indices.map { index in
-            EventSource.make(scenario: scenario, workload: index, target: target, opened: opened, progress: progress)
+            EventSource.make(
+                scenario: scenario,
+                workload: index,
+                target: target,
+                channels: subscribers.channels,
+                progress: progress
+            )
         }
         var ledgers = sources.enumerated().map { index, source in
             DeliveryLedger(
-                subscribedPerChannel: opened.subscribedPerChannel[index],
+                subscribedPerChannel: subscribers.figures.subscribedPerChannel[index],
                 sendersReceive: source.sendersReceive
             )
         }
@@ -117,7 +151,7 @@ public struct LoadRunner: Sendable {
         let serverSampler = target.serverPID.map { ProcessSampler(pid: $0) }
         let sampling = startSampling(
             meter: meter,
-            opened: opened.opened,
+            opened: subscribers.figures.opened,
             server: serverSampler,
             generator: generatorSampler
         )
@@ -144,11 +178,8 @@ public struct LoadRunner: Sendable {
         let generatorAfter = generatorSampler.sample()
         let serverAfter = serverSampler?.sample()
 
-        for channel in opened.channels.compactMap({ $0 }) {
-            channel.pipeline.fireUserInboundEventTriggered(SubscriberCommand.finish)
-        }
+        await subscribers.close()
         for source in sources { await source.shutdown() }
-        for channel in opened.channels.compactMap({ $0 }) { channel.close(promise: nil) }
         var history: [HistoryFigures?] = []
         if let historyCheck, let historyBaselines {
             var published = measured
@@ -168,7 +199,8 @@ public struct LoadRunner: Sendable {
         }
         return ReportBuilder(scenario: scenario, target: target).build(
             ReportBuilder.Measured(
-                opened: opened,
+                connections: subscribers.figures,
+                workers: workers?.count,
                 ledgers: ledgers,
                 outcomes: measured,
                 sourceNames: sources.map(\.name),

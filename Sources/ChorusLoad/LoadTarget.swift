@@ -1,4 +1,5 @@
 package import ChorusClient
+package import NIOCore
 
 /// The servers a run drives and the app credentials it uses: one server, or the nodes of a cluster
 /// that subscribers are spread over while every publish goes to one of them.
@@ -21,6 +22,9 @@ public struct LoadTarget: Sendable {
     public var offersDeflate = false
     /// How connections and API requests speak TLS; `nil`: they do not (``useTLS(caFile:)``).
     package private(set) var tls: ClientTLS?
+    /// The local address subscriber connections bind to (a worker's own loopback address, see
+    /// ``LoadWorker``); `nil`: the system chooses.
+    package var sourceAddress: SocketAddress?
 
     /// One server.
     public init(host: String, port: Int, appID: String, key: String, secret: String, serverPID: Int32? = nil) {
@@ -64,6 +68,10 @@ public struct LoadTarget: Sendable {
 
     /// The server publishes go to.
     public var publishAddress: ServerAddress { addresses[publishIndex] }
+
+    /// Whether every server is on this machine's IPv4 loopback network (127.0.0.0/8), so
+    /// connections can come from any 127.x address.
+    package var isLoopback: Bool { addresses.allSatisfy { $0.host.hasPrefix("127.") } }
 
     /// The index in ``addresses`` of the server `plan`'s connection opens on.
     package func addressIndex(of plan: ConnectionPlan) -> Int {

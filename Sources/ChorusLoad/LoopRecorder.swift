@@ -97,8 +97,9 @@ package final class LoopRecorder {
 @available(*, unavailable)
 extension LoopRecorder: Sendable {}
 
-/// A copy of a ``LoopRecorder`` taken on its loop, to merge with the others.
-package struct LoopSnapshot: Sendable {
+/// A copy of a ``LoopRecorder`` taken on its loop, to merge with the others (and, through its
+/// `Codable` form, with other worker processes').
+package struct LoopSnapshot: Sendable, Codable {
     /// Counters per workload; empty for a merge of nothing.
     package var workloadCounts: [DeliveryCounts] = []
     /// Latency per workload; empty for a single workload.
@@ -108,6 +109,11 @@ package struct LoopSnapshot: Sendable {
     package var lastDeliveryAt: UInt64 = 0
     package var errorSamples: [String] = []
     package var delta = DeltaTally()
+    /// Why part of the subscribers could not be read (a worker process that died); each fails the run.
+    package var failures: [String] = []
+    /// The worker processes' CPU and memory over the measured phase, in worker order (runs with
+    /// workers only).
+    package var processes: [ProcessUsage] = []
 
     package init(
         workloadCounts: [DeliveryCounts] = [],
@@ -130,6 +136,12 @@ package struct LoopSnapshot: Sendable {
     /// The counters summed over workloads.
     package var counts: DeliveryCounts { workloadCounts.reduce(DeliveryCounts(), +) }
 
+    /// Delta tallies stay in their process: runs with workers take no deltas.
+    enum CodingKeys: String, CodingKey {
+        case workloadCounts, workloadLatency, latency, phaseReceived, lastDeliveryAt, errorSamples, failures
+        case processes
+    }
+
     package static func merged(_ snapshots: [LoopSnapshot]) -> LoopSnapshot {
         snapshots.reduce(into: LoopSnapshot()) { total, next in
             total.workloadCounts =
@@ -148,6 +160,8 @@ package struct LoopSnapshot: Sendable {
             total.lastDeliveryAt = max(total.lastDeliveryAt, next.lastDeliveryAt)
             total.errorSamples += next.errorSamples
             total.delta.add(next.delta)
+            total.failures += next.failures
+            total.processes += next.processes
         }
     }
 }

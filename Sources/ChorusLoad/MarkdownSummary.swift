@@ -60,7 +60,9 @@ public struct MarkdownSummary: Sendable {
                     + "\(f(delta.bytesSavedPercent)) % |",
             ]
         }
-        for (label, usage) in [("generator", r.generator), ("server", r.server)] {
+        let workers = (r.workerUsage ?? []).enumerated().map { ("worker \($0)", Optional($1)) }
+        if let count = r.workers { lines.append("| generator worker processes | \(count) |") }
+        for (label, usage) in [("generator", r.generator), ("server", r.server)] + workers {
             guard let usage else { continue }
             lines.append(
                 "| \(label) CPU / RSS (peak) | \(f(usage.cpuPercent)) % of a core / "

@@ -7,11 +7,11 @@ import NIOConcurrencyHelpers
 /// used when standard error is a terminal and the run is not `--quiet`.
 public final class ProgressLine: Sendable {
     private let progress: LoadProgress
-    private let meter: LoadMeter
+    private let meter: any DeliveryMeter
     private let wanted: Int
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(progress: LoadProgress, meter: LoadMeter, wanted: Int) {
+    init(progress: LoadProgress, meter: any DeliveryMeter, wanted: Int) {
         self.progress = progress
         self.meter = meter
         self.wanted = wanted
@@ -30,14 +30,15 @@ public final class ProgressLine: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
                 let counts = await meter.counts()
-                let p99 = await meter.latency().milliseconds(atPercentile: 99)
+                let latency = await meter.latency()
+                let p99 = latency.count == 0 ? "–" : Figure.text(latency.milliseconds(atPercentile: 99))
                 let now = MonotonicClock.now()
                 let rate = Double(counts.received - lastReceived) / (Double(now - lastTime) / 1e9)
                 (lastReceived, lastTime) = (counts.received, now)
                 let current = progress.current
                 let line =
                     "\r\u{1B}[Kconnections \(current.connections)/\(wanted)  events sent \(current.events)  "
-                    + "deliveries \(counts.received) (\(Int(rate))/s)  p99 \(Figure.text(p99)) ms  "
+                    + "deliveries \(counts.received) (\(Int(rate))/s)  p99 \(p99) ms  "
                     + "duplicates \(counts.duplicates)  out of order \(counts.outOfOrder)"
                 FileHandle.standardError.write(Data(line.utf8))
             }

@@ -12,7 +12,9 @@ package struct ReportBuilder {
 
     /// What the run measured, as ``LoadReport`` wants it.
     package struct Measured {
-        var opened: ConnectionPool.Opened
+        var connections: ConnectFigures
+        /// How many worker processes held the subscribers; `nil` for a run without workers.
+        var workers: Int?
         /// Per workload, in ``Scenario/workloads`` order.
         var ledgers: [DeliveryLedger]
         var outcomes: [PublishOutcome]
@@ -27,7 +29,8 @@ package struct ReportBuilder {
         var history: [HistoryFigures?]
 
         package init(
-            opened: ConnectionPool.Opened,
+            connections: ConnectFigures,
+            workers: Int? = nil,
             ledgers: [DeliveryLedger],
             outcomes: [PublishOutcome],
             sourceNames: [String],
@@ -38,7 +41,8 @@ package struct ReportBuilder {
             timeSeries: TimeSeries? = nil,
             history: [HistoryFigures?] = []
         ) {
-            self.opened = opened
+            self.connections = connections
+            self.workers = workers
             self.ledgers = ledgers
             self.outcomes = outcomes
             self.sourceNames = sourceNames
@@ -66,7 +70,7 @@ package struct ReportBuilder {
 
     package func build(_ run: Measured) -> LoadReport {
         let snapshot = run.snapshot
-        let opened = run.opened
+        let opened = run.connections
         let counts = snapshot.counts
         let expected = run.ledgers.reduce(0) { $0 + $1.expected }
         let lost = max(0, expected - counts.unique)
@@ -80,6 +84,7 @@ package struct ReportBuilder {
             failures.append("\(counts.unexpectedCloses) connections closed by the server")
         }
         if snapshot.latency.count == 0 { failures.append("no delivery was measured") }
+        failures += snapshot.failures
         failures += trendFailures(run.timeSeries)
         let delta = scenario.workloads[0].delta.map { deltaFigures(mode: $0, tally: snapshot.delta) }
         if let delta {
@@ -145,6 +150,8 @@ package struct ReportBuilder {
             history: history,
             historyLatency: historyLatency(run),
             targets: targetShares(opened),
+            workers: run.workers,
+            workerUsage: run.workers == nil ? nil : snapshot.processes,
             failures: failures
         )
         report.judge(scenario.thresholds)
@@ -152,10 +159,9 @@ package struct ReportBuilder {
     }
 
     /// Each server of the target with the connections opened there.
-    private func targetShares(_ opened: ConnectionPool.Opened) -> [LoadReport.TargetShare] {
+    private func targetShares(_ opened: ConnectFigures) -> [LoadReport.TargetShare] {
         target.addresses.enumerated().map { index, address in
-            let share =
-                opened.perAddress.indices.contains(index) ? opened.perAddress[index] : (connections: 0, subscribers: 0)
+            let share = opened.perAddress.indices.contains(index) ? opened.perAddress[index] : ConnectFigures.Share()
             return LoadReport.TargetShare(
                 host: address.host,
                 port: address.port,

@@ -96,6 +96,9 @@ public struct Scenario: Sendable, Hashable {
     public var publishTarget: Int?
     /// Limits on the report's figures (`thresholds`); any not met fails the run.
     public var thresholds: [Threshold]
+    /// Generator processes the subscribers are split over (`workers`; `--workers` overrides it),
+    /// `nil` for one process.
+    public var workers: Int?
 
     public init(
         name: String,
@@ -113,7 +116,8 @@ public struct Scenario: Sendable, Hashable {
         maxDescriptorGrowthPerHour: Double? = nil,
         targets: [ServerAddress]? = nil,
         publishTarget: Int? = nil,
-        thresholds: [Threshold] = []
+        thresholds: [Threshold] = [],
+        workers: Int? = nil
     ) {
         self.name = name
         self.description = description
@@ -131,6 +135,7 @@ public struct Scenario: Sendable, Hashable {
         self.targets = targets
         self.publishTarget = publishTarget
         self.thresholds = thresholds
+        self.workers = workers
     }
 
     /// Every connection the run opens, over all workloads.

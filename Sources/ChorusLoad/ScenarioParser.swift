@@ -8,13 +8,17 @@ import Yams
 public struct ScenarioParser: Sendable {
     /// Names the text in error messages, usually the file path.
     public var source: String
+    /// The generator processes the run has (`--workers`), which set how many subscribers it can
+    /// hold; `nil`: the scenario's own `workers`, else one.
+    public var processes: Int?
 
-    public init(source: String) {
+    public init(source: String, processes: Int? = nil) {
         self.source = source
+        self.processes = processes
     }
 
-    /// Reads and parses the scenario file at `path`.
-    public static func load(path: String) throws(ScenarioError) -> Scenario {
+    /// Reads and parses the scenario file at `path`, for a run of `processes` generator processes.
+    public static func load(path: String, processes: Int? = nil) throws(ScenarioError) -> Scenario {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ScenarioError(
                 source: path,
@@ -32,7 +36,7 @@ public struct ScenarioParser: Sendable {
                 reason: "cannot be read (\(error.localizedDescription)); check that it is a readable UTF-8 file"
             )
         }
-        return try ScenarioParser(source: path).parse(text)
+        return try ScenarioParser(source: path, processes: processes).parse(text)
     }
 
     /// The scenario with its length replaced by `seconds` of publishing (`chorus load --duration`),
@@ -40,7 +44,7 @@ public struct ScenarioParser: Sendable {
     public func withDuration(_ scenario: Scenario, seconds: Double) throws(ScenarioError) -> Scenario {
         var changed = scenario
         changed.length = .seconds(seconds)
-        try ScenarioValidator(source: source).validate(changed)
+        try ScenarioValidator(source: source, processes: processes ?? changed.workers ?? 1).validate(changed)
         return changed
     }
 
@@ -58,7 +62,7 @@ public struct ScenarioParser: Sendable {
         var fields = try ScenarioFields(mapping, path: "", source: source)
         let scenario = try read(&fields)
         try fields.rejectUnknown()
-        try ScenarioValidator(source: source).validate(scenario)
+        try ScenarioValidator(source: source, processes: processes ?? scenario.workers ?? 1).validate(scenario)
         return scenario
     }
 
@@ -93,7 +97,8 @@ public struct ScenarioParser: Sendable {
             maxDescriptorGrowthPerHour: try fields.double("max_fd_growth_per_hour"),
             targets: try readTargets(&fields),
             publishTarget: try fields.int("publish_target"),
-            thresholds: try readThresholds(&fields)
+            thresholds: try readThresholds(&fields),
+            workers: try fields.int("workers")
         )
     }
 

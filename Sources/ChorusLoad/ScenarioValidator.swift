@@ -10,6 +10,12 @@ struct ScenarioValidator {
     static let minimumPayloadBytes = 64
 
     let source: String
+    /// Generator processes (`--workers`): each holds up to ``Scenario/maximumSubscribers`` connections.
+    var processes = 1
+
+    /// The most subscribers (and churning members) the run's processes hold (a bad `--workers`
+    /// count is refused by ``WorkerLaunch``).
+    var maximumSubscribers: Int { Scenario.maximumSubscribers * max(1, processes) }
 
     func validate(_ scenario: Scenario) throws(ScenarioError) {
         try check(
@@ -42,6 +48,7 @@ struct ScenarioValidator {
         ] {
             if let limit { try check(limit >= 0 && limit.isFinite, field, "must be a number ≥ 0") }
         }
+        if let workers = scenario.workers { try range("workers", workers, 1...WorkerLaunch.maximumCount) }
         if let publishTarget = scenario.publishTarget {
             let count = scenario.targets?.count
             try check(
@@ -68,15 +75,15 @@ struct ScenarioValidator {
         // Delta reference subscribers (one per channel) come on top, as in every delta run.
         let members = scenario.workloads.reduce(0) { $0 + $1.subscribers + ($1.presenceChurn?.connections ?? 0) }
         try check(
-            members <= Scenario.maximumSubscribers,
+            members <= maximumSubscribers,
             listed ? "workloads" : "presence_churn.connections",
-            "subscribers plus churning connections must not exceed \(Scenario.maximumSubscribers), got \(members)"
+            "subscribers plus churning connections must not exceed \(maximumSubscribers), got \(members)"
         )
     }
 
     private func validate(_ workload: Workload, prefix: String, length: Scenario.Length) throws(ScenarioError) {
         func field(_ name: String) -> String { prefix + name }
-        try range(field("subscribers"), workload.subscribers, 1...Scenario.maximumSubscribers)
+        try range(field("subscribers"), workload.subscribers, 1...maximumSubscribers)
         try range(field("channels"), workload.channels, 1...workload.subscribers)
         try range(field("batch_size"), workload.batchSize, 1...100)
         try check(
@@ -104,6 +111,16 @@ struct ScenarioValidator {
                 "presence channels hold at most \(Self.presenceMemberLimit) members: use at least \((workload.totalConnections + 99) / 100) channels"
             )
         }
+        if processes > 1 {
+            // Worker processes only receive: the sender of a client event and the delta reference
+            // copies would have to be in the process that checks against them.
+            try check(
+                workload.clientEvents == nil,
+                field("client_events"),
+                "client events are not sent with --workers: run the scenario without it"
+            )
+            try check(workload.delta == nil, field("delta"), "delta runs are not split over --workers: run without it")
+        }
         if workload.delta != nil {
             try check(workload.channelKind != .presence, field("delta"), "presence channels never take deltas")
             try check(
@@ -126,7 +143,7 @@ struct ScenarioValidator {
         }
         if let churn = workload.presenceChurn {
             try check(workload.channelKind == .presence, field("presence_churn"), "needs channel_kind: presence")
-            try range(field("presence_churn.connections"), churn.connections, 1...Scenario.maximumSubscribers)
+            try range(field("presence_churn.connections"), churn.connections, 1...maximumSubscribers)
             try range(field("presence_churn.interval_ms"), churn.intervalMilliseconds, 10...3_600_000)
         }
         if let clientEvents = workload.clientEvents {

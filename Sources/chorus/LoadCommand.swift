@@ -51,6 +51,15 @@ struct LoadCommand: AsyncParsableCommand {
     var caFile: String?
     @Flag(help: "Do not write result files.") var noWrite = false
     @OptionGroup var outputOptions: LoadOutputOptions
+    @Option(
+        help: ArgumentHelp(
+            "Split the subscribers over this many generator processes, each with its own descriptor limit and loopback source address (up to 10,000 subscribers each; default: the scenario's workers, else 1 process; see docs/load.md).",
+            valueName: "count"
+        )
+    )
+    var workers: Int?
+    /// Set by the parent of a `--workers` run on each worker it starts.
+    @Option(name: .customLong(WorkerLaunch.indexOption), help: .hidden) var workerIndex: Int?
 
     func run() async throws {
         let output = outputOptions.output
@@ -58,20 +67,34 @@ struct LoadCommand: AsyncParsableCommand {
         let baselineReport: LoadReport?
         do {
             let file = try BundledScenarios.file(for: scenario)
-            var loaded = try ScenarioParser.load(path: file)
-            if let duration { loaded = try ScenarioParser(source: file).withDuration(loaded, seconds: duration) }
+            var loaded = try ScenarioParser.load(path: file, processes: workers)
+            if let duration {
+                loaded = try ScenarioParser(source: file, processes: workers).withDuration(loaded, seconds: duration)
+            }
+            let processes = workers ?? loaded.workers
             baselineReport = try baseline.map(Self.readBaseline)
             let choice = TargetChoice(targets: targets, host: host, port: port, publishTarget: publishTarget)
             var target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
             target.offersDeflate = permessageDeflate
             if tls || caFile != nil || target.asksForTLS { try target.useTLS(caFile: caFile) }
+            if let workerIndex {
+                // A worker reports to its parent (standard output is their channel), never to the user.
+                let worker = LoadWorker(scenario: loaded, target: target, index: workerIndex, count: processes ?? 1)
+                guard await worker.run() else { throw WorkerExit() }
+                return
+            }
             let runner = LoadRunner(
                 scenario: loaded,
                 target: target,
                 showProgress: output.showsProgress,
-                printsPoints: !output.quiet
+                printsPoints: !output.quiet,
+                workers: try processes.map {
+                    try WorkerLaunch(count: $0, arguments: Array(CommandLine.arguments.dropFirst()))
+                }
             )
             report = try await runner.run()
+        } catch is WorkerExit {
+            throw ExitCode(2)
         } catch {
             throw Self.cannotRun(error)
         }
@@ -101,6 +124,9 @@ struct LoadCommand: AsyncParsableCommand {
         }
         if failed { throw ExitCode(1) }
     }
+
+    /// A worker that failed: it told its parent why, so it exits 2 without a word.
+    private struct WorkerExit: Error {}
 
     /// Prints why the run cannot go on and exits 2.
     static func cannotRun(_ error: any Error) -> ExitCode {

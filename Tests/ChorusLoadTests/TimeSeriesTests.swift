@@ -148,21 +148,14 @@ import Testing
         var outcome = PublishOutcome(channels: 1)
         outcome.acceptedPerChannel = [1_800]
         ledger.add(outcome)
-        let opened = ConnectionPool.Opened(
-            channels: [],
-            subscribedPerChannel: [[2]],
-            failures: 0,
-            firstError: nil,
-            handshakes: LatencyHistogram(),
-            seconds: 1
-        )
+        let opened = ConnectFigures(seconds: 1, subscribedPerChannel: [[2]])
         return ReportBuilder(
             scenario: scenario,
             target: LoadTarget(host: "h", port: 1, appID: "1", key: "k", secret: "s")
         )
         .build(
             ReportBuilder.Measured(
-                opened: opened,
+                connections: opened,
                 ledgers: [ledger],
                 outcomes: [outcome],
                 sourceNames: ["http"],

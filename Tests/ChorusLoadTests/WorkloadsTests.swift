@@ -116,13 +116,9 @@ import Testing
 
     @Test func reportAccountsPerWorkload() throws {
         let scenario = try parser.parse(text)
-        let opened = ConnectionPool.Opened(
-            channels: [],
-            subscribedPerChannel: [[25, 25, 25, 25], [20, 20], Array(repeating: 3, count: 10)],
-            failures: 0,
-            firstError: nil,
-            handshakes: LatencyHistogram(),
-            seconds: 1
+        let opened = ConnectFigures(
+            seconds: 1,
+            subscribedPerChannel: [[25, 25, 25, 25], [20, 20], Array(repeating: 3, count: 10)]
         )
         var ledgers = [
             DeliveryLedger(subscribedPerChannel: opened.subscribedPerChannel[0], sendersReceive: true),
@@ -148,7 +144,7 @@ import Testing
         )
         .build(
             ReportBuilder.Measured(
-                opened: opened,
+                connections: opened,
                 ledgers: ledgers,
                 outcomes: outcomes,
                 sourceNames: ["http", "http", "client_events"],
