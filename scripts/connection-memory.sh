@@ -65,7 +65,7 @@ if [ -n "${HEAPTRACK:-}" ]; then
   "$work/fanout_subscribers" "$port" "$subscribers" 0 "$server_pid"
   stop_server
   heaptrack_print --print-peaks 1 --print-allocators 0 --print-leaks 0 --print-temporary 0 \
-    --print-histogram "" --peak-limit 25 --sub-peak-limit 6 "$work"/heap.*.zst 2>/dev/null | sed -n '/PEAK MEMORY CONSUMERS/,$p'
+    --peak-limit 25 --sub-peak-limit 6 "$work"/heap*.zst 2>/dev/null | sed -n '/PEAK MEMORY CONSUMERS/,$p'
   exit 0
 fi
 
