@@ -89,6 +89,9 @@ for entry in record["labels"]:
                      f"{s['p99_ms']} | {s['lost']:,} | {s['server_cpu_percent']:.0f} | {'yes' if s['sustained'] else 'no'} |")
     lines.append("")
 lines.append("Every step of every label is listed; `runs.json` holds the figures, `knee.svg` the p99 per step.")
+notes = os.path.join(out, "NOTES.md")
+if os.path.exists(notes):
+    lines += ["", open(notes).read().rstrip()]
 open(os.path.join(out, "README.md"), "w").write("\n".join(lines) + "\n")
 
 # p99 per step (log scale), one line per label, the 100 ms limit dashed.
