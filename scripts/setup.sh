@@ -18,6 +18,8 @@ if [ "${1:-}" = "--test" ]; then
   system_packages+=(openssl)
   # The VCDIFF (RFC 3284) delta encoder is cross-checked against the xdelta3 decoder.
   system_packages+=(xdelta3)
+  # The console and HTML report tests drive a real browser: Chromium headless through chromedriver (Selenium).
+  system_packages+=(chromium chromium-driver)
 fi
 missing=()
 for package in "${system_packages[@]}"; do
@@ -44,8 +46,9 @@ if [ "${1:-}" = "--test" ]; then
   # sockudo-python: Sockudo's own client SDK, run unchanged against chorus serve; vcdiff-decoder: an
   # independent VCDIFF decoder the delta encoder is cross-checked against (the SDK depends on it too).
   # xmlschema: `chorus load`'s JUnit XML is validated against the JUnit schema (Tests/python/junit.xsd).
-  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0 sockudo-python==2.2.0 vcdiff-decoder cryptography xmlschema)
-  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python, sockudo_python, vcdiff_decoder, cryptography, xmlschema' >/dev/null 2>&1; then
+  # selenium: drives Chromium in the console and HTML report tests (Tests/python/browser.py).
+  python_packages=(pusher websockets pytest sockudo-http-python==2.2.0 sockudo-python==2.2.0 vcdiff-decoder cryptography xmlschema selenium)
+  if ! python3 -c 'import pusher, websockets, pytest, sockudo_http_python, sockudo_python, vcdiff_decoder, cryptography, xmlschema, selenium' >/dev/null 2>&1; then
     echo "setup: installing Python test clients: ${python_packages[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
   fi
