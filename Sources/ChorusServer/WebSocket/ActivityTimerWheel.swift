@@ -50,8 +50,9 @@ package final class ActivityTimerWheel<Connection: ActivityDeadlineOwner> {
     }
 
     private func start() {
-        task = eventLoop.scheduleRepeatedTask(initialDelay: Self.resolution, delay: Self.resolution) { [self] _ in
-            sweep(now: eventLoop.now)
+        let wheel = NIOLoopBound(self, eventLoop: eventLoop)
+        task = eventLoop.scheduleRepeatedTask(initialDelay: Self.resolution, delay: Self.resolution) { _ in
+            wheel.value.sweep(now: wheel.value.eventLoop.now)
         }
     }
 
@@ -91,7 +92,7 @@ package final class ActivityTimerWheel<Connection: ActivityDeadlineOwner> {
 extension ActivityTimerWheel: Sendable {}
 
 /// A connection with an activity deadline.
-package protocol ActivityDeadlineOwner: AnyObject {
+package protocol ActivityDeadlineOwner: AnyObject, SendableMetatype {
     /// The deadline given to ``ActivityTimerWheel/schedule(_:slot:at:)`` has passed.
     func activityCheckDue()
 }

@@ -15,19 +15,25 @@ final class BroadcastOutlet: ChannelInboundHandler, FrameSink {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.isWritable = context.channel.isWritable
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        self.isWritable = false
         self.onWritable = nil
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { onWritable?() }
+        isWritable = context.channel.isWritable
+        if isWritable { onWritable?() }
         context.fireChannelWritabilityChanged()
     }
 
-    var isWritable: Bool { context?.channel.isWritable ?? false }
+    /// The channel's writability as of its last change, kept here so the shard's check per
+    /// subscriber reads this handler instead of walking to the channel's atomic flag (NIO fires
+    /// `channelWritabilityChanged` on this loop, inside the write that crosses a watermark).
+    private(set) var isWritable = true
 
     func write(_ frame: ByteBuffer) {
         context?.write(NIOAny(frame), promise: nil)

@@ -1,4 +1,3 @@
-package import NIOCore
 package import NIOWebSocket
 
 /// A client frame that breaks RFC 6455, and the close code it is answered with.
