@@ -19,51 +19,13 @@ runs="${RUNS:-3}"
 commit="${COMMIT:-$(git -C "$root" rev-parse --short HEAD)}"
 label="${LABEL:-$commit}"
 out="$root/results/memory"
-work="$(mktemp -d /tmp/chorus-memory.XXXXXX)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ulimit -n "$(ulimit -Hn)"
-cc -O2 -o "$work/fanout_subscribers" "$root/Benchmarks/EndToEnd/fanout_subscribers.c" -lcrypto
-chorus="${CHORUS_BIN:-}"
-if [ -z "$chorus" ]; then
-  (cd "$root" && swift build -c release --product chorus)
-  chorus="$root/.build/release/chorus"
-fi
-
-# Starts chorus serve (under heaptrack when asked) on a free port; sets port and server_pid.
-start_server() {
-  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  if [ -n "${HEAPTRACK:-}" ]; then
-    heaptrack -o "$work/heap" "$chorus" serve --host 127.0.0.1 --port "$port" --metrics-port 0 \
-      >"$work/server.log" 2>&1 &
-  else
-    "$chorus" serve --host 127.0.0.1 --port "$port" --metrics-port 0 >"$work/server.log" 2>&1 &
-  fi
-  server_pid=$!
-  for _ in $(seq 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    sleep 0.1
-  done
-  # heaptrack's own pid is the launcher's; RSS belongs to the server process it runs.
-  if [ -n "${HEAPTRACK:-}" ]; then server_pid="$(pgrep -P "$server_pid" -f "$chorus serve" || echo "$server_pid")"; fi
-}
-
-stop_server() {
-  kill -INT "$server_pid"
-  for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  wait 2>/dev/null || true
-  server_pid=""
-}
+# shellcheck source=lib/end-to-end.sh
+source "$root/scripts/lib/end-to-end.sh"
 
 if [ -n "${HEAPTRACK:-}" ]; then
-  start_server
+  start_measured_server heaptrack -o "$work/heap"
   "$work/fanout_subscribers" "$port" "$subscribers" 0 "$server_pid"
-  stop_server
+  stop_measured_server
   heaptrack_print --print-peaks 1 --print-allocators 0 --print-leaks 0 --print-temporary 0 \
     --peak-limit 25 --sub-peak-limit 6 "$work"/heap*.zst 2>/dev/null | sed -n '/PEAK MEMORY CONSUMERS/,$p'
   exit 0
@@ -71,9 +33,9 @@ fi
 
 mkdir -p "$out"
 for run in $(seq 1 "$runs"); do
-  start_server
+  start_measured_server
   "$work/fanout_subscribers" "$port" "$subscribers" 0 "$server_pid" | tee -a "$work/runs.log"
-  stop_server
+  stop_measured_server
 done
 
 python3 - "$out" "$work/runs.log" "$label" "$commit" "$subscribers" <<'PY'
