@@ -72,7 +72,9 @@ struct LoadCommand: AsyncParsableCommand {
                 loaded = try ScenarioParser(source: file, processes: workers).withDuration(loaded, seconds: duration)
             }
             let processes = workers ?? loaded.workers
-            baselineReport = try baseline.map(Self.readBaseline)
+            baselineReport = try baseline.map {
+                try LoadReport.read(path: $0, remedy: "pass --baseline the .json report a previous run wrote")
+            }
             let choice = TargetChoice(targets: targets, host: host, port: port, publishTarget: publishTarget)
             var target = try choice.target(for: loaded, appID: appID, key: key, secret: secret, serverPID: serverPID)
             target.offersDeflate = permessageDeflate
@@ -132,18 +134,5 @@ struct LoadCommand: AsyncParsableCommand {
     static func cannotRun(_ error: any Error) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         return ExitCode(2)
-    }
-
-    private static func readBaseline(_ path: String) throws -> LoadReport {
-        do {
-            return try LoadReport.read(path: path)
-        } catch {
-            throw FileProblem(
-                path,
-                "is not a readable run report",
-                error: error,
-                remedy: "pass --baseline the .json report a previous run wrote"
-            )
-        }
     }
 }

@@ -23,7 +23,12 @@ struct LoadCompareCommand: ParsableCommand {
     func run() throws {
         let comparison: ReportComparison
         do {
-            comparison = ReportComparison(try Self.read(a), try Self.read(b), labels: (a, b))
+            let remedy = "pass the .json reports two runs of chorus load wrote"
+            comparison = ReportComparison(
+                try LoadReport.read(path: a, remedy: remedy),
+                try LoadReport.read(path: b, remedy: remedy),
+                labels: (a, b)
+            )
         } catch {
             throw LoadCommand.cannotRun(error)
         }
@@ -37,18 +42,5 @@ struct LoadCompareCommand: ParsableCommand {
             )
         }
         print("wrote \(path)")
-    }
-
-    private static func read(_ path: String) throws -> LoadReport {
-        do {
-            return try LoadReport.read(path: path)
-        } catch {
-            throw FileProblem(
-                path,
-                "is not a readable run report",
-                error: error,
-                remedy: "pass the .json reports two runs of chorus load wrote"
-            )
-        }
     }
 }
