@@ -38,6 +38,11 @@ public struct HTML: Sendable, Hashable {
         HTML("span", attributes: ["class": "verdict \(tone.rawValue)"], HTML(text))
     }
 
+    /// Sections side by side while the page is wide enough, one under the other when it is not.
+    public static func columns(_ sections: [HTML]) -> HTML {
+        HTML("div", attributes: ["class": "columns"], content: sections.map { HTML("section", $0) })
+    }
+
     /// Fragments one after the other.
     public static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(markup: lhs.markup + rhs.markup) }
 

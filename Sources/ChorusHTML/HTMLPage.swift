@@ -44,6 +44,8 @@ public struct HTMLPage: Sendable, Hashable {
         .verdict { font-weight: 600; padding: 0.05rem 0.45rem; border-radius: 0.3rem; }
         .verdict.pass { background: #e3f4e6; color: #17632a; } .verdict.fail { background: #fbd9d5; color: #9b1c12; }
         .verdict.warn { background: #fff0c2; color: #7a5600; } .verdict.skip { background: #ececec; color: #555; }
+        .columns { display: flex; flex-wrap: wrap; gap: 0 2.5rem; align-items: flex-start; }
+        .columns > section { flex: 1 1 32rem; min-width: 0; }
         .plot svg { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
         code, .detail { font-family: ui-monospace, monospace; font-size: 0.85rem; overflow-wrap: anywhere; }
         p.meta { color: #555; }

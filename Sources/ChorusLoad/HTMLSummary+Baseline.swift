@@ -34,17 +34,18 @@ extension HTMLSummary {
                     " against \(baseline.label) (\(baseline.report.stamp)), tolerance \(f(baseline.tolerance))."
                 )
             ),
-            HTMLTable(
-                header: ["gated figure", "baseline", "this run", "limit", "verdict"],
-                rows: checks,
-                id: "baseline-checks"
-            ).html,
-            HTMLTable(
-                header: ["metric", "baseline", "this run", "change"],
-                rows: figures,
-                id: "baseline-figures"
-            ).html,
-            Self.plot(sideBySide.plot.svg),
+            .columns([
+                HTMLTable(
+                    header: ["gated figure", "baseline", "this run", "limit", "verdict"],
+                    rows: checks,
+                    id: "baseline-checks"
+                ).html + Self.plot(sideBySide.plot.svg),
+                HTMLTable(
+                    header: ["metric", "baseline", "this run", "change"],
+                    rows: figures,
+                    id: "baseline-figures"
+                ).html,
+            ]),
         ]
     }
 }

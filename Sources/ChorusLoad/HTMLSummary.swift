@@ -42,14 +42,13 @@ public struct HTMLSummary: Sendable {
         if let targets = r.targetTable { body.append(targets.html(id: "targets")) }
         body += [
             HTML("p", HTML(r.setupText)),
-            HTML("h2", HTML("Delivery latency")),
-            r.latencyTable.html(id: "latency"),
-            Self.plot(r.latencyPlot.svg),
-            HTML("h2", HTML("Figures")),
-            r.figureTable.html(id: "figures"),
-            HTML("h2", HTML("Thresholds")),
-            r.thresholdTable?.html(id: "thresholds", verdictColumn: 3)
-                ?? HTML("p", attributes: ["id": "thresholds"], HTML("No thresholds: the scenario states none.")),
+            .columns([
+                HTML("h2", HTML("Delivery latency")) + r.latencyTable.html(id: "latency")
+                    + Self.plot(r.latencyPlot.svg),
+                HTML("h2", HTML("Figures")) + r.figureTable.html(id: "figures") + HTML("h2", HTML("Thresholds"))
+                    + (r.thresholdTable?.html(id: "thresholds", verdictColumn: 3)
+                        ?? HTML("p", attributes: ["id": "thresholds"], HTML("No thresholds: the scenario states none."))),
+            ]),
         ]
         body += failureSections
         if let workloads = r.workloadTable { body += [HTML("h2", HTML("Workloads")), workloads.html(id: "workloads")] }
@@ -92,10 +91,11 @@ public struct HTMLSummary: Sendable {
         guard let table = report.timeSeriesTable, let plot = report.timeSeriesPlot else { return [] }
         return [
             HTML("h2", HTML("Over time")),
-            Self.plot(plot.svg),
-            HTML("p", HTML(report.timeSeriesCaption ?? "")),
-            table.html(id: "time-series"),
-            HTML("p", HTML(report.trendText ?? "")),
+            .columns([
+                Self.plot(plot.svg),
+                HTML("p", HTML(report.timeSeriesCaption ?? "")) + table.html(id: "time-series")
+                    + HTML("p", HTML(report.trendText ?? "")),
+            ]),
         ]
     }
 }
