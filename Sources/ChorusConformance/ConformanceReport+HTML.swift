@@ -51,6 +51,7 @@ extension ConformanceReport {
                 ),
                 counts.html,
                 HTML("h2", HTML("Cases")),
+                .hidePassedToggle(id: "hide-passed", label: "show only failures and skips"),
                 cases.html,
             ]
         ).document

@@ -43,6 +43,13 @@ public struct HTML: Sendable, Hashable {
         HTML("div", attributes: ["class": "columns"], content: sections.map { HTML("section", $0) })
     }
 
+    /// A checkbox that hides the rows marked ``HTMLTone/pass`` of every table after it among its
+    /// siblings, with no script (the page's style sheet does it).
+    public static func hidePassedToggle(id: String, label: String) -> HTML {
+        HTML(markup: #"<input type="checkbox" class="hide-passed" id="\#(escaped(id))"> "#)
+            + HTML("label", attributes: ["for": id], HTML(label))
+    }
+
     /// Fragments one after the other.
     public static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(markup: lhs.markup + rhs.markup) }
 

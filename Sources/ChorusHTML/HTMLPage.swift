@@ -47,7 +47,9 @@ public struct HTMLPage: Sendable, Hashable {
         .columns { display: flex; flex-wrap: wrap; gap: 0 2.5rem; align-items: flex-start; }
         .columns > section { flex: 1 1 32rem; min-width: 0; }
         .plot svg { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
-        code, .detail { font-family: ui-monospace, monospace; font-size: 0.85rem; overflow-wrap: anywhere; }
+        code, .detail { font-family: ui-monospace, monospace; font-size: 0.85rem; overflow-wrap: break-word; }
+        .detail { overflow-wrap: anywhere; }
+        input.hide-passed:checked ~ table tr.pass { display: none; }
         p.meta { color: #555; }
         """
 }

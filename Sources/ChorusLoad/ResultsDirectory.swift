@@ -63,6 +63,7 @@ public struct ResultsDirectory: Sendable {
             "Written by `chorus load` (see `docs/load.md`); this index is regenerated after every run.",
             "Latencies in ms; CPU in percent of one core over the measured phase. `baseline.json` files are the",
             "committed baselines the CI gate compares with. [ceiling.md](ceiling.md) shows the generator's own ceiling.",
+            "[index.html](index.html) lists the same runs with their threshold verdicts, each linked to its HTML page.",
             "",
             "| run | result | subscribers | p50 | p99 | p99.9 | max | deliveries/s | lost | generator CPU | server CPU |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -46,6 +46,13 @@ import Testing
         #expect(page.hasSuffix("</html>\n"))
     }
 
+    @Test func theToggleIsACheckboxWithItsLabel() {
+        #expect(
+            HTML.hidePassedToggle(id: "h", label: "only <failures>").markup
+                == #"<input type="checkbox" class="hide-passed" id="h"> <label for="h">only &lt;failures&gt;</label>"#
+        )
+    }
+
     @Test func verdictsCarryTheirTone() {
         #expect(HTML.verdict("FAIL", .fail).markup == #"<span class="verdict fail">FAIL</span>"#)
     }

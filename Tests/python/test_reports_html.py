@@ -209,6 +209,13 @@ def test_conformance_page_lists_every_case(chorus, browser, tmp_path):
         assert row[0] == marks[case["outcome"]]
         assert row[3] == (case.get("detail") or "")
         assert row[5] == case["source"]
+    # The checkbox hides the passed cases, with no script.
+    passed_row = browser.find_element(By.CSS_SELECTOR, "table#cases tr.pass")
+    assert passed_row.is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "label[for=hide-passed]").click()
+    assert not passed_row.is_displayed()
+    assert browser.find_element(By.CSS_SELECTOR, "table#cases tr.fail").is_displayed()
+    assert console_errors(browser) == []
     failed = rows["report.fails_on_its_status"]
     assert "202" in failed[3] and failed[5] == "a made-up rule of this test"
     assert "second app" in rows["report.skipped_without_a_second_app"][3]
