@@ -202,6 +202,12 @@ let package = Package(
             name: "ChorusJUnit",
             swiftSettings: swiftSettings
         ),
+        // HTML report pages, written by both tools (load runs and their index, conformance cases):
+        // escaping, tables and a self-contained page.
+        .target(
+            name: "ChorusHTML",
+            swiftSettings: swiftSettings
+        ),
         // The load generator: judges a server from outside, through the wire.
         .target(
             name: "ChorusLoad",
@@ -209,6 +215,7 @@ let package = Package(
                 "ChorusProtocol",
                 "ChorusClient",
                 "ChorusJUnit",
+                "ChorusHTML",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -230,6 +237,7 @@ let package = Package(
                 "ChorusProtocol",
                 "ChorusClient",
                 "ChorusJUnit",
+                "ChorusHTML",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -447,6 +455,11 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusHTMLTests",
+            dependencies: ["ChorusHTML"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

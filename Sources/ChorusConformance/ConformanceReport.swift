@@ -30,11 +30,13 @@ public struct ConformanceReport: Sendable {
     /// Whether the run fails: any must failure, or any should failure when strict.
     public var failsRun: Bool { mustFailures > 0 || (strict && warnings > 0) }
 
-    private func failsRun(_ result: CaseResult) -> Bool {
+    /// Whether this failed case fails the run: a must case, or a should case when strict.
+    func failsRun(_ result: CaseResult) -> Bool {
         result.isMustFailure || (strict && result.isWarning)
     }
 
-    private func mark(_ result: CaseResult) -> String {
+    /// How the table and the page mark a case: `pass`, `skip`, `FAIL`, `WARN` or `note`.
+    func mark(_ result: CaseResult) -> String {
         switch result.outcome {
         case .passed: "pass"
         case .skipped: "skip"
@@ -157,10 +159,11 @@ public struct ConformanceReport: Sendable {
         )
     }
 
-    /// Writes `conformance.xml` and `conformance.json` into `directory`.
+    /// Writes `conformance.xml`, `conformance.json` and `conformance.html` into `directory`.
     public func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(junitXML.utf8).write(to: directory.appendingPathComponent("conformance.xml"))
         try json().write(to: directory.appendingPathComponent("conformance.json"))
+        try Data(html.utf8).write(to: directory.appendingPathComponent("conformance.html"))
     }
 }

@@ -44,13 +44,7 @@ public struct LatencyPlot: Sendable {
         func x(_ percentile: Double) -> Double { margin.left + nines(percentile) / maximumNines * plotWidth }
         func y(_ ms: Double) -> Double { margin.top + plotHeight * (1 - min(ms, top) / top) }
 
-        var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
-            font-family="sans-serif" font-size="12">
-            <rect width="100%" height="100%" fill="white"/>
-            <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="14">\(SVG.escaped(title))</text>
-
-            """
+        var out = SVG.start(width: width, height: height, title: title)
         for step in 0...4 {
             let value = top * Double(step) / 4
             let lineY = y(value)

@@ -16,6 +16,9 @@ public struct ReportComparison: Sendable {
             guard let a, let b, a != 0 else { return nil }
             return (b - a) / abs(a) * 100
         }
+
+        /// The change as the table prints it, `+12.5 %`, or `–` without one.
+        public var changeText: String { changePercent.map { String(format: "%+.1f %%", $0) } ?? "–" }
     }
 
     /// The names the runs go by in the table and the legend (usually their file names).
@@ -40,7 +43,7 @@ public struct ReportComparison: Sendable {
         let cells = rows.map { row in
             [
                 row.metric.rawValue, row.a.map(Figure.text) ?? "–", row.b.map(Figure.text) ?? "–",
-                row.changePercent.map { String(format: "%+.1f %%", $0) } ?? "–",
+                row.changeText,
             ]
         }
         let all = [header] + cells

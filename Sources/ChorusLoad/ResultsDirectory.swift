@@ -1,7 +1,7 @@
 package import Foundation
 
-/// Where runs are kept: `<root>/<scenario>/<stamp>.{json,md,svg}`, plus `<root>/README.md`, an
-/// index of every run regenerated after each write.
+/// Where runs are kept: `<root>/<scenario>/<stamp>.{json,md,html,svg}`, plus `<root>/README.md`
+/// and `<root>/index.html`, indexes of every run regenerated after each write.
 public struct ResultsDirectory: Sendable {
     public var root: String
 
@@ -9,27 +9,25 @@ public struct ResultsDirectory: Sendable {
         self.root = root
     }
 
-    /// Writes a run's JSON, Markdown summary, latency plot, when it has a time series its plot over
-    /// time (`<stamp>-time.svg`) and when its scenario has thresholds their JUnit XML
-    /// (`<stamp>.junit.xml`); returns the JSON path.
+    /// Writes a run's JSON, Markdown summary, HTML page (`<stamp>.html`, with the comparison when
+    /// given the `baseline`), latency plot, when it has a time series its plot over time
+    /// (`<stamp>-time.svg`) and when its scenario has thresholds their JUnit XML
+    /// (`<stamp>.junit.xml`); then both indexes. Returns the JSON path.
     @discardableResult
-    public func write(_ report: LoadReport) throws -> String {
+    public func write(_ report: LoadReport, baseline: HTMLSummary.Baseline? = nil) throws -> String {
         let directory = "\(root)/\(report.scenario)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = "\(directory)/\(report.stamp)"
         try LoadReport.encoder.encode(report).write(to: URL(fileURLWithPath: base + ".json"))
-        let plot = LatencyPlot(
-            title: "\(report.scenario) \(report.stamp): delivery latency",
-            curve: report.latency.curve
-        )
-        try plot.svg.write(toFile: base + ".svg", atomically: true, encoding: .utf8)
+        try report.latencyPlot.svg.write(toFile: base + ".svg", atomically: true, encoding: .utf8)
         var timePlotFile: String?
-        if let series = report.timeSeries, !series.points.isEmpty {
+        if let plot = report.timeSeriesPlot {
             let file = "\(report.stamp)-time.svg"
-            let plot = TimeSeriesPlot(title: "\(report.scenario) \(report.stamp): over time", series: series)
             try plot.svg.write(toFile: "\(directory)/\(file)", atomically: true, encoding: .utf8)
             timePlotFile = file
         }
+        let page = HTMLSummary(report: report, baseline: baseline).document
+        try page.write(toFile: base + ".html", atomically: true, encoding: .utf8)
         if let junit = report.junitXML {
             try junit.write(toFile: base + ".junit.xml", atomically: true, encoding: .utf8)
         }
@@ -55,19 +53,22 @@ public struct ResultsDirectory: Sendable {
         return found
     }
 
-    /// Regenerates `README.md` from the reports on disk.
+    /// Regenerates `README.md` and `index.html` from the reports on disk.
     public func writeIndex() throws {
+        let reports = reports()
+        try writeHTMLIndex(reports)
         var lines = [
             "# Load results",
             "",
             "Written by `chorus load` (see `docs/load.md`); this index is regenerated after every run.",
             "Latencies in ms; CPU in percent of one core over the measured phase. `baseline.json` files are the",
             "committed baselines the CI gate compares with. [ceiling.md](ceiling.md) shows the generator's own ceiling.",
+            "[index.html](index.html) lists the same runs with their threshold verdicts, each linked to its HTML page.",
             "",
             "| run | result | subscribers | p50 | p99 | p99.9 | max | deliveries/s | lost | generator CPU | server CPU |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for (path, r) in reports() {
+        for (path, r) in reports {
             let summary = path.hasSuffix("baseline.json") ? path : path.replacingOccurrences(of: ".json", with: ".md")
             let cpu = { (usage: ProcessUsage?) in usage.map { "\(Figure.text($0.cpuPercent)) %" } ?? "–" }
             lines.append(

@@ -38,13 +38,7 @@ public struct TimeSeriesPlot: Sendable {
         let plotWidth = width - margin.left - margin.right
         let end = max(series.points.last?.seconds ?? 1, 1)
         func x(_ seconds: Double) -> Double { margin.left + seconds / end * plotWidth }
-        var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
-            font-family="sans-serif" font-size="12">
-            <rect width="100%" height="100%" fill="white"/>
-            <text x="\(Int(width / 2))" y="22" text-anchor="middle" font-size="14">\(SVG.escaped(title))</text>
-
-            """
+        var out = SVG.start(width: width, height: height, title: title)
         for (index, panel) in panels.enumerated() {
             let top = margin.top + Double(index) * (panelHeight + gap)
             let low = min(panel.values.map(\.y).min() ?? 0, 0)

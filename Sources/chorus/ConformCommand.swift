@@ -54,7 +54,7 @@ struct ConformCommand: AsyncParsableCommand {
     @Option(name: .customLong("tag"), help: "Run only cases with this tag (repeatable).") var tags: [String] = []
     @Option(name: .customLong("case"), help: "Run only the case with this name (repeatable).") var names: [String] = []
     @Option(help: "Directory of case files (default: the cases bundled with chorus).") var cases: String?
-    @Option(help: "Directory the JUnit XML and JSON reports are written to.") var output = "results/conformance"
+    @Option(help: "Directory the JUnit XML, JSON and HTML reports are written to.") var output = "results/conformance"
     @Option(help: "The server family, for its optional features: pusher, sockudo or chorus.")
     var profile: String = "chorus"
     @Option(
@@ -143,7 +143,7 @@ struct ConformCommand: AsyncParsableCommand {
                 remedy: "pass --output DIR naming a writable directory"
             )
         }
-        print("Reports written to \(output)/conformance.xml and \(output)/conformance.json")
+        print("Reports written to \(output)/conformance.xml, \(output)/conformance.json and \(output)/conformance.html")
         if report.failsRun { throw ExitCode.failure }
     }
 

@@ -8,8 +8,8 @@ struct LoadCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a load scenario against a Pusher-compatible server (see docs/load.md).",
         discussion: """
-            Writes <out>/<scenario>/<stamp>.{json,md,svg} (and .junit.xml with thresholds) and regenerates \
-            <out>/README.md. Exits 1 when the run fails (loss, errors, thresholds) or regresses against \
+            Writes <out>/<scenario>/<stamp>.{json,md,html,svg} (and .junit.xml with thresholds) and regenerates \
+            <out>/README.md and <out>/index.html. Exits 1 when the run fails (loss, errors, thresholds) or regresses against \
             --baseline, 2 when it cannot run.
             """
     )
@@ -102,7 +102,10 @@ struct LoadCommand: AsyncParsableCommand {
         }
         if !noWrite {
             do {
-                output.say("wrote \(try ResultsDirectory(root: out).write(report))")
+                let compared = baselineReport.map {
+                    HTMLSummary.Baseline(label: baseline ?? "", report: $0, tolerance: tolerance)
+                }
+                output.say("wrote \(try ResultsDirectory(root: out).write(report, baseline: compared))")
             } catch {
                 throw Self.cannotRun(
                     FileProblem(
