@@ -24,9 +24,8 @@ struct ConsoleRoutesTests {
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while !text.contains(needle) {
-            guard ContinuousClock.now < deadline, let chunk = try await connection.inbound.next() else {
-                throw NotInTime(what: "\(needle) in the stream")
-            }
+            try #require(ContinuousClock.now < deadline, "\(needle) did not come in time")
+            let chunk = try #require(try await connection.inbound.next(), "the stream closed before \(needle)")
             text += String(buffer: chunk)
         }
     }
