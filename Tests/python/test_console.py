@@ -3,6 +3,7 @@ console token and watches what the official `pusher` SDK and `websockets` client
 `chorus serve`; plus the refusals of its endpoints, over plain HTTP."""
 import asyncio
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -10,6 +11,8 @@ import urllib.request
 import pytest
 import websockets
 from browser import browser, console_errors, wait_until  # noqa: F401 (browser is a fixture)
+from cluster_support import Cluster, RedisServer
+from cluster_support import wait_until as wait_for
 from conftest import start_chorus
 from selenium.webdriver.common.by import By
 from test_webhooks import Receiver
@@ -264,3 +267,49 @@ def test_no_console_without_a_token():
             assert status == 404, path
     finally:
         plain.stop()
+
+
+def test_cluster_view_shows_other_nodes_subscribers_and_events(browser, tmp_path):  # noqa: F811
+    """Two nodes on one Redis: the console of node b counts node a's subscriber, shows events
+    published on a as `cluster` entries, and its trigger form reaches a subscriber on a."""
+    redis = RedisServer()
+    cluster = None
+    pool = None
+    try:
+        redis.start()
+        cluster = Cluster(redis, tmp_path)
+        with open(cluster.config_path) as handle:
+            configuration = json.load(handle)
+        configuration["console_token"] = TOKEN
+        with open(cluster.config_path, "w") as handle:
+            json.dump(configuration, handle)
+        a, b = cluster.start("a", "b")
+        banner = re.compile(r"^  metrics: http://[^ ]+:(\d+)/metrics$", re.MULTILINE)
+        wait_for(lambda: banner.search(b.log()), SECONDS, message="node b's banner")
+        b.metrics_port = int(banner.search(b.log()).group(1))
+
+        open_console(browser, b)
+        pool = Clients(a)
+        ws = pool.subscribe("across")
+        wait_until(browser, lambda d: channel_cell(d, "across", "subscriptions") == "1", SECONDS,
+                   "node a's subscriber is not counted on node b")
+        a.sdk().trigger("across", "from-node-a", {"n": 1})
+        assert pool.receive(ws)["event"] == "from-node-a"
+        wait_until(browser, lambda d: log_rows(d, kind="cluster", event="from-node-a"), SECONDS,
+                   "node a's event is not in node b's log")
+        assert "from node" in log_rows(browser, kind="cluster", event="from-node-a")[0].text
+
+        browser.find_element(By.ID, "trigger-channel").send_keys("across")
+        browser.find_element(By.ID, "trigger-event").send_keys("from-node-b")
+        browser.find_element(By.CSS_SELECTOR, "#trigger-form button").click()
+        assert pool.receive(ws)["event"] == "from-node-b"
+        wait_until(browser, lambda d: log_rows(d, kind="console", event="from-node-b"), SECONDS, "not in the log")
+        assert len(log_rows(browser, event="from-node-b")) == 1  # shown once, not again when Redis echoes it
+        pool.close(ws)
+        assert console_errors(browser) == []
+    finally:
+        if pool is not None:
+            pool.stop()
+        if cluster is not None:
+            cluster.close()
+        redis.stop()

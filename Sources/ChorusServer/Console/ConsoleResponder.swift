@@ -15,14 +15,18 @@ struct ConsoleResponder: Sendable {
             return .now(APIError.notFound("No console route for \(request.path)").response)
         }
         let method = request.head.method
+        let bearer = access.admitsBearer(request.head.headers)
         switch (method, route) {
-        case (.GET, .page): return .now(ConsoleAssets.response(.page))
-        case (.GET, .asset(let asset)): return .now(ConsoleAssets.response(asset))
+        case (.GET, .page):
+            return .now(ConsoleAssets.response(.page))
+        case (.GET, .asset(let asset)):
+            return .now(ConsoleAssets.response(asset))
         case (.POST, .session), (.GET, .apps), (.POST, .events):
-            guard access.admitsBearer(request.head.headers) else { return .now(ConsoleAccess.refusal.response) }
-            return serve(route, request)
+            guard bearer else { return .now(ConsoleAccess.refusal.response) }
+            if case .events(let appID) = route { return trigger(request, appID: appID) }
+            return .now(route == .session ? session() : apps())
         case (.GET, .stream(let appID)):
-            // Admitted streams never reach here (``ConsoleStreamHandler`` takes them).
+            // Admitted streams of known apps never reach here (``ConsoleStreamHandler`` takes them).
             guard access.admitsStream(request.head.headers) else { return .now(ConsoleAccess.refusal.response) }
             return .now(APIError.notFound("Unknown app \(appID)", code: "unknown_app").response)
         default:
@@ -36,23 +40,20 @@ struct ConsoleResponder: Sendable {
         }
     }
 
-    private func serve(_ route: ConsoleRoute, _ request: HTTPRequest) -> HTTPReply {
-        switch route {
-        case .session:
-            var headers = HTTPHeaders()
-            headers.add(name: "Set-Cookie", value: access.openSession())
-            let seconds = ConsoleSessions.lifetime.nanoseconds / 1_000_000_000
-            return .now(.json(.ok, JSONValue.object(["expires_in": .integer(seconds)]).jsonText, headers: headers))
-        case .apps:
-            let apps: [JSONValue] = server.apps.all.sorted { $0.id < $1.id }.map { app in
-                ["id": .string(app.id), "key": .string(app.key), "enabled": .bool(app.enabled)]
-            }
-            return .now(.json(.ok, JSONValue.object(["apps": .array(apps)]).jsonText))
-        case .events(let appID):
-            return trigger(request, appID: appID)
-        case .page, .asset, .stream:
-            return .now(APIError.notFound("No console route for \(request.path)").response)
+    /// `POST /console/session`: a session cookie for the event stream.
+    private func session() -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Set-Cookie", value: access.openSession())
+        let seconds = ConsoleSessions.lifetime.nanoseconds / 1_000_000_000
+        return .json(.ok, JSONValue.object(["expires_in": .integer(seconds)]).jsonText, headers: headers)
+    }
+
+    /// `GET /console/apps`: every app's id and key (never its secret).
+    private func apps() -> HTTPResponse {
+        let apps: [JSONValue] = server.apps.all.sorted { $0.id < $1.id }.map { app in
+            ["id": .string(app.id), "key": .string(app.key), "enabled": .bool(app.enabled)]
         }
+        return .json(.ok, JSONValue.object(["apps": .array(apps)]).jsonText)
     }
 
     /// Publishes the event of the trigger form (the API's event body) through the HTTP API's own
