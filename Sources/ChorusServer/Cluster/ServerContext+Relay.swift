@@ -11,10 +11,10 @@ extension ServerContext {
     var acceptsPublishes: Bool { cluster?.isReady ?? true }
 
     /// Publishes `events` of `app`, not to the connection with `excludingSocketID`, shown in the
-    /// console as `kind` (``ConsoleFeeds/record(appID:_:)``: a flag read while no console looks). In a cluster,
-    /// the future succeeds once the events came back from Redis (every node has them in the same
-    /// place of its stream) and fails when they may not have reached every node; on one node
-    /// there is nothing to wait for (`nil`).
+    /// debug console as `kind` (``ConsoleFeeds/record(appID:_:)``: one atomic read while no console
+    /// looks). In a cluster, the future succeeds once the events came back from Redis (every node
+    /// has them in the same place of its stream) and fails when they may not have reached every
+    /// node; on one node there is nothing to wait for (`nil`).
     @discardableResult
     func publish(
         _ events: [PublishedEvent],

@@ -133,8 +133,9 @@ extension PusherAPI {
         var relayed: [EventLoopFuture<Void>] = []
         for event in events {
             if !run.isEmpty, event.socketID != runExcluding {
-                relayed += [server.publish(run, app: call.app, excludingSocketID: runExcluding, kind: kind)].compactMap
-                { $0 }
+                if let relay = server.publish(run, app: call.app, excludingSocketID: runExcluding, kind: kind) {
+                    relayed.append(relay)
+                }
                 run.removeAll()
             }
             runExcluding = event.socketID
@@ -150,8 +151,8 @@ extension PusherAPI {
             server.metrics.apiEventsPublished.increment(by: Int64(event.channels.count))
         }
         if !run.isEmpty {
-            relayed += [server.publish(run, app: call.app, excludingSocketID: runExcluding, kind: kind)].compactMap {
-                $0
+            if let relay = server.publish(run, app: call.app, excludingSocketID: runExcluding, kind: kind) {
+                relayed.append(relay)
             }
         }
         server.metrics.publishToEnqueue.record(.nanoseconds((NIODeadline.now() - call.receivedAt).nanoseconds))
