@@ -177,6 +177,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            // The debug console's page, compiled in: an installed binary needs no resource bundle.
+            resources: [
+                .embedInCode("Console/Assets/console.html"),
+                .embedInCode("Console/Assets/console.js"),
+                .embedInCode("Console/Assets/console.css"),
+            ],
             swiftSettings: swiftSettings
         ),
         // A Pusher client over NIO (WebSocket + signed HTTP API), shared by the load generator and

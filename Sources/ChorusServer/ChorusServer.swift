@@ -81,9 +81,11 @@ public final class ChorusServer: Service, Sendable {
             try TLSCertificateStore(settings: settings, logger: logger)
         }
         let metrics = ServerMetrics()
+        let console = ConsoleFeeds(clock: clock, wallClock: wallClock)
         let webhooks = try await WebhookDispatcher.start(
             apps: configuration.apps,
             metrics: metrics,
+            console: console,
             clock: clock,
             logger: logger
         )
@@ -155,6 +157,7 @@ public final class ChorusServer: Service, Sendable {
                 pushProviders: providers,
                 closePushProviders: closeProviders,
                 webhooks: webhooks,
+                console: console,
                 cluster: cluster,
                 inflaters: inflaters,
                 usageStore: usage,
@@ -340,10 +343,15 @@ public final class ChorusServer: Service, Sendable {
         }
     }
 
-    /// The bootstrap of the metrics listener: NIO's HTTP/1.1 with Chorus's limits, answered by ``MetricsResponder``.
+    /// The bootstrap of the metrics listener: NIO's HTTP/1.1 with Chorus's limits, answered by
+    /// ``MetricsResponder``; with `console_token`, the console's event streams by ``ConsoleStreamHandler``.
     private static func metricsBootstrap(group: MultiThreadedEventLoopGroup, context: ServerContext) -> ServerBootstrap
     {
-        let responder = MetricsResponder(metrics: context.metrics)
+        let access = context.configuration.consoleToken.map { ConsoleAccess(token: $0, clock: context.clock) }
+        let responder = MetricsResponder(
+            metrics: context.metrics,
+            console: access.map { ConsoleResponder(server: context, access: $0) }
+        )
         let broadcaster = context.broadcaster
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -352,14 +360,21 @@ public final class ChorusServer: Service, Sendable {
                     let handler = HTTPServerHandler(
                         maxBodyBytes: context.configuration.maxRequestBodyBytes,
                         fanOutDone: { broadcaster.deliveriesQueuedSoFar(on: $0) },
-                        respond: { responder.respond(to: $0) }
+                        replying: { responder.respond(to: $0) }
                     )
-                    try channel.pipeline.syncOperations.configureChorusHTTP(
+                    let sync = channel.pipeline.syncOperations
+                    try sync.configureChorusHTTP(
                         handler: handler,
                         timeouts: context.configuration.httpTimeouts,
                         clock: context.clock,
                         metrics: context.metrics
                     )
+                    if let access {
+                        try sync.addHandler(
+                            ConsoleStreamHandler(server: context, access: access),
+                            position: .before(handler)
+                        )
+                    }
                 }
             }
     }

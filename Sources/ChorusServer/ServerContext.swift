@@ -53,6 +53,8 @@ final class ServerContext: Sendable {
     let appStore: AppStoreRefresher
     /// Each app's messages today against its `max_messages_per_day`.
     let quota: MessageQuota
+    /// The debug console's live logs, kept only for the apps a console views.
+    let console: ConsoleFeeds
 
     init(
         configuration: ServerConfiguration,
@@ -63,6 +65,7 @@ final class ServerContext: Sendable {
         pushProviders: [PushPlatform: any PushProvider] = [:],
         closePushProviders: @escaping @Sendable () async -> Void = {},
         webhooks: WebhookDispatcher = .disabled,
+        console: ConsoleFeeds? = nil,
         cluster: ClusterLink? = nil,
         inflaters: [NIOLoopBoundBox<MessageInflater>] = [],
         usageStore: any UsageStore = MemoryUsageStore(),
@@ -83,6 +86,7 @@ final class ServerContext: Sendable {
         self.publisher = EventPublisher(broadcaster: broadcaster, directory: directory)
         self.metrics = metrics
         self.webhooks = webhooks
+        self.console = console ?? ConsoleFeeds(clock: clock, wallClock: wallClock)
         self.subscriptionCounts = SubscriptionCountNotifier(publisher: publisher, webhooks: webhooks, clock: clock)
         self.activityWheels = broadcaster.shards.map { shard in
             .makeBoxSendingValue(ActivityTimerWheel(eventLoop: shard.eventLoop), eventLoop: shard.eventLoop)

@@ -30,6 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port of the /metrics listener; 0 picks a free one (overrides the config).")
     var metricsPort: Int?
 
+    @Option(
+        name: .long,
+        help:
+            "Token of the debug console at /console on the metrics listener (overrides the config; see docs/console.md)."
+    )
+    var consoleToken: String?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -43,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if let metricsPort { configuration.metricsPort = metricsPort }
+        if let consoleToken { configuration.consoleToken = consoleToken }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level '\(logLevel)'")
         }
@@ -67,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.appStore.isEnabled { banner += "  app store: \(configuration.appStore.summary)\n" }
         for line in configuration.limitsSummary(fromFile: config != nil) { banner += "  \(line)\n" }
         banner += "  metrics: http://\(configuration.metricsHost):\(server.metricsPort)/metrics\n"
+        if configuration.consoleToken != nil {
+            banner += "  console: http://\(configuration.metricsHost):\(server.metricsPort)/console\n"
+        }
         // Written unbuffered, so a supervisor or test reading the pipe sees it at once.
         FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(

@@ -39,9 +39,29 @@ final class ClusterBridge: Sendable {
         case .events(let appID, let events, let excluding):
             guard let app = server.apps.app(id: appID) else { return }
             server.publisher.publish(events, app: app, excluding: server.address(of: excluding, appID: appID))
+            if fromPeer {
+                server.console.record(appID: appID) {
+                    events.flatMap { event in
+                        event.channels.map {
+                            ConsoleEntry(
+                                kind: .cluster,
+                                channel: $0,
+                                event: event.name,
+                                detail: "from node \(node)",
+                                data: event.data
+                            )
+                        }
+                    }
+                }
+            }
         case .channelMessage(let appID, let message, let excluding):
             server.publisher.publish(message, appID: appID, excluding: server.address(of: excluding, appID: appID))
-            if fromPeer { server.metrics.clientEventsRelayed.increment() }
+            if fromPeer {
+                server.metrics.clientEventsRelayed.increment()
+                server.console.record(appID: appID) {
+                    [ConsoleEntry(clientEvent: message, detail: "from node \(node)")]
+                }
+            }
         case .terminate(let appID, let userID):
             server.terminateLocalConnections(userID: userID, appID: appID)
         case .shares(let shares):

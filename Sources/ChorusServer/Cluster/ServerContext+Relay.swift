@@ -10,18 +10,28 @@ extension ServerContext {
     /// Whether a publish can reach every subscriber now (not while a cluster node lost Redis).
     var acceptsPublishes: Bool { cluster?.isReady ?? true }
 
-    /// Publishes `events` of `app`, not to the connection with `excludingSocketID`. In a cluster,
-    /// the future succeeds once the events came back from Redis (every node has them in the same
-    /// place of its stream) and fails when they may not have reached every node; on one node
-    /// there is nothing to wait for (`nil`).
+    /// Publishes `events` of `app`, not to the connection with `excludingSocketID`, shown in the
+    /// debug console as `kind` (``ConsoleFeeds/record(appID:_:)``: one atomic read while no console
+    /// looks). In a cluster, the future succeeds once the events came back from Redis (every node
+    /// has them in the same place of its stream) and fails when they may not have reached every
+    /// node; on one node there is nothing to wait for (`nil`).
     @discardableResult
     func publish(
         _ events: [PublishedEvent],
         app: AppConfiguration,
-        excludingSocketID: String?
+        excludingSocketID: String?,
+        kind: ConsoleEntry.Kind
     )
         -> EventLoopFuture<Void>?
     {
+        console.record(appID: app.id) {
+            let detail = excludingSocketID.map { "excluding socket \($0)" } ?? ""
+            return events.flatMap { event in
+                event.channels.map {
+                    ConsoleEntry(kind: kind, channel: $0, event: event.name, detail: detail, data: event.data)
+                }
+            }
+        }
         guard let cluster else {
             publisher.publish(events, app: app, excluding: address(of: excludingSocketID, appID: app.id))
             return nil
@@ -38,6 +48,7 @@ extension ServerContext {
 
     /// Sends a client event to its channel's other subscribers, on every node.
     func relayClientEvent(_ message: PusherMessage, appID: String, senderSocketID: String, sender: SubscriberAddress) {
+        console.record(appID: appID) { [ConsoleEntry(clientEvent: message, detail: "from socket \(senderSocketID)")] }
         guard let cluster else {
             publisher.publish(message, appID: appID, excluding: sender)
             return

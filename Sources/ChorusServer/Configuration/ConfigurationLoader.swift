@@ -7,7 +7,7 @@ import Yams
 public enum ConfigurationLoader {
     /// Environment variables that override the file (or the embedded default).
     public static let environmentKeys = [
-        "CHORUS_HOST", "CHORUS_PORT", "CHORUS_APP_ID", "CHORUS_APP_KEY", "CHORUS_APP_SECRET",
+        "CHORUS_HOST", "CHORUS_PORT", "CHORUS_APP_ID", "CHORUS_APP_KEY", "CHORUS_APP_SECRET", "CHORUS_CONSOLE_TOKEN",
     ]
 
     /// The configuration in `path` (or the embedded default when `nil`), with `environment` applied.
@@ -52,6 +52,7 @@ public enum ConfigurationLoader {
         to configuration: inout ServerConfiguration
     ) throws(ConfigurationError) {
         if let host = environment["CHORUS_HOST"] { configuration.host = host }
+        if let token = environment["CHORUS_CONSOLE_TOKEN"] { configuration.consoleToken = token }
         if let port = environment["CHORUS_PORT"] {
             guard let value = Int(port) else {
                 throw ConfigurationError(source: "CHORUS_PORT", problems: ["not a number: \(port)"])

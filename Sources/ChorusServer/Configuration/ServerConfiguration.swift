@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
     public var metricsHost: String = "127.0.0.1"
     /// Port of the `/metrics` listener, apart from the public port; 0 picks a free one.
     public var metricsPort: Int = 9601
+    /// The token of the debug console at `/console` on the metrics listener; no console when `nil`.
+    public var consoleToken: String?
     /// Signed HTTP API requests one client IP may make in any 60 s; 0 turns the limit off.
     public var apiRequestsPerIPPerMinute: Int = Self.defaultAPIRequestsPerIPPerMinute
     /// WebSocket upgrades one client IP may make per second; over it, 429. 0 turns the limit off.
@@ -64,6 +66,9 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
         app.push = .on
         return app
     }()
+
+    /// The shortest `console_token` accepted: it guards a page that can publish.
+    public static let minimumConsoleTokenLength = 16
 
     /// seed 004's per-IP figure for the signed API, the default of a configuration file.
     public static let defaultAPIRequestsPerIPPerMinute = 300
@@ -116,6 +121,11 @@ public struct ServerConfiguration: Sendable, Codable, ConfigurationSection {
             .value("permessage_deflate", \.permessageDeflate),
             .value("metrics_host", \.metricsHost),
             .int("metrics_port", \.metricsPort, .within(0...65535)),
+            .value("console_token", \.consoleToken) { token in
+                guard let token else { return [] }
+                return token.count >= Self.minimumConsoleTokenLength && !token.contains(where: \.isWhitespace)
+                    ? [] : ["must be at least \(Self.minimumConsoleTokenLength) characters with no spaces"]
+            },
             .int("api_requests_per_ip_per_minute", \.apiRequestsPerIPPerMinute, .zeroMeansUnlimited),
             .int("connections_per_ip_per_second", \.connectionsPerIPPerSecond, .zeroMeansUnlimited),
             .value("trusted_proxies", \.trustedProxies),

@@ -31,6 +31,16 @@ extension PusherConnectionHandler {
             return enqueue(frame)
         case .refuseSubscription(let channel, let error):
             log(.debug, "subscription refused", ["channel": .string(channel), "type": .string(error.type)])
+            server.console.record(appID: appID) {
+                [
+                    ConsoleEntry(
+                        kind: .subscriptionError,
+                        channel: channel,
+                        event: error.type,
+                        detail: "socket \(machine.socketID): \(error.status) \(error.message)"
+                    )
+                ]
+            }
             return enqueue(frame(of: error.message(channel: channel)))
         case .close(let code, let message):
             log(.info, "closing", ["code": .stringConvertible(code.rawValue), "reason": .string(message)])

@@ -17,6 +17,7 @@ final class WebhookDispatcher: Sendable {
     /// What a queue is built with; nil for ``disabled``.
     private struct Builder: Sendable {
         var metrics: ServerMetrics
+        var console: ConsoleFeeds
         var clock: any ServerClock
         var logger: Logger
     }
@@ -45,12 +46,13 @@ final class WebhookDispatcher: Sendable {
     static func start(
         apps: [AppConfiguration],
         metrics: ServerMetrics,
+        console: ConsoleFeeds,
         clock: any ServerClock,
         logger: Logger
     ) async throws
         -> WebhookDispatcher
     {
-        let builder = Builder(metrics: metrics, clock: clock, logger: logger)
+        let builder = Builder(metrics: metrics, console: console, clock: clock, logger: logger)
         let apps = apps.filter { !$0.webhooks.isEmpty }
         guard !apps.isEmpty else { return WebhookDispatcher(queues: [:], builder: builder, resources: nil) }
         let resources = makeResources(logger: logger)
@@ -157,6 +159,7 @@ final class WebhookDispatcher: Sendable {
                     eventLoop: loop,
                     clock: builder.clock,
                     metrics: builder.metrics,
+                    console: builder.console,
                     logger: logger
                 )
             }

@@ -27,6 +27,9 @@ final class WebhookTargetDelivery {
     private let settings: WebhookDeliverySettings
     private let retry: WebhookRetryPolicy
     private let metrics: ServerMetrics
+    /// Shows each request's outcome in the debug console.
+    private let console: ConsoleFeeds
+    private let appID: String
     private let logger: Logger
     private var queue = CircularBuffer<Pending>()
     private var queuedEvents = 0
@@ -43,9 +46,12 @@ final class WebhookTargetDelivery {
         eventLoop: any EventLoop,
         clock: any ServerClock,
         metrics: ServerMetrics,
+        console: ConsoleFeeds,
         logger: Logger
     ) {
         self.target = target
+        self.console = console
+        self.appID = app.id
         self.appKey = app.key
         self.signer = WebhookSigner(secret: app.secret)
         self.client = client
@@ -124,7 +130,7 @@ final class WebhookTargetDelivery {
                 loopBoundSelf.value.requestInFlight = false
                 switch result {
                 case .success(let response) where (200..<300).contains(response.status.code):
-                    loopBoundSelf.value.delivered()
+                    loopBoundSelf.value.delivered(status: response.status.code)
                 case .success(let response):
                     loopBoundSelf.value.failed(reason: "status \(response.status.code)")
                 case .failure(let error):
@@ -142,8 +148,9 @@ final class WebhookTargetDelivery {
         return try HTTPClient.Request(url: target.url, method: .POST, headers: headers, body: .bytes(body))
     }
 
-    private func delivered() {
+    private func delivered(status: UInt) {
         metrics.webhookRequestsDelivered.increment()
+        show("delivered to \(target.url) (status \(status))")
         finish(dropped: false)
     }
 
@@ -161,10 +168,12 @@ final class WebhookTargetDelivery {
                     "events": .stringConvertible(pending.events.count),
                 ]
             )
+            show("dropped after \(pending.failures) attempts to \(target.url): \(reason)")
             finish(dropped: true)
             return
         }
         logger.debug("webhook attempt failed; retrying", metadata: ["reason": .string(reason), "delay": "\(delay)"])
+        show("attempt \(pending.failures) to \(target.url) failed: \(reason); retrying")
         let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
         clock.schedule(at: now + delay, on: eventLoop) {
             let delivery = loopBoundSelf.value
@@ -179,6 +188,22 @@ final class WebhookTargetDelivery {
         queuedEvents -= done.events.count
         if dropped { metrics.webhookEventsDroppedUndelivered.increment(by: Int64(done.events.count)) }
         sendNext()
+    }
+
+    /// Shows the outcome of the request in flight in the debug console, one entry per event.
+    private func show(_ outcome: String) {
+        guard let events = queue.first?.events else { return }
+        console.record(appID: appID) {
+            events.map { event in
+                ConsoleEntry(
+                    kind: .webhook,
+                    channel: event.channel,
+                    event: event.kind.rawValue,
+                    detail: outcome,
+                    data: event.event ?? event.userID ?? ""
+                )
+            }
+        }
     }
 
     private static func unixMilliseconds() -> Int64 {

@@ -158,7 +158,7 @@ extension PusherAPI {
                 data: .string(data.jsonText),
                 delta: false
             )
-            server.publish([event], app: app, excludingSocketID: excludingSocketID)
+            server.publish([event], app: app, excludingSocketID: excludingSocketID, kind: .history)
         }
     }
 }

@@ -38,7 +38,7 @@ extension PusherAPI {
             return .now(refusal.response)
         }
         let retained = retainedPublishes(of: [event], call)
-        let relayed = publish([event], call)
+        let relayed = publish([event], call, kind: call.viaConsole ? .console : .trigger)
         guard !retained.isEmpty else { return HTTPReply.now(response).afterRelay(relayed, failed: forget) }
         return appending(retained, idempotencyKey: event.idempotencyKey, call) { serials in
             guard event.info.contains(.messageSerial) else { return response }
@@ -91,7 +91,7 @@ extension PusherAPI {
             return .now(refusal.response)
         }
         let retained = retainedPublishes(of: fresh.map { validated[$0] }, call)
-        let relayed = publish(fresh.map { validated[$0] }, call)
+        let relayed = publish(fresh.map { validated[$0] }, call, kind: .batch)
         let now = NIODeadline.now()
         let counts: [[String: JSONValue]] = validated.map { event in
             guard !event.info.isEmpty, let channel = event.channels.first else { return [:] }
@@ -126,14 +126,16 @@ extension PusherAPI {
 
     /// Hands `events` to the engine (or the cluster) in order; runs of events with the same
     /// excluded connection go together, so they reach each subscriber in one write. Returns what
-    /// the cluster's relay of them will tell (see ``ServerContext/publish(_:app:excludingSocketID:)``).
-    private func publish(_ events: [EventRequest], _ call: Call) -> [EventLoopFuture<Void>] {
+    /// the cluster's relay of them will tell (see ``ServerContext/publish(_:app:excludingSocketID:kind:)``).
+    private func publish(_ events: [EventRequest], _ call: Call, kind: ConsoleEntry.Kind) -> [EventLoopFuture<Void>] {
         var run: [EventPublisher.Event] = []
         var runExcluding: String?
         var relayed: [EventLoopFuture<Void>] = []
         for event in events {
             if !run.isEmpty, event.socketID != runExcluding {
-                relayed += [server.publish(run, app: call.app, excludingSocketID: runExcluding)].compactMap { $0 }
+                if let relay = server.publish(run, app: call.app, excludingSocketID: runExcluding, kind: kind) {
+                    relayed.append(relay)
+                }
                 run.removeAll()
             }
             runExcluding = event.socketID
@@ -149,7 +151,9 @@ extension PusherAPI {
             server.metrics.apiEventsPublished.increment(by: Int64(event.channels.count))
         }
         if !run.isEmpty {
-            relayed += [server.publish(run, app: call.app, excludingSocketID: runExcluding)].compactMap { $0 }
+            if let relay = server.publish(run, app: call.app, excludingSocketID: runExcluding, kind: kind) {
+                relayed.append(relay)
+            }
         }
         server.metrics.publishToEnqueue.record(.nanoseconds((NIODeadline.now() - call.receivedAt).nanoseconds))
         return relayed

@@ -93,7 +93,12 @@ extension PusherAPI {
         return storeReply { () async throws(HistoryStoreError) -> HTTPResponse in
             switch try await store.mutate(mutation) {
             case .applied(let effect):
-                server.publish([Self.liveEvent(effect.version)], app: app, excludingSocketID: excludingSocketID)
+                server.publish(
+                    [Self.liveEvent(effect.version)],
+                    app: app,
+                    excludingSocketID: excludingSocketID,
+                    kind: .history
+                )
                 return Self.mutationAnswer(effect.version, action: action, status: "applied")
             case .duplicate(let version):
                 return Self.mutationAnswer(version, action: action, status: "duplicate")

@@ -54,6 +54,9 @@ struct PusherAPI: Sendable {
         /// The query parameters, auth ones included.
         var query: [(String, String)]
         var receivedAt: NIODeadline
+        /// Sent by the debug console's trigger form (``ConsoleResponder``), which the console
+        /// labels apart from the API's own calls.
+        var viaConsole = false
 
         func parameter(_ name: String) -> String? {
             query.first { $0.0 == name }?.1
