@@ -91,8 +91,9 @@ public enum QueryString {
         }
     }
 
+    /// A malformed `%` sequence is kept as it came, like a browser does.
     private static func decode(_ part: Substring) -> String {
-        let spaced = part.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        PercentDecoding.decode(part, plusIsSpace: true)
+            ?? String(decoding: part.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 }

@@ -26,6 +26,7 @@ package struct TestServer: Sendable {
     /// Runs `body` against a fresh server on `clock` (history, push and daily message counts in
     /// memory, or in the stores given; push delivered by `pushProviders`, or by the providers
     /// `push_delivery` configures; UTC days by `wallClock`), always shutting it down afterwards.
+    @discardableResult
     package static func with<T: Sendable>(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any ServerClock = EventLoopClock(),

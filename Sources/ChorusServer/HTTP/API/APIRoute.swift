@@ -1,4 +1,5 @@
 import ChorusHistory
+import ChorusProtocol
 import Foundation
 import NIOHTTP1
 
@@ -142,6 +143,6 @@ enum APIRoute: Sendable, Hashable {
     }
 
     private static func decode(_ segment: Substring) -> String {
-        segment.removingPercentEncoding ?? String(segment)
+        PercentDecoding.decode(segment, plusIsSpace: false) ?? String(segment)
     }
 }
