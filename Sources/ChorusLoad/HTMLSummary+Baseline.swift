@@ -1,11 +1,21 @@
 import ChorusHTML
 
 extension HTMLSummary {
+    /// The regression gate against the baseline, when there is one.
+    var baselineGate: BaselineComparison? {
+        baseline.map { BaselineComparison(current: report, baseline: $0.report, tolerance: $0.tolerance) }
+    }
+
+    /// Beside the run's own verdict at the top: the gate's, when the run regressed.
+    var headlineRegression: [HTML] {
+        guard let gate = baselineGate, !gate.passed else { return [] }
+        return [HTML(" · "), .verdict("REGRESSED", .fail), HTML(" against the baseline (see below).")]
+    }
+
     /// The regression gate's checks (``BaselineComparison``), every figure of both runs side by side
     /// (``ReportComparison``) and both latency curves; empty without a baseline.
     var comparisonSection: [HTML] {
-        guard let baseline else { return [] }
-        let gate = BaselineComparison(current: report, baseline: baseline.report, tolerance: baseline.tolerance)
+        guard let baseline, let gate = baselineGate else { return [] }
         let f = Figure.text as (Double) -> String
         let checks = gate.checks.map { check in
             HTMLTable.Row(

@@ -35,8 +35,10 @@ public struct HTMLSummary: Sendable {
             HTML(
                 "p",
                 attributes: ["id": "verdict"],
-                .verdict(r.passed ? "PASSED" : "FAILED", r.passed ? .pass : .fail),
-                HTML(" against \(r.targetText) (app \(r.target.appID)).")
+                content: [
+                    .verdict(r.passed ? "PASSED" : "FAILED", r.passed ? .pass : .fail),
+                    HTML(" against \(r.targetText) (app \(r.target.appID))."),
+                ] + headlineRegression
             ),
         ]
         if let targets = r.targetTable { body.append(targets.html(id: "targets")) }

@@ -42,6 +42,7 @@ import Testing
     @Test func theComparisonAppearsOnlyWithABaseline() {
         let plain = HTMLSummary(report: Self.report).document
         #expect(!plain.contains(#"id="baseline""#))
+        #expect(!plain.contains("against the baseline (see below)"))
         var baseline = Self.report
         baseline.latency.p99 = 10
         let compared = HTMLSummary(
@@ -49,6 +50,8 @@ import Testing
             baseline: .init(label: "results/smoke/baseline.json", report: baseline, tolerance: 0.5)
         ).document
         #expect(compared.contains(#"<h2 id="baseline">Compared with the baseline</h2>"#))
+        let headline = #" · <span class="verdict fail">REGRESSED</span> against the baseline (see below).</p>"#
+        #expect(compared.contains(headline))
         #expect(compared.contains(#"<span class="verdict fail">REGRESSED</span> against results/smoke/baseline.json"#))
         #expect(
             compared.contains(
