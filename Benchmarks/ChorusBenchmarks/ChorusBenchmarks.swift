@@ -27,6 +27,9 @@ let benchmarks: @Sendable () -> Void = {
     publish("publish.1event.10k", subscribers: 10_000)
     publish("publish.batch10.10k", subscribers: 10_000, events: 10)
 
+    // A client's messages read from the socket's bytes.
+    webSocketFrameReaderBenchmarks()
+
     // The yardstick: per-connection queues of frame references, measured in the same run.
     var queues: PerConnectionQueues?
     let referenceFrame = SampleEvent.frame(number: 0)

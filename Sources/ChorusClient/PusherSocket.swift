@@ -49,6 +49,11 @@ package struct PusherSocket: Sendable {
         try await session.send(text: message.jsonText)
     }
 
+    /// Sends Pusher messages in one write, so the server reads them in one go.
+    package func send(burst messages: [PusherMessage]) async throws {
+        try await session.send(texts: messages.map(\.jsonText))
+    }
+
     /// Sends a text frame exactly as given (for malformed or unusual messages).
     package func send(rawText: String) async throws {
         try await session.send(text: rawText)

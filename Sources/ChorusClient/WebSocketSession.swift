@@ -53,6 +53,19 @@ package final class WebSocketSession: Sendable {
         try await send(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer))
     }
 
+    /// Sends text frames in one write, so the server reads them together.
+    package func send(texts: [String]) async throws {
+        let frames = texts.map { text in
+            WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text))
+        }
+        guard let last = frames.last else { return }
+        let channel = self.channel
+        try await channel.eventLoop.flatSubmit {
+            for frame in frames.dropLast() { channel.write(NIOAny(frame), promise: nil) }
+            return channel.writeAndFlush(NIOAny(last))
+        }.get()
+    }
+
     /// Sends a (masked) WebSocket ping frame carrying `payload`.
     package func ping(payload: String) async throws {
         try await send(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: ByteBuffer(string: payload)))

@@ -80,14 +80,13 @@ struct WebSocketClientEventTests {
     func rateLimit() async throws {
         try await TestServer.with { server in
             let (sender, receiver) = try await Self.pair(server)
-            // One burst of eleven, so all of them fall within the second the first one opens even
-            // on a busy machine (the window's edges are tested with a fake clock in
-            // PusherSessionStateMachineTests).
-            for index in 0...10 {
-                try await sender.send(
-                    PusherMessage(event: "client-n", channel: "private-chat", data: .integer(Int64(index)))
-                )
+            // Eleven in one write, read by the server in one go, so all of them fall within the
+            // second the first one opens however busy the machine (the window's edges are tested
+            // with a fake clock in PusherSessionStateMachineTests).
+            let burst = (0...10).map { index in
+                PusherMessage(event: "client-n", channel: "private-chat", data: .integer(Int64(index)))
             }
+            try await sender.send(burst: burst)
             for index in 0..<10 {
                 #expect(try await receiver.expect("client-n").data == .integer(Int64(index)))
             }
