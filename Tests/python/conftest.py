@@ -83,3 +83,8 @@ def chorus():
     server = start_chorus()
     yield server
     server.stop()
+
+
+def run_chorus(args, cwd, timeout=300):
+    """Runs the chorus binary with `args` in `cwd` and returns the completed process (output captured as text)."""
+    return subprocess.run([CHORUS_BIN, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)

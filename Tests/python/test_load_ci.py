@@ -3,13 +3,12 @@ CI systems read, junit.xsd), `--json` and `--quiet` output, and `chorus load com
 import json
 import os
 import shutil
-import subprocess
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 import xmlschema
 
-from conftest import CHORUS_BIN, start_chorus
+from conftest import run_chorus
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = xmlschema.XMLSchema(os.path.join(HERE, "junit.xsd"))
@@ -27,17 +26,6 @@ drain_timeout: 10
 """
 
 
-@pytest.fixture(scope="module")
-def chorus():
-    server = start_chorus()
-    yield server
-    server.stop()
-
-
-def run_tool(args, cwd, timeout=300):
-    return subprocess.run([CHORUS_BIN, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
-
-
 def only_file(directory, suffix):
     names = [name for name in os.listdir(directory) if name.endswith(suffix)]
     assert len(names) == 1, names
@@ -52,7 +40,7 @@ def junit_of(out_dir, scenario):
 
 
 def test_smoke_meets_its_thresholds_and_json_is_the_only_stdout(chorus, tmp_path):
-    result = run_tool(["load", "smoke", "--port", str(chorus.port), "--out", str(tmp_path / "out"), "--json"], tmp_path)
+    result = run_chorus(["load", "smoke", "--port", str(chorus.port), "--out", str(tmp_path / "out"), "--json"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     verdicts = {entry["metric"]: entry for entry in report["thresholds"]}
@@ -70,7 +58,7 @@ def test_smoke_meets_its_thresholds_and_json_is_the_only_stdout(chorus, tmp_path
 def test_a_missed_threshold_fails_the_run_with_a_junit_failure(chorus, tmp_path):
     scenario = tmp_path / "small.yaml"
     scenario.write_text(SMALL + 'thresholds: {lost: 0, delivery_p99_ms: "< 0.001", server_rss_mib: 4096}\n')
-    result = run_tool(["load", str(scenario), "--port", str(chorus.port), "--out", str(tmp_path / "out"), "--quiet"],
+    result = run_chorus(["load", str(scenario), "--port", str(chorus.port), "--out", str(tmp_path / "out"), "--quiet"],
                       tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout == ""
@@ -93,11 +81,11 @@ def test_a_missed_threshold_fails_the_run_with_a_junit_failure(chorus, tmp_path)
 def test_bad_thresholds_are_scenario_errors_naming_the_field(tmp_path):
     scenario = tmp_path / "bad.yaml"
     scenario.write_text(SMALL + "thresholds: {delivery_p99: 250}\n")
-    result = run_tool(["load", str(scenario), "--no-write"], tmp_path, timeout=60)
+    result = run_chorus(["load", str(scenario), "--no-write"], tmp_path, timeout=60)
     assert result.returncode == 2
     assert f"scenario {scenario}: field 'thresholds.delivery_p99': unknown metric; known: delivery_p50_ms" in result.stderr
     scenario.write_text(SMALL + 'thresholds: {lost: "=< 1"}\n')
-    result = run_tool(["load", str(scenario), "--no-write"], tmp_path, timeout=60)
+    result = run_chorus(["load", str(scenario), "--no-write"], tmp_path, timeout=60)
     assert result.returncode == 2
     assert "field 'thresholds.lost': must be a number, or an operator (<, <=, >, >=, ==)" in result.stderr
 
@@ -114,7 +102,7 @@ def test_junit_schema_rejects_what_ci_would_reject():
 
 def test_compare_prints_the_table_and_writes_the_plot(tmp_path):
     a, b = (shutil.copy(os.path.join(REPORTS, name), tmp_path) for name in ("smoke-a.json", "smoke-b.json"))
-    result = run_tool(["load", "compare", a, b], tmp_path, timeout=60)
+    result = run_chorus(["load", "compare", a, b], tmp_path, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["metric", a, b, "change"]
@@ -128,17 +116,17 @@ def test_compare_prints_the_table_and_writes_the_plot(tmp_path):
 
     chosen = tmp_path / "plots" / "cmp.svg"
     chosen.parent.mkdir()
-    result = run_tool(["load", "compare", a, b, "--plot", str(chosen)], tmp_path, timeout=60)
+    result = run_chorus(["load", "compare", a, b, "--plot", str(chosen)], tmp_path, timeout=60)
     assert result.returncode == 0 and chosen.read_text().count("<polyline") == 2
 
 
 def test_compare_names_unusable_files_and_exits_2(tmp_path):
     a = os.path.join(REPORTS, "smoke-a.json")
-    missing = run_tool(["load", "compare", a, "missing.json"], tmp_path, timeout=60)
+    missing = run_chorus(["load", "compare", a, "missing.json"], tmp_path, timeout=60)
     assert missing.returncode == 2
     assert "missing.json is not a readable run report" in missing.stderr
     (tmp_path / "other.json").write_text('{"not": "a report"}')
-    other = run_tool(["load", "compare", "other.json", a], tmp_path, timeout=60)
+    other = run_chorus(["load", "compare", "other.json", a], tmp_path, timeout=60)
     assert other.returncode == 2 and "other.json is not a readable run report" in other.stderr
-    blocked = run_tool(["load", "compare", a, a, "--plot", "no-such-dir/x.svg"], tmp_path, timeout=60)
+    blocked = run_chorus(["load", "compare", a, a, "--plot", "no-such-dir/x.svg"], tmp_path, timeout=60)
     assert blocked.returncode == 2 and "no-such-dir/x.svg cannot be written" in blocked.stderr

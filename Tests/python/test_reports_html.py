@@ -3,14 +3,12 @@
 a console error and show the figures of the JSON report it was written with."""
 import json
 import os
-import subprocess
 import time
 
-import pytest
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, wait_until  # noqa: F401 (browser is a fixture)
-from conftest import CHORUS_BIN, start_chorus
+from conftest import run_chorus
 
 # A small private-channel run: seconds, even against a debug build on a busy machine.
 SMALL = """name: small
@@ -56,17 +54,6 @@ cases:
 """
 
 
-@pytest.fixture(scope="module")
-def chorus():
-    server = start_chorus()
-    yield server
-    server.stop()
-
-
-def run_tool(args, cwd, timeout=300):
-    return subprocess.run([CHORUS_BIN, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
-
-
 def figure(value):
     """A number as the reports print it (Figure.text): integers plainly, fractions with up to three decimals."""
     if float(value) == round(float(value)):
@@ -95,7 +82,7 @@ def figures(driver):
 def run_small(chorus, tmp_path, out, extra_yaml="", extra_args=()):
     scenario = tmp_path / "small.yaml"
     scenario.write_text(SMALL + extra_yaml)
-    return run_tool(["load", str(scenario), "--port", str(chorus.port), "--out", str(out), "--quiet", *extra_args],
+    return run_chorus(["load", str(scenario), "--port", str(chorus.port), "--out", str(out), "--quiet", *extra_args],
                     tmp_path)
 
 
@@ -171,7 +158,7 @@ def test_load_index_builds_pages_from_json_alone(browser, tmp_path):
     (tmp_path / "smoke").mkdir()
     for name in ("smoke-a.json", "smoke-b.json"):
         (tmp_path / "smoke" / name).write_text(open(os.path.join(here, "load-reports", name)).read())
-    result = run_tool(["load", "index", str(tmp_path)], tmp_path, timeout=60)
+    result = run_chorus(["load", "index", str(tmp_path)], tmp_path, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"wrote 2 run pages and {tmp_path}/index.html (2 runs)" in result.stdout
     open_page(browser, tmp_path / "index.html")
@@ -189,7 +176,7 @@ def test_conformance_page_lists_every_case(chorus, browser, tmp_path):
     cases.mkdir()
     (cases / "report.yaml").write_text(CASES)
     out = tmp_path / "conformance"
-    result = run_tool(["conform", "--port", str(chorus.port), "--cases", str(cases), "--output", str(out)], tmp_path)
+    result = run_chorus(["conform", "--port", str(chorus.port), "--cases", str(cases), "--output", str(out)], tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr  # a must case fails
     assert f"{out}/conformance.html" in result.stdout
     report = json.loads((out / "conformance.json").read_text())
